@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build:  make [KDIR=/path/to/kernel/build]
+# KDIR defaults to the running kernel's build directory, else the newest
+# installed Debian linux-headers-*-amd64.
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+PWD := $(shell pwd)
+
+.PHONY: all modules clean check demo bench
+
+all modules:
+	@test -n "$(KDIR)" || { echo "mvgpu: no kernel build directory; install linux-headers-amd64 or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+# The two README commands.
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The physical GPU as an mdev parent.
+ */
+
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <mvgpu/dev.h>
+#include <mvgpu/vgpu.h>
+
+#include "params.h"
+
+/**
+ * DOC: Parent devices
+ *
+ * Each software GPU is a platform device ``mvgpu.N`` bound to the platform
+ * driver ``mvgpu``, whose probe registers it as an mdev parent: it appears as
+ * ``/sys/class/mdev_bus/mvgpu.N`` with the types of mvgpu_profiles[] under
+ * ``mdev_supported_types`` (the mdev core prefixes the bound driver's name:
+ * ``mvgpu-1_8`` ...).  A hardware backend would bind a PCI driver the same
+ * way; nothing above this file cares.
+ *
+ * Teardown is the reverse: unbinding (module unload) calls
+ * mdev_unregister_parent(), which removes every vGPU (each removal waits
+ * until user space has closed the vGPU's device file), then drops the
+ * parent's reference on struct mvgpu_dev.
+ */
+
+static void mvgpu_dev_init_types(struct mvgpu_dev *gdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < MVGPU_NUM_TYPES; i++) {
+		struct mvgpu_type *type = &gdev->types[i];
+
+		type->profile = &mvgpu_profiles[i];
+		type->vram = mvgpu_profile_vram(type->profile, gdev->vram_size);
+		snprintf(type->pretty_name, sizeof(type->pretty_name),
+			 "mvgpu 1/%u (%llu MiB)", type->profile->divisor,
+			 type->vram / SZ_1M);
+		type->mtype.sysfs_name = type->profile->sysfs_name;
+		type->mtype.pretty_name = type->pretty_name;
+		gdev->mdev_types[i] = &type->mtype;
+	}
+}
+
+static void mvgpu_dev_free(struct kref *ref)
+{
+	struct mvgpu_dev *gdev = container_of(ref, struct mvgpu_dev, ref);
+
+	/* The last vGPU's release dropped the last reference but one. */
+	WARN_ON_ONCE(!xa_empty(&gdev->vgpus));
+	xa_destroy(&gdev->vgpus);
+	kfree(gdev);
+}
+
+/**
+ * mvgpu_dev_put() - drop a reference to a GPU
+ * @gdev: the GPU
+ *
+ * Each vGPU holds a reference from its init to its release, so a vGPU whose
+ * release runs late still finds its GPU's capacity and id table.
+ *
+ * Context: any.
+ */
+void mvgpu_dev_put(struct mvgpu_dev *gdev)
+{
+	kref_put(&gdev->ref, mvgpu_dev_free);
+}
+
+static int mvgpu_dev_probe(struct platform_device *pdev)
+{
+	const struct mvgpu_params *params = dev_get_platdata(&pdev->dev);
+	struct mvgpu_dev *gdev;
+	int ret;
+
+	if (!params)
+		return -EINVAL;
+
+	gdev = kzalloc(sizeof(*gdev), GFP_KERNEL);
+	if (!gdev)
+		return -ENOMEM;
+
+	kref_init(&gdev->ref);
+	gdev->pdev = pdev;
+	gdev->index = pdev->id;
+	gdev->vram_size = (u64)params->vram_mb * SZ_1M;
+	gdev->num_engines = params->engines;
+	mvgpu_capacity_init(&gdev->capacity, gdev->vram_size);
+	xa_init_flags(&gdev->vgpus, XA_FLAGS_ALLOC1);
+	mvgpu_dev_init_types(gdev);
+
+	ret = mdev_register_parent(&gdev->parent, &pdev->dev,
+				   &mvgpu_vgpu_driver, gdev->mdev_types,
+				   MVGPU_NUM_TYPES);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot register mdev parent: %d\n", ret);
+		goto err_put;
+	}
+	platform_set_drvdata(pdev, gdev);
+
+	dev_info(&pdev->dev, "software GPU: %u MiB VRAM, %u engines\n",
+		 params->vram_mb, params->engines);
+	return 0;
+
+err_put:
+	mvgpu_dev_put(gdev);
+	return ret;
+}
+
+static int mvgpu_dev_remove(struct platform_device *pdev)
+{
+	struct mvgpu_dev *gdev = platform_get_drvdata(pdev);
+
+	mdev_unregister_parent(&gdev->parent);
+	platform_set_drvdata(pdev, NULL);
+	mvgpu_dev_put(gdev);
+	return 0;
+}
+
+/**
+ * mvgpu_dev_driver - binds the software GPUs' platform devices
+ *
+ * Registered by module init after the mdev driver and before any GPU is
+ * created (mvgpu_dev_create()).
+ */
+struct platform_driver mvgpu_dev_driver = {
+	.driver = {
+		.name = "mvgpu",
+	},
+	.probe = mvgpu_dev_probe,
+	.remove = mvgpu_dev_remove,
+};
+
+/**
+ * mvgpu_dev_create() - create a software GPU and register it as mdev parent
+ * @index: N of ``mvgpu.N``
+ * @params: validated module parameters; copied
+ *
+ * Context: process context, module init, after mvgpu_dev_driver is
+ * registered (so the device is probed before this returns).
+ * Return: the GPU's platform device, or an ERR_PTR() on failure (nothing
+ * left behind; the probe said why in the kernel log).
+ */
+struct platform_device *mvgpu_dev_create(unsigned int index,
+					 const struct mvgpu_params *params)
+{
+	struct platform_device *pdev;
+
+	pdev = platform_device_register_data(NULL, "mvgpu", index, params,
+					     sizeof(*params));
+	if (IS_ERR(pdev)) {
+		pr_err("mvgpu: cannot register platform device mvgpu.%u: %ld\n",
+		       index, PTR_ERR(pdev));
+		return pdev;
+	}
+	if (!platform_get_drvdata(pdev)) {
+		/* The probe failed and logged why. */
+		platform_device_unregister(pdev);
+		return ERR_PTR(-ENODEV);
+	}
+	return pdev;
+}
+
+/**
+ * mvgpu_dev_destroy() - remove all vGPUs of a GPU and the GPU itself
+ * @pdev: what mvgpu_dev_create() returned
+ *
+ * Blocks while a vGPU's device file is still open (see DOC: Parent devices).
+ *
+ * Context: process context, module exit.
+ */
+void mvgpu_dev_destroy(struct platform_device *pdev)
+{
+	platform_device_unregister(pdev);
+}

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by the scripts in this folder (sourced, not run).
+
+die() { echo "$*" >&2; exit 1; }
+
+mvgpu_cache() { echo "${MVGPU_CACHE:-$HOME/.cache/mvgpu}"; }
+
+# The installed Debian stock kernel (newest linux-image-*-amd64).
+stock_kver() {
+	local v
+	v=$(cd /boot && ls vmlinuz-*-amd64 2>/dev/null | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+	[ -n "$v" ] || die "no Debian stock kernel in /boot (apt-get install linux-image-amd64)"
+	echo "$v"
+}
+
+# The debug kernel's build directory (built and cached on first use).
+debug_kdir() {
+	"$(dirname "${BASH_SOURCE[0]}")/build-debug-kernel.sh" | tail -n 1
+}
+
+# Kernel-log lines that mean the kernel is unwell.  Prints them; returns 0 if
+# there were any.
+scan_splat() {
+	grep -h -E -e '(^|[^a-z_])(BUG|WARNING):' \
+		-e 'Oops|general protection fault|Kernel panic|kernel BUG at' \
+		-e 'KASAN|UBSAN|KFENCE' \
+		-e 'possible circular locking|possible recursive locking|inconsistent lock state' \
+		-e 'suspicious RCU usage|lockdep|hung_task|blocked for more than' \
+		-e 'unreferenced object|Call Trace:' \
+		"$@" 2>/dev/null | grep -v -E 'kasan: KernelAddressSanitizer initialized|Lock dependency validator|lockdep: fixing up alternatives' | sort -u
+}
