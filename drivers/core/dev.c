@@ -120,11 +120,9 @@ static int mvgpu_dev_remove(struct platform_device *pdev)
 	return 0;
 }
 
-/**
- * mvgpu_dev_driver - binds the software GPUs' platform devices
- *
- * Registered by module init after the mdev driver and before any GPU is
- * created (mvgpu_dev_create()).
+/*
+ * Binds the software GPUs' platform devices.  Registered by module init after
+ * the mdev driver and before any GPU is created (mvgpu_dev_create()).
  */
 struct platform_driver mvgpu_dev_driver = {
 	.driver = {

@@ -120,11 +120,13 @@ static void mvgpu_capacity_random_test(struct kunit *test)
 		}
 
 		for (t = 0; t < MVGPU_NUM_TYPES; t++) {
+			unsigned int got, want;
+
 			p = &mvgpu_profiles[t];
-			KUNIT_ASSERT_EQ_MSG(test,
-				mvgpu_capacity_avail(&c, mvgpu_profile_vram(p, gpu)),
-				(8 - used) / (8 / p->divisor),
-				"step %u type %s", step, p->sysfs_name);
+			got = mvgpu_capacity_avail(&c, mvgpu_profile_vram(p, gpu));
+			want = (8 - used) / (8 / p->divisor);
+			KUNIT_ASSERT_EQ_MSG(test, got, want, "step %u type %s",
+					    step, p->sysfs_name);
 		}
 	}
 }

@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, from a fresh Debian 12 machine.
+#
+#  1. installs the Debian packages it needs (scripts/setup.sh);
+#  2. builds (or reuses) the debug kernel (scripts/build-debug-kernel.sh);
+#  3. host checks: the module builds for both kernels, the client builds,
+#     the uapi header stands alone, checkpatch --strict, sparse and
+#     kernel-doc are clean, the VM harness catches a kernel splat;
+#  4. boots the stock kernel and the debug kernel under QEMU and runs the
+#     in-VM tests (KUnit on the debug kernel only; it alone has KUnit).
+#
+# Prints PASS/FAIL per test and ends with "N passed, N failed".  Any failure,
+# including a VM that did not boot, exits non-zero.  Logs: build/check/.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+logs=$repo/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+t0=$(date +%s)
+
+pass() { passed=$((passed + 1)); echo "PASS: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+elapsed() { echo "$(( $(date +%s) - t0 ))s"; }
+
+# run NAME LOG CMD...: one test that passes if CMD does.
+run() {
+	local name=$1 log=$logs/$2
+	shift 2
+	if "$@" > "$log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name (log: $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+}
+
+# Count the TAP lines of an in-VM run as tests of their own.
+tap_results() {
+	local kernel=$1 file=$2 line
+	[ -f "$file" ] || return 0
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*) pass "$kernel: $(sed -E 's/^ok [0-9]* ?-? ?//' <<< "$line")" ;;
+		"not ok "*) fail "$kernel: $(sed -E 's/^not ok [0-9]* ?-? ?//' <<< "$line")" ;;
+		"# "*) [ "$failed" = 0 ] || true ;;
+		esac
+	done < "$file"
+	# Diagnostics of failures, for the reader of the CI log.
+	grep -B0 -A3 '^not ok' "$file" | grep '^#' | sed 's/^/    /' | head -n 40
+}
+
+echo "== setup ($(elapsed))"
+if ! "$here/setup.sh"; then
+	fail "setup: Debian packages install"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+echo "== debug kernel ($(elapsed))"
+kdir=$("$here/build-debug-kernel.sh" 2> >(tee "$logs/debug-kernel.log" >&2) | tail -n 1)
+if [ -n "$kdir" ] && [ -f "$kdir/.done" ]; then
+	pass "debug kernel built from linux-source-6.1 ($kdir)"
+else
+	fail "debug kernel build (log: $logs/debug-kernel.log)"
+	kdir=
+fi
+
+echo "== host checks ($(elapsed))"
+run "module builds for the stock kernel $(stock_kver)" build-stock.log \
+	"$here/build-module.sh" stock
+if [ -n "$kdir" ]; then
+	run "module and KUnit module build for the debug kernel" build-debug.log \
+		"$here/build-module.sh" debug
+fi
+run "client builds (-Wall -Wextra -Werror)" build-client.log \
+	make -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
+run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
+	echo '#include \"mvgpu.h\"' | gcc -std=c99 -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
+	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
+
+kernel_files=$(cd "$repo" && ls drivers/*/*.[ch] include/mvgpu/*.h uapi/*.h)
+
+# Each prints what it found; an empty finding is a pass.
+check_checkpatch() {
+	cd "$repo" && "$kdir/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--ignore FILE_PATH_CHANGES -f $kernel_files
+}
+check_kernel_doc() {
+	local out
+	out=$(cd "$repo" && "$kdir/scripts/kernel-doc" -none $kernel_files 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+check_sparse() {
+	local out
+	out=$("$here/build-module.sh" debug C=2 W=1 2>&1)
+	echo "$out"
+	! grep -E "^$repo/build/debug/src/.*(warning|error):" <<< "$out"
+}
+check_harness_splat() {
+	echo 'echo "WARNING: CPU: 0 PID: 1 at harness self-test" > /dev/kmsg' > "$logs/splat-test.sh"
+	"$here/vm-run.sh" --kernel stock --timeout 120 --out "$logs/vm-splat" "$logs/splat-test.sh"
+	[ $? = 125 ] && grep -q 'harness self-test' "$logs/vm-splat/splat.txt"
+}
+
+if [ -n "$kdir" ]; then
+	run "checkpatch --strict is clean" checkpatch.log check_checkpatch
+	run "kernel-doc is clean" kernel-doc.log check_kernel_doc
+	run "sparse and W=1 (make C=2 W=1) are clean" sparse.log check_sparse
+fi
+run "VM harness fails a run whose kernel log has a splat" harness.log check_harness_splat
+
+vm() {
+	local kernel=$1 timeout=$2 rc
+	shift 2
+	echo "== $kernel kernel VM ($(elapsed))"
+	"$here/vm-run.sh" --kernel "$kernel" --timeout "$timeout" \
+		--out "$logs/vm-$kernel" "$repo/tests/vm/suite.sh" "$@" \
+		> "$logs/vm-$kernel.log" 2>&1
+	rc=$?
+	tap_results "$kernel" "$logs/vm-$kernel/test.log"
+	case $rc in
+	124) fail "$kernel VM: finished in time (timed out after ${timeout}s)" ;;
+	125) fail "$kernel VM: booted, ran, kernel log clean (see $logs/vm-$kernel/)"
+	     tail -n 20 "$logs/vm-$kernel.log" | sed 's/^/    /' ;;
+	*) pass "$kernel VM: booted, ran, kernel log clean (no BUG/WARNING/KASAN/lockdep/kmemleak)" ;;
+	esac
+}
+
+vm stock 600 mdev_lifecycle.sh
+if [ -n "$kdir" ]; then
+	vm debug 1200 kunit.sh mdev_lifecycle.sh
+else
+	fail "debug kernel VM: could not run without the debug kernel"
+fi
+
+echo "== done in $(elapsed)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
