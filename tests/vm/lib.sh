@@ -61,7 +61,7 @@ mvgpu_load() {
 }
 
 type_dir() { echo "$MDEV_BUS/mvgpu.${2:-0}/mdev_supported_types/mvgpu-$1"; }
-avail() { cat "$(type_dir "$1" "$2")/available_instances"; }
+avail() { cat "$(type_dir "$1" "${2:-0}")/available_instances"; }
 
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 
@@ -69,7 +69,7 @@ new_uuid() { cat /proc/sys/kernel/random/uuid; }
 create_vgpu() {
 	local u
 	u=$(new_uuid)
-	echo "$u" > "$(type_dir "$1" "$2")/create" || return 1
+	echo "$u" > "$(type_dir "$1" "${2:-0}")/create" || return 1
 	echo "$u"
 }
 
