@@ -80,8 +80,11 @@ if [ -n "$kdir" ]; then
 	run "module and KUnit module build for the debug kernel" build-debug.log \
 		"$here/build-module.sh" debug
 fi
+mkdir -p "$repo/build/tools" "$repo/build/tests"
 run "client builds (-Wall -Wextra -Werror)" build-client.log \
 	make -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
+run "test programs build (-Wall -Wextra -Werror)" build-tests.log \
+	make -C "$repo/tests/client" OUT="$repo/build/tests"
 run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
 	echo '#include \"mvgpu.h\"' | gcc -std=c99 -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
 	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
@@ -135,9 +138,9 @@ vm() {
 	esac
 }
 
-vm stock 600 mdev_lifecycle.sh
+vm stock 600 mdev_lifecycle.sh device_model.sh
 if [ -n "$kdir" ]; then
-	vm debug 1200 kunit.sh mdev_lifecycle.sh
+	vm debug 1500 kunit.sh mdev_lifecycle.sh device_model.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

@@ -25,7 +25,8 @@ scan_splat() {
 		-e 'Oops|general protection fault|Kernel panic|kernel BUG at' \
 		-e 'KASAN|UBSAN|KFENCE' \
 		-e 'possible circular locking|possible recursive locking|inconsistent lock state' \
-		-e 'suspicious RCU usage|lockdep|hung_task|blocked for more than' \
+		-e 'suspicious RCU usage|possible irq lock inversion|possible deadlock|held lock freed' \
+		-e 'lockdep is turned off|hung_task|blocked for more than' \
 		-e 'unreferenced object|Call Trace:' \
-		"$@" 2>/dev/null | grep -v -E 'kasan: KernelAddressSanitizer initialized|Lock dependency validator|lockdep: fixing up alternatives' | sort -u
+		"$@" 2>/dev/null | sort -u
 }

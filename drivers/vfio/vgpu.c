@@ -35,7 +35,15 @@
  * -EBUSY instead of blocking.
  */
 
-static int mvgpu_vgpu_init(struct vfio_device *vdev)
+/**
+ * mvgpu_vgpu_init() - &vfio_device_ops.init: the vGPU's init ladder
+ * @vdev: the new VFIO device, embedded in a zeroed struct mvgpu_vgpu
+ *
+ * Context: process context, from vfio_alloc_device() in probe.
+ * Return: 0, -ENOSPC if the GPU lacks the type's VRAM, or another -errno;
+ * on failure everything done here is undone.
+ */
+int mvgpu_vgpu_init(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 	struct mdev_device *mdev = to_mdev_device(vdev->dev);
@@ -63,92 +71,53 @@ static int mvgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->gdev = gdev;
 	vgpu->type = type;
 	vgpu->vram_size = type->vram;
+
+	ret = mvgpu_vram_init(&vgpu->vram, vgpu->vram_size,
+			      (u64)VFIO_PCI_BAR2_REGION_INDEX <<
+			      (MVGPU_REGION_SHIFT - PAGE_SHIFT),
+			      &gdev->vram_used);
+	if (ret) {
+		dev_err(vdev->dev, "cannot set up the VRAM aperture: %d\n", ret);
+		goto err_erase_id;
+	}
+	mutex_init(&vgpu->lock);
+	spin_lock_init(&vgpu->irq_lock);
+	mvgpu_cfg_init(&vgpu->cfg, type->profile->divisor, MVGPU_BAR0_SIZE,
+		       vgpu->vram_size);
+	mvgpu_mmio_init(&vgpu->mmio, vgpu->id, vgpu->vram_size,
+			gdev->num_engines);
+	mvgpu_irq_init(&vgpu->irq);
 	mvgpu_dev_get(gdev);
 
 	dev_info(vdev->dev, "vGPU %u created: type %s, %llu MiB VRAM\n",
 		 vgpu->id, type->profile->sysfs_name, vgpu->vram_size / SZ_1M);
 	return 0;
 
+err_erase_id:
+	xa_erase(&gdev->vgpus, vgpu->id);
 err_give_vram:
 	mvgpu_capacity_give(&gdev->capacity, type->vram);
 	return ret;
 }
 
-static void mvgpu_vgpu_release(struct vfio_device *vdev)
+/**
+ * mvgpu_vgpu_release() - &vfio_device_ops.release: undo mvgpu_vgpu_init()
+ * @vdev: the VFIO device, its last reference gone
+ *
+ * Context: process context.
+ */
+void mvgpu_vgpu_release(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
+	mvgpu_vram_fini(&vgpu->vram);
+	mutex_destroy(&vgpu->lock);
 	xa_erase(&gdev->vgpus, vgpu->id);
 	mvgpu_capacity_give(&gdev->capacity, vgpu->vram_size);
 	vfio_free_device(vdev);
 	mvgpu_dev_put(gdev);
 }
-
-static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
-{
-	/* Said once, then every 10th try (the VFIO core asks every 10 s). */
-	if (count % 10 == 0)
-		dev_info(vdev->dev,
-			 "vGPU removal waits for user space to close the device (request %u)\n",
-			 count);
-}
-
-static long mvgpu_vgpu_get_info(struct mvgpu_vgpu *vgpu, void __user *arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
-	struct vfio_device_info info;
-
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-
-	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	info.num_irqs = VFIO_PCI_NUM_IRQS;
-
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
-}
-
-static long mvgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
-			     unsigned long arg)
-{
-	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
-
-	switch (cmd) {
-	case VFIO_DEVICE_GET_INFO:
-		return mvgpu_vgpu_get_info(vgpu, (void __user *)arg);
-	case VFIO_DEVICE_RESET:
-		return 0;
-	default:
-		return -ENOTTY;
-	}
-}
-
-static ssize_t mvgpu_vgpu_read(struct vfio_device *vdev, char __user *buf,
-			       size_t count, loff_t *ppos)
-{
-	/* The device model (config space, BARs) comes with the next layer. */
-	return -EINVAL;
-}
-
-static ssize_t mvgpu_vgpu_write(struct vfio_device *vdev,
-				const char __user *buf, size_t count,
-				loff_t *ppos)
-{
-	return -EINVAL;
-}
-
-static const struct vfio_device_ops mvgpu_vgpu_ops = {
-	.name = "mvgpu",
-	.init = mvgpu_vgpu_init,
-	.release = mvgpu_vgpu_release,
-	.request = mvgpu_vgpu_request,
-	.ioctl = mvgpu_vgpu_ioctl,
-	.read = mvgpu_vgpu_read,
-	.write = mvgpu_vgpu_write,
-};
 
 static int mvgpu_vgpu_probe(struct mdev_device *mdev)
 {
@@ -218,9 +187,19 @@ static ssize_t vram_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(vram_bytes);
 
+static ssize_t vram_used_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", mvgpu_vram_backed_bytes(&vgpu->vram));
+}
+static DEVICE_ATTR_RO(vram_used_bytes);
+
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vgpu_id.attr,
 	&dev_attr_vram_bytes.attr,
+	&dev_attr_vram_used_bytes.attr,
 	NULL,
 };
 

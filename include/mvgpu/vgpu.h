@@ -6,10 +6,33 @@
 #define _MVGPU_VGPU_H_
 
 #include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/vfio.h>
+
+#include "mm/vram.h"
+#include "vfio/cfg_space.h"
+#include "vfio/irq.h"
+#include "vfio/mmio.h"
 
 struct mvgpu_dev;
 struct mvgpu_type;
+
+/* VFIO region offsets: region index in the top bits, as vfio-pci does. */
+#define MVGPU_REGION_SHIFT	40
+#define MVGPU_REGION_MASK	((1ULL << MVGPU_REGION_SHIFT) - 1)
+
+/**
+ * DOC: vGPU locking
+ *
+ * - @lock (mutex) serialises the slow paths: config space, SET_IRQS,
+ *   reset, open/close.
+ * - @irq_lock (spinlock, irq-safe) protects the register file and the
+ *   interrupt state, which the engine also touches.
+ * - the VRAM aperture has its own mutex (struct mvgpu_vram).
+ *
+ * Order: lock -> irq_lock; lock -> vram lock.  irq_lock is innermost.
+ */
 
 /**
  * struct mvgpu_vgpu - state of one vGPU
@@ -19,6 +42,13 @@ struct mvgpu_type;
  * @type: its vGPU type on @gdev
  * @id: small id, unique on @gdev, used in logs, traces and stats
  * @vram_size: VRAM reserved for it, in bytes
+ * @lock: see DOC: vGPU locking
+ * @cfg: PCI config space; protected by @lock
+ * @irq_lock: see DOC: vGPU locking
+ * @mmio: BAR0 registers; protected by @irq_lock
+ * @irq: interrupt delivery; protected by @irq_lock (eventfds also @lock)
+ * @vram: the BAR2 aperture; its own lock
+ * @resets: resets so far (device, register, close); protected by @lock
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -27,8 +57,21 @@ struct mvgpu_vgpu {
 	struct mvgpu_type *type;
 	u32 id;
 	u64 vram_size;
+
+	struct mutex lock;
+	struct mvgpu_cfg cfg;
+	spinlock_t irq_lock;
+	struct mvgpu_mmio mmio;
+	struct mvgpu_irq irq;
+	struct mvgpu_vram vram;
+	u64 resets;
 };
 
 extern struct mdev_driver mvgpu_vgpu_driver;
+extern const struct vfio_device_ops mvgpu_vgpu_ops;
+
+int mvgpu_vgpu_init(struct vfio_device *vdev);
+void mvgpu_vgpu_release(struct vfio_device *vdev);
+void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr);
 
 #endif /* _MVGPU_VGPU_H_ */

@@ -3,6 +3,9 @@
 # "ok N - name" / "not ok N - name", with "# ..." diagnostics.  The host's
 # scripts/check.sh counts them.
 
+# Let "helper | tap_through" count in this shell, not a subshell.
+shopt -s lastpipe
+
 T_N=0
 T_FAILED=0
 

@@ -144,8 +144,8 @@ t_vfio_device() {
 	expect_eq "vGPU sysfs vram_bytes" "$(cat "$MDEV_DEVS/$u/mvgpu/vram_bytes")" "$((256 << 20))"
 	check "vGPU sysfs vgpu_id is a number" grep -qE '^[0-9]+$' "$MDEV_DEVS/$u/mvgpu/vgpu_id"
 	json=$("$MVGPU_CLIENT" --json info "$u")
-	expect_eq "VFIO_DEVICE_GET_INFO through group/container/device fd" "$json" \
-		"{\"uuid\":\"$u\",\"iommu_group\":$g,\"pci\":true,\"reset\":true,\"num_regions\":9,\"num_irqs\":5}"
+	check "VFIO_DEVICE_GET_INFO through group/container/device fd" grep -q \
+		"{\"uuid\":\"$u\",\"iommu_group\":$g,\"pci\":true,\"reset\":true,\"num_regions\":9,\"num_irqs\":5," <<< "$json"
 	check "client fails clearly on an unknown UUID" \
 		bash -c "! '$MVGPU_CLIENT' info 00000000-0000-0000-0000-000000000000 2>&1 | grep -q 'no vGPU'; [ \${PIPESTATUS[0]} -ne 0 ]"
 	remove_vgpu "$u"

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "libmvgpu.h"
@@ -110,6 +112,17 @@ int mvgpu_open(struct mvgpu_handle *h, const char *uuid)
 		err = fail(errno, "cannot open vGPU %s: %s", uuid, strerror(errno));
 		goto err_close;
 	}
+	for (unsigned int i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
+		struct vfio_region_info *ri = &h->regions[i];
+
+		ri->argsz = sizeof(*ri);
+		ri->index = i;
+		if (ioctl(h->device, VFIO_DEVICE_GET_REGION_INFO, ri)) {
+			err = fail(errno, "VFIO_DEVICE_GET_REGION_INFO %u: %s",
+				   i, strerror(errno));
+			goto err_close;
+		}
+	}
 	return 0;
 
 out_fail_msg_container:
@@ -121,6 +134,7 @@ err_close:
 
 void mvgpu_close(struct mvgpu_handle *h)
 {
+	mvgpu_vram_unmap(h);
 	if (h->device >= 0)
 		close(h->device);
 	if (h->group >= 0)
@@ -136,5 +150,178 @@ int mvgpu_device_info(struct mvgpu_handle *h, struct vfio_device_info *info)
 	info->argsz = sizeof(*info);
 	if (ioctl(h->device, VFIO_DEVICE_GET_INFO, info))
 		return fail(errno, "VFIO_DEVICE_GET_INFO: %s", strerror(errno));
+	return 0;
+}
+
+ssize_t mvgpu_region_rw(struct mvgpu_handle *h, unsigned int index,
+			uint64_t off, void *buf, size_t len, int write)
+{
+	off_t pos = (off_t)(((uint64_t)index << 40) + off);
+	ssize_t n;
+
+	if (index < VFIO_PCI_NUM_REGIONS && h->regions[index].offset)
+		pos = (off_t)(h->regions[index].offset + off);
+	n = write ? pwrite(h->device, buf, len, pos) :
+		    pread(h->device, buf, len, pos);
+	if (n < 0)
+		return fail(errno, "%s region %u offset 0x%llx: %s",
+			    write ? "write" : "read", index,
+			    (unsigned long long)off, strerror(errno));
+	return n;
+}
+
+static int region_all(struct mvgpu_handle *h, unsigned int index,
+		      uint64_t off, void *buf, size_t len, int write)
+{
+	ssize_t n = mvgpu_region_rw(h, index, off, buf, len, write);
+
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n != len)
+		return fail(EIO, "short %s at region %u offset 0x%llx",
+			    write ? "write" : "read", index,
+			    (unsigned long long)off);
+	return 0;
+}
+
+int mvgpu_cfg_read(struct mvgpu_handle *h, unsigned int off, void *buf,
+		   size_t len)
+{
+	return region_all(h, VFIO_PCI_CONFIG_REGION_INDEX, off, buf, len, 0);
+}
+
+int mvgpu_cfg_write(struct mvgpu_handle *h, unsigned int off,
+		    const void *buf, size_t len)
+{
+	return region_all(h, VFIO_PCI_CONFIG_REGION_INDEX, off, (void *)buf,
+			  len, 1);
+}
+
+uint32_t mvgpu_cfg_read32(struct mvgpu_handle *h, unsigned int off)
+{
+	uint32_t v = ~0u;
+
+	mvgpu_cfg_read(h, off, &v, 4);
+	return v;
+}
+
+int mvgpu_reg_read(struct mvgpu_handle *h, uint32_t reg, uint32_t *val)
+{
+	return region_all(h, VFIO_PCI_BAR0_REGION_INDEX, reg, val, 4, 0);
+}
+
+int mvgpu_reg_write(struct mvgpu_handle *h, uint32_t reg, uint32_t val)
+{
+	return region_all(h, VFIO_PCI_BAR0_REGION_INDEX, reg, &val, 4, 1);
+}
+
+uint32_t mvgpu_reg(struct mvgpu_handle *h, uint32_t reg)
+{
+	uint32_t v = ~0u;
+
+	mvgpu_reg_read(h, reg, &v);
+	return v;
+}
+
+void *mvgpu_vram_map(struct mvgpu_handle *h)
+{
+	struct vfio_region_info *ri = &h->regions[VFIO_PCI_BAR2_REGION_INDEX];
+	void *p;
+
+	if (h->vram)
+		return h->vram;
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_MMAP) || !ri->size) {
+		fail(ENOTSUP, "BAR2 cannot be mapped");
+		return NULL;
+	}
+	p = mmap(NULL, ri->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 h->device, (off_t)ri->offset);
+	if (p == MAP_FAILED) {
+		fail(errno, "mmap of BAR2 (%llu bytes): %s",
+		     (unsigned long long)ri->size, strerror(errno));
+		return NULL;
+	}
+	h->vram = p;
+	h->vram_len = ri->size;
+	return p;
+}
+
+int mvgpu_vram_unmap(struct mvgpu_handle *h)
+{
+	if (h->vram && munmap(h->vram, h->vram_len))
+		return fail(errno, "munmap: %s", strerror(errno));
+	h->vram = NULL;
+	h->vram_len = 0;
+	return 0;
+}
+
+static int set_irqs(struct mvgpu_handle *h, unsigned int index,
+		    uint32_t flags, uint32_t count, const void *data,
+		    size_t data_len)
+{
+	char buf[sizeof(struct vfio_irq_set) + 8];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	set->argsz = sizeof(*set) + data_len;
+	set->flags = flags;
+	set->index = index;
+	set->start = 0;
+	set->count = count;
+	if (data_len)
+		memcpy(set->data, data, data_len);
+	if (ioctl(h->device, VFIO_DEVICE_SET_IRQS, set))
+		return fail(errno, "VFIO_DEVICE_SET_IRQS index %u flags 0x%x: %s",
+			    index, flags, strerror(errno));
+	return 0;
+}
+
+int mvgpu_irq_arm(struct mvgpu_handle *h, unsigned int index, int efd)
+{
+	int32_t fd = efd;
+
+	return set_irqs(h, index, VFIO_IRQ_SET_DATA_EVENTFD |
+			VFIO_IRQ_SET_ACTION_TRIGGER, 1, &fd, sizeof(fd));
+}
+
+int mvgpu_irq_disarm(struct mvgpu_handle *h, unsigned int index)
+{
+	return set_irqs(h, index, VFIO_IRQ_SET_DATA_NONE |
+			VFIO_IRQ_SET_ACTION_TRIGGER, 0, NULL, 0);
+}
+
+int mvgpu_irq_unmask(struct mvgpu_handle *h)
+{
+	return set_irqs(h, VFIO_PCI_INTX_IRQ_INDEX, VFIO_IRQ_SET_DATA_NONE |
+			VFIO_IRQ_SET_ACTION_UNMASK, 1, NULL, 0);
+}
+
+int mvgpu_irq_fire(struct mvgpu_handle *h, unsigned int index)
+{
+	return set_irqs(h, index, VFIO_IRQ_SET_DATA_NONE |
+			VFIO_IRQ_SET_ACTION_TRIGGER, 1, NULL, 0);
+}
+
+int mvgpu_eventfd_wait(int efd, int timeout_ms, uint64_t *count)
+{
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
+	uint64_t c = 0;
+	int n = poll(&pfd, 1, timeout_ms);
+
+	if (n < 0)
+		return fail(errno, "poll: %s", strerror(errno));
+	if (n == 0)
+		return 0;
+	if (read(efd, &c, sizeof(c)) != sizeof(c))
+		return fail(errno, "read eventfd: %s", strerror(errno));
+	if (count)
+		*count = c;
+	return 1;
+}
+
+int mvgpu_reset(struct mvgpu_handle *h)
+{
+	if (ioctl(h->device, VFIO_DEVICE_RESET))
+		return fail(errno, "VFIO_DEVICE_RESET: %s", strerror(errno));
 	return 0;
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvgpu: command-line client for mvgpu vGPUs.
- *
- *   mvgpu [--json] info UUID   open the vGPU through VFIO, print its info
- *   mvgpu hold UUID            keep the vGPU open until stdin closes
+ * mvgpu: command-line client for mvgpu vGPUs, through VFIO as QEMU uses it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "libmvgpu.h"
@@ -18,43 +17,222 @@ static int json;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mvgpu [--json] info UUID\n"
-		"       mvgpu hold UUID\n"
+		"usage: mvgpu [--json] COMMAND UUID [ARGS]\n"
 		"\n"
-		"  info   open the vGPU through VFIO (as QEMU does) and print its device info\n"
-		"  hold   open the vGPU and keep it open until standard input closes\n");
+		"  info UUID                 device, regions, IRQs and registers\n"
+		"  config UUID               hex dump of PCI config space\n"
+		"  vram-write UUID OFF TEXT  write TEXT into VRAM at OFF (through mmap)\n"
+		"  vram-read UUID OFF LEN    hex dump of LEN bytes of VRAM at OFF (pread)\n"
+		"  irq-test UUID [msi|intx]  arm an eventfd, raise the self-test interrupt, wait\n"
+		"  reset UUID                VFIO_DEVICE_RESET\n"
+		"  hold UUID                 keep the vGPU open until stdin closes\n"
+		"\n"
+		"Numbers may be decimal or 0x-prefixed hex.  Exit status 0 on success,\n"
+		"1 on a failure (with a message on stderr), 2 on bad usage.\n");
 }
 
-static int cmd_info(struct mvgpu_handle *h)
+static int parse_u64(const char *s, uint64_t *v)
 {
-	struct vfio_device_info info;
-	int ret = mvgpu_device_info(h, &info);
+	char *end;
 
-	if (ret)
-		return ret;
-	if (json) {
-		printf("{\"uuid\":\"%s\",\"iommu_group\":%d,\"pci\":%s,\"reset\":%s,"
-		       "\"num_regions\":%u,\"num_irqs\":%u}\n",
-		       h->uuid, h->iommu_group,
-		       info.flags & VFIO_DEVICE_FLAGS_PCI ? "true" : "false",
-		       info.flags & VFIO_DEVICE_FLAGS_RESET ? "true" : "false",
-		       info.num_regions, info.num_irqs);
-	} else {
-		printf("vGPU %s (IOMMU group %d)\n", h->uuid, h->iommu_group);
-		printf("  device api:  %s\n",
-		       info.flags & VFIO_DEVICE_FLAGS_PCI ? "vfio-pci" : "other");
-		printf("  reset:       %s\n",
-		       info.flags & VFIO_DEVICE_FLAGS_RESET ? "yes" : "no");
-		printf("  regions:     %u\n", info.num_regions);
-		printf("  irqs:        %u\n", info.num_irqs);
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || !*s || *end) {
+		fprintf(stderr, "mvgpu: '%s' is not a number\n", s);
+		return -1;
 	}
 	return 0;
 }
 
-static int cmd_hold(struct mvgpu_handle *h)
+static const char *region_names[VFIO_PCI_NUM_REGIONS] = {
+	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "CONFIG", "VGA",
+};
+
+static int cmd_info(struct mvgpu_handle *h, int argc, char **argv)
+{
+	struct vfio_device_info info;
+	uint64_t vram;
+	int ret, i;
+
+	(void)argc;
+	(void)argv;
+	ret = mvgpu_device_info(h, &info);
+	if (ret)
+		return ret;
+	vram = mvgpu_reg(h, MVGPU_REG_VRAM_SIZE_LO) |
+	       (uint64_t)mvgpu_reg(h, MVGPU_REG_VRAM_SIZE_HI) << 32;
+	if (json) {
+		printf("{\"uuid\":\"%s\",\"iommu_group\":%d,\"pci\":%s,\"reset\":%s,"
+		       "\"num_regions\":%u,\"num_irqs\":%u,"
+		       "\"vendor\":%u,\"device\":%u,\"subsystem\":%u,\"class\":%u,"
+		       "\"id\":%u,\"version\":%u,\"vgpu_id\":%u,\"vram\":%" PRIu64 ","
+		       "\"bar0_size\":%llu,\"bar2_size\":%llu}\n",
+		       h->uuid, h->iommu_group,
+		       info.flags & VFIO_DEVICE_FLAGS_PCI ? "true" : "false",
+		       info.flags & VFIO_DEVICE_FLAGS_RESET ? "true" : "false",
+		       info.num_regions, info.num_irqs,
+		       mvgpu_cfg_read32(h, 0) & 0xffff, mvgpu_cfg_read32(h, 0) >> 16,
+		       mvgpu_cfg_read32(h, 0x2c) >> 16, mvgpu_cfg_read32(h, 8) >> 8,
+		       mvgpu_reg(h, MVGPU_REG_ID), mvgpu_reg(h, MVGPU_REG_VERSION),
+		       mvgpu_reg(h, MVGPU_REG_VGPU_ID), vram,
+		       (unsigned long long)h->regions[0].size,
+		       (unsigned long long)h->regions[2].size);
+		return 0;
+	}
+	printf("vGPU %s (IOMMU group %d)\n", h->uuid, h->iommu_group);
+	printf("  device api:  %s, reset %s, %u regions, %u irqs\n",
+	       info.flags & VFIO_DEVICE_FLAGS_PCI ? "vfio-pci" : "other",
+	       info.flags & VFIO_DEVICE_FLAGS_RESET ? "yes" : "no",
+	       info.num_regions, info.num_irqs);
+	printf("  PCI:         %04x:%04x subsystem %04x class %06x\n",
+	       mvgpu_cfg_read32(h, 0) & 0xffff, mvgpu_cfg_read32(h, 0) >> 16,
+	       mvgpu_cfg_read32(h, 0x2c) >> 16, mvgpu_cfg_read32(h, 8) >> 8);
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
+		struct vfio_region_info *ri = &h->regions[i];
+
+		if (!ri->size)
+			continue;
+		printf("  %-6s       %10llu bytes at 0x%012llx%s\n",
+		       region_names[i], (unsigned long long)ri->size,
+		       (unsigned long long)ri->offset,
+		       ri->flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "");
+	}
+	printf("  registers:   id 0x%08x version 0x%08x caps 0x%x vgpu %u engines %u\n",
+	       mvgpu_reg(h, MVGPU_REG_ID), mvgpu_reg(h, MVGPU_REG_VERSION),
+	       mvgpu_reg(h, MVGPU_REG_CAPS), mvgpu_reg(h, MVGPU_REG_VGPU_ID),
+	       mvgpu_reg(h, MVGPU_REG_NUM_ENGINES));
+	printf("  VRAM:        %" PRIu64 " MiB\n", vram >> 20);
+	printf("  interrupts:  status 0x%x mask 0x%x; error %u\n",
+	       mvgpu_reg(h, MVGPU_REG_INT_STATUS), mvgpu_reg(h, MVGPU_REG_INT_MASK),
+	       mvgpu_reg(h, MVGPU_REG_ERROR_CODE));
+	return 0;
+}
+
+static void hexdump(const uint8_t *p, size_t len, uint64_t base)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 16 == 0)
+			printf("%s%08" PRIx64 ":", i ? "\n" : "", base + i);
+		printf(" %02x", p[i]);
+	}
+	printf("\n");
+}
+
+static int cmd_config(struct mvgpu_handle *h, int argc, char **argv)
+{
+	uint8_t cfg[MVGPU_PCI_CONFIG_SIZE];
+	int ret;
+
+	(void)argc;
+	(void)argv;
+	ret = mvgpu_cfg_read(h, 0, cfg, sizeof(cfg));
+	if (!ret)
+		hexdump(cfg, sizeof(cfg), 0);
+	return ret;
+}
+
+static int cmd_vram_write(struct mvgpu_handle *h, int argc, char **argv)
+{
+	uint64_t off;
+	size_t len;
+	uint8_t *vram;
+
+	if (argc != 2 || parse_u64(argv[0], &off))
+		return -EINVAL;
+	len = strlen(argv[1]);
+	vram = mvgpu_vram_map(h);
+	if (!vram)
+		return -EIO;
+	if (off > h->vram_len || len > h->vram_len - off) {
+		fprintf(stderr, "mvgpu: %zu bytes at %" PRIu64 " leave the %zu-byte aperture\n",
+			len, off, h->vram_len);
+		return -EINVAL;
+	}
+	memcpy(vram + off, argv[1], len);
+	printf("wrote %zu bytes at 0x%" PRIx64 "\n", len, off);
+	return 0;
+}
+
+static int cmd_vram_read(struct mvgpu_handle *h, int argc, char **argv)
+{
+	uint64_t off, len;
+	uint8_t *buf;
+	ssize_t n;
+
+	if (argc != 2 || parse_u64(argv[0], &off) || parse_u64(argv[1], &len))
+		return -EINVAL;
+	if (len > 1 << 20) {
+		fprintf(stderr, "mvgpu: at most 1 MiB at a time\n");
+		return -EINVAL;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	n = mvgpu_region_rw(h, VFIO_PCI_BAR2_REGION_INDEX, off, buf, len, 0);
+	if (n >= 0)
+		hexdump(buf, (size_t)n, off);
+	free(buf);
+	return n < 0 ? (int)n : 0;
+}
+
+static int cmd_irq_test(struct mvgpu_handle *h, int argc, char **argv)
+{
+	unsigned int index = VFIO_PCI_MSI_IRQ_INDEX;
+	uint64_t count = 0;
+	int efd, ret, got;
+
+	if (argc > 1)
+		return -EINVAL;
+	if (argc == 1 && !strcmp(argv[0], "intx"))
+		index = VFIO_PCI_INTX_IRQ_INDEX;
+	else if (argc == 1 && strcmp(argv[0], "msi"))
+		return -EINVAL;
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	ret = mvgpu_irq_arm(h, index, efd);
+	if (!ret)
+		ret = mvgpu_reg_write(h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST);
+	if (!ret)
+		ret = mvgpu_reg_write(h, MVGPU_REG_SELFTEST, 0x5e1f7e57);
+	if (ret)
+		goto out;
+	got = mvgpu_eventfd_wait(efd, 2000, &count);
+	if (got < 0) {
+		ret = got;
+	} else if (!got) {
+		fprintf(stderr, "mvgpu: no %s interrupt within 2 s\n",
+			index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx");
+		ret = -ETIMEDOUT;
+	} else {
+		printf("%s interrupt received (count %" PRIu64 "), status 0x%x, data 0x%x\n",
+		       index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx", count,
+		       mvgpu_reg(h, MVGPU_REG_INT_STATUS),
+		       mvgpu_reg(h, MVGPU_REG_SELFTEST_DATA));
+		mvgpu_reg_write(h, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
+	}
+	mvgpu_irq_disarm(h, index);
+out:
+	close(efd);
+	return ret;
+}
+
+static int cmd_reset(struct mvgpu_handle *h, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return mvgpu_reset(h);
+}
+
+static int cmd_hold(struct mvgpu_handle *h, int argc, char **argv)
 {
 	char buf[64];
 
+	(void)argc;
+	(void)argv;
 	printf("holding %s open; close stdin to release\n", h->uuid);
 	fflush(stdout);
 	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
@@ -62,10 +240,23 @@ static int cmd_hold(struct mvgpu_handle *h)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int (*fn)(struct mvgpu_handle *h, int argc, char **argv);
+} commands[] = {
+	{ "info", cmd_info },
+	{ "config", cmd_config },
+	{ "vram-write", cmd_vram_write },
+	{ "vram-read", cmd_vram_read },
+	{ "irq-test", cmd_irq_test },
+	{ "reset", cmd_reset },
+	{ "hold", cmd_hold },
+};
+
 int main(int argc, char **argv)
 {
 	struct mvgpu_handle h;
-	const char *cmd;
+	size_t i;
 	int ret;
 
 	if (argc > 1 && !strcmp(argv[1], "--json")) {
@@ -77,13 +268,15 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc != 3) {
+	if (argc < 3) {
 		usage(stderr);
 		return 2;
 	}
-	cmd = argv[1];
-	if (strcmp(cmd, "info") && strcmp(cmd, "hold")) {
-		fprintf(stderr, "mvgpu: unknown command '%s'\n", cmd);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		fprintf(stderr, "mvgpu: unknown command '%s'\n", argv[1]);
 		usage(stderr);
 		return 2;
 	}
@@ -93,9 +286,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mvgpu: %s\n", mvgpu_errmsg());
 		return 1;
 	}
-	ret = !strcmp(cmd, "info") ? cmd_info(&h) : cmd_hold(&h);
-	if (ret)
+	ret = commands[i].fn(&h, argc - 3, argv + 3);
+	if (ret == -EINVAL && !*mvgpu_errmsg())
+		fprintf(stderr, "mvgpu: bad arguments for '%s' (see --help)\n", argv[1]);
+	else if (ret && *mvgpu_errmsg())
 		fprintf(stderr, "mvgpu: %s\n", mvgpu_errmsg());
+	else if (ret)
+		fprintf(stderr, "mvgpu: %s failed: %s\n", argv[1], strerror(-ret));
 	mvgpu_close(&h);
 	return ret ? 1 : 0;
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_VRAM_H_
+#define _MVGPU_VRAM_H_
+
+#include <linux/atomic.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+
+struct inode;
+
+/**
+ * struct mvgpu_vram - one vGPU's VRAM aperture, backed page by page
+ * @lock: serialises backing, freeing and zapping of @pages
+ * @pages: page index -> struct page; protected by @lock for changes
+ * @size: bytes; a multiple of PAGE_SIZE; constant
+ * @map_pgoff: file page offset at which mmap() finds byte 0; constant
+ * @backed: pages in @pages; protected by @lock
+ * @pool_used: the parent GPU's count of backed bytes, updated with @backed
+ * @inode: address space of every user mapping of the aperture, so that
+ *	mvgpu_vram_reset() can zap them all and nothing else
+ */
+struct mvgpu_vram {
+	struct mutex lock;
+	struct xarray pages;
+	u64 size;
+	unsigned long map_pgoff;
+	unsigned long backed;
+	atomic64_t *pool_used;
+	struct inode *inode;
+};
+
+int mvgpu_vram_init(struct mvgpu_vram *vram, u64 size, unsigned long map_pgoff,
+		    atomic64_t *pool_used);
+void mvgpu_vram_fini(struct mvgpu_vram *vram);
+void mvgpu_vram_reset(struct mvgpu_vram *vram);
+ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
+		      size_t len, bool write);
+int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma);
+u64 mvgpu_vram_backed_bytes(struct mvgpu_vram *vram);
+
+#endif /* _MVGPU_VRAM_H_ */
