@@ -23,3 +23,7 @@ check:
 
 demo:
 	scripts/demo.sh
+
+# Benchmarks in the debug-kernel VM: "BENCH <name> <value> <unit>" lines.
+bench:
+	scripts/bench.sh

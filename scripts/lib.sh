@@ -18,8 +18,7 @@ debug_kdir() {
 	"$(dirname "${BASH_SOURCE[0]}")/build-debug-kernel.sh" | tail -n 1
 }
 
-# Kernel-log lines that mean the kernel is unwell.  Prints them; returns 0 if
-# there were any.
+# Print the kernel-log lines that mean the kernel is unwell (none: healthy).
 scan_splat() {
 	grep -h -E -e '(^|[^a-z_])(BUG|WARNING):' \
 		-e 'Oops|general protection fault|Kernel panic|kernel BUG at' \
