@@ -104,15 +104,15 @@
 #define MVGPU_RESET_MAGIC		0x52535421	/* "RST!" */
 
 /* MVGPU_REG_CAPS bits */
-#define MVGPU_CAP_MSI			(1u << 0)
-#define MVGPU_CAP_INTX			(1u << 1)
-#define MVGPU_CAP_SELFTEST		(1u << 2)
-#define MVGPU_CAP_VRAM_MMAP		(1u << 3)
+#define MVGPU_CAP_MSI			0x1u
+#define MVGPU_CAP_INTX			0x2u
+#define MVGPU_CAP_SELFTEST		0x4u
+#define MVGPU_CAP_VRAM_MMAP		0x8u
 
 /* Interrupt causes: MVGPU_REG_INT_STATUS / _MASK / _ACK bits */
-#define MVGPU_INT_SELFTEST		(1u << 0)	/* MVGPU_REG_SELFTEST written */
-#define MVGPU_INT_FENCE			(1u << 1)	/* a FENCE asked for it */
-#define MVGPU_INT_ERROR			(1u << 2)	/* see MVGPU_REG_ERROR_* */
+#define MVGPU_INT_SELFTEST		0x1u	/* MVGPU_REG_SELFTEST written */
+#define MVGPU_INT_FENCE			0x2u	/* a FENCE asked for it */
+#define MVGPU_INT_ERROR			0x4u	/* see MVGPU_REG_ERROR_* */
 #define MVGPU_INT_ALL			(MVGPU_INT_SELFTEST | MVGPU_INT_FENCE | \
 					 MVGPU_INT_ERROR)
 

@@ -46,9 +46,13 @@ static int mvgpu_vram_fs_init_fs_context(struct fs_context *fc)
 	return init_pseudo(fc, MVGPU_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
+/*
+ * Never registered, so nobody else can mount it.  No .owner: a mount would
+ * then pin the module while any vGPU exists and rmmod could not remove idle
+ * vGPUs; our own mount ends with the last vGPU, which module exit removes.
+ */
 static struct file_system_type mvgpu_vram_fs_type = {
 	.name = "mvgpu_vram",
-	.owner = THIS_MODULE,
 	.init_fs_context = mvgpu_vram_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };

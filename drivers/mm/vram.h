@@ -21,7 +21,7 @@ struct inode;
  *	mvgpu_vram_reset() can zap them all and nothing else
  */
 struct mvgpu_vram {
-	struct mutex lock;
+	struct mutex lock;		/* see @lock above */
 	struct xarray pages;
 	u64 size;
 	unsigned long map_pgoff;

@@ -58,9 +58,9 @@ struct mvgpu_vgpu {
 	u32 id;
 	u64 vram_size;
 
-	struct mutex lock;
+	struct mutex lock;		/* slow paths; DOC: vGPU locking */
 	struct mvgpu_cfg cfg;
-	spinlock_t irq_lock;
+	spinlock_t irq_lock;		/* @mmio, @irq */
 	struct mvgpu_mmio mmio;
 	struct mvgpu_irq irq;
 	struct mvgpu_vram vram;
