@@ -61,9 +61,24 @@ check "client: reset" "$MVGPU_CLIENT" reset "$u"
 out=$("$MVGPU_CLIENT" vram-read "$u" 0x10000000 4 2>&1); st=$?
 check "client: reading past the aperture exits 1 and says EINVAL" \
 	bash -c "[ $st = 1 ] && grep -q 'Invalid argument' <<< '$out'"
+check "client: --json irq-test" bash -c "'$MVGPU_CLIENT' --json irq-test '$u' | grep -q '^{\"irq\":\"MSI\",\"count\":1,'"
+check "client: --json vram-read" bash -c "'$MVGPU_CLIENT' --json vram-read '$u' 16 4 | grep -qx '{\"offset\":16,\"length\":4,\"hex\":\"00000000\"}'"
 json=$("$MVGPU_CLIENT" --json info "$u")
 check "client: --json info" bash -c "grep -q '\"vendor\":4660,\"device\":19783,\"subsystem\":4' <<< '$json'"
 expect_eq "closing the device leaves no VRAM behind" "$(cat "$MDEV_DEVS/$u/mvgpu/vram_used_bytes")" "0"
+remove_vgpu "$u"
+
+# QEMU itself takes the vGPU as a vfio-pci device: realize, reset, BARs.
+u=$(create_vgpu 1_4)
+out=$(printf 'info pci\nquit\n' | timeout 120 qemu-system-x86_64 -accel tcg -M q35 \
+	-nodefaults -display none -serial none -m 128 -S -monitor stdio \
+	-device "vfio-pci,sysfsdev=$MDEV_DEVS/$u" 2>&1)
+st=$?
+check "QEMU starts with the vGPU as -device vfio-pci,sysfsdev=..." [ $st = 0 ]
+check "QEMU sees a 3D controller 1234:4d47" grep -q '3D controller: PCI device 1234:4d47' <<< "$out"
+check "QEMU sees BAR2 as a 256 MiB 64-bit prefetchable BAR" \
+	grep -Eq 'BAR2: 64 bit prefetchable memory at .* \[0x[0-9a-f]*\]' <<< "$out"
+grep -E 'BAR|3D|vfio|error|warn' <<< "$out" | sed 's/^/# qemu: /'
 remove_vgpu "$u"
 
 run_devmodel "after re-create"

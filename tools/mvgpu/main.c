@@ -27,8 +27,9 @@ static void usage(FILE *f)
 		"  reset UUID                VFIO_DEVICE_RESET\n"
 		"  hold UUID                 keep the vGPU open until stdin closes\n"
 		"\n"
-		"Numbers may be decimal or 0x-prefixed hex.  Exit status 0 on success,\n"
-		"1 on a failure (with a message on stderr), 2 on bad usage.\n");
+		"--json prints one JSON object instead of text.  Numbers may be decimal\n"
+		"or 0x-prefixed hex.  Exit status 0 on success, 1 on a failure (with a\n"
+		"message on stderr), 2 on bad usage.\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -112,6 +113,14 @@ static void hexdump(const uint8_t *p, size_t len, uint64_t base)
 {
 	size_t i;
 
+	if (json) {
+		printf("{\"offset\":%" PRIu64 ",\"length\":%zu,\"hex\":\"", base, len);
+		for (i = 0; i < len; i++)
+			printf("%02x", p[i]);
+		printf("\"}\n");
+		return;
+	}
+
 	for (i = 0; i < len; i++) {
 		if (i % 16 == 0)
 			printf("%s%08" PRIx64 ":", i ? "\n" : "", base + i);
@@ -151,7 +160,8 @@ static int cmd_vram_write(struct mvgpu_handle *h, int argc, char **argv)
 		return -EINVAL;
 	}
 	memcpy(vram + off, argv[1], len);
-	printf("wrote %zu bytes at 0x%" PRIx64 "\n", len, off);
+	printf(json ? "{\"written\":%zu,\"offset\":%" PRIu64 "}\n" :
+	       "wrote %zu bytes at 0x%" PRIx64 "\n", len, off);
 	return 0;
 }
 
@@ -208,7 +218,8 @@ static int cmd_irq_test(struct mvgpu_handle *h, int argc, char **argv)
 			index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx");
 		ret = -ETIMEDOUT;
 	} else {
-		printf("%s interrupt received (count %" PRIu64 "), status 0x%x, data 0x%x\n",
+		printf(json ? "{\"irq\":\"%s\",\"count\":%" PRIu64 ",\"status\":%u,\"data\":%u}\n" :
+		       "%s interrupt received (count %" PRIu64 "), status 0x%x, data 0x%x\n",
 		       index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx", count,
 		       mvgpu_reg(h, MVGPU_REG_INT_STATUS),
 		       mvgpu_reg(h, MVGPU_REG_SELFTEST_DATA));
