@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-vGPU GPU page tables.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "gpt.h"
+
+/**
+ * DOC: GPU page tables
+ *
+ * Every vGPU has its own 40-bit GPU virtual address space, translated by a
+ * three-level table that only the mediator writes, after validating each
+ * mapping (see the MAP command), so a vGPU can reach nothing but its own
+ * VRAM and guest memory its VM handed to it:
+ *
+ * ======  ===========  =======  =====================================
+ * level   VA bits      entries  an entry is
+ * ======  ===========  =======  =====================================
+ * L2      39..30       1024     a table
+ * L1      29..21       512      a table, or a 2 MiB large page (HUGE)
+ * L0      20..12       512      a 4 KiB page
+ * ======  ===========  =======  =====================================
+ *
+ * A PTE is 64 bits: VALID, the MVGPU_GPT_READ/WRITE permissions, HUGE,
+ * MVGPU_GPT_SYSMEM (the target is a guest IOVA rather than a VRAM offset),
+ * TABLE (the entry points to the next level) and the target address in bits
+ * 51..12.  Tables are pages of the host's memory and a TABLE entry holds the
+ * physical address of its page, as hardware would.
+ *
+ * mvgpu_gpt_map() uses a large entry wherever VA and target are both 2 MiB
+ * aligned and at least 2 MiB remain; it never replaces a mapping (-EEXIST,
+ * and nothing changes).  mvgpu_gpt_unmap() splits a large entry that is
+ * only partly unmapped.
+ */
+
+#define PTE_VALID	BIT_ULL(0)
+#define PTE_HUGE	BIT_ULL(3)
+#define PTE_TABLE	BIT_ULL(5)
+#define PTE_PERM	(MVGPU_GPT_READ | MVGPU_GPT_WRITE | MVGPU_GPT_SYSMEM)
+#define PTE_ADDR	GENMASK_ULL(51, 12)
+
+#define L2_SHIFT	30
+#define L1_SHIFT	21
+#define L0_SHIFT	12
+#define L2_ENTRIES	1024
+#define LX_ENTRIES	512
+
+static unsigned int l2_idx(u64 va) { return (va >> L2_SHIFT) & (L2_ENTRIES - 1); }
+static unsigned int l1_idx(u64 va) { return (va >> L1_SHIFT) & (LX_ENTRIES - 1); }
+static unsigned int l0_idx(u64 va) { return (va >> L0_SHIFT) & (LX_ENTRIES - 1); }
+
+static u64 *pte_table(u64 pte)
+{
+	return phys_to_virt(pte & PTE_ADDR);
+}
+
+static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
+{
+	u64 *t = (u64 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+
+	if (t)
+		pt->tables += 1 << order;
+	return t;
+}
+
+static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
+				 unsigned int order)
+{
+	free_pages((unsigned long)t, order);
+	pt->tables -= 1 << order;
+}
+
+/**
+ * mvgpu_gpt_init() - an empty address space
+ * @pt: the page table
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_gpt_init(struct mvgpu_gpt *pt)
+{
+	pt->tables = 0;
+	pt->mapped = 0;
+	pt->root = mvgpu_gpt_alloc_table(pt, 1);	/* 1024 entries: 8 KiB */
+	return pt->root ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_init);
+
+/**
+ * mvgpu_gpt_fini() - free every table
+ * @pt: the page table
+ *
+ * Context: process context.
+ */
+void mvgpu_gpt_fini(struct mvgpu_gpt *pt)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < L2_ENTRIES; i++) {
+		u64 *l1;
+
+		if (!(pt->root[i] & PTE_VALID))
+			continue;
+		l1 = pte_table(pt->root[i]);
+		for (j = 0; j < LX_ENTRIES; j++)
+			if ((l1[j] & PTE_VALID) && (l1[j] & PTE_TABLE))
+				mvgpu_gpt_free_table(pt, pte_table(l1[j]), 0);
+		mvgpu_gpt_free_table(pt, l1, 0);
+	}
+	mvgpu_gpt_free_table(pt, pt->root, 1);
+	pt->root = NULL;
+	pt->mapped = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_fini);
+
+static bool mvgpu_gpt_range_ok(u64 va, u64 size)
+{
+	u64 end;
+
+	return size && IS_ALIGNED(va | size, MVGPU_GPT_PAGE_SIZE) &&
+	       !check_add_overflow(va, size, &end) && end <= MVGPU_GPT_VA_SIZE;
+}
+
+/* The L1 table for @va, allocated if @alloc; NULL if absent or no memory. */
+static u64 *mvgpu_gpt_l1(struct mvgpu_gpt *pt, u64 va, bool alloc)
+{
+	u64 *e = &pt->root[l2_idx(va)];
+	u64 *t;
+
+	if (*e & PTE_VALID)
+		return pte_table(*e);
+	if (!alloc)
+		return NULL;
+	t = mvgpu_gpt_alloc_table(pt, 0);
+	if (t)
+		*e = virt_to_phys(t) | PTE_TABLE | PTE_VALID;
+	return t;
+}
+
+/* The L0 table for @va; splits a large entry if @split, allocates if @alloc. */
+static u64 *mvgpu_gpt_l0(struct mvgpu_gpt *pt, u64 *l1e, bool alloc,
+			 bool split)
+{
+	u64 *t;
+	unsigned int i;
+
+	if ((*l1e & PTE_VALID) && (*l1e & PTE_TABLE))
+		return pte_table(*l1e);
+	if ((*l1e & PTE_VALID) && !split)
+		return NULL;
+	if (!(*l1e & PTE_VALID) && !alloc)
+		return NULL;
+	t = mvgpu_gpt_alloc_table(pt, 0);
+	if (!t)
+		return NULL;
+	if (*l1e & PTE_VALID) {
+		/* Split: 512 small entries with the large page's target. */
+		for (i = 0; i < LX_ENTRIES; i++)
+			t[i] = (*l1e & ~PTE_HUGE) + i * MVGPU_GPT_PAGE_SIZE;
+	}
+	*l1e = virt_to_phys(t) | PTE_TABLE | PTE_VALID;
+	return t;
+}
+
+/* Is any page of [va, va + size) mapped?  Ranges are page aligned. */
+static bool mvgpu_gpt_any_mapped(struct mvgpu_gpt *pt, u64 va, u64 size)
+{
+	u64 end = va + size;
+
+	while (va < end) {
+		u64 *l1 = mvgpu_gpt_l1(pt, va, false);
+		u64 next;
+
+		if (!l1) {
+			va = round_down(va, 1ULL << L2_SHIFT) + (1ULL << L2_SHIFT);
+			continue;
+		}
+		next = round_down(va, MVGPU_GPT_HUGE_SIZE) + MVGPU_GPT_HUGE_SIZE;
+		if (l1[l1_idx(va)] & PTE_VALID) {
+			u64 *l0;
+
+			if (!(l1[l1_idx(va)] & PTE_TABLE))
+				return true;
+			l0 = pte_table(l1[l1_idx(va)]);
+			for (; va < min(next, end); va += MVGPU_GPT_PAGE_SIZE)
+				if (l0[l0_idx(va)] & PTE_VALID)
+					return true;
+		}
+		va = next;
+	}
+	return false;
+}
+
+/**
+ * mvgpu_gpt_map() - map a range of GPU VA
+ * @pt: the page table
+ * @va: first GPU virtual address, 4 KiB aligned
+ * @target: VRAM offset or guest IOVA it maps to, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: MVGPU_GPT_READ, MVGPU_GPT_WRITE, MVGPU_GPT_SYSMEM
+ *
+ * The caller has checked that @target names memory the vGPU owns.
+ *
+ * Context: process context; caller serialises.
+ * Return: 0; -EINVAL for a misaligned, empty, overflowing or out-of-range
+ * request or unknown flags; -EEXIST if part of the range is mapped
+ * already; -ENOMEM.  On error nothing changed.
+ */
+int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
+		  u32 flags)
+{
+	u64 done = 0, end_t;
+
+	if (!mvgpu_gpt_range_ok(va, size) || !IS_ALIGNED(target, MVGPU_GPT_PAGE_SIZE) ||
+	    check_add_overflow(target, size, &end_t) || end_t > PTE_ADDR + MVGPU_GPT_PAGE_SIZE ||
+	    (flags & ~PTE_PERM) || !(flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)))
+		return -EINVAL;
+	if (mvgpu_gpt_any_mapped(pt, va, size))
+		return -EEXIST;
+
+	while (done < size) {
+		u64 v = va + done, t = target + done, left = size - done;
+		u64 *l1 = mvgpu_gpt_l1(pt, v, true), *l1e, *l0;
+
+		if (!l1)
+			goto err_nomem;
+		l1e = &l1[l1_idx(v)];
+		if (IS_ALIGNED(v | t, MVGPU_GPT_HUGE_SIZE) &&
+		    left >= MVGPU_GPT_HUGE_SIZE && !(*l1e & PTE_VALID)) {
+			*l1e = t | flags | PTE_HUGE | PTE_VALID;
+			done += MVGPU_GPT_HUGE_SIZE;
+			continue;
+		}
+		l0 = mvgpu_gpt_l0(pt, l1e, true, false);
+		if (!l0)
+			goto err_nomem;
+		l0[l0_idx(v)] = t | flags | PTE_VALID;
+		done += MVGPU_GPT_PAGE_SIZE;
+	}
+	pt->mapped += size;
+	return 0;
+
+err_nomem:
+	pt->mapped += done;
+	if (done)
+		mvgpu_gpt_unmap(pt, va, done);
+	return -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_map);
+
+/**
+ * mvgpu_gpt_unmap() - unmap a range of GPU VA
+ * @pt: the page table
+ * @va: first address, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ *
+ * Holes in the range are fine; a large entry partly inside is split first.
+ * Empty tables are kept (they are few and reused).
+ *
+ * Context: process context; caller serialises.
+ * Return: 0; -EINVAL for a bad range; -ENOENT if nothing in the range was
+ * mapped; -ENOMEM if a large entry could not be split (nothing changed for
+ * that entry).
+ */
+int mvgpu_gpt_unmap(struct mvgpu_gpt *pt, u64 va, u64 size)
+{
+	u64 end = va + size, unmapped = 0;
+
+	if (!mvgpu_gpt_range_ok(va, size))
+		return -EINVAL;
+
+	while (va < end) {
+		u64 *l1 = mvgpu_gpt_l1(pt, va, false), *l1e, *l0, next;
+
+		if (!l1) {
+			va = round_down(va, 1ULL << L2_SHIFT) + (1ULL << L2_SHIFT);
+			continue;
+		}
+		l1e = &l1[l1_idx(va)];
+		next = round_down(va, MVGPU_GPT_HUGE_SIZE) + MVGPU_GPT_HUGE_SIZE;
+		if (!(*l1e & PTE_VALID)) {
+			va = next;
+			continue;
+		}
+		if (!(*l1e & PTE_TABLE) && IS_ALIGNED(va, MVGPU_GPT_HUGE_SIZE) &&
+		    end >= next) {
+			*l1e = 0;
+			unmapped += MVGPU_GPT_HUGE_SIZE;
+			va = next;
+			continue;
+		}
+		l0 = mvgpu_gpt_l0(pt, l1e, false, true);
+		if (!l0) {
+			pt->mapped -= unmapped;
+			return -ENOMEM;
+		}
+		for (; va < min(next, end); va += MVGPU_GPT_PAGE_SIZE) {
+			if (l0[l0_idx(va)] & PTE_VALID) {
+				l0[l0_idx(va)] = 0;
+				unmapped += MVGPU_GPT_PAGE_SIZE;
+			}
+		}
+	}
+	pt->mapped -= unmapped;
+	return unmapped ? 0 : -ENOENT;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap);
+
+/**
+ * mvgpu_gpt_translate() - translate one GPU virtual address
+ * @pt: the page table
+ * @va: the address, any alignment
+ * @access: MVGPU_GPT_READ and/or MVGPU_GPT_WRITE, what the access needs
+ * @x: the result
+ *
+ * Context: any; caller serialises against map/unmap.
+ * Return: 0; -EFAULT if @va is unmapped or outside the address space;
+ * -EACCES if the mapping lacks a permission @access needs.
+ */
+int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
+			struct mvgpu_gpt_xlate *x)
+{
+	u64 *l1, pte, page;
+
+	if (va >= MVGPU_GPT_VA_SIZE)
+		return -EFAULT;
+	l1 = mvgpu_gpt_l1(pt, va, false);
+	if (!l1 || !(l1[l1_idx(va)] & PTE_VALID))
+		return -EFAULT;
+	pte = l1[l1_idx(va)];
+	if (pte & PTE_TABLE) {
+		pte = pte_table(pte)[l0_idx(va)];
+		if (!(pte & PTE_VALID))
+			return -EFAULT;
+		page = MVGPU_GPT_PAGE_SIZE;
+	} else {
+		page = MVGPU_GPT_HUGE_SIZE;
+	}
+	if ((access & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)) & ~pte)
+		return -EACCES;
+
+	x->target = (pte & PTE_ADDR) + (va & (page - 1));
+	x->flags = pte & PTE_PERM;
+	x->len = page - (va & (page - 1));
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
+
+/**
+ * mvgpu_gpt_unmap_target() - unmap every page that maps into a target range
+ * @pt: the page table
+ * @start: first byte of the VRAM or IOVA range
+ * @len: its length
+ * @sysmem: the range is guest IOVA (else VRAM)
+ *
+ * For VFIO's dma_unmap: guest memory that the VM unmapped must not stay
+ * reachable from the GPU.  Walks the whole table.
+ *
+ * Context: process context; caller serialises.
+ * Return: bytes of VA unmapped.
+ */
+u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
+			   bool sysmem)
+{
+	u64 end = start + len, unmapped = 0;
+	unsigned int i, j, k;
+
+	if (check_add_overflow(start, len, &end))
+		end = U64_MAX;
+	for (i = 0; i < L2_ENTRIES; i++) {
+		u64 *l1;
+
+		if (!(pt->root[i] & PTE_VALID))
+			continue;
+		l1 = pte_table(pt->root[i]);
+		for (j = 0; j < LX_ENTRIES; j++) {
+			u64 e = l1[j], t, *l0;
+
+			if (!(e & PTE_VALID))
+				continue;
+			if (!(e & PTE_TABLE)) {
+				t = e & PTE_ADDR;
+				if (!!(e & MVGPU_GPT_SYSMEM) == sysmem &&
+				    t < end && t + MVGPU_GPT_HUGE_SIZE > start) {
+					l1[j] = 0;
+					unmapped += MVGPU_GPT_HUGE_SIZE;
+				}
+				continue;
+			}
+			l0 = pte_table(e);
+			for (k = 0; k < LX_ENTRIES; k++) {
+				e = l0[k];
+				t = e & PTE_ADDR;
+				if ((e & PTE_VALID) && !!(e & MVGPU_GPT_SYSMEM) == sysmem &&
+				    t < end && t + MVGPU_GPT_PAGE_SIZE > start) {
+					l0[k] = 0;
+					unmapped += MVGPU_GPT_PAGE_SIZE;
+				}
+			}
+		}
+	}
+	pt->mapped -= unmapped;
+	return unmapped;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap_target);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_GPT_H_
+#define _MVGPU_GPT_H_
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+/* GPU virtual addresses are MVGPU_GPT_VA_BITS wide. */
+#define MVGPU_GPT_VA_BITS	40
+#define MVGPU_GPT_VA_SIZE	BIT_ULL(MVGPU_GPT_VA_BITS)
+#define MVGPU_GPT_PAGE_SIZE	0x1000ULL
+#define MVGPU_GPT_HUGE_SIZE	0x200000ULL
+
+/* Mapping flags, also the permission bits of a PTE. */
+#define MVGPU_GPT_READ		BIT(1)
+#define MVGPU_GPT_WRITE		BIT(2)
+#define MVGPU_GPT_SYSMEM	BIT(4)	/* target is a guest IOVA, else VRAM */
+
+/**
+ * struct mvgpu_gpt - one vGPU's GPU page table
+ * @root: the top-level table (VA bits 39..30), 1024 entries
+ * @tables: page-table pages allocated, including @root
+ * @mapped: bytes of VA mapped
+ *
+ * Not locked: the owner serialises map, unmap and translate.
+ */
+struct mvgpu_gpt {
+	u64 *root;
+	unsigned long tables;
+	u64 mapped;
+};
+
+/**
+ * struct mvgpu_gpt_xlate - where a GPU virtual address goes
+ * @target: VRAM offset or guest IOVA of the translated address
+ * @flags: MVGPU_GPT_* of the mapping
+ * @len: bytes from the address to the end of its page (4 KiB or 2 MiB)
+ */
+struct mvgpu_gpt_xlate {
+	u64 target;
+	u32 flags;
+	u64 len;
+};
+
+int mvgpu_gpt_init(struct mvgpu_gpt *pt);
+void mvgpu_gpt_fini(struct mvgpu_gpt *pt);
+int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
+		  u32 flags);
+int mvgpu_gpt_unmap(struct mvgpu_gpt *pt, u64 va, u64 size);
+int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
+			struct mvgpu_gpt_xlate *x);
+u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
+			   bool sysmem);
+
+#endif /* _MVGPU_GPT_H_ */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: GPU page tables, including long random sequences checked against
+ * a plain array model.
+ */
+
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/sizes.h>
+#include <linux/vmalloc.h>
+
+#include "gpt.h"
+
+#define RD	MVGPU_GPT_READ
+#define WR	MVGPU_GPT_WRITE
+#define RW	(MVGPU_GPT_READ | MVGPU_GPT_WRITE)
+
+static int tr(struct mvgpu_gpt *pt, u64 va, u32 access, struct mvgpu_gpt_xlate *x)
+{
+	return mvgpu_gpt_translate(pt, va, access, x);
+}
+
+static int mvgpu_gpt_test_init(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = kunit_kzalloc(test, sizeof(*pt), GFP_KERNEL);
+
+	if (!pt || mvgpu_gpt_init(pt))
+		return -ENOMEM;
+	test->priv = pt;
+	return 0;
+}
+
+static void mvgpu_gpt_test_exit(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+
+	mvgpu_gpt_fini(pt);
+	KUNIT_EXPECT_EQ(test, pt->tables, 0UL);
+}
+
+static void mvgpu_gpt_basic_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_1G + SZ_64K, 0x5000, SZ_8K, RW), 0);
+	KUNIT_ASSERT_EQ(test, tr(pt, SZ_1G + SZ_64K + 0x123, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, x.target, 0x5123ULL);
+	KUNIT_EXPECT_EQ(test, x.len, 0x1000ULL - 0x123);
+	KUNIT_EXPECT_EQ(test, x.flags, (u32)RW);
+	KUNIT_ASSERT_EQ(test, tr(pt, SZ_1G + SZ_64K + SZ_4K, WR, &x), 0);
+	KUNIT_EXPECT_EQ(test, x.target, 0x6000ULL);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G + SZ_64K + SZ_8K, RD, &x),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_8K);
+
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_1G + SZ_64K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G + SZ_64K, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G + SZ_64K + SZ_4K, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_1G + SZ_64K, SZ_4K), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_4K);
+}
+
+static void mvgpu_gpt_permission_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, 0, 0, SZ_4K, MVGPU_GPT_READ), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4K, SZ_4K, SZ_4K, MVGPU_GPT_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0, WR, &x), -EACCES);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0, RW, &x), -EACCES);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4K, RD, &x), -EACCES);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4K, WR, &x), 0);
+	/* A mapping needs some permission; unknown flags are refused. */
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1M, 0, SZ_4K, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1M, 0, SZ_4K, MVGPU_GPT_READ | BIT(9)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1M, 0, SZ_4K, MVGPU_GPT_SYSMEM), -EINVAL);
+}
+
+static void mvgpu_gpt_huge_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+	unsigned long tables = pt->tables;
+
+	/* 4 MiB, VA and target 2 MiB aligned: two large entries, one L1. */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_8M, SZ_4M, RW), 0);
+	KUNIT_EXPECT_EQ(test, pt->tables, tables + 1);
+	KUNIT_ASSERT_EQ(test, tr(pt, SZ_4M + SZ_2M + 0x1234, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, x.target, (u64)SZ_8M + SZ_2M + 0x1234);
+	KUNIT_EXPECT_EQ(test, x.len, (u64)SZ_2M - 0x1234);
+
+	/* Unmapping one page inside splits the large entry. */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_unmap(pt, SZ_4M + SZ_2M + SZ_4K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, pt->tables, tables + 2);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4M + SZ_2M + SZ_4K, RD, &x),
+			-EFAULT);
+	KUNIT_ASSERT_EQ(test, tr(pt, SZ_4M + SZ_2M + SZ_8K + 8, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, x.target, (u64)SZ_8M + SZ_2M + SZ_8K + 8);
+	KUNIT_EXPECT_EQ(test, x.len, (u64)SZ_4K - 8);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_4M - SZ_4K);
+
+	/* Misaligned target: small pages even for a 2 MiB range. */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, SZ_4K, SZ_2M, RW), 0);
+	KUNIT_ASSERT_EQ(test, tr(pt, SZ_1G, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, x.len, (u64)SZ_4K);
+}
+
+static void mvgpu_gpt_bounds_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 0, 0, 0, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 0x800, 0, SZ_4K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 0, 0x800, SZ_4K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 0, 0, 0x1800, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, MVGPU_GPT_VA_SIZE - SZ_4K, 0, SZ_8K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, MVGPU_GPT_VA_SIZE, 0, SZ_4K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, U64_MAX & ~0xfffULL, 0, SZ_8K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 0, U64_MAX & ~0xfffULL, SZ_8K, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, MVGPU_GPT_VA_SIZE - SZ_4K, 0, SZ_4K, RW), 0);
+	KUNIT_EXPECT_EQ(test, tr(pt, MVGPU_GPT_VA_SIZE - 1, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, tr(pt, MVGPU_GPT_VA_SIZE, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, U64_MAX, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, U64_MAX & ~0xfffULL, SZ_8K), -EINVAL);
+}
+
+static void mvgpu_gpt_overlap_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_2M, 0, SZ_2M, RW), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_2M + SZ_1M, SZ_1G, SZ_4K, RW), -EEXIST);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1M, SZ_1G, SZ_2M, RW), -EEXIST);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_4M - SZ_4K, SZ_1G, SZ_8K, RW), -EEXIST);
+	/* The failed maps changed nothing, not even their free part. */
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1M, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4M, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_1G, SZ_4K, RW), 0);
+}
+
+static void mvgpu_gpt_unmap_target_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, 0, 0x100000, SZ_64K,
+					    RW | MVGPU_GPT_SYSMEM), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_1M, 0x100000, SZ_64K, RW), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_4M, SZ_2M,
+					    RW | MVGPU_GPT_SYSMEM), 0);
+	/* The VM unmaps IOVA [0x108000, 0x110000) and a byte of the large page. */
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, 0x108000, 0x8000, true),
+			(u64)0x8000);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0x8000, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, 0x7000, RD, &x), 0);
+	/* VRAM mappings of the same numbers are not guest memory: untouched. */
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1M + 0x8000, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, SZ_4M + SZ_1M, 1, true), (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4M, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_64K + SZ_64K - 0x8000);
+}
+
+/*
+ * Random map/unmap over three 8 MiB windows far apart, checked against an
+ * array holding each page's expected target (or nothing).
+ */
+#define WIN_PAGES	2048
+#define WINDOWS		3
+
+static const u64 win_base[WINDOWS] = { 0, 5ULL << 30, MVGPU_GPT_VA_SIZE - SZ_8M };
+
+static void mvgpu_gpt_random_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	u64 *model;
+	struct rnd_state rnd;
+	unsigned int step, i, bad = 0;
+
+	model = vzalloc(sizeof(*model) * WIN_PAGES * WINDOWS);
+	KUNIT_ASSERT_NOT_NULL(test, model);
+	prandom_seed_state(&rnd, 7);
+
+	for (step = 0; step < 3000 && !bad; step++) {
+		unsigned int w = prandom_u32_state(&rnd) % WINDOWS;
+		bool big = !(prandom_u32_state(&rnd) % 4);
+		unsigned int first, n;
+		u64 va, target;
+		int ret, want;
+
+		n = big ? 512 * (1 + prandom_u32_state(&rnd) % 2) :
+			  1 + prandom_u32_state(&rnd) % 64;
+		first = prandom_u32_state(&rnd) % (WIN_PAGES - n + 1);
+		if (big)
+			first = round_down(first, 512);
+		va = win_base[w] + (u64)first * SZ_4K;
+
+		if (prandom_u32_state(&rnd) % 3) {
+			target = (big ? (u64)(prandom_u32_state(&rnd) % 64) * SZ_2M :
+				  (u64)(prandom_u32_state(&rnd) % 100000) * SZ_4K);
+			want = 0;
+			for (i = 0; i < n; i++)
+				if (model[w * WIN_PAGES + first + i])
+					want = -EEXIST;
+			ret = mvgpu_gpt_map(pt, va, target, (u64)n * SZ_4K, RW);
+			if (ret != want) {
+				kunit_err(test, "step %u: map %llx+%u got %d want %d",
+					  step, va, n, ret, want);
+				bad++;
+			}
+			/* The model stores target + 1: 0 means unmapped. */
+			for (i = 0; !ret && i < n; i++)
+				model[w * WIN_PAGES + first + i] =
+					target + (u64)i * SZ_4K + 1;
+		} else {
+			want = -ENOENT;
+			for (i = 0; i < n; i++)
+				if (model[w * WIN_PAGES + first + i])
+					want = 0;
+			ret = mvgpu_gpt_unmap(pt, va, (u64)n * SZ_4K);
+			if (ret != want) {
+				kunit_err(test, "step %u: unmap %llx+%u got %d want %d",
+					  step, va, n, ret, want);
+				bad++;
+			}
+			for (i = 0; i < n; i++)
+				model[w * WIN_PAGES + first + i] = 0;
+		}
+
+		/* Every page every 100 steps, a sample otherwise. */
+		for (i = 0; i < WIN_PAGES * WINDOWS; i++) {
+			struct mvgpu_gpt_xlate x;
+			u64 pva;
+
+			if (step % 100 && prandom_u32_state(&rnd) % 64)
+				continue;
+			pva = win_base[i / WIN_PAGES] + (u64)(i % WIN_PAGES) * SZ_4K + 8;
+			ret = tr(pt, pva, RD, &x);
+			if (model[i] ? (ret || x.target != model[i] - 1 + 8) : ret != -EFAULT) {
+				kunit_err(test, "step %u: va %llx: got %d/%llx, model %llx",
+					  step, pva, ret, ret ? 0 : x.target, model[i]);
+				bad++;
+				break;
+			}
+		}
+	}
+	vfree(model);
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+static struct kunit_case mvgpu_gpt_test_cases[] = {
+	KUNIT_CASE(mvgpu_gpt_basic_test),
+	KUNIT_CASE(mvgpu_gpt_permission_test),
+	KUNIT_CASE(mvgpu_gpt_huge_test),
+	KUNIT_CASE(mvgpu_gpt_bounds_test),
+	KUNIT_CASE(mvgpu_gpt_overlap_test),
+	KUNIT_CASE(mvgpu_gpt_unmap_target_test),
+	KUNIT_CASE(mvgpu_gpt_random_test),
+	{}
+};
+
+static struct kunit_suite mvgpu_gpt_test_suite = {
+	.name = "mvgpu_gpt",
+	.init = mvgpu_gpt_test_init,
+	.exit = mvgpu_gpt_test_exit,
+	.test_cases = mvgpu_gpt_test_cases,
+};
+
+kunit_test_suite(mvgpu_gpt_test_suite);
