@@ -53,6 +53,7 @@ static void mvgpu_dev_free(struct kref *ref)
 	/* The last vGPU's release dropped the last reference but one. */
 	WARN_ON_ONCE(!xa_empty(&gdev->vgpus));
 	xa_destroy(&gdev->vgpus);
+	mvgpu_pool_fini(&gdev->pool);
 	kfree(gdev);
 }
 
@@ -83,6 +84,12 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 	if (!gdev)
 		return -ENOMEM;
 
+	ret = mvgpu_pool_init(&gdev->pool, (u64)params->vram_mb * SZ_1M);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot set up the VRAM pool: %d\n", ret);
+		kfree(gdev);
+		return ret;
+	}
 	kref_init(&gdev->ref);
 	gdev->pdev = pdev;
 	gdev->index = pdev->id;
@@ -120,6 +127,44 @@ static int mvgpu_dev_remove(struct platform_device *pdev)
 	return 0;
 }
 
+/* VRAM pool usage, in /sys/devices/platform/mvgpu.N/ */
+static ssize_t vram_total_bytes_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_dev *gdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", gdev->pool.size);
+}
+static DEVICE_ATTR_RO(vram_total_bytes);
+
+static ssize_t vram_allocated_bytes_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	struct mvgpu_dev *gdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n",
+			  gdev->pool.size - mvgpu_pool_avail(&gdev->pool));
+}
+static DEVICE_ATTR_RO(vram_allocated_bytes);
+
+static ssize_t vram_backed_bytes_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_dev *gdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&gdev->pool.backed));
+}
+static DEVICE_ATTR_RO(vram_backed_bytes);
+
+static struct attribute *mvgpu_dev_attrs[] = {
+	&dev_attr_vram_total_bytes.attr,
+	&dev_attr_vram_allocated_bytes.attr,
+	&dev_attr_vram_backed_bytes.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mvgpu_dev);
+
 /*
  * Binds the software GPUs' platform devices.  Registered by module init after
  * the mdev driver and before any GPU is created (mvgpu_dev_create()).
@@ -127,6 +172,7 @@ static int mvgpu_dev_remove(struct platform_device *pdev)
 struct platform_driver mvgpu_dev_driver = {
 	.driver = {
 		.name = "mvgpu",
+		.dev_groups = mvgpu_dev_groups,
 	},
 	.probe = mvgpu_dev_probe,
 	.remove = mvgpu_dev_remove,

@@ -16,11 +16,11 @@
 /**
  * DOC: VRAM aperture
  *
- * The aperture is as large as the vGPU's VRAM quota; a page is allocated,
- * zeroed, the first time it is written through pwrite() or touched through
- * an mmap, so a tenant never sees an earlier tenant's data and an idle vGPU
- * costs no memory.  Reads of a page never touched return zeros without
- * backing it.
+ * The aperture is a linear window on the vGPU's VRAM in the GPU's pool
+ * (DOC: VRAM pool).  A page is backed, zeroed, the first time it is written
+ * through pwrite() or touched through an mmap, so a tenant never sees an
+ * earlier tenant's data and an idle vGPU costs no memory.  Reads of a page
+ * never touched return zeros without backing it.
  *
  * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  Every
  * mapping of a vGPU's aperture shares one address space, that of an inode
@@ -79,43 +79,40 @@ static void mvgpu_vram_inode_put(struct inode *inode)
 }
 
 /**
- * mvgpu_vram_init() - set up an empty aperture
+ * mvgpu_vram_init() - allocate a vGPU's VRAM and set up its aperture
  * @vram: the aperture
- * @size: bytes, a multiple of PAGE_SIZE
+ * @pool: the GPU's VRAM pool
+ * @size: bytes, a multiple of MVGPU_POOL_CHUNK
  * @map_pgoff: file page offset of the aperture's first byte in mmap()
- * @pool_used: the parent's counter of backed bytes
  *
  * Context: process context.
- * Return: 0 or -errno.
+ * Return: 0; -ENOSPC if the pool has not @size free; another -errno.
  */
-int mvgpu_vram_init(struct mvgpu_vram *vram, u64 size, unsigned long map_pgoff,
-		    atomic64_t *pool_used)
+int mvgpu_vram_init(struct mvgpu_vram *vram, struct mvgpu_pool *pool,
+		    u64 size, unsigned long map_pgoff)
 {
-	if (!size || !PAGE_ALIGNED(size))
-		return -EINVAL;
+	int ret;
+
+	ret = mvgpu_pool_alloc(pool, size, &vram->alloc);
+	if (ret)
+		return ret;
 	vram->inode = mvgpu_vram_inode_new();
-	if (IS_ERR(vram->inode))
+	if (IS_ERR(vram->inode)) {
+		mvgpu_pool_free(pool, &vram->alloc);
 		return PTR_ERR(vram->inode);
+	}
 	mutex_init(&vram->lock);
-	xa_init(&vram->pages);
+	vram->pool = pool;
 	vram->size = size;
 	vram->map_pgoff = map_pgoff;
 	vram->backed = 0;
-	vram->pool_used = pool_used;
 	return 0;
 }
 
 static void mvgpu_vram_free_pages_locked(struct mvgpu_vram *vram)
 {
-	struct page *page;
-	unsigned long idx;
-
 	lockdep_assert_held(&vram->lock);
-	xa_for_each(&vram->pages, idx, page) {
-		xa_erase(&vram->pages, idx);
-		put_page(page);
-	}
-	atomic64_sub((u64)vram->backed << PAGE_SHIFT, vram->pool_used);
+	mvgpu_pool_scrub(vram->pool, &vram->alloc);
 	vram->backed = 0;
 }
 
@@ -143,10 +140,8 @@ void mvgpu_vram_reset(struct mvgpu_vram *vram)
  */
 void mvgpu_vram_fini(struct mvgpu_vram *vram)
 {
-	mutex_lock(&vram->lock);
-	mvgpu_vram_free_pages_locked(vram);
-	mutex_unlock(&vram->lock);
-	xa_destroy(&vram->pages);
+	mvgpu_pool_free(vram->pool, &vram->alloc);
+	vram->backed = 0;
 	mutex_destroy(&vram->lock);
 	mvgpu_vram_inode_put(vram->inode);
 }
@@ -156,23 +151,13 @@ static struct page *mvgpu_vram_page_locked(struct mvgpu_vram *vram,
 					   unsigned long idx, bool alloc)
 {
 	struct page *page;
-	int ret;
+	bool new;
 
 	lockdep_assert_held(&vram->lock);
-	page = xa_load(&vram->pages, idx);
-	if (page || !alloc)
-		return page;
-
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
-	if (!page)
-		return ERR_PTR(-ENOMEM);
-	ret = xa_err(xa_store(&vram->pages, idx, page, GFP_KERNEL));
-	if (ret) {
-		put_page(page);
-		return ERR_PTR(ret);
-	}
-	vram->backed++;
-	atomic64_add(PAGE_SIZE, vram->pool_used);
+	page = mvgpu_pool_page(vram->pool, &vram->alloc,
+			       (u64)idx << PAGE_SHIFT, alloc, &new);
+	if (new)
+		vram->backed++;
 	return page;
 }
 

@@ -2,36 +2,36 @@
 #ifndef _MVGPU_VRAM_H_
 #define _MVGPU_VRAM_H_
 
-#include <linux/atomic.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
-#include <linux/xarray.h>
+
+#include "pool.h"
 
 struct inode;
 
 /**
  * struct mvgpu_vram - one vGPU's VRAM aperture, backed page by page
- * @lock: serialises backing, freeing and zapping of @pages
- * @pages: page index -> struct page; protected by @lock for changes
- * @size: bytes; a multiple of PAGE_SIZE; constant
+ * @lock: serialises backing, scrubbing and zapping of the pages
+ * @pool: the GPU's VRAM pool
+ * @alloc: this vGPU's VRAM in @pool
+ * @size: bytes; a multiple of MVGPU_POOL_CHUNK; constant
  * @map_pgoff: file page offset at which mmap() finds byte 0; constant
- * @backed: pages in @pages; protected by @lock
- * @pool_used: the parent GPU's count of backed bytes, updated with @backed
+ * @backed: pages backed by host memory; protected by @lock
  * @inode: address space of every user mapping of the aperture, so that
  *	mvgpu_vram_reset() can zap them all and nothing else
  */
 struct mvgpu_vram {
 	struct mutex lock;		/* see @lock above */
-	struct xarray pages;
+	struct mvgpu_pool *pool;
+	struct mvgpu_pool_alloc alloc;
 	u64 size;
 	unsigned long map_pgoff;
 	unsigned long backed;
-	atomic64_t *pool_used;
 	struct inode *inode;
 };
 
-int mvgpu_vram_init(struct mvgpu_vram *vram, u64 size, unsigned long map_pgoff,
-		    atomic64_t *pool_used);
+int mvgpu_vram_init(struct mvgpu_vram *vram, struct mvgpu_pool *pool,
+		    u64 size, unsigned long map_pgoff);
 void mvgpu_vram_fini(struct mvgpu_vram *vram);
 void mvgpu_vram_reset(struct mvgpu_vram *vram);
 ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,

@@ -72,12 +72,12 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->type = type;
 	vgpu->vram_size = type->vram;
 
-	ret = mvgpu_vram_init(&vgpu->vram, vgpu->vram_size,
+	ret = mvgpu_vram_init(&vgpu->vram, &gdev->pool, vgpu->vram_size,
 			      (u64)VFIO_PCI_BAR2_REGION_INDEX <<
-			      (MVGPU_REGION_SHIFT - PAGE_SHIFT),
-			      &gdev->vram_used);
+			      (MVGPU_REGION_SHIFT - PAGE_SHIFT));
 	if (ret) {
-		dev_err(vdev->dev, "cannot set up the VRAM aperture: %d\n", ret);
+		dev_err(vdev->dev, "cannot allocate %llu MiB of VRAM: %d\n",
+			vgpu->vram_size / SZ_1M, ret);
 		goto err_erase_id;
 	}
 	mutex_init(&vgpu->lock);

@@ -11,6 +11,8 @@
 
 #include <mvgpu/types.h>
 
+#include "mm/pool.h"
+
 struct mvgpu_params;
 struct platform_device;
 
@@ -37,7 +39,7 @@ struct mvgpu_type {
  * @vram_size: VRAM of the GPU in bytes
  * @num_engines: engines of the GPU
  * @capacity: VRAM not reserved by a vGPU
- * @vram_used: bytes of VRAM backed by host pages, over all vGPUs
+ * @pool: the GPU's VRAM
  * @types: the vGPU types offered on this parent
  * @mdev_types: pointers to @types[i].mtype, as mdev_register_parent() wants
  * @vgpus: live vGPUs by id (XA_FLAGS_ALLOC1); the xarray's own lock
@@ -51,7 +53,7 @@ struct mvgpu_dev {
 	u64 vram_size;
 	unsigned int num_engines;
 	struct mvgpu_capacity capacity;
-	atomic64_t vram_used;
+	struct mvgpu_pool pool;
 	struct mvgpu_type types[MVGPU_NUM_TYPES];
 	struct mdev_type *mdev_types[MVGPU_NUM_TYPES];
 	struct xarray vgpus;

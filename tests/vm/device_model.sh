@@ -38,6 +38,8 @@ run_devmodel "first"
 # 64 MiB and goes away, two new ones fault in fresh pages from the pool.
 u=$(create_vgpu 1_1)
 "$T/vram_tenant" fill "$u" 64 | tap_through
+expect_eq "pool sysfs: nothing stays backed after the tenant closed" \
+	"$(cat /sys/devices/platform/mvgpu.0/vram_backed_bytes)" "0"
 remove_vgpu "$u"
 for t in 1_2 1_8; do
 	v=$(create_vgpu "$t")

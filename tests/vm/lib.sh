@@ -59,7 +59,7 @@ MVGPU_CLIENT=$MVGPU_REPO/build/tools/mvgpu
 # Load mvgpu.ko with its dependencies.  (insmod rather than modprobe: a
 # depmod over the 9p root costs a minute under TCG.)
 mvgpu_load() {
-	modprobe -a vfio vfio_iommu_type1 mdev || return 1
+	modprobe -a vfio vfio_iommu_type1 mdev drm_buddy || return 1
 	insmod "$MVGPU_BUILD/mvgpu.ko" "$@"
 }
 

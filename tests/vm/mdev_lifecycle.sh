@@ -107,8 +107,13 @@ t_random_lifecycle() {
 	diag "random lifecycle: $creates creates, $removes removes, $refused refused"
 	check "60 random creates/removes across types keep available_instances exact" [ $bad = 0 ]
 	(( refused > 0 )) && ok "random lifecycle hit the capacity limit" || not_ok "random lifecycle hit the capacity limit"
+	expect_eq "pool sysfs: allocated VRAM matches the live vGPUs" \
+		"$(cat /sys/devices/platform/mvgpu.0/vram_allocated_bytes)" "$((used * 128 << 20))"
 	remove_all_vgpus
 	check_avail_all 0 "cleanup" && ok "all VRAM back after removing everything" || not_ok "all VRAM back after removing everything"
+	expect_eq "pool sysfs: total, allocated, backed after cleanup" \
+		"$(cd /sys/devices/platform/mvgpu.0 && cat vram_total_bytes vram_allocated_bytes vram_backed_bytes | tr '\n' ' ')" \
+		"$((1024 << 20)) 0 0 "
 }
 
 t_exhaustion() {

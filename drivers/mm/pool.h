@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_POOL_H_
+#define _MVGPU_POOL_H_
+
+#include <drm/drm_buddy.h>
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+
+struct page;
+
+/* VRAM is handed out in chunks of this size, so large pages always fit. */
+#define MVGPU_POOL_CHUNK	0x200000ULL
+
+/**
+ * struct mvgpu_pool - the VRAM of one GPU
+ * @lock: protects @mm and changes to @pages
+ * @mm: the buddy allocator over [0, @size)
+ * @pages: VRAM page index -> backing host page, present once touched
+ * @size: bytes of VRAM; constant
+ * @backed: bytes of VRAM backed by host pages
+ */
+struct mvgpu_pool {
+	struct mutex lock;		/* @mm, @pages */
+	struct drm_buddy mm;
+	struct xarray pages;
+	u64 size;
+	atomic64_t backed;
+};
+
+/**
+ * struct mvgpu_pool_alloc - VRAM allocated to one vGPU
+ * @blocks: drm_buddy blocks, each a multiple of MVGPU_POOL_CHUNK
+ * @size: bytes
+ * @chunks: VRAM offset of each MVGPU_POOL_CHUNK of the allocation, in order
+ * @nr_chunks: entries in @chunks
+ */
+struct mvgpu_pool_alloc {
+	struct list_head blocks;
+	u64 size;
+	u64 *chunks;
+	unsigned int nr_chunks;
+};
+
+int mvgpu_pool_init(struct mvgpu_pool *pool, u64 size);
+void mvgpu_pool_fini(struct mvgpu_pool *pool);
+int mvgpu_pool_alloc(struct mvgpu_pool *pool, u64 size,
+		     struct mvgpu_pool_alloc *a);
+void mvgpu_pool_free(struct mvgpu_pool *pool, struct mvgpu_pool_alloc *a);
+u64 mvgpu_pool_scrub(struct mvgpu_pool *pool, struct mvgpu_pool_alloc *a);
+struct page *mvgpu_pool_page(struct mvgpu_pool *pool,
+			     struct mvgpu_pool_alloc *a, u64 off, bool alloc,
+			     bool *new);
+u64 mvgpu_pool_avail(struct mvgpu_pool *pool);
+
+#endif /* _MVGPU_POOL_H_ */

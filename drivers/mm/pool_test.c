@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the VRAM pool (drm_buddy underneath): quota, exhaustion,
+ * fragmentation, scrubbing, accounting.
+ */
+
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/sizes.h>
+
+#include "pool.h"
+
+#define POOL_SIZE	SZ_64M
+
+static int mvgpu_pool_test_init(struct kunit *test)
+{
+	struct mvgpu_pool *pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
+
+	if (!pool || mvgpu_pool_init(pool, POOL_SIZE))
+		return -ENOMEM;
+	test->priv = pool;
+	return 0;
+}
+
+static void mvgpu_pool_test_exit(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_avail(pool), (u64)POOL_SIZE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 0LL);
+	mvgpu_pool_fini(pool);
+}
+
+static void mvgpu_pool_touch(struct kunit *test, struct mvgpu_pool *pool,
+			     struct mvgpu_pool_alloc *a, u64 off, u8 val)
+{
+	struct page *page;
+	bool new;
+	u8 *va;
+
+	page = mvgpu_pool_page(pool, a, off, true, &new);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
+	va = kmap_local_page(page);
+	va[offset_in_page(off)] = val;
+	kunmap_local(va);
+}
+
+static void mvgpu_pool_quota_test(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+	struct mvgpu_pool_alloc *a = kunit_kcalloc(test, 9, sizeof(*a), GFP_KERNEL);
+	unsigned int i, c;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, SZ_8M, &a[i]), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_avail(pool), 0ULL);
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_alloc(pool, SZ_2M, &a[8]), -ENOSPC);
+
+	/* Allocations never overlap and are whole chunks of the pool. */
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_EQ(test, a[i].nr_chunks, 4U);
+		for (c = 0; c < a[i].nr_chunks; c++) {
+			unsigned int j, d;
+
+			KUNIT_EXPECT_TRUE(test, IS_ALIGNED(a[i].chunks[c], MVGPU_POOL_CHUNK));
+			KUNIT_EXPECT_LT(test, a[i].chunks[c], (u64)POOL_SIZE);
+			for (j = 0; j < i; j++)
+				for (d = 0; d < a[j].nr_chunks; d++)
+					KUNIT_EXPECT_NE(test, a[i].chunks[c], a[j].chunks[d]);
+		}
+	}
+	for (i = 0; i < 8; i++)
+		mvgpu_pool_free(pool, &a[i]);
+
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_alloc(pool, 0, &a[0]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_alloc(pool, SZ_4K, &a[0]), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_alloc(pool, 2ULL * POOL_SIZE, &a[0]), -EINVAL);
+}
+
+/* Freed holes scattered over the pool still serve one large allocation. */
+static void mvgpu_pool_fragmentation_test(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+	struct mvgpu_pool_alloc *a = kunit_kcalloc(test, 17, sizeof(*a), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < 16; i++)
+		KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, SZ_4M, &a[i]), 0);
+	for (i = 0; i < 16; i += 2)
+		mvgpu_pool_free(pool, &a[i]);
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_avail(pool), (u64)SZ_32M);
+	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, SZ_32M, &a[16]), 0);
+	KUNIT_EXPECT_EQ(test, a[16].nr_chunks, 16U);
+	mvgpu_pool_free(pool, &a[16]);
+	for (i = 1; i < 16; i += 2)
+		mvgpu_pool_free(pool, &a[i]);
+}
+
+/* What one vGPU wrote is gone when the next one gets the same VRAM. */
+static void mvgpu_pool_scrub_test(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+	struct mvgpu_pool_alloc *a = kunit_kcalloc(test, 2, sizeof(*a), GFP_KERNEL);
+	struct page *page;
+	bool new;
+	u64 off;
+	u8 *va;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, POOL_SIZE, &a[0]), 0);
+	for (off = 0; off < POOL_SIZE; off += SZ_1M)
+		mvgpu_pool_touch(test, pool, &a[0], off + 5, 0xa5);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), (s64)(POOL_SIZE / SZ_1M * PAGE_SIZE));
+
+	/* Untouched pages are not backed; lookups without alloc see that. */
+	KUNIT_EXPECT_NULL(test, mvgpu_pool_page(pool, &a[0], SZ_4K, false, &new));
+	KUNIT_EXPECT_FALSE(test, new);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(mvgpu_pool_page(pool, &a[0], POOL_SIZE, true, &new)));
+
+	/* Scrub keeps the allocation but drops the data. */
+	KUNIT_EXPECT_EQ(test, mvgpu_pool_scrub(pool, &a[0]),
+			(u64)(POOL_SIZE / SZ_1M * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 0LL);
+	page = mvgpu_pool_page(pool, &a[0], 5, true, &new);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
+	KUNIT_EXPECT_TRUE(test, new);
+	va = kmap_local_page(page);
+	KUNIT_EXPECT_EQ(test, va[5], 0);
+	kunmap_local(va);
+	mvgpu_pool_touch(test, pool, &a[0], SZ_8M + 9, 0x77);
+	mvgpu_pool_free(pool, &a[0]);
+
+	/* The next tenant gets the same VRAM, reading zeros. */
+	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, POOL_SIZE, &a[1]), 0);
+	for (off = 0; off < POOL_SIZE; off += SZ_1M) {
+		page = mvgpu_pool_page(pool, &a[1], off, true, &new);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
+		va = kmap_local_page(page);
+		KUNIT_EXPECT_NULL(test, memchr_inv(va, 0, PAGE_SIZE));
+		kunmap_local(va);
+	}
+	mvgpu_pool_free(pool, &a[1]);
+}
+
+static struct kunit_case mvgpu_pool_test_cases[] = {
+	KUNIT_CASE(mvgpu_pool_quota_test),
+	KUNIT_CASE(mvgpu_pool_fragmentation_test),
+	KUNIT_CASE(mvgpu_pool_scrub_test),
+	{}
+};
+
+static struct kunit_suite mvgpu_pool_test_suite = {
+	.name = "mvgpu_pool",
+	.init = mvgpu_pool_test_init,
+	.exit = mvgpu_pool_test_exit,
+	.test_cases = mvgpu_pool_test_cases,
+};
+
+kunit_test_suite(mvgpu_pool_test_suite);
