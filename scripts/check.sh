@@ -86,7 +86,7 @@ run "client builds (-Wall -Wextra -Werror)" build-client.log \
 run "test programs build (-Wall -Wextra -Werror)" build-tests.log \
 	make -C "$repo/tests/client" OUT="$repo/build/tests"
 run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
-	echo '#include \"mvgpu.h\"' | gcc -std=c99 -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
+	echo '#include \"mvgpu.h\"' | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
 	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
 
 kernel_files=$(cd "$repo" && ls drivers/*/*.[ch] include/mvgpu/*.h uapi/*.h)

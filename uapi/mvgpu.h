@@ -118,5 +118,88 @@
 
 /* MVGPU_REG_ERROR_CODE values; 0 means no error since the last reset */
 #define MVGPU_ERR_NONE			0
+#define MVGPU_ERR_BAD_COMMAND		1	/* info: opcode; unknown or malformed */
+#define MVGPU_ERR_BAD_SIZE		2	/* info: opcode; bad size or alignment */
+#define MVGPU_ERR_PAGE_FAULT		3	/* fault address: an unmapped GPU VA */
+#define MVGPU_ERR_PERMISSION		4	/* fault address: a write to a read-only page */
+#define MVGPU_ERR_BAD_MAP		5	/* MAP of memory not the vGPU's, or overlap */
+#define MVGPU_ERR_RING			6	/* ring base, size or tail out of range */
+#define MVGPU_ERR_TIMEOUT		7	/* the watchdog stopped a command */
+
+/**
+ * DOC: Commands
+ *
+ * A command is 64 bytes: struct mvgpu_cmd, an opcode, flags and an
+ * opcode-specific body.  Commands sit in a ring in GPU virtual memory, so
+ * one never straddles the ring's wrap.  Every field not used by an opcode,
+ * every reserved bit of @flags and every padding word must be zero, or the
+ * command fails with MVGPU_ERR_BAD_COMMAND.  Addresses are GPU virtual
+ * addresses (translated by the vGPU's page table), sizes are in bytes.
+ */
+#define MVGPU_CMD_SIZE			64
+
+#define MVGPU_OP_NOP			0x00	/* nothing */
+#define MVGPU_OP_FENCE			0x01	/* write @value (u64) to @addr */
+#define MVGPU_OP_FILL			0x02	/* fill @size bytes at @dst with a u32 */
+#define MVGPU_OP_COPY			0x03	/* copy @size bytes, may overlap like memmove */
+#define MVGPU_OP_KERNEL			0x04	/* an integer compute kernel, MVGPU_KERNEL_* */
+#define MVGPU_OP_SPIN			0x05	/* keep the engine busy for @usecs */
+#define MVGPU_OP_TIMESTAMP		0x06	/* write the engine clock (ns, u64) to @dst */
+#define MVGPU_OP_MAP			0x07	/* map GPU VA to own VRAM or guest memory */
+#define MVGPU_OP_UNMAP			0x08	/* unmap GPU VA */
+#define MVGPU_OP_WAIT			0x09	/* wait until the u64 at @addr >= @value */
+
+/* struct mvgpu_cmd flags */
+#define MVGPU_CMD_FLAG_IRQ		0x1u	/* FENCE: raise MVGPU_INT_FENCE afterwards */
+
+/* MVGPU_OP_KERNEL kinds; elements are little-endian __u32, sums __u64 */
+#define MVGPU_KERNEL_VADD		1	/* c[i] = a[i] + b[i], i < n (mod 2^32) */
+#define MVGPU_KERNEL_MATMUL		2	/* c[m][n] = a[m][k] * b[k][n] (mod 2^32) */
+#define MVGPU_KERNEL_REDUCE		3	/* *(u64 *)c = sum of a[i], i < n */
+
+/* MVGPU_OP_MAP flags (struct mvgpu_cmd_map.map_flags) */
+#define MVGPU_MAP_READ			0x2u
+#define MVGPU_MAP_WRITE			0x4u
+#define MVGPU_MAP_SYSMEM		0x10u	/* target is a guest IOVA, else a VRAM offset */
+
+/* Limits a command must respect (else MVGPU_ERR_BAD_SIZE) */
+#define MVGPU_MAX_XFER			0x100000000ull	/* FILL, COPY, MAP, UNMAP bytes */
+#define MVGPU_MAX_ELEMS			0x1000000u	/* VADD, REDUCE elements */
+#define MVGPU_MAX_DIM			4096		/* MATMUL m, n, k */
+#define MVGPU_MAX_SPIN_US		1000000		/* SPIN: one second */
+
+/**
+ * struct mvgpu_cmd - one command in the ring
+ * @opcode: MVGPU_OP_*
+ * @flags: MVGPU_CMD_FLAG_*; only FENCE takes any
+ * @fence: FENCE: @addr (8-byte aligned) and @value
+ * @fill: FILL: @dst and @size (4-byte aligned), @value the u32 pattern
+ * @copy: COPY: @dst, @src, @size
+ * @kernel: KERNEL: @kind MVGPU_KERNEL_*, arrays @a, @b, @c (4-byte
+ *	aligned; REDUCE's @c 8-byte aligned), dimensions @m, @n, @k (VADD and
+ *	REDUCE use @n only)
+ * @spin: SPIN: @usecs
+ * @timestamp: TIMESTAMP: @dst (8-byte aligned)
+ * @map: MAP: @va, @target, @size (4 KiB aligned), @map_flags MVGPU_MAP_*
+ * @unmap: UNMAP: @va, @size (4 KiB aligned)
+ * @wait: WAIT: @addr (8-byte aligned), @value
+ * @raw: the body as words
+ */
+struct mvgpu_cmd {
+	__u32 opcode;
+	__u32 flags;
+	union {
+		struct { __u64 addr, value, pad[5]; } fence;
+		struct { __u64 dst, size; __u32 value, pad0; __u64 pad[4]; } fill;
+		struct { __u64 dst, src, size, pad[4]; } copy;
+		struct { __u32 kind, pad0; __u64 a, b, c; __u32 m, n, k, pad1; } kernel;
+		struct { __u32 usecs, pad0; __u64 pad[6]; } spin;
+		struct { __u64 dst, pad[6]; } timestamp;
+		struct { __u64 va, target, size; __u32 map_flags, pad0; __u64 pad[3]; } map;
+		struct { __u64 va, size, pad[5]; } unmap;
+		struct { __u64 addr, value, pad[5]; } wait;
+		__u64 raw[7];
+	};
+};
 
 #endif /* _UAPI_MVGPU_H */
