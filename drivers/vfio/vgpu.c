@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vGPU lifecycle and the VFIO device glue.
+ * vGPU lifecycle: the mdev driver, init and release, per-vGPU sysfs.
  */
 
 #include <linux/module.h>
