@@ -140,7 +140,7 @@ vm() {
 
 vm stock 600 mdev_lifecycle.sh device_model.sh
 if [ -n "$kdir" ]; then
-	vm debug 1500 kunit.sh mdev_lifecycle.sh device_model.sh
+	vm debug 1800 kunit.sh mdev_lifecycle.sh device_model.sh fault_injection.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

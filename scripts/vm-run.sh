@@ -28,6 +28,7 @@ repo=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
 kernel=stock
+extra_append=
 out=
 timeout=600
 mem=2048
@@ -61,6 +62,10 @@ debug)
 	kdir=$(debug_kdir)
 	bzimage=$kdir/arch/x86/boot/bzImage
 	kver=$(cat "$kdir/include/config/kernel.release")
+	# failslab may hit every slab cache but drm_buddy's (see
+	# tests/vm/fault_injection.sh); only failslab/cache-filter reads it.
+	extra_append='slub_debug=A;-,drm_buddy_block'
+
 	;;
 *) die "vm-run: --kernel must be stock or debug" ;;
 esac
@@ -88,7 +93,7 @@ args=(
 	-m "$mem" -smp "$smp"
 	-display none -serial "file:$out/console.log" -monitor none
 	-kernel "$bzimage" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet"
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet $extra_append"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=out,path=$out,security_model=none"

@@ -29,6 +29,12 @@
  * Locking: @lock, a simple mutex around the allocator as drm_buddy asks,
  * also guards the backing-page table.  Callers may hold a vGPU's VRAM lock
  * (struct mvgpu_vram) when they call in; never the other way round.
+ *
+ * Known kernel bug: in 6.1, drm_buddy_alloc_blocks() corrupts the buddy's
+ * free lists if split_block() fails to allocate a block descriptor
+ * (alloc_from_freelist()'s error path frees a block still on a free list).
+ * That needs a failing 64-byte GFP_KERNEL slab allocation during vGPU
+ * create; tests/vm/fault_injection.sh found it and spares that cache.
  */
 
 /**

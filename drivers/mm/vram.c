@@ -240,6 +240,29 @@ static const struct vm_operations_struct mvgpu_vram_vm_ops = {
 	.fault = mvgpu_vram_fault,
 };
 
+/*
+ * Link the file's mappings into our address space; see DOC: VRAM aperture.
+ * mmap_region() raised i_mmap_writable on the file's old f_mapping before
+ * calling us and lowers it on the (new) f_mapping after, so the first time
+ * a file switches, move that pending count over, or the counts drift by one
+ * per mmap and the next mmap of the vGPU fails with EPERM.
+ */
+static void mvgpu_vram_adopt_file(struct mvgpu_vram *vram,
+				  struct vm_area_struct *vma)
+{
+	struct address_space *ours = vram->inode->i_mapping;
+	struct file *file = vma->vm_file;
+	struct address_space *old = READ_ONCE(file->f_mapping);
+
+	if (old == ours || cmpxchg(&file->f_mapping, old, ours) != old)
+		return;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+	    (VM_SHARED | VM_MAYWRITE)) {
+		mapping_unmap_writable(old);
+		atomic_inc(&ours->i_mmap_writable);
+	}
+}
+
 /**
  * mvgpu_vram_mmap() - map (part of) the aperture into user space
  * @vram: the aperture
@@ -266,8 +289,7 @@ int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma)
 	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &mvgpu_vram_vm_ops;
 	vma->vm_private_data = vram;
-	/* Link the mapping into our address space; see DOC: VRAM aperture. */
-	vma->vm_file->f_mapping = vram->inode->i_mapping;
+	mvgpu_vram_adopt_file(vram, vma);
 	return 0;
 }
 

@@ -267,17 +267,20 @@ static void test_vram(void)
 
 	p = mmap(NULL, len + 4096, PROT_READ, MAP_SHARED, a.device,
 		 (off_t)a.regions[VFIO_PCI_BAR2_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: larger than the aperture gets EINVAL");
+	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: larger than the aperture gets EINVAL (%s)",
+	       p == MAP_FAILED ? strerror(errno) : "mapped");
 	if (p != MAP_FAILED)
 		munmap(p, len + 4096);
 	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, a.device,
 		 (off_t)a.regions[VFIO_PCI_BAR2_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: private mapping gets EINVAL");
+	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: private mapping gets EINVAL (%s)",
+	       p == MAP_FAILED ? strerror(errno) : "mapped");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
 	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, a.device,
 		 (off_t)a.regions[VFIO_PCI_BAR0_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: BAR0 (trapped) gets EINVAL");
+	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: BAR0 (trapped) gets EINVAL (%s)",
+	       p == MAP_FAILED ? strerror(errno) : "mapped");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
 }

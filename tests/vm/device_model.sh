@@ -11,18 +11,6 @@ T=$MVGPU_REPO/build/tests
 
 mvgpu_load || { not_ok "load mvgpu"; exit 1; }
 
-# Pass the TAP lines of a helper through as our own.
-tap_through() {
-	local l
-	while IFS= read -r l; do
-		case "$l" in
-		"ok "*) ok "${l#ok * - }" ;;
-		"not ok "*) not_ok "${l#not ok * - }" ;;
-		*) echo "$l" ;;
-		esac
-	done
-}
-
 run_devmodel() {
 	local a b out
 	a=$(create_vgpu 1_8) && b=$(create_vgpu 1_8) || { not_ok "create two vGPUs ($1)"; return; }
@@ -37,6 +25,8 @@ run_devmodel "first"
 # VRAM from an earlier tenant never shows up in a new vGPU: one fills
 # 64 MiB and goes away, two new ones fault in fresh pages from the pool.
 u=$(create_vgpu 1_1)
+"$T/vram_tenant" fill "$u" 16 | sed 's/tenant:/first open: tenant:/' | tap_through
+# Map, unmap, close and map again: the mapping bookkeeping stays balanced.
 "$T/vram_tenant" fill "$u" 64 | tap_through
 expect_eq "pool sysfs: nothing stays backed after the tenant closed" \
 	"$(cat /sys/devices/platform/mvgpu.0/vram_backed_bytes)" "0"

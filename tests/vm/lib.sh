@@ -39,6 +39,18 @@ expect_eq() {
 	fi
 }
 
+# Pass the TAP lines of a helper program through as our own.
+tap_through() {
+	local l
+	while IFS= read -r l; do
+		case "$l" in
+		"ok "*) ok "${l#ok * - }" ;;
+		"not ok "*) not_ok "${l#not ok * - }" ;;
+		*) echo "$l" ;;
+		esac
+	done
+}
+
 # Wait up to $1 seconds for CMD... to succeed.
 wait_for() {
 	local t=$1 i
