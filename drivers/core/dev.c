@@ -62,7 +62,7 @@ static void mvgpu_dev_free(struct kref *ref)
  * @gdev: the GPU
  *
  * Each vGPU holds a reference from its init to its release, so a vGPU whose
- * release runs late still finds its GPU's capacity and id table.
+ * release runs late still finds its GPU's VRAM pool and id table.
  *
  * Context: any.
  */
@@ -95,7 +95,6 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 	gdev->index = pdev->id;
 	gdev->vram_size = (u64)params->vram_mb * SZ_1M;
 	gdev->num_engines = params->engines;
-	mvgpu_capacity_init(&gdev->capacity, gdev->vram_size);
 	xa_init_flags(&gdev->vgpus, XA_FLAGS_ALLOC1);
 	mvgpu_dev_init_types(gdev);
 

@@ -6,6 +6,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/gfp.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -94,6 +95,22 @@ u64 mvgpu_pool_avail(struct mvgpu_pool *pool)
 	return avail;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_avail);
+
+/**
+ * mvgpu_pool_fit() - how many more allocations of a size fit
+ * @pool: the pool
+ * @size: bytes of one allocation (a vGPU type's VRAM)
+ *
+ * Exact, since allocations are whole chunks and any free chunks serve.
+ *
+ * Context: process context.
+ * Return: the number of @size allocations that would succeed now.
+ */
+unsigned int mvgpu_pool_fit(struct mvgpu_pool *pool, u64 size)
+{
+	return size ? div64_u64(mvgpu_pool_avail(pool), size) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_fit);
 
 /**
  * mvgpu_pool_alloc() - allocate a vGPU's VRAM

@@ -53,5 +53,6 @@ struct page *mvgpu_pool_page(struct mvgpu_pool *pool,
 			     struct mvgpu_pool_alloc *a, u64 off, bool alloc,
 			     bool *new);
 u64 mvgpu_pool_avail(struct mvgpu_pool *pool);
+unsigned int mvgpu_pool_fit(struct mvgpu_pool *pool, u64 size);
 
 #endif /* _MVGPU_POOL_H_ */

@@ -6,6 +6,8 @@
 
 #include <kunit/test.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/prandom.h>
 #include <linux/sizes.h>
 
 #include "pool.h"
@@ -144,10 +146,123 @@ static void mvgpu_pool_scrub_test(struct kunit *test)
 	mvgpu_pool_free(pool, &a[1]);
 }
 
+/*
+ * Random creates and removes of all four type sizes, checked after every
+ * step against a model counting used eighths: the number of vGPUs of each
+ * type that still fit (available_instances) must be exact at all times.
+ */
+static void mvgpu_pool_fit_random_test(struct kunit *test)
+{
+	static const unsigned int eighths[] = { 1, 2, 4, 8 };
+	struct mvgpu_pool *pool = test->priv;
+	/* Pointers: an allocation holds a list head and must not move. */
+	struct mvgpu_pool_alloc *live[8], *tmp;
+	unsigned int live_size[8], nlive = 0, used = 0, step, t, i;
+	struct rnd_state rnd;
+
+	for (i = 0; i < 8; i++) {
+		live[i] = kunit_kzalloc(test, sizeof(*live[i]), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, live[i]);
+	}
+	prandom_seed_state(&rnd, 42);
+
+	for (step = 0; step < 3000; step++) {
+		unsigned int e = eighths[prandom_u32_state(&rnd) % 4];
+		u64 size = (u64)e * (POOL_SIZE / 8);
+		int ret;
+
+		if ((prandom_u32_state(&rnd) & 1) || !nlive) {
+			ret = mvgpu_pool_alloc(pool, size, live[nlive]);
+			if (used + e <= 8) {
+				KUNIT_ASSERT_EQ_MSG(test, ret, 0, "step %u", step);
+				live_size[nlive++] = e;
+				used += e;
+			} else {
+				KUNIT_ASSERT_EQ_MSG(test, ret, -ENOSPC, "step %u", step);
+			}
+		} else {
+			i = prandom_u32_state(&rnd) % nlive;
+			mvgpu_pool_free(pool, live[i]);
+			used -= live_size[i];
+			nlive--;
+			tmp = live[i];
+			live[i] = live[nlive];
+			live[nlive] = tmp;
+			live_size[i] = live_size[nlive];
+		}
+		for (t = 0; t < 4; t++) {
+			u64 tsize = (u64)eighths[t] * (POOL_SIZE / 8);
+
+			KUNIT_ASSERT_EQ_MSG(test, mvgpu_pool_fit(pool, tsize),
+					    (8 - used) / eighths[t], "step %u", step);
+		}
+	}
+	while (nlive)
+		mvgpu_pool_free(pool, live[--nlive]);
+}
+
+struct mvgpu_pool_racer {
+	struct mvgpu_pool *pool;
+	u64 size;
+	unsigned int rounds;
+	unsigned int overcommit;
+	struct completion done;
+};
+
+static int mvgpu_pool_race_fn(void *data)
+{
+	struct mvgpu_pool_racer *r = data;
+	struct mvgpu_pool_alloc a;
+	unsigned int i;
+
+	for (i = 0; i < r->rounds; i++) {
+		if (mvgpu_pool_alloc(r->pool, r->size, &a))
+			continue;
+		if (mvgpu_pool_avail(r->pool) > r->pool->size - r->size)
+			r->overcommit++;
+		mvgpu_pool_free(r->pool, &a);
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* Concurrent creates of every size never over-commit and lose nothing. */
+static void mvgpu_pool_race_test(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+	struct mvgpu_pool_racer *r;
+	unsigned int i, started, overcommit = 0;
+
+	r = kunit_kcalloc(test, 4, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (started = 0; started < 4; started++) {
+		struct task_struct *task;
+
+		r[started].pool = pool;
+		r[started].size = (POOL_SIZE / 8) << started;
+		r[started].rounds = 300;
+		init_completion(&r[started].done);
+		task = kthread_run(mvgpu_pool_race_fn, &r[started],
+				   "mvgpu-race/%u", started);
+		if (IS_ERR(task))
+			break;
+	}
+	/* Wait for every thread started before asserting anything. */
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&r[i].done);
+		overcommit += r[i].overcommit;
+	}
+	KUNIT_ASSERT_EQ(test, started, 4U);
+	KUNIT_EXPECT_EQ(test, overcommit, 0U);
+}
+
 static struct kunit_case mvgpu_pool_test_cases[] = {
 	KUNIT_CASE(mvgpu_pool_quota_test),
 	KUNIT_CASE(mvgpu_pool_fragmentation_test),
 	KUNIT_CASE(mvgpu_pool_scrub_test),
+	KUNIT_CASE(mvgpu_pool_fit_random_test),
+	KUNIT_CASE(mvgpu_pool_race_test),
 	{}
 };
 

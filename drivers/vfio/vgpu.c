@@ -18,8 +18,8 @@
  * core probe mvgpu_vgpu_probe():
  *
  * 1. vfio_alloc_device() allocates struct mvgpu_vgpu and calls
- *    mvgpu_vgpu_init(), which reserves the type's VRAM on the parent
- *    (-ENOSPC if it does not fit) and takes an id;
+ *    mvgpu_vgpu_init(), which takes an id and allocates the type's VRAM
+ *    from the parent's pool (-ENOSPC if it does not fit);
  * 2. vfio_register_emulated_iommu_dev() puts the vGPU in an IOMMU group of
  *    its own, so ``/dev/vfio/N`` appears.
  *
@@ -51,20 +51,10 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	struct mvgpu_type *type = mvgpu_type_from_mtype(mdev->type);
 	int ret;
 
-	ret = mvgpu_capacity_take(&gdev->capacity, type->vram);
-	if (ret) {
-		dev_err(vdev->dev,
-			"cannot create %s vGPU: needs %llu MiB VRAM, %llu MiB free on mvgpu.%u\n",
-			type->profile->sysfs_name, type->vram / SZ_1M,
-			(u64)atomic64_read(&gdev->capacity.free) / SZ_1M,
-			gdev->index);
-		return ret;
-	}
-
 	ret = xa_alloc(&gdev->vgpus, &vgpu->id, vgpu, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		dev_err(vdev->dev, "cannot allocate a vGPU id: %d\n", ret);
-		goto err_give_vram;
+		return ret;
 	}
 
 	vgpu->mdev = mdev;
@@ -75,7 +65,13 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	ret = mvgpu_vram_init(&vgpu->vram, &gdev->pool, vgpu->vram_size,
 			      (u64)VFIO_PCI_BAR2_REGION_INDEX <<
 			      (MVGPU_REGION_SHIFT - PAGE_SHIFT));
-	if (ret) {
+	if (ret == -ENOSPC) {
+		dev_err(vdev->dev,
+			"cannot create %s vGPU: needs %llu MiB VRAM, %llu MiB free on mvgpu.%u\n",
+			type->profile->sysfs_name, type->vram / SZ_1M,
+			mvgpu_pool_avail(&gdev->pool) / SZ_1M, gdev->index);
+		goto err_erase_id;
+	} else if (ret) {
 		dev_err(vdev->dev, "cannot allocate %llu MiB of VRAM: %d\n",
 			vgpu->vram_size / SZ_1M, ret);
 		goto err_erase_id;
@@ -95,8 +91,6 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 
 err_erase_id:
 	xa_erase(&gdev->vgpus, vgpu->id);
-err_give_vram:
-	mvgpu_capacity_give(&gdev->capacity, type->vram);
 	return ret;
 }
 
@@ -114,7 +108,6 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	mvgpu_vram_fini(&vgpu->vram);
 	mutex_destroy(&vgpu->lock);
 	xa_erase(&gdev->vgpus, vgpu->id);
-	mvgpu_capacity_give(&gdev->capacity, vgpu->vram_size);
 	vfio_free_device(vdev);
 	mvgpu_dev_put(gdev);
 }
@@ -154,7 +147,7 @@ static unsigned int mvgpu_vgpu_get_available(struct mdev_type *mtype)
 	struct mvgpu_dev *gdev = mvgpu_dev_from_mtype(mtype);
 	struct mvgpu_type *type = mvgpu_type_from_mtype(mtype);
 
-	return mvgpu_capacity_avail(&gdev->capacity, type->vram);
+	return mvgpu_pool_fit(&gdev->pool, type->vram);
 }
 
 static ssize_t mvgpu_vgpu_show_description(struct mdev_type *mtype, char *buf)

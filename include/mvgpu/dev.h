@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The physical GPU: one mdev parent, its vGPU types and its VRAM capacity.
+ * The physical GPU: one mdev parent, its vGPU types and its VRAM pool.
  */
 #ifndef _MVGPU_DEV_H_
 #define _MVGPU_DEV_H_
@@ -38,7 +38,6 @@ struct mvgpu_type {
  * @index: N in mvgpu.N
  * @vram_size: VRAM of the GPU in bytes
  * @num_engines: engines of the GPU
- * @capacity: VRAM not reserved by a vGPU
  * @pool: the GPU's VRAM
  * @types: the vGPU types offered on this parent
  * @mdev_types: pointers to @types[i].mtype, as mdev_register_parent() wants
@@ -52,7 +51,6 @@ struct mvgpu_dev {
 	unsigned int index;
 	u64 vram_size;
 	unsigned int num_engines;
-	struct mvgpu_capacity capacity;
 	struct mvgpu_pool pool;
 	struct mvgpu_type types[MVGPU_NUM_TYPES];
 	struct mdev_type *mdev_types[MVGPU_NUM_TYPES];
