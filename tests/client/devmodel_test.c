@@ -233,11 +233,22 @@ static int all_zero(const uint8_t *p, size_t len)
 	return 1;
 }
 
+static void expect_mmap_einval(struct mvgpu_handle *h, unsigned int index,
+			       size_t len, int flags, const char *what)
+{
+	void *p = mmap(NULL, len, PROT_READ, flags, h->device,
+		       (off_t)h->regions[index].offset);
+
+	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: %s gets EINVAL (%s)", what,
+	       p == MAP_FAILED ? strerror(errno) : "mapped");
+	if (p != MAP_FAILED)
+		munmap(p, len);
+}
+
 static void test_vram(void)
 {
 	uint8_t *va, *vb, buf[4096], pat[4096];
 	size_t len = a.regions[VFIO_PCI_BAR2_REGION_INDEX].size;
-	void *p;
 	size_t i;
 
 	va = mvgpu_vram_map(&a);
@@ -265,24 +276,12 @@ static void test_vram(void)
 	tap_ok(mvgpu_region_rw(&a, VFIO_PCI_BAR2_REGION_INDEX, len, buf, 1, 0) == -EINVAL,
 	       "isolation: pread past A's aperture gets EINVAL");
 
-	p = mmap(NULL, len + 4096, PROT_READ, MAP_SHARED, a.device,
-		 (off_t)a.regions[VFIO_PCI_BAR2_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: larger than the aperture gets EINVAL (%s)",
-	       p == MAP_FAILED ? strerror(errno) : "mapped");
-	if (p != MAP_FAILED)
-		munmap(p, len + 4096);
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, a.device,
-		 (off_t)a.regions[VFIO_PCI_BAR2_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: private mapping gets EINVAL (%s)",
-	       p == MAP_FAILED ? strerror(errno) : "mapped");
-	if (p != MAP_FAILED)
-		munmap(p, 4096);
-	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, a.device,
-		 (off_t)a.regions[VFIO_PCI_BAR0_REGION_INDEX].offset);
-	tap_ok(p == MAP_FAILED && errno == EINVAL, "mmap: BAR0 (trapped) gets EINVAL (%s)",
-	       p == MAP_FAILED ? strerror(errno) : "mapped");
-	if (p != MAP_FAILED)
-		munmap(p, 4096);
+	expect_mmap_einval(&a, VFIO_PCI_BAR2_REGION_INDEX, len + 4096, MAP_SHARED,
+			   "larger than the aperture");
+	expect_mmap_einval(&a, VFIO_PCI_BAR2_REGION_INDEX, 4096, MAP_PRIVATE,
+			   "private mapping");
+	expect_mmap_einval(&a, VFIO_PCI_BAR0_REGION_INDEX, 4096, MAP_SHARED,
+			   "BAR0 (trapped)");
 }
 
 static void test_reset(void)
