@@ -290,9 +290,8 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 		mvgpu_cfg_reset(&vgpu->cfg);
 	spin_lock_irq(&vgpu->irq_lock);
 	mvgpu_mmio_reset(&vgpu->mmio);
-	vgpu->irq.intx_disabled = false;
-	vgpu->irq.intx_masked = false;
-	vgpu->irq.msi_sent = 0;
+	/* A register reset keeps config space, and with it INTx disable. */
+	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
 	mvgpu_vram_reset(&vgpu->vram);
 	vgpu->resets++;

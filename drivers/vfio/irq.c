@@ -45,6 +45,23 @@ void mvgpu_irq_init(struct mvgpu_irq *irq)
 	irq->mode = -1;
 }
 
+/**
+ * mvgpu_irq_line_reset_locked() - forget delivery state after a reset
+ * @vgpu: the vGPU
+ * @command: its PCI_COMMAND register now
+ *
+ * Clears the INTx automask and the MSI edge memory; armed eventfds stay.
+ *
+ * Context: any; caller holds vgpu->irq_lock.
+ */
+void mvgpu_irq_line_reset_locked(struct mvgpu_vgpu *vgpu, u16 command)
+{
+	lockdep_assert_held(&vgpu->irq_lock);
+	vgpu->irq.intx_masked = false;
+	vgpu->irq.msi_sent = 0;
+	vgpu->irq.intx_disabled = command & PCI_COMMAND_INTX_DISABLE;
+}
+
 static void mvgpu_irq_signal(struct mvgpu_irq *irq, struct eventfd_ctx *ctx)
 {
 	if (ctx) {
@@ -131,8 +148,7 @@ static struct eventfd_ctx *mvgpu_irq_swap(struct mvgpu_vgpu *vgpu,
 				VFIO_PCI_INTX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX;
 		else if (old)
 			vgpu->irq.mode = -1;
-		vgpu->irq.intx_masked = false;
-		vgpu->irq.msi_sent = 0;
+		mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 		mvgpu_irq_update_locked(vgpu);
 	}
 	spin_unlock_irq(&vgpu->irq_lock);

@@ -5,7 +5,6 @@
 
 #include <linux/module.h>
 #include <linux/sizes.h>
-#include <linux/slab.h>
 #include <linux/vfio.h>
 
 #include <mvgpu/dev.h>

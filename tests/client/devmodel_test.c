@@ -379,6 +379,19 @@ static void test_irqs(struct mvgpu_handle *h)
 	mvgpu_cfg_write(h, PCI_COMMAND, &cmd, 2);
 	tap_ok(wait_irq(efd2) == 1, "INTx: clearing INTX_DISABLE lets it through");
 	mvgpu_reg_write(h, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
+	mvgpu_irq_unmask(h);
+
+	/* A register reset keeps config space: INTx stays disabled. */
+	cmd = PCI_COMMAND_INTX_DISABLE;
+	mvgpu_cfg_write(h, PCI_COMMAND, &cmd, 2);
+	mvgpu_reg_write(h, MVGPU_REG_RESET, MVGPU_RESET_MAGIC);
+	mvgpu_reg_write(h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST);
+	mvgpu_reg_write(h, MVGPU_REG_SELFTEST, 7);
+	tap_ok(wait_irq(efd2) == 0, "INTx: still disabled after a register reset");
+	cmd = 0;
+	mvgpu_cfg_write(h, PCI_COMMAND, &cmd, 2);
+	tap_ok(wait_irq(efd2) == 1, "INTx: delivered once enabled again");
+	mvgpu_reg_write(h, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
 	mvgpu_irq_disarm(h, VFIO_PCI_INTX_IRQ_INDEX);
 
 	/* Malformed SET_IRQS */
