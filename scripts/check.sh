@@ -137,9 +137,9 @@ vm() {
 	esac
 }
 
-vm stock 600 mdev_lifecycle.sh device_model.sh
+vm stock 900 mdev_lifecycle.sh device_model.sh engine.sh
 if [ -n "$kdir" ]; then
-	vm debug 1800 kunit.sh mdev_lifecycle.sh device_model.sh fault_injection.sh
+	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh fault_injection.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

@@ -18,7 +18,7 @@
  * changes only when an existing layout or meaning changes.
  */
 #define MVGPU_UAPI_VERSION_MAJOR	0
-#define MVGPU_UAPI_VERSION_MINOR	1
+#define MVGPU_UAPI_VERSION_MINOR	2
 #define MVGPU_UAPI_VERSION \
 	((MVGPU_UAPI_VERSION_MAJOR << 16) | MVGPU_UAPI_VERSION_MINOR)
 
@@ -98,16 +98,29 @@
 #define MVGPU_REG_SELFTEST		0x0050	/* WO: raise MVGPU_INT_SELFTEST */
 #define MVGPU_REG_SELFTEST_DATA		0x0054	/* RO: last value written above */
 #define MVGPU_REG_SCRATCH		0x0060	/* RW: no side effect */
-#define MVGPU_REG_RESET			0x0070	/* WO: MVGPU_RESET_MAGIC resets */
+#define MVGPU_REG_RESET			0x0070	/* WO: MVGPU_RESET_*_MAGIC */
+#define MVGPU_REG_RING_BASE_LO		0x0080	/* RW: ring GPU VA, low half */
+#define MVGPU_REG_RING_BASE_HI		0x0084	/* RW: ring GPU VA, high half */
+#define MVGPU_REG_RING_SIZE		0x0088	/* RW: ring bytes */
+#define MVGPU_REG_RING_HEAD		0x008c	/* RO: offset of the next command */
+#define MVGPU_REG_ENGINE_STATUS		0x0090	/* RO: MVGPU_ENGINE_* */
+#define MVGPU_REG_CMDS_DONE		0x0094	/* RO: commands completed, mod 2^32 */
 
 #define MVGPU_ID_MAGIC			0x4d564750	/* "MVGP" */
-#define MVGPU_RESET_MAGIC		0x52535421	/* "RST!" */
+#define MVGPU_RESET_MAGIC		0x52535421	/* "RST!": whole vGPU */
+#define MVGPU_RESET_ENGINE_MAGIC	0x454e4721	/* "ENG!": engine only */
 
 /* MVGPU_REG_CAPS bits */
 #define MVGPU_CAP_MSI			0x1u
 #define MVGPU_CAP_INTX			0x2u
 #define MVGPU_CAP_SELFTEST		0x4u
 #define MVGPU_CAP_VRAM_MMAP		0x8u
+#define MVGPU_CAP_ENGINE		0x10u	/* the command ring below */
+
+/* MVGPU_REG_ENGINE_STATUS values */
+#define MVGPU_ENGINE_IDLE		0	/* ring empty (head == tail) */
+#define MVGPU_ENGINE_BUSY		1	/* commands pending or running */
+#define MVGPU_ENGINE_STOPPED		2	/* stopped by an error; reset it */
 
 /* Interrupt causes: MVGPU_REG_INT_STATUS / _MASK / _ACK bits */
 #define MVGPU_INT_SELFTEST		0x1u	/* MVGPU_REG_SELFTEST written */
@@ -125,6 +138,38 @@
 #define MVGPU_ERR_BAD_MAP		5	/* MAP of memory not the vGPU's, or overlap */
 #define MVGPU_ERR_RING			6	/* ring base, size or tail out of range */
 #define MVGPU_ERR_TIMEOUT		7	/* the watchdog stopped a command */
+
+/* MVGPU_REG_ERROR_INFO for MVGPU_ERR_RING */
+#define MVGPU_RING_ERR_BASE		1	/* RING_BASE misaligned or beyond the VA space */
+#define MVGPU_RING_ERR_SIZE		2	/* RING_SIZE not a power of two in range */
+#define MVGPU_RING_ERR_TAIL		3	/* doorbell tail misaligned or >= RING_SIZE */
+
+/**
+ * DOC: Command ring
+ *
+ * A vGPU has one command ring in its GPU virtual memory.  The tenant writes
+ * RING_BASE (64-byte aligned GPU VA) and RING_SIZE (a power of two from
+ * MVGPU_RING_MIN_SIZE to MVGPU_RING_MAX_SIZE), puts commands at byte offsets
+ * head, head + 64, ... (mod RING_SIZE) and writes the offset just past the
+ * last one, the tail, to MVGPU_REG_DOORBELL.  The engine executes commands
+ * until RING_HEAD equals the tail; a ring of RING_SIZE bytes holds at most
+ * RING_SIZE / 64 - 1 pending commands.  The first doorbell after a reset
+ * latches RING_BASE and RING_SIZE; writes to them are ignored until the next
+ * reset.
+ *
+ * After a reset GPU VA [0, VRAM size) maps the vGPU's VRAM one to one, read
+ * and write, so a tenant can start without MAP; MAP and UNMAP change that.
+ *
+ * Any fault stops the ring with RING_HEAD at the faulting command:
+ * ENGINE_STATUS reads MVGPU_ENGINE_STOPPED, ERROR_CODE, ERROR_INFO and
+ * FAULT_ADDR say what and where, MVGPU_INT_ERROR is raised, and doorbells
+ * are ignored until RESET: MVGPU_RESET_ENGINE_MAGIC returns the ring, the
+ * page table and the error registers to their reset state and keeps VRAM;
+ * MVGPU_RESET_MAGIC also clears VRAM.  A command that runs longer than the
+ * watchdog (module parameter watchdog_ms) faults with MVGPU_ERR_TIMEOUT.
+ */
+#define MVGPU_RING_MIN_SIZE		0x100
+#define MVGPU_RING_MAX_SIZE		0x100000
 
 /**
  * DOC: Commands

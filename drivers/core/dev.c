@@ -53,6 +53,7 @@ static void mvgpu_dev_free(struct kref *ref)
 	/* The last vGPU's release dropped the last reference but one. */
 	WARN_ON_ONCE(!xa_empty(&gdev->vgpus));
 	xa_destroy(&gdev->vgpus);
+	mvgpu_sched_fini(gdev);
 	mvgpu_pool_fini(&gdev->pool);
 	kfree(gdev);
 }
@@ -90,9 +91,19 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 		kfree(gdev);
 		return ret;
 	}
-	kref_init(&gdev->ref);
 	gdev->pdev = pdev;
 	gdev->index = pdev->id;
+	ret = mvgpu_sched_init(gdev, params->engines, params->sched_mode,
+			       (u64)params->timeslice_us * NSEC_PER_USEC,
+			       (u64)params->boost_ms * NSEC_PER_MSEC);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot start %u engines: %d\n",
+			params->engines, ret);
+		mvgpu_pool_fini(&gdev->pool);
+		kfree(gdev);
+		return ret;
+	}
+	kref_init(&gdev->ref);
 	gdev->vram_size = (u64)params->vram_mb * SZ_1M;
 	gdev->num_engines = params->engines;
 	xa_init_flags(&gdev->vgpus, XA_FLAGS_ALLOC1);
@@ -107,8 +118,11 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 	}
 	platform_set_drvdata(pdev, gdev);
 
-	dev_info(&pdev->dev, "software GPU: %u MiB VRAM, %u engines\n",
-		 params->vram_mb, params->engines);
+	dev_info(&pdev->dev,
+		 "software GPU: %u MiB VRAM, %u engines, %s scheduler, %u us slice\n",
+		 params->vram_mb, params->engines,
+		 mvgpu_params_sched_name(params->sched_mode),
+		 params->timeslice_us);
 	return 0;
 
 err_put:

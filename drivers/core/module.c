@@ -18,7 +18,11 @@ static struct mvgpu_params mvgpu_params = {
 	.num_gpus = 1,
 	.vram_mb = 1024,
 	.engines = 2,
+	.timeslice_us = 1000,
+	.boost_ms = 100,
+	.watchdog_ms = 5000,
 };
+static char *mvgpu_sched = "mlfq";
 
 module_param_named(num_gpus, mvgpu_params.num_gpus, uint, 0444);
 MODULE_PARM_DESC(num_gpus, "Number of software GPUs (mdev parents mvgpu.N), 1-8 (default 1)");
@@ -26,6 +30,14 @@ module_param_named(vram_mb, mvgpu_params.vram_mb, uint, 0444);
 MODULE_PARM_DESC(vram_mb, "VRAM per GPU in MiB, a power of two, 64-65536 (default 1024)");
 module_param_named(engines, mvgpu_params.engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Engines per GPU, 1-8 (default 2)");
+module_param_named(sched, mvgpu_sched, charp, 0444);
+MODULE_PARM_DESC(sched, "Scheduling policy: mlfq (default), rr, equal or fixed");
+module_param_named(timeslice_us, mvgpu_params.timeslice_us, uint, 0444);
+MODULE_PARM_DESC(timeslice_us, "Time slice at the top level in us, 100-100000 (default 1000)");
+module_param_named(boost_ms, mvgpu_params.boost_ms, uint, 0444);
+MODULE_PARM_DESC(boost_ms, "MLFQ boost period in ms, 10-10000 (default 100)");
+module_param_named(watchdog_ms, mvgpu_params.watchdog_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_ms, "Longest a command may run in ms, 10-600000 (default 5000)");
 
 static struct platform_device *mvgpu_gpus[MVGPU_MAX_GPUS];
 
@@ -46,19 +58,24 @@ static int __init mvgpu_init(void)
 	unsigned int i;
 	int ret;
 
+	mvgpu_params.sched_mode = mvgpu_params_parse_sched(mvgpu_sched);
 	why = mvgpu_params_check(&mvgpu_params);
 	if (why) {
-		pr_err("mvgpu: invalid module parameters (num_gpus=%u vram_mb=%u engines=%u): %s\n",
+		pr_err("mvgpu: invalid module parameters (num_gpus=%u vram_mb=%u engines=%u sched=%s timeslice_us=%u boost_ms=%u watchdog_ms=%u): %s\n",
 		       mvgpu_params.num_gpus, mvgpu_params.vram_mb,
-		       mvgpu_params.engines, why);
+		       mvgpu_params.engines, mvgpu_sched,
+		       mvgpu_params.timeslice_us, mvgpu_params.boost_ms,
+		       mvgpu_params.watchdog_ms, why);
 		return -EINVAL;
 	}
+	mvgpu_watchdog_ms = mvgpu_params.watchdog_ms;
 
+	mvgpu_debugfs_init();
 	/* Drivers first, so that GPUs and their vGPUs are probed. */
 	ret = mdev_register_driver(&mvgpu_vgpu_driver);
 	if (ret) {
 		pr_err("mvgpu: cannot register mdev driver: %d\n", ret);
-		return ret;
+		goto err_debugfs;
 	}
 	ret = platform_driver_register(&mvgpu_dev_driver);
 	if (ret) {
@@ -82,6 +99,8 @@ err_destroy_gpus:
 	platform_driver_unregister(&mvgpu_dev_driver);
 err_unregister_mdev_driver:
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
+err_debugfs:
+	mvgpu_debugfs_fini();
 	return ret;
 }
 
@@ -90,6 +109,7 @@ static void __exit mvgpu_exit(void)
 	mvgpu_destroy_gpus();
 	platform_driver_unregister(&mvgpu_dev_driver);
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
+	mvgpu_debugfs_fini();
 }
 
 module_init(mvgpu_init);

@@ -7,7 +7,12 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/string.h>
+
+#include "sched/policy.h"
 
 #include "params.h"
 
@@ -32,6 +37,54 @@ const char *mvgpu_params_check(const struct mvgpu_params *p)
 		return "vram_mb must be a power of two";
 	if (p->engines < 1 || p->engines > MVGPU_MAX_ENGINES)
 		return "engines must be between 1 and 8";
+	if (p->timeslice_us < MVGPU_MIN_TIMESLICE_US ||
+	    p->timeslice_us > MVGPU_MAX_TIMESLICE_US)
+		return "timeslice_us must be between 100 and 100000";
+	if (p->boost_ms < MVGPU_MIN_BOOST_MS || p->boost_ms > MVGPU_MAX_BOOST_MS)
+		return "boost_ms must be between 10 and 10000";
+	if (p->watchdog_ms < MVGPU_MIN_WATCHDOG_MS ||
+	    p->watchdog_ms > MVGPU_MAX_WATCHDOG_MS)
+		return "watchdog_ms must be between 10 and 600000";
+	if (p->sched_mode < 0 || p->sched_mode >= MVGPU_SCHED_NR_MODES)
+		return "sched must be mlfq, rr, equal or fixed";
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_params_check);
+
+static const char * const mvgpu_sched_names[MVGPU_SCHED_NR_MODES] = {
+	[MVGPU_SCHED_MLFQ] = "mlfq",
+	[MVGPU_SCHED_RR] = "rr",
+	[MVGPU_SCHED_EQUAL] = "equal",
+	[MVGPU_SCHED_FIXED] = "fixed",
+};
+
+/**
+ * mvgpu_params_parse_sched() - the ``sched`` parameter's policy
+ * @name: "mlfq", "rr", "equal" or "fixed"
+ *
+ * Context: any.
+ * Return: enum mvgpu_sched_mode, or -EINVAL for another name.
+ */
+int mvgpu_params_parse_sched(const char *name)
+{
+	int i = match_string(mvgpu_sched_names, ARRAY_SIZE(mvgpu_sched_names),
+			     name);
+
+	return i < 0 ? -EINVAL : i;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_params_parse_sched);
+
+/**
+ * mvgpu_params_sched_name() - name of a scheduling policy
+ * @mode: enum mvgpu_sched_mode
+ *
+ * Context: any.
+ * Return: its name, or "?".
+ */
+const char *mvgpu_params_sched_name(int mode)
+{
+	if (mode < 0 || mode >= MVGPU_SCHED_NR_MODES)
+		return "?";
+	return mvgpu_sched_names[mode];
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_params_sched_name);

@@ -9,19 +9,35 @@
 #define MVGPU_MIN_VRAM_MB	64
 #define MVGPU_MAX_VRAM_MB	65536
 #define MVGPU_MAX_ENGINES	8
+#define MVGPU_MIN_TIMESLICE_US	100
+#define MVGPU_MAX_TIMESLICE_US	100000
+#define MVGPU_MIN_BOOST_MS	10
+#define MVGPU_MAX_BOOST_MS	10000
+#define MVGPU_MIN_WATCHDOG_MS	10
+#define MVGPU_MAX_WATCHDOG_MS	600000
 
 /**
  * struct mvgpu_params - load-time configuration of the software GPUs
  * @num_gpus: number of parent GPUs to create
  * @vram_mb: VRAM per GPU in MiB
  * @engines: engines per GPU
+ * @timeslice_us: the scheduler's top-level time slice
+ * @boost_ms: MLFQ boost period
+ * @watchdog_ms: longest a command may run
+ * @sched_mode: enum mvgpu_sched_mode, from the ``sched`` parameter
  */
 struct mvgpu_params {
 	unsigned int num_gpus;
 	unsigned int vram_mb;
 	unsigned int engines;
+	unsigned int timeslice_us;
+	unsigned int boost_ms;
+	unsigned int watchdog_ms;
+	int sched_mode;
 };
 
 const char *mvgpu_params_check(const struct mvgpu_params *p);
+int mvgpu_params_parse_sched(const char *name);
+const char *mvgpu_params_sched_name(int mode);
 
 #endif /* _MVGPU_PARAMS_H_ */

@@ -65,8 +65,11 @@ static u64 *pte_table(u64 pte)
 
 static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 {
-	u64 *t = (u64 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
+	u64 *t;
 
+	if (pt->max_tables && pt->tables + (1 << order) > pt->max_tables)
+		return NULL;
+	t = (u64 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
 	if (t)
 		pt->tables += 1 << order;
 	return t;
@@ -89,6 +92,7 @@ static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
 int mvgpu_gpt_init(struct mvgpu_gpt *pt)
 {
 	pt->tables = 0;
+	pt->max_tables = 0;
 	pt->mapped = 0;
 	pt->root = mvgpu_gpt_alloc_table(pt, 1);	/* 1024 entries: 8 KiB */
 	return pt->root ? 0 : -ENOMEM;

@@ -20,6 +20,8 @@
  * struct mvgpu_gpt - one vGPU's GPU page table
  * @root: the top-level table (VA bits 39..30), 1024 entries
  * @tables: page-table pages allocated, including @root
+ * @max_tables: at most this many (map fails with -ENOMEM beyond); 0: no
+ *	limit.  Bounds the host memory a vGPU's mappings can take.
  * @mapped: bytes of VA mapped
  *
  * Not locked: the owner serialises map, unmap and translate.
@@ -27,6 +29,7 @@
 struct mvgpu_gpt {
 	u64 *root;
 	unsigned long tables;
+	unsigned long max_tables;
 	u64 mapped;
 };
 

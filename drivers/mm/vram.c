@@ -161,6 +161,31 @@ static struct page *mvgpu_vram_page_locked(struct mvgpu_vram *vram,
 }
 
 /**
+ * mvgpu_vram_get_page() - the host page behind a VRAM offset, for the engine
+ * @vram: the aperture
+ * @off: byte offset in the aperture
+ * @alloc: back the page if it is not yet (for a write)
+ *
+ * Context: process context.
+ * Return: the page with a reference the caller drops with put_page(); NULL
+ * if not backed and !@alloc (it reads as zero); ERR_PTR(-EINVAL) for an
+ * offset outside the aperture, ERR_PTR(-ENOMEM).
+ */
+struct page *mvgpu_vram_get_page(struct mvgpu_vram *vram, u64 off, bool alloc)
+{
+	struct page *page;
+
+	if (off >= vram->size)
+		return ERR_PTR(-EINVAL);
+	mutex_lock(&vram->lock);
+	page = mvgpu_vram_page_locked(vram, off >> PAGE_SHIFT, alloc);
+	if (!IS_ERR_OR_NULL(page))
+		get_page(page);
+	mutex_unlock(&vram->lock);
+	return page;
+}
+
+/**
  * mvgpu_vram_rw() - pread()/pwrite() on the aperture
  * @vram: the aperture
  * @off: byte offset in the aperture

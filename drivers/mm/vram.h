@@ -36,6 +36,7 @@ void mvgpu_vram_fini(struct mvgpu_vram *vram);
 void mvgpu_vram_reset(struct mvgpu_vram *vram);
 ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
 		      size_t len, bool write);
+struct page *mvgpu_vram_get_page(struct mvgpu_vram *vram, u64 off, bool alloc);
 int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma);
 u64 mvgpu_vram_backed_bytes(struct mvgpu_vram *vram);
 

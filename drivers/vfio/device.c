@@ -143,6 +143,10 @@ static int mvgpu_vgpu_mmio_access(struct mvgpu_vgpu *vgpu, u32 off, u8 *buf,
 
 	if (actions & MVGPU_MMIO_ACT_RESET)
 		mvgpu_vgpu_reset(vgpu, false);
+	else if (actions & MVGPU_MMIO_ACT_ENGINE_RESET)
+		mvgpu_vgpu_engine_reset(vgpu);
+	if (actions & MVGPU_MMIO_ACT_DOORBELL)
+		mvgpu_ctx_doorbell(&vgpu->ctx);
 	return ret;
 }
 
@@ -277,7 +281,8 @@ static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
  * @flr: a function-level reset (VFIO_DEVICE_RESET, close) that also
  *	returns config space to power-on; else a register-triggered reset
  *
- * Clears the registers and pending interrupts, zaps every mapping of the
+ * Stops the vGPU's engine context, clears the registers and pending
+ * interrupts, returns the GPU page table to its reset mapping, zaps every mapping of the
  * VRAM aperture and frees its pages, so it reads as zero again.  Armed
  * eventfds stay armed (QEMU re-arms them itself after a reset).
  *
@@ -286,6 +291,7 @@ static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
 void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 {
 	mutex_lock(&vgpu->lock);
+	mvgpu_ctx_stop(&vgpu->ctx);
 	if (flr)
 		mvgpu_cfg_reset(&vgpu->cfg);
 	spin_lock_irq(&vgpu->irq_lock);
@@ -294,8 +300,39 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
 	mvgpu_vram_reset(&vgpu->vram);
+	mvgpu_ctx_restart(&vgpu->ctx);
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * mvgpu_vgpu_engine_reset() - reset only a vGPU's engine state
+ * @vgpu: the vGPU
+ *
+ * For MVGPU_RESET_ENGINE_MAGIC: stops the ring, drops the command in flight,
+ * returns the ring and error registers and the page table to their reset
+ * state.  VRAM, config space and interrupt registers stay.
+ *
+ * Context: process context; takes vgpu->lock.
+ */
+void mvgpu_vgpu_engine_reset(struct mvgpu_vgpu *vgpu)
+{
+	mutex_lock(&vgpu->lock);
+	mvgpu_ctx_stop(&vgpu->ctx);
+	spin_lock_irq(&vgpu->irq_lock);
+	mvgpu_mmio_engine_reset(&vgpu->mmio);
+	spin_unlock_irq(&vgpu->irq_lock);
+	mvgpu_ctx_restart(&vgpu->ctx);
+	vgpu->resets++;
+	mutex_unlock(&vgpu->lock);
+}
+
+/* VFIO: the VM unmapped guest memory; the GPU must not reach it any more. */
+static void mvgpu_vgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+{
+	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
+
+	mvgpu_ctx_dma_unmap(&vgpu->ctx, iova, length);
 }
 
 const struct vfio_device_ops mvgpu_vgpu_ops = {
@@ -308,4 +345,5 @@ const struct vfio_device_ops mvgpu_vgpu_ops = {
 	.read = mvgpu_vgpu_read,
 	.write = mvgpu_vgpu_write,
 	.mmap = mvgpu_vgpu_mmap,
+	.dma_unmap = mvgpu_vgpu_dma_unmap,
 };

@@ -36,6 +36,30 @@ void mvgpu_mmio_init(struct mvgpu_mmio *m, u32 vgpu_id, u64 vram_size,
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_mmio_init);
 
 /**
+ * mvgpu_mmio_engine_reset() - clear the engine's registers
+ * @m: the register file
+ *
+ * The ring registers, RING_HEAD, ENGINE_STATUS, CMDS_DONE, the doorbell and
+ * the error registers; the interrupt registers are not the engine's.
+ *
+ * Context: any; caller holds the vGPU's irq_lock.
+ */
+void mvgpu_mmio_engine_reset(struct mvgpu_mmio *m)
+{
+	m->doorbell = 0;
+	m->error_code = 0;
+	m->error_info = 0;
+	m->fault_addr = 0;
+	m->ring_base = 0;
+	m->ring_size = 0;
+	m->ring_latched = false;
+	m->ring_head = 0;
+	m->engine_status = MVGPU_ENGINE_IDLE;
+	m->cmds_done = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mmio_engine_reset);
+
+/**
  * mvgpu_mmio_reset() - clear all mutable registers
  * @m: the register file
  *
@@ -56,7 +80,7 @@ static u32 mvgpu_mmio_read32(const struct mvgpu_mmio *m, u32 off)
 		return MVGPU_UAPI_VERSION;
 	case MVGPU_REG_CAPS:
 		return MVGPU_CAP_MSI | MVGPU_CAP_INTX | MVGPU_CAP_SELFTEST |
-		       MVGPU_CAP_VRAM_MMAP;
+		       MVGPU_CAP_VRAM_MMAP | MVGPU_CAP_ENGINE;
 	case MVGPU_REG_VGPU_ID:
 		return m->vgpu_id;
 	case MVGPU_REG_VRAM_SIZE_LO:
@@ -83,6 +107,18 @@ static u32 mvgpu_mmio_read32(const struct mvgpu_mmio *m, u32 off)
 		return m->selftest_data;
 	case MVGPU_REG_SCRATCH:
 		return m->scratch;
+	case MVGPU_REG_RING_BASE_LO:
+		return lower_32_bits(m->ring_base);
+	case MVGPU_REG_RING_BASE_HI:
+		return upper_32_bits(m->ring_base);
+	case MVGPU_REG_RING_SIZE:
+		return m->ring_size;
+	case MVGPU_REG_RING_HEAD:
+		return m->ring_head;
+	case MVGPU_REG_ENGINE_STATUS:
+		return m->engine_status;
+	case MVGPU_REG_CMDS_DONE:
+		return m->cmds_done;
 	default:
 		/* Write-only and undefined registers read as zero. */
 		return 0;
@@ -108,8 +144,24 @@ static unsigned int mvgpu_mmio_write32(struct mvgpu_mmio *m, u32 off, u32 val)
 	case MVGPU_REG_SCRATCH:
 		m->scratch = val;
 		return 0;
+	case MVGPU_REG_RING_BASE_LO:
+		if (!m->ring_latched)
+			m->ring_base = (m->ring_base & GENMASK_ULL(63, 32)) | val;
+		return 0;
+	case MVGPU_REG_RING_BASE_HI:
+		if (!m->ring_latched)
+			m->ring_base = (m->ring_base & U32_MAX) | ((u64)val << 32);
+		return 0;
+	case MVGPU_REG_RING_SIZE:
+		if (!m->ring_latched)
+			m->ring_size = val;
+		return 0;
 	case MVGPU_REG_RESET:
-		return val == MVGPU_RESET_MAGIC ? MVGPU_MMIO_ACT_RESET : 0;
+		if (val == MVGPU_RESET_MAGIC)
+			return MVGPU_MMIO_ACT_RESET;
+		if (val == MVGPU_RESET_ENGINE_MAGIC)
+			return MVGPU_MMIO_ACT_ENGINE_RESET;
+		return 0;
 	default:
 		/* Read-only and undefined registers ignore writes. */
 		return 0;

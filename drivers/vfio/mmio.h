@@ -9,6 +9,7 @@
 #define MVGPU_MMIO_ACT_IRQ	BIT(0)	/* interrupt state changed */
 #define MVGPU_MMIO_ACT_RESET	BIT(1)	/* reset the vGPU */
 #define MVGPU_MMIO_ACT_DOORBELL	BIT(2)	/* the doorbell was rung */
+#define MVGPU_MMIO_ACT_ENGINE_RESET BIT(3)	/* reset the engine state */
 
 /**
  * struct mvgpu_mmio - the BAR0 register file of one vGPU
@@ -23,6 +24,13 @@
  * @fault_addr: address of the last fault
  * @selftest_data: last value written to MVGPU_REG_SELFTEST
  * @scratch: MVGPU_REG_SCRATCH
+ * @ring_base: MVGPU_REG_RING_BASE_*
+ * @ring_size: MVGPU_REG_RING_SIZE
+ * @ring_latched: the engine latched @ring_base and @ring_size; they
+ *	ignore writes until reset
+ * @ring_head: MVGPU_REG_RING_HEAD, published by the engine
+ * @engine_status: MVGPU_REG_ENGINE_STATUS, published by the engine
+ * @cmds_done: MVGPU_REG_CMDS_DONE, published by the engine
  *
  * Not locked: struct mvgpu_vgpu's irq_lock protects the mutable fields.
  */
@@ -38,11 +46,18 @@ struct mvgpu_mmio {
 	u64 fault_addr;
 	u32 selftest_data;
 	u32 scratch;
+	u64 ring_base;
+	u32 ring_size;
+	bool ring_latched;
+	u32 ring_head;
+	u32 engine_status;
+	u32 cmds_done;
 };
 
 void mvgpu_mmio_init(struct mvgpu_mmio *m, u32 vgpu_id, u64 vram_size,
 		     u32 num_engines);
 void mvgpu_mmio_reset(struct mvgpu_mmio *m);
+void mvgpu_mmio_engine_reset(struct mvgpu_mmio *m);
 int mvgpu_mmio_access(struct mvgpu_mmio *m, u32 off, void *buf, u32 len,
 		      bool write, unsigned int *actions);
 

@@ -99,6 +99,51 @@ static void mvgpu_mmio_actions_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_VGPU_ID), 7U);
 }
 
+static void mvgpu_mmio_ring_test(struct kunit *test)
+{
+	struct mvgpu_mmio *m = test->priv;
+
+	KUNIT_EXPECT_TRUE(test, rd(test, m, MVGPU_REG_CAPS) & MVGPU_CAP_ENGINE);
+	wr(test, m, MVGPU_REG_RING_BASE_LO, 0x1000);
+	wr(test, m, MVGPU_REG_RING_BASE_HI, 0x2);
+	wr(test, m, MVGPU_REG_RING_SIZE, 0x4000);
+	KUNIT_EXPECT_EQ(test, m->ring_base, 0x200001000ULL);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_BASE_HI), 0x2U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_SIZE), 0x4000U);
+
+	/* Once the engine latched the ring, writes are ignored until reset. */
+	m->ring_latched = true;
+	wr(test, m, MVGPU_REG_RING_BASE_LO, 0x3000);
+	wr(test, m, MVGPU_REG_RING_SIZE, 0x100);
+	KUNIT_EXPECT_EQ(test, m->ring_base, 0x200001000ULL);
+	KUNIT_EXPECT_EQ(test, m->ring_size, 0x4000U);
+
+	/* Engine state is read-only to the guest. */
+	m->ring_head = 0x40;
+	m->engine_status = MVGPU_ENGINE_STOPPED;
+	m->error_code = MVGPU_ERR_RING;
+	wr(test, m, MVGPU_REG_RING_HEAD, 0);
+	wr(test, m, MVGPU_REG_ENGINE_STATUS, 0);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_HEAD), 0x40U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_ENGINE_STATUS),
+			(u32)MVGPU_ENGINE_STOPPED);
+
+	KUNIT_EXPECT_EQ(test, wr(test, m, MVGPU_REG_RESET, MVGPU_RESET_ENGINE_MAGIC),
+			(unsigned int)MVGPU_MMIO_ACT_ENGINE_RESET);
+	m->int_mask = MVGPU_INT_ERROR;
+	m->scratch = 5;
+	mvgpu_mmio_engine_reset(m);
+	KUNIT_EXPECT_FALSE(test, m->ring_latched);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_SIZE), 0U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_HEAD), 0U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_ENGINE_STATUS),
+			(u32)MVGPU_ENGINE_IDLE);
+	/* ... and leaves what is not the engine's. */
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_INT_MASK), MVGPU_INT_ERROR);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_SCRATCH), 5U);
+}
+
 static void mvgpu_mmio_widths_test(struct kunit *test)
 {
 	struct mvgpu_mmio *m = test->priv;
@@ -132,6 +177,7 @@ static struct kunit_case mvgpu_mmio_test_cases[] = {
 	KUNIT_CASE(mvgpu_mmio_identity_test),
 	KUNIT_CASE(mvgpu_mmio_interrupt_test),
 	KUNIT_CASE(mvgpu_mmio_actions_test),
+	KUNIT_CASE(mvgpu_mmio_ring_test),
 	KUNIT_CASE(mvgpu_mmio_widths_test),
 	{}
 };

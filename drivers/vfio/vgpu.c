@@ -75,6 +75,11 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 			vgpu->vram_size / SZ_1M, ret);
 		goto err_erase_id;
 	}
+	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, type->profile->weight);
+	if (ret) {
+		dev_err(vdev->dev, "cannot set up the engine context: %d\n", ret);
+		goto err_vram;
+	}
 	mutex_init(&vgpu->lock);
 	spin_lock_init(&vgpu->irq_lock);
 	mvgpu_cfg_init(&vgpu->cfg, type->profile->divisor, MVGPU_BAR0_SIZE,
@@ -88,6 +93,8 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 		 vgpu->id, type->profile->sysfs_name, vgpu->vram_size / SZ_1M);
 	return 0;
 
+err_vram:
+	mvgpu_vram_fini(&vgpu->vram);
 err_erase_id:
 	xa_erase(&gdev->vgpus, vgpu->id);
 	return ret;
@@ -104,6 +111,7 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
+	mvgpu_ctx_fini(&vgpu->ctx);
 	mvgpu_vram_fini(&vgpu->vram);
 	mutex_destroy(&vgpu->lock);
 	xa_erase(&gdev->vgpus, vgpu->id);
@@ -126,6 +134,7 @@ static int mvgpu_vgpu_probe(struct mdev_device *mdev)
 		goto err_put_vdev;
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
+	mvgpu_debugfs_vgpu_init(vgpu);
 	return 0;
 
 err_put_vdev:
@@ -137,6 +146,7 @@ static void mvgpu_vgpu_remove(struct mdev_device *mdev)
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
 
+	mvgpu_debugfs_vgpu_fini(vgpu);
 	vfio_unregister_group_dev(&vgpu->vdev);
 	vfio_put_device(&vgpu->vdev);
 }
@@ -188,10 +198,158 @@ static ssize_t vram_used_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(vram_used_bytes);
 
+static ssize_t cmds_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.cmds_done));
+}
+static DEVICE_ATTR_RO(cmds);
+
+static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.faults));
+}
+static DEVICE_ATTR_RO(faults);
+
+static ssize_t busy_ns_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.busy_ns));
+}
+static DEVICE_ATTR_RO(busy_ns);
+
+/* Scheduler knobs: weight, priority, cap; they act at once. */
+static ssize_t mvgpu_vgpu_knob_store(struct device *dev, const char *buf,
+				     size_t count, unsigned int which)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
+	u32 v[3], val;
+	int ret;
+
+	ret = kstrtou32(buf, 0, &val);
+	if (ret)
+		return ret;
+	/* Serialise writers so that one knob's store keeps the others. */
+	mutex_lock(&vgpu->lock);
+	spin_lock_irq(&sched->lock);
+	v[0] = vgpu->ctx.se.weight;
+	v[1] = vgpu->ctx.se.prio;
+	v[2] = vgpu->ctx.se.cap;
+	spin_unlock_irq(&sched->lock);
+	v[which] = val;
+	ret = mvgpu_ctx_set_sched(&vgpu->ctx, v[0], v[1], v[2]);
+	mutex_unlock(&vgpu->lock);
+	if (ret)
+		dev_dbg(dev, "scheduler knob value %u out of range\n", val);
+	return ret ?: count;
+}
+
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.weight));
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return mvgpu_vgpu_knob_store(dev, buf, count, 0);
+}
+static DEVICE_ATTR_RW(weight);
+
+static ssize_t priority_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.prio));
+}
+
+static ssize_t priority_store(struct device *dev,
+			      struct device_attribute *attr, const char *buf,
+			      size_t count)
+{
+	return mvgpu_vgpu_knob_store(dev, buf, count, 1);
+}
+static DEVICE_ATTR_RW(priority);
+
+static ssize_t cap_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.cap));
+}
+
+static ssize_t cap_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	return mvgpu_vgpu_knob_store(dev, buf, count, 2);
+}
+static DEVICE_ATTR_RW(cap);
+
+/* Scheduler statistics, one value per file; see DOC: vGPU statistics. */
+static ssize_t sched_stats_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
+	struct mvgpu_ctx *ctx = &vgpu->ctx;
+	struct mvgpu_sched_stats *st;
+	u64 now = ktime_get_ns(), p50, p99, share;
+	int len;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	spin_lock_irq(&sched->lock);
+	*st = ctx->se.stats;
+	share = now - ctx->win_start > 2 * NSEC_PER_SEC ? 0 : ctx->share_ppm;
+	spin_unlock_irq(&sched->lock);
+	p50 = mvgpu_wait_percentile(st, 50);
+	p99 = mvgpu_wait_percentile(st, 99);
+	len = sysfs_emit(buf,
+			 "busy_ns %llu\nshare_ppm %llu\nruns %llu\npreemptions %llu\ndemotions %llu\npromotions %llu\nboosts %llu\nwait_p50_ns %llu\nwait_p99_ns %llu\nfaults %llu\ncmds %llu\n",
+			 st->service_ns, share, st->runs, st->preemptions,
+			 st->demotions, st->promotions, st->boosts, p50, p99,
+			 READ_ONCE(ctx->faults), READ_ONCE(ctx->cmds_done));
+	kfree(st);
+	return len;
+}
+static DEVICE_ATTR_RO(sched_stats);
+
+static ssize_t gpt_bytes_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lu\n",
+			  READ_ONCE(vgpu->ctx.gpt.tables) * PAGE_SIZE);
+}
+static DEVICE_ATTR_RO(gpt_bytes);
+
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vgpu_id.attr,
 	&dev_attr_vram_bytes.attr,
 	&dev_attr_vram_used_bytes.attr,
+	&dev_attr_cmds.attr,
+	&dev_attr_faults.attr,
+	&dev_attr_busy_ns.attr,
+	&dev_attr_gpt_bytes.attr,
+	&dev_attr_weight.attr,
+	&dev_attr_priority.attr,
+	&dev_attr_cap.attr,
+	&dev_attr_sched_stats.attr,
 	NULL,
 };
 

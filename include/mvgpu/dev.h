@@ -9,6 +9,7 @@
 #include <linux/mdev.h>
 #include <linux/xarray.h>
 
+#include <mvgpu/engine.h>
 #include <mvgpu/types.h>
 
 #include "mm/pool.h"
@@ -41,6 +42,7 @@ struct mvgpu_type {
  * @pool: the GPU's VRAM
  * @types: the vGPU types offered on this parent
  * @mdev_types: pointers to @types[i].mtype, as mdev_register_parent() wants
+ * @sched: the engines and their run queue
  * @vgpus: live vGPUs by id (XA_FLAGS_ALLOC1); the xarray's own lock
  *	protects it, and an entry is present from init to release of the vGPU
  */
@@ -54,6 +56,7 @@ struct mvgpu_dev {
 	struct mvgpu_pool pool;
 	struct mvgpu_type types[MVGPU_NUM_TYPES];
 	struct mdev_type *mdev_types[MVGPU_NUM_TYPES];
+	struct mvgpu_sched sched;
 	struct xarray vgpus;
 };
 

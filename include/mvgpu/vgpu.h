@@ -10,6 +10,8 @@
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 
+#include <mvgpu/engine.h>
+
 #include "mm/vram.h"
 #include "vfio/cfg_space.h"
 #include "vfio/irq.h"
@@ -31,7 +33,11 @@ struct mvgpu_type;
  *   interrupt state, which the engine also touches.
  * - the VRAM aperture has its own mutex (struct mvgpu_vram).
  *
- * Order: lock -> irq_lock; lock -> vram lock.  irq_lock is innermost.
+ * - the engine context is the GPU scheduler's (struct mvgpu_sched @lock)
+ *   and its runner's; see struct mvgpu_ctx.
+ *
+ * Order: lock -> sched.lock -> irq_lock; lock -> vram lock.  irq_lock is
+ * innermost.
  */
 
 /**
@@ -49,6 +55,8 @@ struct mvgpu_type;
  * @irq: interrupt delivery; protected by @irq_lock (eventfds also @lock)
  * @vram: the BAR2 aperture; its own lock
  * @resets: resets so far (device, register, close); protected by @lock
+ * @ctx: its engine context
+ * @debugfs: its debugfs directory, or an error pointer
  */
 struct mvgpu_vgpu {
 	struct vfio_device vdev;
@@ -65,6 +73,8 @@ struct mvgpu_vgpu {
 	struct mvgpu_irq irq;
 	struct mvgpu_vram vram;
 	u64 resets;
+	struct mvgpu_ctx ctx;
+	struct dentry *debugfs;
 };
 
 extern struct mdev_driver mvgpu_vgpu_driver;
@@ -73,5 +83,11 @@ extern const struct vfio_device_ops mvgpu_vgpu_ops;
 int mvgpu_vgpu_init(struct vfio_device *vdev);
 void mvgpu_vgpu_release(struct vfio_device *vdev);
 void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr);
+void mvgpu_vgpu_engine_reset(struct mvgpu_vgpu *vgpu);
+
+void mvgpu_debugfs_init(void);
+void mvgpu_debugfs_fini(void);
+void mvgpu_debugfs_vgpu_init(struct mvgpu_vgpu *vgpu);
+void mvgpu_debugfs_vgpu_fini(struct mvgpu_vgpu *vgpu);
 
 #endif /* _MVGPU_VGPU_H_ */

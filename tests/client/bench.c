@@ -5,19 +5,34 @@
  * every figure that matters is a ratio against a baseline measured side by
  * side in the same run.
  *
- *   bench MVGPU_UUID MTTY_UUID
+ *   bench MVGPU_UUID MTTY_UUID [DIRECT]
  *
  *   mmio_rtt_vs_mtty       BAR0 register write + read through VFIO, divided
  *                          by the same on the mtty sample's BAR0
  *   vram_mmap_bw_vs_anon   copy bandwidth into the mmap'd VRAM aperture,
  *                          divided by the same into anonymous memory
+ *   copy_mediated_vs_direct
+ *                          a 16 MiB VRAM-to-VRAM COPY through the ring
+ *                          (commands in VRAM, doorbell, fence polled in
+ *                          VRAM), divided by the same command written to
+ *                          the debugfs direct file (DIRECT, by default
+ *                          /sys/kernel/debug/mvgpu/MVGPU_UUID/direct),
+ *                          which runs it in the writer's thread
+ *   matmul_mediated_vs_direct
+ *                          the same for a 128x128x128 MATMUL
+ *   nop_cmds_per_s         4000 NOPs through the ring, kicked in batches
+ *                          of 256, then a fence; nop_mediated_vs_direct
+ *                          divides their time by that of one direct write
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../tools/mvgpu/libmvgpu.h"
 
@@ -69,6 +84,157 @@ static double copy_mbps(uint8_t *dst, const uint8_t *src, size_t len)
 	return len / ((now_ns() - t0) / 1e9) / 1e6;
 }
 
+/*
+ * The engine: one tenant's ring in VRAM against the debugfs direct file,
+ * which runs the same commands synchronously, without ring, doorbell or
+ * scheduler.
+ */
+#define RING_OFF	0x0ull
+#define RING_SIZE	0x10000u
+#define FENCE_OFF	0x10000ull
+#define COPY_LEN	(16ull << 20)
+#define COPY_SRC	(32ull << 20)
+#define COPY_DST	(48ull << 20)
+#define MM_DIM		128
+#define MM_A		(64ull << 20)
+#define MM_B		(MM_A + MM_DIM * MM_DIM * 4)
+#define MM_C		(MM_B + MM_DIM * MM_DIM * 4)
+#define NOPS		4000
+#define NOP_BATCH	256
+#define ENGINE_ROUNDS	5
+#define TIMEOUT_MS	30000
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, mvgpu_errmsg());
+	exit(1);
+}
+
+/* Write commands to the direct file; retry while the ring is still busy. */
+static void direct(int fd, const struct mvgpu_cmd *cmds, size_t n)
+{
+	size_t len = n * sizeof(*cmds);
+	ssize_t done;
+	int tries = 0;
+
+	while ((done = write(fd, cmds, len)) < 0 && errno == EBUSY && tries++ < 5000)
+		usleep(1000);
+	if (done != (ssize_t)len) {
+		fprintf(stderr, "bench: direct write of %zu commands: %s\n", n,
+			done < 0 ? strerror(errno) : "short write");
+		exit(1);
+	}
+}
+
+/* Emit n commands, kicking every batch of them, and wait for a fence. */
+static void mediated(struct mvgpu_ring *r, const struct mvgpu_cmd *cmds, size_t n,
+		     size_t batch)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (mvgpu_ring_emit_wait(r, &cmds[i], TIMEOUT_MS))
+			die("ring");
+		if ((i + 1) % batch == 0 && mvgpu_ring_kick(r))
+			die("doorbell");
+	}
+	if (mvgpu_ring_fence_wait(r, TIMEOUT_MS))
+		die("fence");
+}
+
+/* Median times of the same commands both ways, alternating; prints BENCH. */
+static void engine_pair(struct mvgpu_ring *r, int fd, const char *name,
+			const struct mvgpu_cmd *cmds, size_t n, size_t batch)
+{
+	double tm[ENGINE_ROUNDS], td[ENGINE_ROUNDS], ratio[ENGINE_ROUNDS], t0;
+	int i;
+
+	for (i = 0; i < ENGINE_ROUNDS; i++) {
+		t0 = now_ns();
+		mediated(r, cmds, n, batch);
+		tm[i] = now_ns() - t0;
+		/* The engine lets go of the vGPU just after the fence. */
+		if (mvgpu_engine_wait(r->h, TIMEOUT_MS))
+			die("engine idle");
+		t0 = now_ns();
+		direct(fd, cmds, n);
+		td[i] = now_ns() - t0;
+		ratio[i] = tm[i] / td[i];
+	}
+	printf("BENCH %s_mediated_ms %.3f ms\n", name, median(tm, ENGINE_ROUNDS) / 1e6);
+	printf("BENCH %s_direct_ms %.3f ms\n", name, median(td, ENGINE_ROUNDS) / 1e6);
+	printf("BENCH %s_mediated_vs_direct %.3f x\n", name, median(ratio, ENGINE_ROUNDS));
+	if (n > 1) {
+		for (i = 0; i < ENGINE_ROUNDS; i++) {
+			tm[i] = n / (tm[i] / 1e9);
+			td[i] = n / (td[i] / 1e9);
+		}
+		printf("BENCH %s_cmds_per_s %.0f cmd/s\n", name, median(tm, ENGINE_ROUNDS));
+		printf("BENCH %s_direct_cmds_per_s %.0f cmd/s\n", name, median(td, ENGINE_ROUNDS));
+	}
+}
+
+static void bench_engine(struct mvgpu_handle *g, const char *direct_path)
+{
+	static struct mvgpu_cmd nops[NOPS];
+	uint32_t *a, *b, *c, acc;
+	struct mvgpu_cmd cmd;
+	struct mvgpu_ring r;
+	uint8_t *vram = g->vram;
+	int fd, i, j, k, bad = 0;
+
+	if (g->vram_len < MM_C + MM_DIM * MM_DIM * 4)
+		die("VRAM too small for the engine benches");
+	fd = open(direct_path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "bench: %s: %s\n", direct_path, strerror(errno));
+		exit(1);
+	}
+	if (mvgpu_engine_reset(g) ||
+	    mvgpu_ring_init(&r, g, RING_OFF, RING_SIZE, FENCE_OFF) ||
+	    mvgpu_ring_fence_wait(&r, TIMEOUT_MS))
+		die("engine set-up");
+
+	/* Touch the operands first: VRAM is backed on first touch. */
+	for (i = 0; i < (int)(COPY_LEN / 4); i++)
+		((uint32_t *)(vram + COPY_SRC))[i] = i * 2654435761u;
+	memset(vram + COPY_DST, 0, COPY_LEN);
+	cmd = mvgpu_cmd_copy(COPY_DST, COPY_SRC, COPY_LEN);
+	engine_pair(&r, fd, "copy", &cmd, 1, 1);
+	if (memcmp(vram + COPY_DST, vram + COPY_SRC, COPY_LEN)) {
+		fprintf(stderr, "bench: the engine's COPY is not exact\n");
+		exit(1);
+	}
+
+	a = (uint32_t *)(vram + MM_A);
+	b = (uint32_t *)(vram + MM_B);
+	c = (uint32_t *)(vram + MM_C);
+	for (i = 0; i < MM_DIM * MM_DIM; i++) {
+		a[i] = i * 2246822519u + 1;
+		b[i] = i * 3266489917u + 7;
+	}
+	memset(c, 0, MM_DIM * MM_DIM * 4);
+	cmd = mvgpu_cmd_matmul(MM_A, MM_B, MM_C, MM_DIM, MM_DIM, MM_DIM);
+	engine_pair(&r, fd, "matmul", &cmd, 1, 1);
+	for (i = 0; i < MM_DIM; i++) {
+		for (j = 0; j < MM_DIM; j++) {
+			acc = 0;
+			for (k = 0; k < MM_DIM; k++)
+				acc += a[i * MM_DIM + k] * b[k * MM_DIM + j];
+			bad += c[i * MM_DIM + j] != acc;
+		}
+	}
+	if (bad) {
+		fprintf(stderr, "bench: the engine's MATMUL is not exact (%d elements)\n", bad);
+		exit(1);
+	}
+
+	for (i = 0; i < NOPS; i++)
+		nops[i] = mvgpu_cmd_nop();
+	engine_pair(&r, fd, "nop", nops, NOPS, NOP_BATCH);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	enum { ROUNDS = 15, ITERS = 2000 };
@@ -76,12 +242,18 @@ int main(int argc, char **argv)
 	struct mvgpu_handle g, t;
 	size_t len = 32 << 20;
 	uint8_t *vram, *anon, *src;
+	char direct_path[256];
 	int i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench MVGPU_UUID MTTY_UUID\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: bench MVGPU_UUID MTTY_UUID [DIRECT]\n");
 		return 2;
 	}
+	if (argc == 4)
+		snprintf(direct_path, sizeof(direct_path), "%s", argv[3]);
+	else
+		snprintf(direct_path, sizeof(direct_path),
+			 "/sys/kernel/debug/mvgpu/%s/direct", argv[1]);
 	if (mvgpu_open(&g, argv[1]) || mvgpu_open(&t, argv[2])) {
 		fprintf(stderr, "bench: %s\n", mvgpu_errmsg());
 		return 1;
@@ -119,6 +291,10 @@ int main(int argc, char **argv)
 	printf("BENCH vram_mmap_bw %.0f MB/s\n", median(bv, ROUNDS));
 	printf("BENCH anon_bw %.0f MB/s\n", median(ba, ROUNDS));
 	printf("BENCH vram_mmap_bw_vs_anon %.3f x\n", median(ratio, ROUNDS));
+	munmap(anon, len);
+	free(src);
+
+	bench_engine(&g, direct_path);
 
 	mvgpu_close(&g);
 	mvgpu_close(&t);

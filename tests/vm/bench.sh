@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench, inside the debug-kernel VM: mvgpu and the kernel's mtty sample
-# side by side.  Prints BENCH lines (tests/client/bench.c).
+# side by side, and the engine's ring against its debugfs direct path.
+# Prints BENCH lines (tests/client/bench.c).
 set -e
 . "$(dirname "$0")/lib.sh"
 
-mvgpu_load
+# The engine benches time single long commands (a 16 MiB COPY, a 128^3
+# MATMUL), slow under TCG and KASAN: a generous watchdog.
+mvgpu_load watchdog_ms=10000
 modprobe mtty
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 g=$(create_vgpu 1_8)
 t=$(new_uuid)
 echo "$t" > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create
-"$MVGPU_REPO/build/tests/bench" "$g" "$t"
+"$MVGPU_REPO/build/tests/bench" "$g" "$t" "/sys/kernel/debug/mvgpu/$g/direct"
 remove_vgpu "$g"
 remove_vgpu "$t"
 rmmod mtty

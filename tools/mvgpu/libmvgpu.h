@@ -59,4 +59,166 @@ int mvgpu_eventfd_wait(int efd, int timeout_ms, uint64_t *count);
 
 int mvgpu_reset(struct mvgpu_handle *h);
 
+/*
+ * The engine: a command ring in the vGPU's own VRAM (see DOC: Command ring
+ * in uapi/mvgpu.h).  After a reset GPU VA [0, VRAM size) maps VRAM one to
+ * one, so the ring's and the fence's VRAM offsets are also their GPU VAs;
+ * the CPU writes commands and reads fences through the mmap'd aperture,
+ * which mvgpu_vram_map() must have set up.
+ */
+struct mvgpu_ring {
+	struct mvgpu_handle *h;
+	uint64_t base;		/* VRAM offset (= GPU VA) of the ring */
+	uint32_t size;		/* bytes, a power of two */
+	uint32_t tail;		/* where the next command goes */
+	uint32_t head;		/* RING_HEAD as last read */
+	uint64_t fence_off;	/* VRAM offset (= GPU VA) of the fence u64 */
+	uint64_t seq;		/* value of the last fence emitted */
+};
+
+/* The engine's registers at one moment, for reports. */
+struct mvgpu_engine_state {
+	uint32_t status;	/* MVGPU_ENGINE_* */
+	uint32_t code;		/* MVGPU_ERR_* */
+	uint32_t info;
+	uint64_t fault_addr;
+	uint32_t head;
+	uint32_t cmds_done;
+	uint32_t int_status;
+};
+
+/*
+ * Ring setup: zero the fence, write RING_BASE and RING_SIZE (latched by the
+ * first doorbell after a reset, so call it after each engine reset).
+ */
+int mvgpu_ring_init(struct mvgpu_ring *r, struct mvgpu_handle *h,
+		    uint64_t ring_off, uint32_t size, uint64_t fence_off);
+/* Copy one command into the ring; -ENOSPC when the ring is full. */
+int mvgpu_ring_emit(struct mvgpu_ring *r, const struct mvgpu_cmd *cmd);
+/* Same, but on a full ring kick and wait for room (-ETIMEDOUT, -EIO). */
+int mvgpu_ring_emit_wait(struct mvgpu_ring *r, const struct mvgpu_cmd *cmd,
+			 int timeout_ms);
+/* Write the tail to DOORBELL. */
+int mvgpu_ring_kick(struct mvgpu_ring *r);
+/* Emit a FENCE with the next value (and FLAG_IRQ if irq); *seq = its value. */
+int mvgpu_ring_fence(struct mvgpu_ring *r, int irq, uint64_t *seq);
+/*
+ * Poll the fence in VRAM until it reaches seq: 0, -ETIMEDOUT, or -EIO when
+ * the engine stopped (the message names ERROR_CODE, ERROR_INFO and
+ * FAULT_ADDR).
+ */
+int mvgpu_ring_wait(struct mvgpu_ring *r, uint64_t seq, int timeout_ms);
+/* Fence, kick and wait: everything emitted so far has completed. */
+int mvgpu_ring_fence_wait(struct mvgpu_ring *r, int timeout_ms);
+/*
+ * The same with FLAG_IRQ, waiting for the MSI or INTx eventfd efd (armed by
+ * the caller, MVGPU_INT_FENCE enabled in INT_MASK); acknowledges the cause.
+ */
+int mvgpu_ring_fence_wait_irq(struct mvgpu_ring *r, int efd, int timeout_ms);
+/* The fence's current value. */
+uint64_t mvgpu_ring_fence_value(struct mvgpu_ring *r);
+
+int mvgpu_engine_state(struct mvgpu_handle *h, struct mvgpu_engine_state *s);
+/* Wait while the engine is BUSY: 0 once IDLE, -EIO if STOPPED, -ETIMEDOUT. */
+int mvgpu_engine_wait(struct mvgpu_handle *h, int timeout_ms);
+/* RESET with MVGPU_RESET_ENGINE_MAGIC (VRAM kept), then acknowledge all. */
+int mvgpu_engine_reset(struct mvgpu_handle *h);
+uint64_t mvgpu_vram_size(struct mvgpu_handle *h);
+
+const char *mvgpu_err_name(uint32_t code);	/* "PAGE_FAULT", ... */
+const char *mvgpu_op_name(uint32_t opcode);	/* "FILL", ... */
+/* "PAGE_FAULT info 0x3 (COPY) fault_addr 0x... head 0x..." */
+const char *mvgpu_engine_str(const struct mvgpu_engine_state *s, char *buf,
+			     size_t len);
+
+/* Guest memory for the GPU: VFIO_IOMMU_{MAP,UNMAP}_DMA on the container. */
+int mvgpu_dma_map(struct mvgpu_handle *h, void *vaddr, uint64_t iova,
+		  uint64_t size);
+int mvgpu_dma_unmap(struct mvgpu_handle *h, uint64_t iova, uint64_t size);
+
+/* Command builders: every field the opcode does not use is zero. */
+static inline struct mvgpu_cmd mvgpu_cmd_nop(void)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_NOP };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_fence(uint64_t addr, uint64_t value,
+					       uint32_t flags)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_FENCE, .flags = flags,
+		.fence = { .addr = addr, .value = value } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_fill(uint64_t dst, uint64_t size,
+					      uint32_t value)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
+		.fill = { .dst = dst, .size = size, .value = value } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_copy(uint64_t dst, uint64_t src,
+					      uint64_t size)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_COPY,
+		.copy = { .dst = dst, .src = src, .size = size } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_vadd(uint64_t a, uint64_t b,
+					      uint64_t c, uint32_t n)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_VADD, .a = a, .b = b, .c = c,
+			    .n = n } };
+}
+
+/* c[m][n] = a[m][k] * b[k][n] */
+static inline struct mvgpu_cmd mvgpu_cmd_matmul(uint64_t a, uint64_t b,
+						uint64_t c, uint32_t m,
+						uint32_t n, uint32_t k)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = a, .b = b, .c = c,
+			    .m = m, .n = n, .k = k } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_reduce(uint64_t a, uint64_t c,
+						uint32_t n)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_REDUCE, .a = a, .c = c,
+			    .n = n } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_spin(uint32_t usecs)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+		.spin = { .usecs = usecs } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_timestamp(uint64_t dst)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_TIMESTAMP,
+		.timestamp = { .dst = dst } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_map(uint64_t va, uint64_t target,
+					     uint64_t size, uint32_t map_flags)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP,
+		.map = { .va = va, .target = target, .size = size,
+			 .map_flags = map_flags } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_unmap(uint64_t va, uint64_t size)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
+		.unmap = { .va = va, .size = size } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_wait(uint64_t addr, uint64_t value)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_WAIT,
+		.wait = { .addr = addr, .value = value } };
+}
+
 #endif

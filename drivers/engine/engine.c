@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The GPU's engines: one kernel thread each, running vGPU contexts from the
+ * GPU's run queue; doorbells, WAIT polling, and stopping a context for reset.
+ */
+
+#include <linux/kthread.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include <mvgpu/dev.h>
+#include <mvgpu/engine.h>
+#include <mvgpu/vgpu.h>
+
+/**
+ * DOC: Engines
+ *
+ * Each GPU has ``engines`` kernel threads (``mvgpu<N>/e<M>``).  A doorbell
+ * with a valid tail makes the vGPU's context runnable; an idle engine takes
+ * the context the policy picks (DOC: Scheduling policy), arms its slice
+ * timer (an hrtimer) and runs the ring until the timer or a higher-level
+ * arrival sets its preempt flag, the ring is empty, a WAIT blocks or a
+ * fault stops it; then it accounts the time with the policy and picks
+ * again.  The flag is checked at every preemption point (DOC: Preemption
+ * points), so a slice overruns by at most one step.  A context runs on one
+ * engine at a time; its saved state (struct mvgpu_ctx) is all an engine
+ * needs to resume it, so a switch saves and restores nothing else and
+ * flushes nothing.  A context blocked in WAIT leaves the run queue and is
+ * polled every MVGPU_WAIT_POLL_US.
+ *
+ * A reset first stops the context (mvgpu_ctx_stop()): it leaves the run
+ * queue, and if an engine runs it, the engine stops at its next preemption
+ * point, at most one step later.
+ */
+
+#define MVGPU_WAIT_POLL_US	100
+#define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
+
+unsigned int mvgpu_watchdog_ms = 5000;
+
+static struct mvgpu_sched *mvgpu_ctx_sched(struct mvgpu_ctx *ctx)
+{
+	return &ctx->vgpu->gdev->sched;
+}
+
+/*
+ * Make @ctx runnable; preempt the engine running the lowest level if the
+ * policy says @ctx should go first.  Caller holds sched->lock.
+ */
+static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
+				     struct mvgpu_ctx *ctx, bool wakeup)
+{
+	struct mvgpu_engine *victim = NULL;
+	unsigned int i;
+
+	lockdep_assert_held(&sched->lock);
+	ctx->state = MVGPU_CTX_QUEUED;
+	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, ktime_get_ns());
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		if (!eng->cur) {
+			victim = NULL;	/* an idle engine takes it */
+			break;
+		}
+		if (mvgpu_policy_preempts(&sched->policy, &ctx->se,
+					  &eng->cur->se) &&
+		    (!victim || eng->cur->se.level > victim->cur->se.level))
+			victim = eng;
+	}
+	if (victim)
+		WRITE_ONCE(victim->preempt, true);
+	wake_up(&sched->wq);
+}
+
+static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)
+{
+	struct mvgpu_ctx *ctx = container_of(t, struct mvgpu_ctx, poll_timer);
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	if (ctx->state == MVGPU_CTX_WAITING) {
+		if (ctx->stopping)
+			ctx->state = MVGPU_CTX_IDLE;
+		else
+			mvgpu_ctx_enqueue_locked(sched, ctx, true);
+	}
+	spin_unlock_irqrestore(&sched->lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart mvgpu_engine_slice_end(struct hrtimer *t)
+{
+	struct mvgpu_engine *eng = container_of(t, struct mvgpu_engine,
+						slice_timer);
+
+	WRITE_ONCE(eng->expired, true);
+	WRITE_ONCE(eng->preempt, true);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Pick a context and start its slice.  NULL if nothing is runnable; then
+ * *@next is when a capped context may run again (U64_MAX: never).
+ */
+static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
+					   u64 *next)
+{
+	struct mvgpu_sched *sched = &eng->gdev->sched;
+	struct mvgpu_sched_entity *se;
+	struct mvgpu_ctx *ctx = NULL;
+	u64 slice = 0, now;
+
+	spin_lock_irq(&sched->lock);
+	now = ktime_get_ns();
+	se = mvgpu_policy_pick(&sched->policy, now, next);
+	if (se) {
+		ctx = container_of(se, struct mvgpu_ctx, se);
+		ctx->state = MVGPU_CTX_RUNNING;
+		eng->cur = ctx;
+		eng->preempt = false;
+		eng->expired = false;
+		slice = mvgpu_policy_slice(&sched->policy, se);
+		if (ctx != eng->last && eng->last_end) {
+			eng->switches++;
+			eng->switch_ns += now - eng->last_end;
+		}
+	}
+	spin_unlock_irq(&sched->lock);
+	if (ctx)
+		hrtimer_start(&eng->slice_timer, ns_to_ktime(slice),
+			      HRTIMER_MODE_REL);
+	return ctx;
+}
+
+static void mvgpu_ctx_account(struct mvgpu_ctx *ctx, u64 ran, u64 now)
+{
+	ctx->win_busy += ran;
+	if (now - ctx->win_start >= MVGPU_SHARE_WINDOW_NS) {
+		ctx->share_ppm = div64_u64(ctx->win_busy * 1000000,
+					   now - ctx->win_start);
+		ctx->win_start = now;
+		ctx->win_busy = 0;
+	}
+}
+
+/* Give @ctx back after a run of @ran ns that ended with @res. */
+static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
+			     enum mvgpu_run_result res, u64 ran)
+{
+	struct mvgpu_sched *sched = &eng->gdev->sched;
+	enum mvgpu_put_reason why = MVGPU_PUT_IDLE;
+	u64 now;
+
+	hrtimer_cancel(&eng->slice_timer);
+	if (res == MVGPU_RUN_PREEMPTED)
+		why = READ_ONCE(eng->expired) ? MVGPU_PUT_EXPIRED :
+						MVGPU_PUT_PREEMPTED;
+
+	spin_lock_irq(&sched->lock);
+	now = ktime_get_ns();
+	eng->cur = NULL;
+	eng->last = ctx;
+	eng->last_end = now;
+	eng->busy_ns += ran;
+	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
+	mvgpu_ctx_account(ctx, ran, now);
+	if (res == MVGPU_RUN_FAULT) {
+		ctx->state = MVGPU_CTX_STOPPED;
+	} else if (ctx->stopping) {
+		ctx->state = MVGPU_CTX_IDLE;
+	} else if (res == MVGPU_RUN_BLOCKED) {
+		ctx->state = MVGPU_CTX_WAITING;
+		hrtimer_start(&ctx->poll_timer,
+			      ns_to_ktime(MVGPU_WAIT_POLL_US * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+	} else if (res == MVGPU_RUN_PREEMPTED) {
+		mvgpu_ctx_enqueue_locked(sched, ctx, false);
+	} else if (ctx->head != ctx->tail) {
+		/* Rung again after it found the ring empty. */
+		mvgpu_ctx_enqueue_locked(sched, ctx, true);
+	} else {
+		ctx->state = MVGPU_CTX_IDLE;
+	}
+	wake_up_all(&ctx->idle_wq);
+	spin_unlock_irq(&sched->lock);
+}
+
+static int mvgpu_engine_thread(void *data)
+{
+	struct mvgpu_engine *eng = data;
+	struct mvgpu_sched *sched = &eng->gdev->sched;
+
+	while (!kthread_should_stop()) {
+		enum mvgpu_run_result res;
+		struct mvgpu_ctx *ctx;
+		u64 next, start;
+
+		ctx = mvgpu_engine_pick(eng, &next);
+		if (!ctx) {
+			long timeout = MAX_SCHEDULE_TIMEOUT;
+
+			/* Nothing runnable, or only vGPUs over their cap. */
+			if (next != U64_MAX)
+				timeout = nsecs_to_jiffies(next - ktime_get_ns()) + 1;
+			wait_event_interruptible_timeout(sched->wq,
+							 kthread_should_stop() ||
+							 READ_ONCE(sched->policy.nr_queued),
+							 timeout);
+			continue;
+		}
+		start = ktime_get_ns();
+		res = mvgpu_exec_run(ctx, &eng->bufs, &eng->preempt);
+		mvgpu_engine_put(eng, ctx, res, ktime_get_ns() - start);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void mvgpu_bufs_free(struct mvgpu_exec_bufs *b)
+{
+	kvfree(b->a);
+	kvfree(b->b);
+	kvfree(b->c);
+}
+
+static int mvgpu_bufs_alloc(struct mvgpu_exec_bufs *b)
+{
+	b->a = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	b->b = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	b->c = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	if (b->a && b->b && b->c)
+		return 0;
+	mvgpu_bufs_free(b);
+	return -ENOMEM;
+}
+
+/**
+ * mvgpu_sched_init() - start a GPU's engines
+ * @gdev: the GPU
+ * @nr_engines: how many
+ * @mode: scheduling policy
+ * @slice_ns: time slice at the top level
+ * @boost_ns: MLFQ boost period
+ *
+ * Context: process context.
+ * Return: 0 or -errno; nothing is left running on failure.
+ */
+int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
+		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+	int ret;
+
+	spin_lock_init(&sched->lock);
+	mvgpu_policy_init(&sched->policy, mode, slice_ns, boost_ns,
+			  ktime_get_ns());
+	init_waitqueue_head(&sched->wq);
+	sched->engines = kcalloc(nr_engines, sizeof(*sched->engines),
+				 GFP_KERNEL);
+	if (!sched->engines)
+		return -ENOMEM;
+
+	for (i = 0; i < nr_engines; i++) {
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		eng->gdev = gdev;
+		eng->index = i;
+		hrtimer_init(&eng->slice_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		eng->slice_timer.function = mvgpu_engine_slice_end;
+		ret = mvgpu_bufs_alloc(&eng->bufs);
+		if (ret)
+			goto err_stop;
+		eng->task = kthread_run(mvgpu_engine_thread, eng, "mvgpu%u/e%u",
+					gdev->index, i);
+		if (IS_ERR(eng->task)) {
+			ret = PTR_ERR(eng->task);
+			mvgpu_bufs_free(&eng->bufs);
+			goto err_stop;
+		}
+		sched->nr_engines++;
+	}
+	return 0;
+
+err_stop:
+	mvgpu_sched_fini(gdev);
+	return ret;
+}
+
+/**
+ * mvgpu_sched_fini() - stop a GPU's engines
+ * @gdev: the GPU; it has no vGPUs left
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_fini(struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+
+	for (i = 0; i < sched->nr_engines; i++) {
+		kthread_stop(sched->engines[i].task);
+		hrtimer_cancel(&sched->engines[i].slice_timer);
+		mvgpu_bufs_free(&sched->engines[i].bufs);
+	}
+	sched->nr_engines = 0;
+	kfree(sched->engines);
+	sched->engines = NULL;
+}
+
+/* The mapping every reset starts from: VRAM at VA 0, read and write. */
+static int mvgpu_ctx_default_map(struct mvgpu_ctx *ctx)
+{
+	return mvgpu_gpt_map(&ctx->gpt, 0, 0, ctx->vgpu->vram_size,
+			     MVGPU_GPT_READ | MVGPU_GPT_WRITE);
+}
+
+/* Page-table pages a vGPU may use: enough to map 64 GiB in 4 KiB pages. */
+#define MVGPU_GPT_MAX_TABLES	(2 + 64 + 64 * 512)
+
+/**
+ * mvgpu_ctx_init() - set up a vGPU's engine context
+ * @ctx: the context, zeroed
+ * @vgpu: its vGPU
+ * @weight: its initial scheduling weight
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
+		   u32 weight)
+{
+	int ret;
+
+	ctx->vgpu = vgpu;
+	mvgpu_policy_entity_init(&ctx->se, weight, 0, 100);
+	ctx->state = MVGPU_CTX_IDLE;
+	init_waitqueue_head(&ctx->idle_wq);
+	hrtimer_init(&ctx->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	ctx->poll_timer.function = mvgpu_ctx_poll;
+	mutex_init(&ctx->gpt_lock);
+	ret = mvgpu_gpt_init(&ctx->gpt);
+	if (ret)
+		goto err_mutex;
+	ctx->gpt.max_tables = MVGPU_GPT_MAX_TABLES;
+	ret = mvgpu_ctx_default_map(ctx);
+	if (ret)
+		goto err_gpt;
+	return 0;
+
+err_gpt:
+	mvgpu_gpt_fini(&ctx->gpt);
+err_mutex:
+	mutex_destroy(&ctx->gpt_lock);
+	return ret;
+}
+
+/**
+ * mvgpu_ctx_fini() - free a context
+ * @ctx: the context, stopped (its vGPU is closed)
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_fini(struct mvgpu_ctx *ctx)
+{
+	mvgpu_ctx_stop(ctx);
+	mvgpu_gpt_fini(&ctx->gpt);
+	mutex_destroy(&ctx->gpt_lock);
+}
+
+/**
+ * mvgpu_ctx_stop() - take a context off the engines, for reset or release
+ * @ctx: the context
+ *
+ * Returns once no engine runs it and it is on no queue or timer; doorbells
+ * are ignored until mvgpu_ctx_restart().
+ *
+ * Context: process context; may sleep for one preemption step.
+ */
+void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	ctx->stopping = true;
+	spin_unlock_irq(&sched->lock);
+	hrtimer_cancel(&ctx->poll_timer);
+
+	spin_lock_irq(&sched->lock);
+	if (ctx->state == MVGPU_CTX_QUEUED)
+		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
+	if (ctx->state != MVGPU_CTX_RUNNING)
+		ctx->state = MVGPU_CTX_IDLE;
+	spin_unlock_irq(&sched->lock);
+
+	wait_event(ctx->idle_wq, READ_ONCE(ctx->state) != MVGPU_CTX_RUNNING);
+}
+
+/**
+ * mvgpu_ctx_restart() - reset a stopped context and let it run again
+ * @ctx: the context, after mvgpu_ctx_stop()
+ *
+ * The ring is forgotten and the page table is back to its reset mapping;
+ * guest memory mapped before is no longer reachable.
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	mvgpu_exec_reset(ctx);
+	mutex_lock(&ctx->gpt_lock);
+	mvgpu_gpt_unmap(&ctx->gpt, 0, MVGPU_GPT_VA_SIZE);
+	if (mvgpu_ctx_default_map(ctx))
+		dev_warn(ctx->vgpu->vdev.dev,
+			 "no memory for the VRAM mapping; GPU VA starts empty\n");
+	mutex_unlock(&ctx->gpt_lock);
+
+	spin_lock_irq(&sched->lock);
+	ctx->state = MVGPU_CTX_IDLE;
+	ctx->stopping = false;
+	spin_unlock_irq(&sched->lock);
+}
+
+/* Check and latch RING_BASE/RING_SIZE; 0 or an MVGPU_RING_ERR_*. */
+static u32 mvgpu_ctx_latch_ring(struct mvgpu_ctx *ctx, struct mvgpu_mmio *m)
+{
+	if (m->ring_latched)
+		return 0;
+	if (!IS_ALIGNED(m->ring_base, MVGPU_CMD_SIZE) ||
+	    m->ring_base >= MVGPU_GPT_VA_SIZE)
+		return MVGPU_RING_ERR_BASE;
+	if (!is_power_of_2(m->ring_size) ||
+	    m->ring_size < MVGPU_RING_MIN_SIZE ||
+	    m->ring_size > MVGPU_RING_MAX_SIZE)
+		return MVGPU_RING_ERR_SIZE;
+	m->ring_latched = true;
+	ctx->ring_base = m->ring_base;
+	ctx->ring_size = m->ring_size;
+	return 0;
+}
+
+/**
+ * mvgpu_ctx_doorbell() - the guest wrote MVGPU_REG_DOORBELL
+ * @ctx: the vGPU's context
+ *
+ * Latches the ring on the first doorbell after a reset, checks the new
+ * tail and makes the context runnable; a bad ring or tail stops the ring
+ * with MVGPU_ERR_RING.
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+	struct mvgpu_mmio *m = &vgpu->mmio;
+	u32 err, tail;
+
+	spin_lock_irq(&sched->lock);
+	if (ctx->stopping || ctx->state == MVGPU_CTX_STOPPED) {
+		spin_unlock_irq(&sched->lock);
+		return;
+	}
+	spin_lock(&vgpu->irq_lock);
+	/* A fault may have stopped the ring before the engine let go. */
+	if (m->engine_status == MVGPU_ENGINE_STOPPED) {
+		spin_unlock(&vgpu->irq_lock);
+		spin_unlock_irq(&sched->lock);
+		return;
+	}
+	tail = m->doorbell;
+	err = mvgpu_ctx_latch_ring(ctx, m);
+	if (!err && (tail >= ctx->ring_size || !IS_ALIGNED(tail, MVGPU_CMD_SIZE)))
+		err = MVGPU_RING_ERR_TAIL;
+	if (err) {
+		m->engine_status = MVGPU_ENGINE_STOPPED;
+		m->error_code = MVGPU_ERR_RING;
+		m->error_info = err;
+		m->fault_addr = err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base;
+		m->int_status |= MVGPU_INT_ERROR;
+		mvgpu_irq_update_locked(vgpu);
+	} else if (tail != ctx->head || ctx->cmd_active) {
+		m->engine_status = MVGPU_ENGINE_BUSY;
+	}
+	spin_unlock(&vgpu->irq_lock);
+
+	if (err) {
+		ctx->faults++;
+		if (ctx->state == MVGPU_CTX_QUEUED)
+			mvgpu_policy_dequeue(&sched->policy, &ctx->se);
+		/* A running or waiting context stops at its next step. */
+		if (ctx->state == MVGPU_CTX_RUNNING || ctx->state == MVGPU_CTX_WAITING)
+			ctx->stopping = true;
+		else
+			ctx->state = MVGPU_CTX_STOPPED;
+	} else {
+		WRITE_ONCE(ctx->tail, tail);
+		if (ctx->state == MVGPU_CTX_IDLE && tail != ctx->head)
+			mvgpu_ctx_enqueue_locked(sched, ctx, true);
+	}
+	spin_unlock_irq(&sched->lock);
+}
+
+/**
+ * mvgpu_ctx_direct() - run commands on a vGPU's context, bypassing the ring
+ * @ctx: the context
+ * @cmds: the commands
+ * @n: how many
+ *
+ * For the mediated-vs-direct benchmarks (debugfs ``direct``): the caller's
+ * thread claims the context as an engine would and runs the commands with
+ * mvgpu_exec_direct().
+ *
+ * Context: process context.
+ * Return: 0; -EBUSY if the ring has work or the context is stopped; -EIO
+ * if a command faulted; -EINTR if a reset interrupted; -ENOMEM.
+ */
+int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
+		     unsigned int n)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+	struct mvgpu_exec_bufs bufs;
+	int ret;
+
+	ret = mvgpu_bufs_alloc(&bufs);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&sched->lock);
+	if (ctx->state != MVGPU_CTX_IDLE || ctx->stopping ||
+	    ctx->head != ctx->tail) {
+		spin_unlock_irq(&sched->lock);
+		mvgpu_bufs_free(&bufs);
+		return -EBUSY;
+	}
+	ctx->state = MVGPU_CTX_RUNNING;
+	spin_unlock_irq(&sched->lock);
+
+	ret = mvgpu_exec_direct(ctx, &bufs, cmds, n);
+
+	spin_lock_irq(&sched->lock);
+	if (!ctx->stopping && ctx->head != ctx->tail)
+		mvgpu_ctx_enqueue_locked(sched, ctx, true);
+	else
+		ctx->state = MVGPU_CTX_IDLE;
+	wake_up_all(&ctx->idle_wq);
+	spin_unlock_irq(&sched->lock);
+	mvgpu_bufs_free(&bufs);
+	return ret;
+}
+
+/**
+ * mvgpu_ctx_dma_unmap() - the VM unmapped guest memory
+ * @ctx: the vGPU's context
+ * @iova: first byte
+ * @len: bytes
+ *
+ * Whatever maps [@iova, @iova + @len) in the GPU page table goes.
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
+{
+	mutex_lock(&ctx->gpt_lock);
+	mvgpu_gpt_unmap_target(&ctx->gpt, iova, len, true);
+	mutex_unlock(&ctx->gpt_lock);
+}
+
+/**
+ * mvgpu_ctx_set_sched() - change a vGPU's weight, priority and cap
+ * @ctx: the vGPU's context
+ * @weight: 1..MVGPU_SCHED_MAX_WEIGHT
+ * @prio: starting level, 0 (top) .. MVGPU_SCHED_LEVELS - 1
+ * @cap: percent of one engine, 1..100 (100: no cap)
+ *
+ * Takes effect at once, also while the vGPU runs.
+ *
+ * Context: any process context.
+ * Return: 0, or -EINVAL for a value out of range.
+ */
+int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	if (!weight || weight > MVGPU_SCHED_MAX_WEIGHT ||
+	    prio >= MVGPU_SCHED_LEVELS || !cap || cap > 100)
+		return -EINVAL;
+	spin_lock_irq(&sched->lock);
+	mvgpu_policy_set(&sched->policy, &ctx->se, weight, prio, cap,
+			 ktime_get_ns());
+	spin_unlock_irq(&sched->lock);
+	return 0;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_GMEM_H_
+#define _MVGPU_GMEM_H_
+
+#include <linux/types.h>
+
+struct mvgpu_ctx;
+
+int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, u64 va, void *buf, u64 len,
+		  bool write, u64 *fault);
+
+#endif /* _MVGPU_GMEM_H_ */

@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduling policy: which vGPU runs next on an engine, for how long.
+ * Pure code: no locks, no sleeping, time passed in; KUnit drives it with a
+ * fake clock.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+
+#include "policy.h"
+
+/**
+ * DOC: Scheduling policy
+ *
+ * MLFQ (the default, ``sched_mode=mlfq``): MVGPU_SCHED_LEVELS levels, level
+ * 0 on top; level L's slice is ``timeslice_us << L``.  The highest
+ * non-empty level runs first, and a vGPU arriving at a higher level than one
+ * running preempts it.  A vGPU that uses its whole slice drops a level; one
+ * whose ring empties (or which blocks in WAIT) before its slice ends keeps
+ * its level.  Every ``boost_ms`` all vGPUs return to their starting level
+ * (the ``priority`` knob, 0 by default), which bounds how long a demoted vGPU
+ * can starve.
+ *
+ * Inside a level, weighted virtual time decides: a vGPU's vtime grows by
+ * the engine time it receives divided by its weight, and the smallest vtime
+ * runs next, so busy vGPUs' shares converge to weight / sum of weights.  A
+ * vGPU that becomes runnable starts no lower than the smallest vtime that
+ * ran recently, so idling banks no credit.  Picks and enqueues are
+ * O(log n) in rbtrees; a boost touches every queued vGPU once, once per
+ * period, off the per-pick path.
+ *
+ * A cap (percent of one engine) is a token bucket that fills at cap% of
+ * wall time, up to cap% of MVGPU_CAP_WINDOW_NS; a vGPU whose bucket is
+ * empty waits in the throttled tree until it refills.  Without caps the
+ * policy is work-conserving.
+ *
+ * The other modes, for users who want them and as baselines: ``rr`` runs
+ * vGPUs in arrival order with one slice (``2 * timeslice_us``), no levels,
+ * no weights; ``equal`` is the weighted fairness above with every weight
+ * equal and no levels; ``fixed`` is ``equal`` with weights, plus a cap of
+ * weight / 8 of an engine on every vGPU, so a vGPU gets its fixed share and
+ * no more even on an idle GPU (NVIDIA's "fixed share").
+ *
+ * Wait bound: with n runnable vGPUs on E engines, a vGPU at the top level
+ * waits at most for the vGPUs ahead of it there, each for at most one top
+ * slice, so about n / E * timeslice_us; a demoted vGPU is boosted within
+ * ``boost_ms`` and then waits as above.  With the defaults (1 ms, 3 levels,
+ * 100 ms boost) and 16 busy vGPUs on 2 engines, that is under 110 ms.
+ */
+
+#define MVGPU_CAP_WINDOW_NS	(100 * NSEC_PER_MSEC)
+
+static bool mvgpu_policy_levels(const struct mvgpu_sched_policy *p)
+{
+	return p->mode == MVGPU_SCHED_MLFQ;
+}
+
+static u32 mvgpu_policy_cap(const struct mvgpu_sched_policy *p,
+			    const struct mvgpu_sched_entity *e)
+{
+	if (p->mode == MVGPU_SCHED_FIXED)
+		return min(e->cap, max(1U, e->weight * 100 / 8));
+	return e->cap;
+}
+
+/**
+ * mvgpu_policy_init() - empty run queues
+ * @p: the policy
+ * @mode: enum mvgpu_sched_mode
+ * @slice_ns: the top level's slice
+ * @boost_ns: boost period
+ * @now: current time
+ *
+ * Context: any.
+ */
+void mvgpu_policy_init(struct mvgpu_sched_policy *p,
+		       enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns,
+		       u64 now)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	p->mode = mode;
+	p->slice_ns = slice_ns;
+	p->boost_ns = boost_ns;
+	for (i = 0; i < MVGPU_SCHED_LEVELS; i++)
+		p->levels[i] = RB_ROOT_CACHED;
+	p->throttled = RB_ROOT_CACHED;
+	p->next_boost = now + boost_ns;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_init);
+
+/**
+ * mvgpu_policy_entity_init() - a new entity, not runnable
+ * @e: the entity
+ * @weight: 1..MVGPU_SCHED_MAX_WEIGHT
+ * @prio: starting level
+ * @cap: percent of one engine, 1..100
+ *
+ * Context: any.
+ */
+void mvgpu_policy_entity_init(struct mvgpu_sched_entity *e, u32 weight,
+			      u32 prio, u32 cap)
+{
+	memset(e, 0, sizeof(*e));
+	RB_CLEAR_NODE(&e->node);
+	e->weight = weight;
+	e->prio = prio;
+	e->level = prio;
+	e->cap = cap;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_entity_init);
+
+static bool mvgpu_entity_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct mvgpu_sched_entity, node)->key <
+	       rb_entry(b, struct mvgpu_sched_entity, node)->key;
+}
+
+static void mvgpu_policy_refill(struct mvgpu_sched_policy *p,
+				struct mvgpu_sched_entity *e, u64 now)
+{
+	u32 cap = mvgpu_policy_cap(p, e);
+	s64 burst = div_u64(MVGPU_CAP_WINDOW_NS * cap, 100);
+
+	if (cap >= 100)
+		return;
+	if (now > e->refill_at)
+		e->budget = min_t(s64, burst,
+				  e->budget + div_u64((now - e->refill_at) * cap, 100));
+	e->refill_at = now;
+}
+
+/* Put a runnable entity in its level, or in the throttled tree. */
+static void mvgpu_policy_insert(struct mvgpu_sched_policy *p,
+				struct mvgpu_sched_entity *e, u64 now)
+{
+	u32 cap = mvgpu_policy_cap(p, e);
+
+	if (!mvgpu_policy_levels(p)) {
+		e->level = 0;
+	} else if (e->epoch != p->epoch) {
+		if (e->level > e->prio)
+			e->stats.boosts++;
+		e->level = e->prio;
+	}
+	e->epoch = p->epoch;
+
+	mvgpu_policy_refill(p, e, now);
+	if (cap < 100 && e->budget <= 0) {
+		e->key = now + div_u64((u64)-e->budget * 100, cap) + 1;
+		e->throttled = true;
+		rb_add_cached(&e->node, &p->throttled, mvgpu_entity_less);
+		return;
+	}
+	e->key = p->mode == MVGPU_SCHED_RR ? p->seq++ : e->vtime;
+	e->queued = true;
+	p->nr_queued++;
+	rb_add_cached(&e->node, &p->levels[e->level], mvgpu_entity_less);
+}
+
+/**
+ * mvgpu_policy_enqueue() - an entity became runnable
+ * @p: the policy
+ * @e: the entity, not queued, not running
+ * @wakeup: it was idle (else it comes back after a preemption)
+ * @now: current time
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_enqueue(struct mvgpu_sched_policy *p,
+			  struct mvgpu_sched_entity *e, bool wakeup, u64 now)
+{
+	if (wakeup)
+		e->vtime = max(e->vtime, p->min_vtime);
+	e->since = now;
+	mvgpu_policy_insert(p, e, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_enqueue);
+
+/**
+ * mvgpu_policy_dequeue() - an entity is no longer runnable (reset, removal)
+ * @p: the policy
+ * @e: the entity; nothing happens if it is not queued or throttled
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_dequeue(struct mvgpu_sched_policy *p,
+			  struct mvgpu_sched_entity *e)
+{
+	if (e->queued) {
+		rb_erase_cached(&e->node, &p->levels[e->level]);
+		p->nr_queued--;
+	} else if (e->throttled) {
+		rb_erase_cached(&e->node, &p->throttled);
+	}
+	RB_CLEAR_NODE(&e->node);
+	e->queued = false;
+	e->throttled = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_dequeue);
+
+static void mvgpu_policy_boost(struct mvgpu_sched_policy *p, u64 now)
+{
+	unsigned int l;
+
+	p->epoch++;
+	p->next_boost = now + p->boost_ns;
+	for (l = 1; l < MVGPU_SCHED_LEVELS; l++) {
+		struct rb_node *n, *next;
+
+		for (n = rb_first_cached(&p->levels[l]); n; n = next) {
+			struct mvgpu_sched_entity *e =
+				rb_entry(n, struct mvgpu_sched_entity, node);
+
+			next = rb_next(n);
+			if (e->prio >= l)
+				continue;
+			/* It moves to a higher level: this walk goes on. */
+			mvgpu_policy_dequeue(p, e);
+			mvgpu_policy_insert(p, e, now);
+		}
+	}
+}
+
+static unsigned int mvgpu_wait_bucket(u64 ns)
+{
+	unsigned int l;
+
+	if (ns < 8)
+		return ns;
+	l = ilog2(ns);
+	return min_t(unsigned int, 4 * (l - 1) + ((ns >> (l - 2)) & 3),
+		     MVGPU_WAIT_BUCKETS - 1);
+}
+
+/**
+ * mvgpu_wait_bucket_ns() - lower bound of a wait-histogram bucket
+ * @i: bucket, 0..MVGPU_WAIT_BUCKETS
+ *
+ * Below 8 ns a bucket is 1 ns; above, a quarter of a power of two.
+ *
+ * Context: any.
+ * Return: nanoseconds.
+ */
+u64 mvgpu_wait_bucket_ns(unsigned int i)
+{
+	if (i < 8)
+		return i;
+	return (u64)(4 + (i & 3)) << (i / 4 - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_wait_bucket_ns);
+
+/**
+ * mvgpu_wait_percentile() - a percentile of an entity's waits
+ * @s: its stats
+ * @pct: 1..100
+ *
+ * Context: any.
+ * Return: the upper bound of the bucket holding the percentile, in ns; 0
+ * if it never waited.
+ */
+u64 mvgpu_wait_percentile(const struct mvgpu_sched_stats *s, unsigned int pct)
+{
+	u64 total = 0, want, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++)
+		total += s->wait_hist[i];
+	if (!total)
+		return 0;
+	want = DIV_ROUND_UP_ULL(total * pct, 100);
+	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++) {
+		seen += s->wait_hist[i];
+		if (seen >= want)
+			break;
+	}
+	return mvgpu_wait_bucket_ns(min(i + 1, (unsigned int)MVGPU_WAIT_BUCKETS));
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_wait_percentile);
+
+/*
+ * The smallest vtime among the runnable, never decreasing: what a waking
+ * entity starts from.  @picked was just taken off the queues.
+ */
+static void mvgpu_policy_update_min(struct mvgpu_sched_policy *p, u64 picked)
+{
+	u64 min = picked;
+	unsigned int l;
+
+	for (l = 0; l < MVGPU_SCHED_LEVELS; l++) {
+		struct rb_node *n = rb_first_cached(&p->levels[l]);
+
+		if (n)
+			min = min(min, rb_entry(n, struct mvgpu_sched_entity,
+						node)->vtime);
+	}
+	p->min_vtime = max(p->min_vtime, min);
+}
+
+/**
+ * mvgpu_policy_pick() - take the entity that runs next
+ * @p: the policy
+ * @now: current time
+ * @next: if none is runnable now but a throttled one will be, set to when
+ *	(else to U64_MAX)
+ *
+ * Also carries out a boost that is due and releases throttled entities
+ * whose cap allows them to run again.
+ *
+ * Context: any; the caller serialises all calls on @p.
+ * Return: the entity, now running, or NULL.
+ */
+struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
+					     u64 now, u64 *next)
+{
+	struct rb_node *n;
+	unsigned int l;
+
+	if (mvgpu_policy_levels(p) && now >= p->next_boost)
+		mvgpu_policy_boost(p, now);
+	while ((n = rb_first_cached(&p->throttled))) {
+		struct mvgpu_sched_entity *e =
+			rb_entry(n, struct mvgpu_sched_entity, node);
+
+		if (e->key > now)
+			break;
+		mvgpu_policy_dequeue(p, e);
+		mvgpu_policy_insert(p, e, now);
+	}
+
+	*next = U64_MAX;
+	for (l = 0; l < MVGPU_SCHED_LEVELS; l++) {
+		struct mvgpu_sched_entity *e;
+
+		n = rb_first_cached(&p->levels[l]);
+		if (!n)
+			continue;
+		e = rb_entry(n, struct mvgpu_sched_entity, node);
+		mvgpu_policy_dequeue(p, e);
+		e->running = true;
+		e->stats.runs++;
+		e->stats.wait_hist[mvgpu_wait_bucket(now - e->since)]++;
+		mvgpu_policy_update_min(p, e->vtime);
+		return e;
+	}
+	n = rb_first_cached(&p->throttled);
+	if (n)
+		*next = rb_entry(n, struct mvgpu_sched_entity, node)->key;
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_pick);
+
+/**
+ * mvgpu_policy_slice() - how long a picked entity may run
+ * @p: the policy
+ * @e: the entity
+ *
+ * Context: any.
+ * Return: nanoseconds.
+ */
+u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
+		       struct mvgpu_sched_entity *e)
+{
+	if (!mvgpu_policy_levels(p))
+		return p->slice_ns * 2;
+	return p->slice_ns << e->level;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_slice);
+
+/**
+ * mvgpu_policy_put() - a running entity came off its engine
+ * @p: the policy
+ * @e: the entity
+ * @ran_ns: engine time it used since it was picked
+ * @why: enum mvgpu_put_reason
+ * @now: current time
+ *
+ * Accounts the time and applies the MLFQ rules; the caller enqueues it
+ * again if it is still runnable.
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_put(struct mvgpu_sched_policy *p,
+		      struct mvgpu_sched_entity *e, u64 ran_ns,
+		      enum mvgpu_put_reason why, u64 now)
+{
+	u32 weight = p->mode == MVGPU_SCHED_EQUAL ? 1 : e->weight;
+
+	e->running = false;
+	e->stats.service_ns += ran_ns;
+	e->vtime += div_u64(ran_ns * MVGPU_SCHED_MAX_WEIGHT, weight);
+	if (mvgpu_policy_cap(p, e) < 100) {
+		mvgpu_policy_refill(p, e, now);
+		e->budget -= ran_ns;
+	}
+	if (why != MVGPU_PUT_IDLE)
+		e->stats.preemptions++;
+	if (why == MVGPU_PUT_EXPIRED && mvgpu_policy_levels(p) &&
+	    e->epoch == p->epoch && e->level < MVGPU_SCHED_LEVELS - 1) {
+		e->level++;
+		e->stats.demotions++;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_put);
+
+/**
+ * mvgpu_policy_preempts() - should a newly runnable entity preempt one
+ *	that runs?
+ * @p: the policy
+ * @waiting: the entity just enqueued
+ * @running: an entity on an engine
+ *
+ * Context: any.
+ * Return: true if @waiting sits at a higher level than @running (MLFQ).
+ */
+bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
+			   struct mvgpu_sched_entity *waiting,
+			   struct mvgpu_sched_entity *running)
+{
+	return mvgpu_policy_levels(p) && waiting->queued &&
+	       waiting->level < running->level;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_preempts);
+
+/**
+ * mvgpu_policy_set() - change an entity's weight, priority and cap
+ * @p: the policy
+ * @e: the entity, in any state
+ * @weight: 1..MVGPU_SCHED_MAX_WEIGHT
+ * @prio: starting level, 0..MVGPU_SCHED_LEVELS - 1
+ * @cap: 1..100
+ * @now: current time
+ *
+ * Takes effect at once: a queued entity is re-sorted, a new priority moves
+ * it to that level.
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_set(struct mvgpu_sched_policy *p,
+		      struct mvgpu_sched_entity *e, u32 weight, u32 prio,
+		      u32 cap, u64 now)
+{
+	bool requeue = e->queued || e->throttled;
+
+	if (requeue)
+		mvgpu_policy_dequeue(p, e);
+	if (prio != e->prio) {
+		if (prio < e->level)
+			e->stats.promotions++;
+		else if (prio > e->level)
+			e->stats.demotions++;
+		e->level = prio;
+	}
+	e->weight = weight;
+	e->prio = prio;
+	if (cap != e->cap) {
+		e->cap = cap;
+		e->budget = 0;
+		e->refill_at = now;
+	}
+	if (requeue)
+		mvgpu_policy_insert(p, e, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_set);
