@@ -46,7 +46,11 @@ static struct mvgpu_sched *mvgpu_ctx_sched(struct mvgpu_ctx *ctx)
 
 /*
  * Make @ctx runnable; preempt the engine running the lowest level if the
- * policy says @ctx should go first.  Caller holds sched->lock.
+ * policy says @ctx should go first, and wake an idle engine.  @wakeup: it
+ * was idle, not preempted; a preempted context is requeued by its own
+ * engine, which picks again at once, so another engine is woken only if
+ * there is more than one to run.
+ * Caller holds sched->lock.
  */
 static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
 				     struct mvgpu_ctx *ctx, bool wakeup)
@@ -71,7 +75,8 @@ static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
 	}
 	if (victim)
 		WRITE_ONCE(victim->preempt, true);
-	wake_up(&sched->wq);
+	if (wakeup || sched->policy.nr_queued > 1)
+		wake_up(&sched->wq);
 }
 
 static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)

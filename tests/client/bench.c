@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +127,9 @@ static void direct(int fd, const struct mvgpu_cmd *cmds, size_t n)
 	}
 }
 
+/* The fence interrupt's eventfd: the mediated path waits like a driver. */
+static int fence_efd = -1;
+
 /* Emit n commands, kicking every batch of them, and wait for a fence. */
 static void mediated(struct mvgpu_ring *r, const struct mvgpu_cmd *cmds, size_t n,
 		     size_t batch)
@@ -138,7 +142,7 @@ static void mediated(struct mvgpu_ring *r, const struct mvgpu_cmd *cmds, size_t 
 		if ((i + 1) % batch == 0 && mvgpu_ring_kick(r))
 			die("doorbell");
 	}
-	if (mvgpu_ring_fence_wait(r, TIMEOUT_MS))
+	if (mvgpu_ring_fence_wait_irq(r, fence_efd, TIMEOUT_MS))
 		die("fence");
 }
 
@@ -190,7 +194,10 @@ static void bench_engine(struct mvgpu_handle *g, const char *direct_path)
 		fprintf(stderr, "bench: %s: %s\n", direct_path, strerror(errno));
 		exit(1);
 	}
-	if (mvgpu_engine_reset(g) ||
+	fence_efd = eventfd(0, EFD_CLOEXEC);
+	if (fence_efd < 0 || mvgpu_engine_reset(g) ||
+	    mvgpu_irq_arm(g, VFIO_PCI_MSI_IRQ_INDEX, fence_efd) ||
+	    mvgpu_reg_write(g, MVGPU_REG_INT_MASK, MVGPU_INT_FENCE) ||
 	    mvgpu_ring_init(&r, g, RING_OFF, RING_SIZE, FENCE_OFF) ||
 	    mvgpu_ring_fence_wait(&r, TIMEOUT_MS))
 		die("engine set-up");
@@ -233,6 +240,8 @@ static void bench_engine(struct mvgpu_handle *g, const char *direct_path)
 		nops[i] = mvgpu_cmd_nop();
 	engine_pair(&r, fd, "nop", nops, NOPS, NOP_BATCH);
 	close(fd);
+	mvgpu_irq_disarm(g, VFIO_PCI_MSI_IRQ_INDEX);
+	close(fence_efd);
 }
 
 int main(int argc, char **argv)
