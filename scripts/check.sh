@@ -88,12 +88,23 @@ run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
 	echo '#include \"mvgpu.h\"' | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
 	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
 
-kernel_files=$(cd "$repo" && ls drivers/*/*.[ch] include/mvgpu/*.h uapi/*.h)
+kernel_files=$(cd "$repo" && ls drivers/*/*.[ch] include/mvgpu/*.h uapi/*.h |
+	       grep -v '^drivers/core/trace.h$')
 
 # Each prints what it found; an empty finding is a pass.
 check_checkpatch() {
-	cd "$repo" && "$kdir/scripts/checkpatch.pl" --no-tree --strict --quiet \
-		--ignore FILE_PATH_CHANGES -f $kernel_files
+	local rc=0
+
+	cd "$repo" || return 1
+	"$kdir/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--ignore FILE_PATH_CHANGES -f $kernel_files || rc=1
+	# TRACE_EVENT() blocks have their own layout, which checkpatch cannot
+	# parse (upstream trace headers trip the same checks); the rest of the
+	# checks still apply to trace.h.
+	"$kdir/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--ignore FILE_PATH_CHANGES,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT \
+		-f drivers/core/trace.h || rc=1
+	return $rc
 }
 check_kernel_doc() {
 	local out

@@ -25,14 +25,16 @@
 /**
  * DOC: vGPU types
  *
- * Every parent GPU (``/sys/class/mdev_bus/mvgpu.N``) offers the same four
+ * Every parent GPU (``/sys/class/mdev_bus/mvgpu.N``) offers the same five
  * types.  The mdev core prefixes the driver name, so the type directories are
- * ``mvgpu-1_8``, ``mvgpu-1_4``, ``mvgpu-1_2`` and ``mvgpu-1_1``: a vGPU of
- * type ``mvgpu-1_D`` owns 1/D of the parent's VRAM, at most D of them fit on
- * an otherwise empty GPU, and its default scheduling weight is 8/D.
+ * ``mvgpu-1_16``, ``mvgpu-1_8``, ``mvgpu-1_4``, ``mvgpu-1_2`` and
+ * ``mvgpu-1_1``: a vGPU of type ``mvgpu-1_D`` owns 1/D of the parent's VRAM,
+ * at most D of them fit on an otherwise empty GPU, and its default
+ * scheduling weight is 8/D, at least 1.
  * VRAM is shared by the types, so creating a vGPU of one type lowers
  * ``available_instances`` of the others.
  */
+#define MVGPU_TYPE_NAME_1_16	"1_16"
 #define MVGPU_TYPE_NAME_1_8	"1_8"
 #define MVGPU_TYPE_NAME_1_4	"1_4"
 #define MVGPU_TYPE_NAME_1_2	"1_2"
@@ -44,7 +46,7 @@
  * A vGPU is a PCI 3D controller (class 0x0302).  Vendor 0x1234 is the ID
  * QEMU's own non-Red-Hat models use (stdvga 0x1111, edu 0x11e8); mvgpu takes
  * device 0x4d47 ("MG"), which none of QEMU's devices uses.  The subsystem
- * device ID is the type's divisor D of ``mvgpu-1_D`` (8, 4, 2 or 1), so a
+ * device ID is the type's divisor D of ``mvgpu-1_D`` (16, 8, 4, 2 or 1), so a
  * guest can tell its profile without a register read.
  */
 #define MVGPU_PCI_VENDOR_ID		0x1234

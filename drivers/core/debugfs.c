@@ -5,10 +5,14 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/platform_device.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
 
 /**
@@ -24,6 +28,15 @@
  *   -EBUSY while the vGPU's ring has work, -EIO if a command faulted
  *   (the vGPU's registers are left alone), -EINVAL for a bad length.
  *   Guest memory is reachable only while the vGPU is open.
+ *
+ * ``/sys/kernel/debug/mvgpu/mvgpu.N/sched``: the GPU's run queues, what each
+ * engine runs, and every vGPU's scheduler state (level, weight, cap,
+ * virtual time, cap budget).
+ *
+ * ``/sys/kernel/debug/mvgpu/pick_bench``: write N (1..4096), read back
+ * ``N NS``: the mean cost of one scheduler pick + put + enqueue with N
+ * runnable vGPUs, measured on a private policy instance (``make bench``
+ * prints it as ``pick_ns_N``).
  */
 
 #define MVGPU_DIRECT_MAX	SZ_1M
@@ -52,6 +65,124 @@ static const struct file_operations mvgpu_direct_fops = {
 	.open = simple_open,
 	.write = mvgpu_direct_write,
 	.llseek = no_llseek,
+};
+
+static int mvgpu_sched_dbg_show(struct seq_file *m, void *unused)
+{
+	mvgpu_sched_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_sched_dbg);
+
+/**
+ * mvgpu_debugfs_gpu_init() - a GPU's debugfs directory
+ * @gdev: the GPU
+ *
+ * Context: process context.
+ */
+void mvgpu_debugfs_gpu_init(struct mvgpu_dev *gdev)
+{
+	gdev->debugfs = debugfs_create_dir(dev_name(&gdev->pdev->dev),
+					   mvgpu_debugfs_root);
+	debugfs_create_file("sched", 0400, gdev->debugfs, gdev,
+			    &mvgpu_sched_dbg_fops);
+}
+
+/**
+ * mvgpu_debugfs_gpu_fini() - remove a GPU's debugfs directory
+ * @gdev: the GPU
+ *
+ * Context: process context.
+ */
+void mvgpu_debugfs_gpu_fini(struct mvgpu_dev *gdev)
+{
+	debugfs_remove(gdev->debugfs);
+	gdev->debugfs = NULL;
+}
+
+#define MVGPU_PICK_BENCH_MAX	4096
+#define MVGPU_PICK_BENCH_ITERS	20000
+
+static DEFINE_MUTEX(mvgpu_pick_bench_lock);
+static unsigned int mvgpu_pick_bench_n;
+static u64 mvgpu_pick_bench_ns;
+
+/* @n runnable entities of mixed weights; mean ns of pick + put + enqueue. */
+static int mvgpu_pick_bench_run(unsigned int n, u64 *ns)
+{
+	struct mvgpu_sched_entity *es, *e;
+	struct mvgpu_sched_policy *p;
+	u64 now = 1, next, t0;
+	unsigned int i;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	es = kvcalloc(n, sizeof(*es), GFP_KERNEL);
+	if (!p || !es) {
+		kfree(p);
+		kvfree(es);
+		return -ENOMEM;
+	}
+	mvgpu_policy_init(p, MVGPU_SCHED_MLFQ, NSEC_PER_MSEC,
+			  100 * NSEC_PER_MSEC, now);
+	for (i = 0; i < n; i++) {
+		mvgpu_policy_entity_init(&es[i], 1 + i % 8, 0, 100);
+		mvgpu_policy_enqueue(p, &es[i], true, now);
+	}
+	t0 = ktime_get_ns();
+	for (i = 0; i < MVGPU_PICK_BENCH_ITERS; i++) {
+		now += 1000;
+		e = mvgpu_policy_pick(p, now, &next);
+		mvgpu_policy_put(p, e, 1000 + i % 3000,
+				 i % 4 ? MVGPU_PUT_IDLE : MVGPU_PUT_EXPIRED, now);
+		mvgpu_policy_enqueue(p, e, false, now);
+	}
+	*ns = div_u64(ktime_get_ns() - t0, MVGPU_PICK_BENCH_ITERS);
+	kvfree(es);
+	kfree(p);
+	return 0;
+}
+
+static ssize_t mvgpu_pick_bench_write(struct file *file,
+				      const char __user *ubuf, size_t len,
+				      loff_t *ppos)
+{
+	unsigned int n;
+	u64 ns;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, len, 0, &n);
+	if (ret)
+		return ret;
+	if (!n || n > MVGPU_PICK_BENCH_MAX)
+		return -EINVAL;
+	ret = mvgpu_pick_bench_run(n, &ns);
+	if (ret)
+		return ret;
+	mutex_lock(&mvgpu_pick_bench_lock);
+	mvgpu_pick_bench_n = n;
+	mvgpu_pick_bench_ns = ns;
+	mutex_unlock(&mvgpu_pick_bench_lock);
+	return len;
+}
+
+static ssize_t mvgpu_pick_bench_read(struct file *file, char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	char buf[48];
+	int n;
+
+	mutex_lock(&mvgpu_pick_bench_lock);
+	n = scnprintf(buf, sizeof(buf), "%u %llu\n", mvgpu_pick_bench_n,
+		      mvgpu_pick_bench_ns);
+	mutex_unlock(&mvgpu_pick_bench_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations mvgpu_pick_bench_fops = {
+	.owner = THIS_MODULE,
+	.read = mvgpu_pick_bench_read,
+	.write = mvgpu_pick_bench_write,
+	.llseek = default_llseek,
 };
 
 /**
@@ -92,6 +223,8 @@ void mvgpu_debugfs_vgpu_fini(struct mvgpu_vgpu *vgpu)
 void mvgpu_debugfs_init(void)
 {
 	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
+	debugfs_create_file("pick_bench", 0600, mvgpu_debugfs_root, NULL,
+			    &mvgpu_pick_bench_fops);
 }
 
 /**

@@ -117,6 +117,7 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 		goto err_put;
 	}
 	platform_set_drvdata(pdev, gdev);
+	mvgpu_debugfs_gpu_init(gdev);
 
 	dev_info(&pdev->dev,
 		 "software GPU: %u MiB VRAM, %u engines, %s scheduler, %u us slice\n",
@@ -134,6 +135,7 @@ static int mvgpu_dev_remove(struct platform_device *pdev)
 {
 	struct mvgpu_dev *gdev = platform_get_drvdata(pdev);
 
+	mvgpu_debugfs_gpu_fini(gdev);
 	mdev_unregister_parent(&gdev->parent);
 	platform_set_drvdata(pdev, NULL);
 	mvgpu_dev_put(gdev);
@@ -170,7 +172,23 @@ static ssize_t vram_backed_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(vram_backed_bytes);
 
+static ssize_t sched_stats_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct mvgpu_dev *gdev = dev_get_drvdata(dev);
+	struct mvgpu_sched_summary s;
+
+	mvgpu_sched_summary(gdev, &s);
+	return sysfs_emit(buf,
+			  "mode %s\nengines %u\nswitches %llu\nswitch_ns_mean %llu\nbusy_ns %llu\n",
+			  mvgpu_params_sched_name(s.mode), s.engines, s.switches,
+			  s.switches ? div64_u64(s.switch_ns, s.switches) : 0,
+			  s.busy_ns);
+}
+static DEVICE_ATTR_RO(sched_stats);
+
 static struct attribute *mvgpu_dev_attrs[] = {
+	&dev_attr_sched_stats.attr,
 	&dev_attr_vram_total_bytes.attr,
 	&dev_attr_vram_allocated_bytes.attr,
 	&dev_attr_vram_backed_bytes.attr,

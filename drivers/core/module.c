@@ -22,6 +22,7 @@ static struct mvgpu_params mvgpu_params = {
 	.boost_ms = 100,
 	.watchdog_ms = 5000,
 };
+
 static char *mvgpu_sched = "mlfq";
 
 module_param_named(num_gpus, mvgpu_params.num_gpus, uint, 0444);

@@ -7,11 +7,14 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <mvgpu/dev.h>
 #include <mvgpu/engine.h>
 #include <mvgpu/vgpu.h>
+
+#include "core/trace.h"
 
 /**
  * DOC: Engines
@@ -116,11 +119,14 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 	struct mvgpu_sched *sched = &eng->gdev->sched;
 	struct mvgpu_sched_entity *se;
 	struct mvgpu_ctx *ctx = NULL;
-	u64 slice = 0, now;
+	u64 slice = 0, now, epoch;
 
 	spin_lock_irq(&sched->lock);
 	now = ktime_get_ns();
+	epoch = sched->policy.epoch;
 	se = mvgpu_policy_pick(&sched->policy, now, next);
+	if (sched->policy.epoch != epoch)
+		trace_mvgpu_boost(eng->gdev->index, sched->policy.epoch);
 	if (se) {
 		ctx = container_of(se, struct mvgpu_ctx, se);
 		ctx->state = MVGPU_CTX_RUNNING;
@@ -128,9 +134,14 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 		eng->preempt = false;
 		eng->expired = false;
 		slice = mvgpu_policy_slice(&sched->policy, se);
+		trace_mvgpu_pick(eng->gdev->index, eng->index, ctx->vgpu->id,
+				 se->level, slice, now - se->since);
 		if (ctx != eng->last && eng->last_end) {
 			eng->switches++;
 			eng->switch_ns += now - eng->last_end;
+			trace_mvgpu_switch(eng->gdev->index, eng->index,
+					   eng->last ? eng->last->vgpu->id : 0,
+					   ctx->vgpu->id, now - eng->last_end);
 		}
 	}
 	spin_unlock_irq(&sched->lock);
@@ -155,8 +166,13 @@ static void mvgpu_ctx_account(struct mvgpu_ctx *ctx, u64 ran, u64 now)
 static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 			     enum mvgpu_run_result res, u64 ran)
 {
+	static const char * const why_name[] = {
+		[MVGPU_PUT_IDLE] = "idle", [MVGPU_PUT_EXPIRED] = "expired",
+		[MVGPU_PUT_PREEMPTED] = "preempted",
+	};
 	struct mvgpu_sched *sched = &eng->gdev->sched;
 	enum mvgpu_put_reason why = MVGPU_PUT_IDLE;
+	u32 level = ctx->se.level;
 	u64 now;
 
 	hrtimer_cancel(&eng->slice_timer);
@@ -171,6 +187,8 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	eng->last_end = now;
 	eng->busy_ns += ran;
 	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
+	trace_mvgpu_put(eng->gdev->index, eng->index, ctx->vgpu->id,
+			why_name[why], ran, level, ctx->se.level);
 	mvgpu_ctx_account(ctx, ran, now);
 	if (res == MVGPU_RUN_FAULT) {
 		ctx->state = MVGPU_CTX_STOPPED;
@@ -207,6 +225,8 @@ static int mvgpu_engine_thread(void *data)
 		if (!ctx) {
 			long timeout = MAX_SCHEDULE_TIMEOUT;
 
+			/* An idle gap is not a switch: do not count it as one. */
+			eng->last_end = 0;
 			/* Nothing runnable, or only vGPUs over their cap. */
 			if (next != U64_MAX)
 				timeout = nsecs_to_jiffies(next - ktime_get_ns()) + 1;
@@ -497,6 +517,9 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 
 	if (err) {
 		ctx->faults++;
+		trace_mvgpu_fault(vgpu->id, MVGPU_ERR_RING, err,
+				  err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base,
+				  ctx->head);
 		if (ctx->state == MVGPU_CTX_QUEUED)
 			mvgpu_policy_dequeue(&sched->policy, &ctx->se);
 		/* A running or waiting context stops at its next step. */
@@ -601,4 +624,79 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 			 ktime_get_ns());
 	spin_unlock_irq(&sched->lock);
 	return 0;
+}
+
+/**
+ * mvgpu_sched_summary() - a GPU's scheduler figures
+ * @gdev: the GPU
+ * @s: filled in
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	spin_lock_irq(&sched->lock);
+	s->mode = sched->policy.mode;
+	s->engines = sched->nr_engines;
+	for (i = 0; i < sched->nr_engines; i++) {
+		s->switches += sched->engines[i].switches;
+		s->switch_ns += sched->engines[i].switch_ns;
+		s->busy_ns += sched->engines[i].busy_ns;
+	}
+	spin_unlock_irq(&sched->lock);
+}
+
+static const char * const mvgpu_ctx_state_name[] = {
+	[MVGPU_CTX_IDLE] = "idle",
+	[MVGPU_CTX_QUEUED] = "queued",
+	[MVGPU_CTX_RUNNING] = "running",
+	[MVGPU_CTX_WAITING] = "waiting",
+	[MVGPU_CTX_STOPPED] = "stopped",
+};
+
+/**
+ * mvgpu_sched_show() - the scheduler's state, for debugfs
+ * @m: the seq_file
+ * @gdev: the GPU
+ *
+ * Context: process context; takes the vGPU table's lock, then sched.lock.
+ */
+void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_sched_policy *p = &sched->policy;
+	struct mvgpu_vgpu *vgpu;
+	unsigned long id;
+	unsigned int i;
+
+	/* The table's lock keeps every listed vGPU from being freed. */
+	xa_lock(&gdev->vgpus);
+	spin_lock_irq(&sched->lock);
+	seq_printf(m, "queued %u epoch %llu min_vtime %llu next_boost_in_ns %lld\n",
+		   p->nr_queued, p->epoch, p->min_vtime,
+		   (s64)(p->next_boost - ktime_get_ns()));
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		if (eng->cur)
+			seq_printf(m, "engine %u: vgpu %u level %u\n", i,
+				   eng->cur->vgpu->id, eng->cur->se.level);
+		else
+			seq_printf(m, "engine %u: idle\n", i);
+	}
+	seq_puts(m, "vgpu state level prio weight cap vtime budget_ns\n");
+	xa_for_each(&gdev->vgpus, id, vgpu) {
+		struct mvgpu_sched_entity *se = &vgpu->ctx.se;
+
+		seq_printf(m, "%u %s%s %u %u %u %u %llu %lld\n", vgpu->id,
+			   mvgpu_ctx_state_name[vgpu->ctx.state],
+			   se->throttled ? "/throttled" : "", se->level,
+			   se->prio, se->weight, se->cap, se->vtime, se->budget);
+	}
+	spin_unlock_irq(&sched->lock);
+	xa_unlock(&gdev->vgpus);
 }

@@ -14,6 +14,7 @@
 #include <mvgpu/engine.h>
 #include <mvgpu/vgpu.h>
 
+#include "core/trace.h"
 #include "mm/gmem.h"
 #include "cmd.h"
 
@@ -325,6 +326,7 @@ static void mvgpu_exec_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f)
 	unsigned long flags;
 
 	ctx->faults++;
+	trace_mvgpu_fault(vgpu->id, f->code, f->info, f->addr, ctx->head);
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
 	vgpu->mmio.ring_head = ctx->head;
 	vgpu->mmio.engine_status = MVGPU_ENGINE_STOPPED;

@@ -10,6 +10,8 @@
 #include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
 
+#include "core/trace.h"
+
 /**
  * DOC: Regions
  *
@@ -290,6 +292,7 @@ static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
  */
 void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 {
+	trace_mvgpu_reset(vgpu->id, flr ? "device" : "register");
 	mutex_lock(&vgpu->lock);
 	mvgpu_ctx_stop(&vgpu->ctx);
 	if (flr)
@@ -317,6 +320,7 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
  */
 void mvgpu_vgpu_engine_reset(struct mvgpu_vgpu *vgpu)
 {
+	trace_mvgpu_reset(vgpu->id, "engine");
 	mutex_lock(&vgpu->lock);
 	mvgpu_ctx_stop(&vgpu->ctx);
 	spin_lock_irq(&vgpu->irq_lock);

@@ -45,6 +45,7 @@ struct mvgpu_type {
  * @sched: the engines and their run queue
  * @vgpus: live vGPUs by id (XA_FLAGS_ALLOC1); the xarray's own lock
  *	protects it, and an entry is present from init to release of the vGPU
+ * @debugfs: its debugfs directory
  */
 struct mvgpu_dev {
 	struct mdev_parent parent;
@@ -58,6 +59,7 @@ struct mvgpu_dev {
 	struct mdev_type *mdev_types[MVGPU_NUM_TYPES];
 	struct mvgpu_sched sched;
 	struct xarray vgpus;
+	struct dentry *debugfs;
 };
 
 static inline struct mvgpu_dev *mvgpu_dev_from_mtype(struct mdev_type *mtype)
@@ -76,6 +78,8 @@ struct platform_device *mvgpu_dev_create(unsigned int index,
 					 const struct mvgpu_params *params);
 void mvgpu_dev_destroy(struct platform_device *pdev);
 void mvgpu_dev_put(struct mvgpu_dev *gdev);
+void mvgpu_debugfs_gpu_init(struct mvgpu_dev *gdev);
+void mvgpu_debugfs_gpu_fini(struct mvgpu_dev *gdev);
 
 static inline void mvgpu_dev_get(struct mvgpu_dev *gdev)
 {

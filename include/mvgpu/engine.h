@@ -138,7 +138,8 @@ struct mvgpu_exec_bufs {
  *	context stops at its next preemption point
  * @expired: @slice_timer fired (else a preemption was asked for)
  * @busy_ns: time spent running contexts
- * @switches: context switches (a run of a different context than before)
+ * @switches: context switches: a run of a different context right after
+ *	another, without the engine going idle in between
  * @switch_ns: time from the end of one run to the start of the next, summed
  *	over @switches
  * @last: context of the previous run
@@ -176,7 +177,29 @@ struct mvgpu_sched {
 	unsigned int nr_engines;
 };
 
+/**
+ * struct mvgpu_sched_summary - a GPU's scheduler figures, for sysfs
+ * @mode: enum mvgpu_sched_mode
+ * @engines: engines
+ * @switches: context switches, all engines
+ * @switch_ns: time from the end of one run to the start of the next one,
+ *	summed over @switches
+ * @busy_ns: time engines spent running contexts
+ */
+struct mvgpu_sched_summary {
+	int mode;
+	unsigned int engines;
+	u64 switches;
+	u64 switch_ns;
+	u64 busy_ns;
+};
+
+struct seq_file;
+
 extern unsigned int mvgpu_watchdog_ms;
+
+void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
+void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
 
 int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns);

@@ -4,7 +4,7 @@
 
 #include <linux/types.h>
 
-#define MVGPU_NUM_TYPES		4
+#define MVGPU_NUM_TYPES		5
 
 /**
  * struct mvgpu_profile - one vGPU type, the same on every parent GPU

@@ -64,7 +64,7 @@ wait_for() {
 
 MDEV_BUS=/sys/class/mdev_bus
 MDEV_DEVS=/sys/bus/mdev/devices
-MVGPU_TYPES="1_8 1_4 1_2 1_1"
+MVGPU_TYPES="1_16 1_8 1_4 1_2 1_1"
 MVGPU_BUILD=$MVGPU_REPO/build/$MVGPU_KERNEL
 MVGPU_CLIENT=$MVGPU_REPO/build/tools/mvgpu
 
@@ -103,4 +103,125 @@ write_err() {
 	local out
 	out=$( { echo "$1" > "$2"; } 2>&1) && { echo ok; return; }
 	echo "${out##*: }"
+}
+
+# ---- The scheduler: sched_stats and tests/client/sched_load.c ----
+SCHED_LOAD=$MVGPU_REPO/build/tests/sched_load
+GPU_SCHED_STATS=/sys/devices/platform/mvgpu.0/sched_stats
+
+# sched_stat FILE KEY: KEY's value in a sched_stats file, per vGPU or per
+# GPU ("key value" lines); fails if the key is not there.
+sched_stat() {
+	awk -v k="$2" '$1 == k { print $2; f = 1; exit } END { exit !f }' "$1"
+}
+
+vgpu_stat() { sched_stat "$MDEV_DEVS/$1/mvgpu/sched_stats" "$2"; }
+
+# busy_all UUID...: the vGPUs' busy_ns (engine time received) from their
+# sched_stats, space-separated, read in one go; fails if one is missing.
+busy_all() {
+	local u f=()
+	for u; do f+=("$MDEV_DEVS/$u/mvgpu/sched_stats"); done
+	awk '$1 == "busy_ns" { printf "%s%s", n++ ? " " : "", $2 }
+	     END { print ""; exit n != ARGC - 1 }' "${f[@]}"
+}
+
+# busy_window SECONDS UUID...: busy_ns of the vGPUs before and after
+# SECONDS of wall time: WIN_B0, WIN_B1 (as busy_all prints) and WIN_NS.
+busy_window() {
+	local secs=$1 t0 t1
+	shift
+	t0=$(date +%s%N)
+	WIN_B0=$(busy_all "$@") || return 1
+	sleep "$secs"
+	t1=$(date +%s%N)
+	WIN_B1=$(busy_all "$@") || return 1
+	WIN_NS=$((t1 - t0))
+}
+
+# shares "W1 W2 ..." "B0..." "B1...": for each vGPU a line
+# "i weight share_pct entitled_pct error_pct" (share of the engine time
+# the group received, entitled weight / sum of weights, error relative to
+# the entitlement), then "max MAX_ERROR_PCT".
+shares() {
+	awk -v w="$1" -v b0="$2" -v b1="$3" 'BEGIN {
+		n = split(w, W); split(b0, X); split(b1, Y)
+		for (i = 1; i <= n; i++) { d[i] = Y[i] - X[i]; sd += d[i]; sw += W[i] }
+		for (i = 1; i <= n; i++) {
+			s = sd > 0 ? d[i] / sd : 0
+			e = W[i] / sw
+			err = (s > e ? s - e : e - s) / e * 100
+			if (err > max)
+				max = err
+			printf "%d %s %.2f %.2f %.2f\n", i, W[i], s * 100, e * 100, err
+		}
+		printf "max %.2f\n", max
+	}'
+}
+
+# fle A B: true if the number A <= B (awk, for fractions).
+fle() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+
+# hogs_start DIR SPIN_US UUID...: one "sched_load hog" per vGPU (output in
+# DIR/hog.UUID), ended only by hogs_stop; returns once every one of them
+# has been picked by the scheduler since (its sched_stats runs went up).
+# On failure HOG_ERR says why; call hogs_stop anyway.
+HOG_PIDS=()
+HOG_UUIDS=()
+hogs_start() {
+	local spin=$2 i t all r u
+	local -a runs0=()
+	HOG_DIR=$1
+	HOG_ERR=
+	shift 2
+	for u; do
+		r=$(vgpu_stat "$u" runs) || { HOG_ERR="no sched_stats runs for $u"; return 1; }
+		runs0+=("$r")
+		"$SCHED_LOAD" hog "$u" 3600 "$spin" > "$HOG_DIR/hog.$u" 2>&1 &
+		HOG_PIDS+=($!)
+		HOG_UUIDS+=("$u")
+	done
+	for ((t = 0; t < 600; t++)); do
+		all=1
+		for i in "${!runs0[@]}"; do
+			if ! kill -0 "${HOG_PIDS[$i]}" 2>/dev/null; then
+				HOG_ERR="hog on ${HOG_UUIDS[$i]} exited: $(tail -n 3 "$HOG_DIR/hog.${HOG_UUIDS[$i]}" | tr '\n' ' ')"
+				return 1
+			fi
+			r=$(vgpu_stat "${HOG_UUIDS[$i]}" runs) || r=0
+			[ "$r" -gt "${runs0[$i]}" ] || all=0
+		done
+		[ $all = 1 ] && return 0
+		sleep 0.1
+	done
+	HOG_ERR="the hogs were not all running after 60 s"
+	return 1
+}
+
+# hogs_stop: SIGTERM to the hogs; each drains its ring and must exit 0
+# with "hog UUID done N spins".  Returns 1 (HOG_ERR says why) otherwise.
+hogs_stop() {
+	local i st f bad=0
+	HOG_ERR=
+	for i in "${!HOG_PIDS[@]}"; do
+		kill -TERM "${HOG_PIDS[$i]}" 2>/dev/null || true
+	done
+	for i in "${!HOG_PIDS[@]}"; do
+		st=0
+		wait "${HOG_PIDS[$i]}" || st=$?
+		f=$HOG_DIR/hog.${HOG_UUIDS[$i]}
+		if [ "$st" != 0 ] || ! grep -q "^hog ${HOG_UUIDS[$i]} done [0-9]* spins" "$f"; then
+			bad=1
+			HOG_ERR+="hog on ${HOG_UUIDS[$i]}: exit $st, $(tail -n 3 "$f" | tr '\n' ' ') "
+		fi
+	done
+	HOG_PIDS=()
+	HOG_UUIDS=()
+	return $bad
+}
+
+# latency_field FILE KEY: n, p50_us, p99_us or max_us from the "latency
+# ..." line sched_load interactive printed into FILE; fails if none.
+latency_field() {
+	sed -n "s/^latency.* $2=\\([0-9.]*\\).*/\\1/p" "$1" | grep .
 }

@@ -44,12 +44,12 @@ t_load_unload() {
 t_types() {
 	local t d n vram want_vram want_inst weight
 	n=$(ls "$MDEV_BUS/mvgpu.0/mdev_supported_types" | tr '\n' ' ')
-	expect_eq "four types per parent" "$n" "mvgpu-1_1 mvgpu-1_2 mvgpu-1_4 mvgpu-1_8 "
+	expect_eq "five types per parent" "$n" "mvgpu-1_1 mvgpu-1_16 mvgpu-1_2 mvgpu-1_4 mvgpu-1_8 "
 	for t in $MVGPU_TYPES; do
 		d=$(type_dir "$t")
 		want_inst=${t#1_}
 		want_vram=$((1024 / want_inst))
-		weight=$((8 / want_inst))
+		weight=$((want_inst > 8 ? 1 : 8 / want_inst))
 		expect_eq "type $t device_api" "$(cat "$d/device_api")" "vfio-pci"
 		expect_eq "type $t name" "$(cat "$d/name")" "mvgpu 1/$want_inst ($want_vram MiB)"
 		expect_eq "type $t description" "$(cat "$d/description")" \
@@ -120,7 +120,7 @@ t_exhaustion() {
 	local u err before=$(ls /dev/vfio | wc -l) i
 	local -a us=()
 	for i in 1 2 3 4 5 6 7 8; do us+=("$(create_vgpu 1_8)"); done
-	expect_eq "eight 1/8 vGPUs fill the GPU" "$(avail 1_8) $(avail 1_1)" "0 0"
+	expect_eq "eight 1/8 vGPUs fill the GPU" "$(avail 1_16) $(avail 1_8) $(avail 1_1)" "0 0 0"
 	u=$(new_uuid)
 	dmesg -C
 	err=$(write_err "$u" "$(type_dir 1_8)/create")
