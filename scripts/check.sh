@@ -148,7 +148,7 @@ vm() {
 	esac
 }
 
-vm stock 900 mdev_lifecycle.sh device_model.sh engine.sh
+vm stock 1200 mdev_lifecycle.sh device_model.sh engine.sh sched.sh
 if [ -n "$kdir" ]; then
 	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh fault_injection.sh
 else

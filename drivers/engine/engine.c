@@ -41,6 +41,7 @@
 #define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
 
 unsigned int mvgpu_watchdog_ms = 5000;
+atomic64_t mvgpu_gpt_gens = ATOMIC64_INIT(0);
 
 static struct mvgpu_sched *mvgpu_ctx_sched(struct mvgpu_ctx *ctx)
 {
@@ -134,6 +135,7 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 		eng->preempt = false;
 		eng->expired = false;
 		slice = mvgpu_policy_slice(&sched->policy, se);
+		eng->slice_ns = slice;
 		trace_mvgpu_pick(eng->gdev->index, eng->index, ctx->vgpu->id,
 				 se->level, slice, now - se->since);
 		if (ctx != eng->last && eng->last_end) {
@@ -176,9 +178,13 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	u64 now;
 
 	hrtimer_cancel(&eng->slice_timer);
+	/*
+	 * Demote only a context that used its slice: the timer counts wall
+	 * time, and the engine thread may have been off the CPU for some of it.
+	 */
 	if (res == MVGPU_RUN_PREEMPTED)
-		why = READ_ONCE(eng->expired) ? MVGPU_PUT_EXPIRED :
-						MVGPU_PUT_PREEMPTED;
+		why = READ_ONCE(eng->expired) && ran >= eng->slice_ns * 7 / 8 ?
+		      MVGPU_PUT_EXPIRED : MVGPU_PUT_PREEMPTED;
 
 	spin_lock_irq(&sched->lock);
 	now = ktime_get_ns();
@@ -236,9 +242,10 @@ static int mvgpu_engine_thread(void *data)
 							 timeout);
 			continue;
 		}
-		start = ktime_get_ns();
+		/* Charge the steps' own time, not gaps where the thread slept. */
+		start = ctx->busy_ns;
 		res = mvgpu_exec_run(ctx, &eng->bufs, &eng->preempt);
-		mvgpu_engine_put(eng, ctx, res, ktime_get_ns() - start);
+		mvgpu_engine_put(eng, ctx, res, ctx->busy_ns - start);
 		cond_resched();
 	}
 	return 0;
@@ -246,6 +253,7 @@ static int mvgpu_engine_thread(void *data)
 
 static void mvgpu_bufs_free(struct mvgpu_exec_bufs *b)
 {
+	kfree(b->tlb);
 	kvfree(b->a);
 	kvfree(b->b);
 	kvfree(b->c);
@@ -256,7 +264,8 @@ static int mvgpu_bufs_alloc(struct mvgpu_exec_bufs *b)
 	b->a = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
 	b->b = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
 	b->c = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
-	if (b->a && b->b && b->c)
+	b->tlb = kzalloc(sizeof(*b->tlb), GFP_KERNEL);
+	if (b->a && b->b && b->c && b->tlb)
 		return 0;
 	mvgpu_bufs_free(b);
 	return -ENOMEM;
@@ -372,6 +381,7 @@ int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 	if (ret)
 		goto err_mutex;
 	ctx->gpt.max_tables = MVGPU_GPT_MAX_TABLES;
+	mvgpu_ctx_gpt_changed(ctx);
 	ret = mvgpu_ctx_default_map(ctx);
 	if (ret)
 		goto err_gpt;
@@ -440,6 +450,7 @@ void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
 
 	mvgpu_exec_reset(ctx);
 	mutex_lock(&ctx->gpt_lock);
+	mvgpu_ctx_gpt_changed(ctx);
 	mvgpu_gpt_unmap(&ctx->gpt, 0, MVGPU_GPT_VA_SIZE);
 	if (mvgpu_ctx_default_map(ctx))
 		dev_warn(ctx->vgpu->vdev.dev,
@@ -510,8 +521,15 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 		m->fault_addr = err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base;
 		m->int_status |= MVGPU_INT_ERROR;
 		mvgpu_irq_update_locked(vgpu);
-	} else if (tail != ctx->head || ctx->cmd_active) {
-		m->engine_status = MVGPU_ENGINE_BUSY;
+	} else {
+		/*
+		 * The new tail is visible before the status says busy, so an
+		 * engine that finds the ring empty under irq_lock either sees
+		 * the tail or publishes idle before this busy.
+		 */
+		WRITE_ONCE(ctx->tail, tail);
+		if (tail != ctx->head || ctx->cmd_active)
+			m->engine_status = MVGPU_ENGINE_BUSY;
 	}
 	spin_unlock(&vgpu->irq_lock);
 
@@ -528,7 +546,6 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 		else
 			ctx->state = MVGPU_CTX_STOPPED;
 	} else {
-		WRITE_ONCE(ctx->tail, tail);
 		if (ctx->state == MVGPU_CTX_IDLE && tail != ctx->head)
 			mvgpu_ctx_enqueue_locked(sched, ctx, true);
 	}
@@ -596,7 +613,8 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 {
 	mutex_lock(&ctx->gpt_lock);
-	mvgpu_gpt_unmap_target(&ctx->gpt, iova, len, true);
+	if (mvgpu_gpt_unmap_target(&ctx->gpt, iova, len, true))
+		mvgpu_ctx_gpt_changed(ctx);
 	mutex_unlock(&ctx->gpt_lock);
 }
 
@@ -646,6 +664,9 @@ void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
 		s->switches += sched->engines[i].switches;
 		s->switch_ns += sched->engines[i].switch_ns;
 		s->busy_ns += sched->engines[i].busy_ns;
+		/* Racy reads of the engines' own counters: statistics only. */
+		s->tlb_hits += READ_ONCE(sched->engines[i].bufs.tlb->hits);
+		s->tlb_misses += READ_ONCE(sched->engines[i].bufs.tlb->misses);
 	}
 	spin_unlock_irq(&sched->lock);
 }

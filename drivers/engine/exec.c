@@ -52,10 +52,11 @@ struct mvgpu_fault {
 };
 
 /* Access GPU memory for the current command; true if it faulted. */
-static bool mvgpu_exec_mem(struct mvgpu_ctx *ctx, u64 va, void *buf, u64 len,
-			   bool write, struct mvgpu_fault *f)
+static bool mvgpu_exec_mem(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *b,
+			   u64 va, void *buf, u64 len, bool write,
+			   struct mvgpu_fault *f)
 {
-	int ret = mvgpu_gmem_rw(ctx, va, buf, len, write, &f->addr);
+	int ret = mvgpu_gmem_rw(ctx, b->tlb, va, buf, len, write, &f->addr);
 
 	if (!ret)
 		return false;
@@ -75,7 +76,7 @@ static enum mvgpu_step mvgpu_exec_fill(struct mvgpu_ctx *ctx,
 
 	for (i = 0; i < n / 4; i++)
 		p[i] = cpu_to_le32(c->value);
-	if (mvgpu_exec_mem(ctx, c->dst + ctx->progress, b->a, n, true, f))
+	if (mvgpu_exec_mem(ctx, b, c->dst + ctx->progress, b->a, n, true, f))
 		return MVGPU_STEP_FAULT;
 	ctx->progress += n;
 	return ctx->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
@@ -92,9 +93,9 @@ static enum mvgpu_step mvgpu_exec_copy(struct mvgpu_ctx *ctx,
 
 	if (c->dst > c->src && c->dst < c->src + c->size)
 		off = c->size - ctx->progress - n;
-	if (mvgpu_exec_mem(ctx, c->src + off, b->a, n, false, f))
+	if (mvgpu_exec_mem(ctx, b, c->src + off, b->a, n, false, f))
 		return MVGPU_STEP_FAULT;
-	if (mvgpu_exec_mem(ctx, c->dst + off, b->a, n, true, f))
+	if (mvgpu_exec_mem(ctx, b, c->dst + off, b->a, n, true, f))
 		return MVGPU_STEP_FAULT;
 	ctx->progress += n;
 	return ctx->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
@@ -110,13 +111,13 @@ static enum mvgpu_step mvgpu_exec_vadd(struct mvgpu_ctx *ctx,
 	__le32 *a = b->a, *bb = b->b, *c = b->c;
 	unsigned int i;
 
-	if (mvgpu_exec_mem(ctx, k->a + off, a, n * 4, false, f))
+	if (mvgpu_exec_mem(ctx, b, k->a + off, a, n * 4, false, f))
 		return MVGPU_STEP_FAULT;
-	if (mvgpu_exec_mem(ctx, k->b + off, bb, n * 4, false, f))
+	if (mvgpu_exec_mem(ctx, b, k->b + off, bb, n * 4, false, f))
 		return MVGPU_STEP_FAULT;
 	for (i = 0; i < n; i++)
 		c[i] = cpu_to_le32(le32_to_cpu(a[i]) + le32_to_cpu(bb[i]));
-	if (mvgpu_exec_mem(ctx, k->c + off, c, n * 4, true, f))
+	if (mvgpu_exec_mem(ctx, b, k->c + off, c, n * 4, true, f))
 		return MVGPU_STEP_FAULT;
 	ctx->progress += n;
 	return ctx->progress == k->n ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
@@ -132,7 +133,7 @@ static enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_ctx *ctx,
 	__le64 sum;
 	unsigned int i;
 
-	if (mvgpu_exec_mem(ctx, k->a + ctx->progress * 4, a, n * 4, false, f))
+	if (mvgpu_exec_mem(ctx, b, k->a + ctx->progress * 4, a, n * 4, false, f))
 		return MVGPU_STEP_FAULT;
 	for (i = 0; i < n; i++)
 		ctx->acc += le32_to_cpu(a[i]);
@@ -140,7 +141,7 @@ static enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_ctx *ctx,
 	if (ctx->progress < k->n)
 		return MVGPU_STEP_MORE;
 	sum = cpu_to_le64(ctx->acc);
-	if (mvgpu_exec_mem(ctx, k->c, &sum, sizeof(sum), true, f))
+	if (mvgpu_exec_mem(ctx, b, k->c, &sum, sizeof(sum), true, f))
 		return MVGPU_STEP_FAULT;
 	return MVGPU_STEP_DONE;
 }
@@ -161,21 +162,21 @@ static enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_ctx *ctx,
 	u32 *acc = b->c;
 	unsigned int kk, j;
 
-	if (mvgpu_exec_mem(ctx, k->a + i * k->k * 4, a, (u64)k->k * 4, false, f))
+	if (mvgpu_exec_mem(ctx, b, k->a + i * k->k * 4, a, (u64)k->k * 4, false, f))
 		return MVGPU_STEP_FAULT;
 	memset(acc, 0, w * 4);
 	for (kk = 0; kk < k->k; kk++) {
 		u32 av = le32_to_cpu(a[kk]);
 		u64 b_row = k->b + ((u64)kk * k->n + j0) * 4;
 
-		if (mvgpu_exec_mem(ctx, b_row, row, (u64)w * 4, false, f))
+		if (mvgpu_exec_mem(ctx, b, b_row, row, (u64)w * 4, false, f))
 			return MVGPU_STEP_FAULT;
 		for (j = 0; j < w; j++)
 			acc[j] += av * le32_to_cpu(row[j]);
 	}
 	for (j = 0; j < w; j++)
 		c[j] = cpu_to_le32(acc[j]);
-	if (mvgpu_exec_mem(ctx, k->c + (i * k->n + j0) * 4, c, (u64)w * 4, true, f))
+	if (mvgpu_exec_mem(ctx, b, k->c + (i * k->n + j0) * 4, c, (u64)w * 4, true, f))
 		return MVGPU_STEP_FAULT;
 	ctx->progress += w;
 	return ctx->progress == (u64)k->m * k->n ? MVGPU_STEP_DONE :
@@ -221,6 +222,7 @@ static enum mvgpu_step mvgpu_exec_map(struct mvgpu_ctx *ctx,
 	}
 	mutex_lock(&ctx->gpt_lock);
 	ret = mvgpu_gpt_map(&ctx->gpt, c->va, c->target, c->size, flags);
+	mvgpu_ctx_gpt_changed(ctx);
 	mutex_unlock(&ctx->gpt_lock);
 	return ret ? MVGPU_STEP_FAULT : MVGPU_STEP_DONE;
 }
@@ -232,6 +234,7 @@ static enum mvgpu_step mvgpu_exec_unmap(struct mvgpu_ctx *ctx,
 
 	mutex_lock(&ctx->gpt_lock);
 	ret = mvgpu_gpt_unmap(&ctx->gpt, ctx->cmd.unmap.va, ctx->cmd.unmap.size);
+	mvgpu_ctx_gpt_changed(ctx);
 	mutex_unlock(&ctx->gpt_lock);
 	/* Unmapping a hole is fine; a split that needs memory is not. */
 	if (ret && ret != -ENOENT) {
@@ -245,11 +248,12 @@ static enum mvgpu_step mvgpu_exec_unmap(struct mvgpu_ctx *ctx,
 
 /* WAIT: @progress holds the time it started waiting, plus one. */
 static enum mvgpu_step mvgpu_exec_wait(struct mvgpu_ctx *ctx,
+				       struct mvgpu_exec_bufs *b,
 				       struct mvgpu_fault *f)
 {
 	__le64 val;
 
-	if (mvgpu_exec_mem(ctx, ctx->cmd.wait.addr, &val, sizeof(val), false, f))
+	if (mvgpu_exec_mem(ctx, b, ctx->cmd.wait.addr, &val, sizeof(val), false, f))
 		return MVGPU_STEP_FAULT;
 	if (le64_to_cpu(val) >= ctx->cmd.wait.value)
 		return MVGPU_STEP_DONE;
@@ -270,7 +274,7 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_ctx *ctx,
 		return MVGPU_STEP_DONE;
 	case MVGPU_OP_FENCE:
 		v = cpu_to_le64(cmd->fence.value);
-		if (mvgpu_exec_mem(ctx, cmd->fence.addr, &v, sizeof(v), true, f))
+		if (mvgpu_exec_mem(ctx, b, cmd->fence.addr, &v, sizeof(v), true, f))
 			return MVGPU_STEP_FAULT;
 		if (cmd->flags & MVGPU_CMD_FLAG_IRQ)
 			mvgpu_irq_raise(ctx->vgpu, MVGPU_INT_FENCE);
@@ -292,7 +296,7 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_ctx *ctx,
 		return mvgpu_exec_spin(ctx);
 	case MVGPU_OP_TIMESTAMP:
 		v = cpu_to_le64(ktime_get_ns());
-		if (mvgpu_exec_mem(ctx, cmd->timestamp.dst, &v, sizeof(v), true, f))
+		if (mvgpu_exec_mem(ctx, b, cmd->timestamp.dst, &v, sizeof(v), true, f))
 			return MVGPU_STEP_FAULT;
 		return MVGPU_STEP_DONE;
 	case MVGPU_OP_MAP:
@@ -300,7 +304,7 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_ctx *ctx,
 	case MVGPU_OP_UNMAP:
 		return mvgpu_exec_unmap(ctx, f);
 	case MVGPU_OP_WAIT:
-		return mvgpu_exec_wait(ctx, f);
+		return mvgpu_exec_wait(ctx, b, f);
 	}
 	/* mvgpu_cmd_validate() let nothing else through. */
 	f->code = MVGPU_ERR_BAD_COMMAND;
@@ -317,6 +321,21 @@ static void mvgpu_exec_publish(struct mvgpu_ctx *ctx, u32 status)
 	vgpu->mmio.ring_head = ctx->head;
 	vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done);
 	vgpu->mmio.engine_status = status;
+	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
+}
+
+/* The ring looks empty: say idle, unless a doorbell just moved the tail. */
+static void mvgpu_exec_publish_idle(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vgpu->irq_lock, flags);
+	if (ctx->head == READ_ONCE(ctx->tail)) {
+		vgpu->mmio.ring_head = ctx->head;
+		vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done);
+		vgpu->mmio.engine_status = MVGPU_ENGINE_IDLE;
+	}
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
 }
 
@@ -342,11 +361,12 @@ static void mvgpu_exec_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f)
 }
 
 /* Fetch and validate the command at @head. */
-static bool mvgpu_exec_fetch(struct mvgpu_ctx *ctx, struct mvgpu_fault *f)
+static bool mvgpu_exec_fetch(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *b,
+			     struct mvgpu_fault *f)
 {
 	struct mvgpu_cmd_error err;
 
-	if (mvgpu_gmem_rw(ctx, ctx->ring_base + ctx->head, &ctx->cmd,
+	if (mvgpu_gmem_rw(ctx, b->tlb, ctx->ring_base + ctx->head, &ctx->cmd,
 			  sizeof(ctx->cmd), false, &f->addr)) {
 		f->code = MVGPU_ERR_PAGE_FAULT;
 		f->info = 0;
@@ -420,10 +440,10 @@ enum mvgpu_run_result mvgpu_exec_run(struct mvgpu_ctx *ctx,
 
 		if (!ctx->cmd_active) {
 			if (ctx->head == READ_ONCE(ctx->tail)) {
-				mvgpu_exec_publish(ctx, MVGPU_ENGINE_IDLE);
+				mvgpu_exec_publish_idle(ctx);
 				return MVGPU_RUN_EMPTY;
 			}
-			if (!mvgpu_exec_fetch(ctx, &f))
+			if (!mvgpu_exec_fetch(ctx, bufs, &f))
 				goto fault;
 		}
 		s = mvgpu_exec_one(ctx, bufs, &f);
@@ -438,7 +458,9 @@ enum mvgpu_run_result mvgpu_exec_run(struct mvgpu_ctx *ctx,
 			ctx->cmds_done++;
 			mvgpu_exec_publish(ctx, MVGPU_ENGINE_BUSY);
 		}
-		if (READ_ONCE(*preempt) || READ_ONCE(ctx->stopping))
+		/* A ring emptied at the end of the slice is not a preemption. */
+		if ((READ_ONCE(*preempt) || READ_ONCE(ctx->stopping)) &&
+		    (ctx->cmd_active || ctx->head != READ_ONCE(ctx->tail)))
 			return MVGPU_RUN_PREEMPTED;
 		cond_resched();
 	}

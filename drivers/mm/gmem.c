@@ -25,8 +25,51 @@
  * A system-memory target is an IOVA of the VM, reached with vfio_dma_rw(),
  * which checks it against the VM's current DMA mappings on every access:
  * an IOVA the VM never mapped, or has unmapped, faults like an unmapped
- * GPU VA.  The page table lock is held only to translate.
+ * GPU VA.  The page table lock is held only to walk the table; the runner's
+ * translation cache (struct mvgpu_tlb) answers repeated lookups without it.
  */
+
+static bool mvgpu_gmem_tlb_lookup(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+				  u64 va, u32 access, struct mvgpu_gpt_xlate *x)
+{
+	struct mvgpu_tlb_entry *e = &tlb->e[(va >> 12) % MVGPU_TLB_ENTRIES];
+
+	if (e->ctx != ctx || e->gen != READ_ONCE(ctx->gpt_gen) ||
+	    va - e->va >= e->size || (access & ~e->flags))
+		return false;
+	x->target = e->target + (va - e->va);
+	x->flags = e->flags;
+	x->len = e->size - (va - e->va);
+	tlb->hits++;
+	return true;
+}
+
+static int mvgpu_gmem_translate(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+				u64 va, u32 access, struct mvgpu_gpt_xlate *x)
+{
+	struct mvgpu_tlb_entry *e = &tlb->e[(va >> 12) % MVGPU_TLB_ENTRIES];
+	u64 gen;
+	int ret;
+
+	if (mvgpu_gmem_tlb_lookup(ctx, tlb, va, access, x))
+		return 0;
+	tlb->misses++;
+	mutex_lock(&ctx->gpt_lock);
+	gen = ctx->gpt_gen;
+	ret = mvgpu_gpt_translate(&ctx->gpt, va, access, x);
+	mutex_unlock(&ctx->gpt_lock);
+	if (ret)
+		return ret;
+	/* x->len runs to the end of the page: it tells 4 KiB from 2 MiB. */
+	e->size = va + x->len - round_down(va, MVGPU_GPT_PAGE_SIZE) >
+		  MVGPU_GPT_PAGE_SIZE ? MVGPU_GPT_HUGE_SIZE : MVGPU_GPT_PAGE_SIZE;
+	e->va = round_down(va, e->size);
+	e->target = x->target - (va - e->va);
+	e->flags = x->flags;
+	e->gen = gen;
+	e->ctx = ctx;
+	return 0;
+}
 
 static int mvgpu_gmem_vram(struct mvgpu_vram *vram, u64 off, void *buf,
 			   u64 len, bool write)
@@ -59,6 +102,7 @@ static int mvgpu_gmem_vram(struct mvgpu_vram *vram, u64 off, void *buf,
 /**
  * mvgpu_gmem_rw() - copy between GPU virtual memory and a kernel buffer
  * @ctx: the vGPU's context, whose page table translates
+ * @tlb: the runner's translation cache
  * @va: first GPU virtual address
  * @buf: kernel buffer of @len bytes
  * @len: bytes
@@ -70,8 +114,8 @@ static int mvgpu_gmem_vram(struct mvgpu_vram *vram, u64 off, void *buf,
  * mapped), -EACCES for a permission the mapping lacks, -ENOMEM.  Bytes
  * before *@fault may have been copied.
  */
-int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, u64 va, void *buf, u64 len,
-		  bool write, u64 *fault)
+int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		  void *buf, u64 len, bool write, u64 *fault)
 {
 	u32 access = write ? MVGPU_GPT_WRITE : MVGPU_GPT_READ;
 	struct mvgpu_vgpu *vgpu = ctx->vgpu;
@@ -81,9 +125,7 @@ int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, u64 va, void *buf, u64 len,
 	while (len) {
 		u64 n;
 
-		mutex_lock(&ctx->gpt_lock);
-		ret = mvgpu_gpt_translate(&ctx->gpt, va, access, &x);
-		mutex_unlock(&ctx->gpt_lock);
+		ret = mvgpu_gmem_translate(ctx, tlb, va, access, &x);
 		if (ret)
 			goto fault;
 		n = min(len, x.len);

@@ -5,8 +5,9 @@
 #include <linux/types.h>
 
 struct mvgpu_ctx;
+struct mvgpu_tlb;
 
-int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, u64 va, void *buf, u64 len,
-		  bool write, u64 *fault);
+int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		  void *buf, u64 len, bool write, u64 *fault);
 
 #endif /* _MVGPU_GMEM_H_ */

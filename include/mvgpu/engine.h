@@ -5,6 +5,7 @@
 #ifndef _MVGPU_ENGINE_H_
 #define _MVGPU_ENGINE_H_
 
+#include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -72,6 +73,8 @@ enum mvgpu_run_result {
  * @cmd_ns: engine time @cmd has used so far, for the watchdog
  * @gpt_lock: protects @gpt against VFIO's dma_unmap and reset
  * @gpt: the vGPU's GPU page table
+ * @gpt_gen: bumped (under @gpt_lock) by every change of @gpt; translation
+ *	cache entries of an older generation are stale
  * @cmds_done: commands completed since the vGPU was created
  * @faults: faults since the vGPU was created
  * @busy_ns: engine time used since the vGPU was created
@@ -104,6 +107,7 @@ struct mvgpu_ctx {
 
 	struct mutex gpt_lock;		/* @gpt */
 	struct mvgpu_gpt gpt;
+	u64 gpt_gen;
 
 	u64 cmds_done;
 	u64 faults;
@@ -116,14 +120,52 @@ struct mvgpu_ctx {
 /* Bytes of each of an engine's three staging buffers. */
 #define MVGPU_EXEC_BUF_SIZE	0x10000
 
+#define MVGPU_TLB_ENTRIES	64
+
 /**
- * struct mvgpu_exec_bufs - staging buffers a runner moves data through
- * @a: first operand
- * @b: second operand
- * @c: result
+ * struct mvgpu_tlb_entry - one cached translation
+ * @ctx: the context it belongs to (the tag: contexts share the cache)
+ * @gen: @ctx's gpt_gen when it was filled
+ * @va: first GPU VA of the page (4 KiB or 2 MiB)
+ * @size: page size
+ * @target: VRAM offset or IOVA of @va
+ * @flags: MVGPU_GPT_* of the mapping
+ */
+struct mvgpu_tlb_entry {
+	const struct mvgpu_ctx *ctx;
+	u64 gen;
+	u64 va;
+	u64 size;
+	u64 target;
+	u32 flags;
+};
+
+/**
+ * struct mvgpu_tlb - an engine's translation cache
+ * @e: direct-mapped by GPU VA page number
+ * @hits: lookups it answered
+ * @misses: lookups that walked the page table
+ *
+ * Entries are tagged with their context and its page-table generation, so
+ * switching contexts flushes nothing and a page-table change invalidates
+ * exactly that context's entries.
+ */
+struct mvgpu_tlb {
+	struct mvgpu_tlb_entry e[MVGPU_TLB_ENTRIES];
+	u64 hits;
+	u64 misses;
+};
+
+/**
+ * struct mvgpu_exec_bufs - what a runner works with besides the context
+ * @a: first operand staging buffer
+ * @b: second operand staging buffer
+ * @c: result staging buffer
+ * @tlb: translation cache
  */
 struct mvgpu_exec_bufs {
 	void *a, *b, *c;
+	struct mvgpu_tlb *tlb;
 };
 
 /**
@@ -134,6 +176,7 @@ struct mvgpu_exec_bufs {
  * @cur: the context it runs, or NULL; protected by sched.lock
  * @bufs: its staging buffers
  * @slice_timer: ends the current slice
+ * @slice_ns: length of the current slice
  * @preempt: set by @slice_timer or by a higher-level arrival; the running
  *	context stops at its next preemption point
  * @expired: @slice_timer fired (else a preemption was asked for)
@@ -152,6 +195,7 @@ struct mvgpu_engine {
 	struct mvgpu_ctx *cur;
 	struct mvgpu_exec_bufs bufs;
 	struct hrtimer slice_timer;
+	u64 slice_ns;
 	bool preempt;
 	bool expired;
 	u64 busy_ns;
@@ -185,6 +229,8 @@ struct mvgpu_sched {
  * @switch_ns: time from the end of one run to the start of the next one,
  *	summed over @switches
  * @busy_ns: time engines spent running contexts
+ * @tlb_hits: translations the engines' caches answered
+ * @tlb_misses: translations that walked a page table
  */
 struct mvgpu_sched_summary {
 	int mode;
@@ -192,11 +238,24 @@ struct mvgpu_sched_summary {
 	u64 switches;
 	u64 switch_ns;
 	u64 busy_ns;
+	u64 tlb_hits;
+	u64 tlb_misses;
 };
 
 struct seq_file;
 
 extern unsigned int mvgpu_watchdog_ms;
+extern atomic64_t mvgpu_gpt_gens;
+
+/*
+ * The page table of @ctx changed: a new generation, unique across all
+ * contexts ever, so no cached translation of an old one (or of a freed
+ * context whose memory was reused) can match.  Caller holds gpt_lock.
+ */
+static inline void mvgpu_ctx_gpt_changed(struct mvgpu_ctx *ctx)
+{
+	WRITE_ONCE(ctx->gpt_gen, atomic64_inc_return(&mvgpu_gpt_gens));
+}
 
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);

@@ -60,15 +60,15 @@ t_types() {
 }
 
 # ---- lifecycle ----------------------------------------------------------------
-# available_instances of every type, against a model counting used eighths.
+# available_instances of every type, against a model counting used 16ths.
 check_avail_all() {
 	local used=$1 t want got bad=""
 	for t in $MVGPU_TYPES; do
-		want=$(( (8 - used) / (8 / ${t#1_}) ))
+		want=$(( (16 - used) / (16 / ${t#1_}) ))
 		got=$(avail "$t")
 		[ "$got" = "$want" ] || bad="$bad $t:$got!=$want"
 	done
-	[ -z "$bad" ] || { diag "after $2: used=$used/8$bad"; return 1; }
+	[ -z "$bad" ] || { diag "after $2: used=$used/16$bad"; return 1; }
 }
 
 t_random_lifecycle() {
@@ -77,11 +77,11 @@ t_random_lifecycle() {
 	RANDOM=4242
 	for ((step = 0; step < 60; step++)); do
 		if (( RANDOM % 2 )) || [ ${#live[@]} = 0 ]; then
-			t=$(echo $MVGPU_TYPES | cut -d' ' -f$((RANDOM % 4 + 1)))
-			e=$((8 / ${t#1_}))
+			t=$(echo $MVGPU_TYPES | cut -d' ' -f$((RANDOM % 5 + 1)))
+			e=$((16 / ${t#1_}))
 			u=$(new_uuid)
 			err=$(write_err "$u" "$(type_dir "$t")/create")
-			if (( used + e <= 8 )); then
+			if (( used + e <= 16 )); then
 				if [ "$err" = ok ] && [ -e "/dev/vfio/$(basename "$(readlink "$MDEV_DEVS/$u/iommu_group")")" ]; then
 					live+=("$u"); live_t+=("$e"); used=$((used + e)); creates=$((creates + 1))
 				else
@@ -108,7 +108,7 @@ t_random_lifecycle() {
 	check "60 random creates/removes across types keep available_instances exact" [ $bad = 0 ]
 	(( refused > 0 )) && ok "random lifecycle hit the capacity limit" || not_ok "random lifecycle hit the capacity limit"
 	expect_eq "pool sysfs: allocated VRAM matches the live vGPUs" \
-		"$(cat /sys/devices/platform/mvgpu.0/vram_allocated_bytes)" "$((used * 128 << 20))"
+		"$(cat /sys/devices/platform/mvgpu.0/vram_allocated_bytes)" "$((used * 64 << 20))"
 	remove_all_vgpus
 	check_avail_all 0 "cleanup" && ok "all VRAM back after removing everything" || not_ok "all VRAM back after removing everything"
 	expect_eq "pool sysfs: total, allocated, backed after cleanup" \

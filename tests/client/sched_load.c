@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loads on one vGPU's engine for the scheduler tests and benchmarks
+ * (tests/vm/sched.sh, tests/vm/bench.sh).  One process per vGPU; run
+ * several side by side and read the vGPUs' sched_stats in sysfs.
+ *
+ *   sched_load hog UUID SECONDS SPIN_US
+ *	keep the ring (4 KiB, 63 slots) full of SPIN_US SPINs for SECONDS
+ *	(or until SIGTERM/SIGINT), so the vGPU never goes idle; then wait
+ *	for the ring to drain and print "hog UUID done N spins"
+ *   sched_load matmul UUID SECONDS DIM
+ *	back-to-back DIMxDIMxDIM MATMULs of random operands in VRAM for
+ *	SECONDS (or until SIGTERM/SIGINT), one queued while the previous
+ *	one's result is checked bit for bit against a CPU reference; prints
+ *	"ok - matmul N runs exact" or "not ok - ..." and exits 1 on a mismatch
+ *   sched_load interactive UUID SECONDS PERIOD_US SPIN_US
+ *	every PERIOD_US (absolute deadlines) one SPIN of SPIN_US and a FENCE
+ *	with FLAG_IRQ; latency = from just before the doorbell to the MSI
+ *	eventfd seen and the fence value checked (CLOCK_MONOTONIC); prints
+ *	"latency n=N p50_us=X p99_us=Y max_us=Z" (nearest-rank percentiles
+ *	of the sorted samples)
+ *   sched_load longcmd UUID DIM
+ *	one DIMxDIMxDIM MATMUL (DIM 192: about 0.75 s of engine time on the
+ *	debug kernel under TCG), checked bit for bit; prints
+ *	"longcmd UUID dim=D wall_ms=T preemptions_before=A preemptions_after=B"
+ *	(from the vGPU's sched_stats, -1 if unreadable), then "ok - ..." or
+ *	"not ok - ..."
+ *
+ * Exit status: 0 on success, 1 on a mismatch or an engine error (message
+ * on stderr, or in the "not ok" line), 2 on bad usage.  Every mode waits
+ * for fences with MSI (FENCE with FLAG_IRQ, the eventfd), not by polling
+ * registers, so that the loads do not eat the CPU the engine threads and
+ * the other loads need.
+ *
+ * Layout of the vGPU's VRAM (GPU VA = VRAM offset after a reset): the
+ * ring at 0, the fence at FENCE_OFF, operands from DATA_OFF on.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../tools/mvgpu/libmvgpu.h"
+
+#define RING_OFF	0x0ull
+#define RING_SIZE	0x1000u		/* 63 commands */
+#define RING_SLOTS	(RING_SIZE / MVGPU_CMD_SIZE - 1)
+#define FENCE_OFF	0x10000ull
+#define DATA_OFF	0x100000ull
+#define TIMEOUT_MS	60000
+#define LONG_TIMEOUT_MS	600000		/* longcmd: one command, many slices */
+
+struct tenant {
+	struct mvgpu_handle h;
+	struct mvgpu_ring r;
+	uint8_t *vram;
+	const char *uuid;
+	int efd;		/* MSI eventfd */
+	uint64_t rng;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* SIGTERM/SIGINT end the hog and matmul loops early, cleanly. */
+static void catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* Register accesses restart; the sleeps return early, as they should. */
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* xorshift64* */
+static uint64_t rnd(struct tenant *t)
+{
+	t->rng ^= t->rng >> 12;
+	t->rng ^= t->rng << 25;
+	t->rng ^= t->rng >> 27;
+	return t->rng * 0x2545f4914f6cdd1dull;
+}
+
+static void rnd_fill32(struct tenant *t, uint32_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint32_t)(rnd(t) >> 32);
+}
+
+/* An engine error: its registers as text, on stderr; returns 1. */
+static int engine_error(struct tenant *t, const char *what)
+{
+	fprintf(stderr, "sched_load: %s %s: %s\n", t->uuid, what, mvgpu_errmsg());
+	return 1;
+}
+
+static int engine_stopped(struct tenant *t, const char *what)
+{
+	struct mvgpu_engine_state s;
+	char buf[160];
+
+	mvgpu_engine_state(&t->h, &s);
+	fprintf(stderr, "sched_load: %s %s: engine stopped: %s\n", t->uuid, what,
+		mvgpu_engine_str(&s, buf, sizeof(buf)));
+	return 1;
+}
+
+static int tenant_open(struct tenant *t, const char *uuid)
+{
+	memset(t, 0, sizeof(*t));
+	t->uuid = uuid;
+	t->efd = -1;
+	t->rng = ((uint64_t)time(NULL) << 20 ^ (uint64_t)getpid()) | 1;
+	if (mvgpu_open(&t->h, uuid))
+		return engine_error(t, "open");
+	t->vram = mvgpu_vram_map(&t->h);
+	if (!t->vram)
+		return engine_error(t, "map VRAM");
+	if (!(mvgpu_reg(&t->h, MVGPU_REG_CAPS) & MVGPU_CAP_ENGINE)) {
+		fprintf(stderr, "sched_load: %s has no engine (CAPS 0x%x)\n", uuid,
+			mvgpu_reg(&t->h, MVGPU_REG_CAPS));
+		return 1;
+	}
+	t->efd = eventfd(0, EFD_CLOEXEC);
+	if (t->efd < 0) {
+		perror("sched_load: eventfd");
+		return 1;
+	}
+	if (mvgpu_irq_arm(&t->h, VFIO_PCI_MSI_IRQ_INDEX, t->efd) ||
+	    mvgpu_engine_reset(&t->h) ||
+	    mvgpu_reg_write(&t->h, MVGPU_REG_INT_MASK, MVGPU_INT_FENCE) ||
+	    mvgpu_ring_init(&t->r, &t->h, RING_OFF, RING_SIZE, FENCE_OFF))
+		return engine_error(t, "engine set-up");
+	/* One round trip proves the ring and the fence interrupt work. */
+	if (mvgpu_ring_fence_wait_irq(&t->r, t->efd, TIMEOUT_MS))
+		return engine_error(t, "first fence");
+	return 0;
+}
+
+static void tenant_close(struct tenant *t)
+{
+	if (t->efd >= 0) {
+		mvgpu_irq_disarm(&t->h, VFIO_PCI_MSI_IRQ_INDEX);
+		close(t->efd);
+	}
+	mvgpu_close(&t->h);
+}
+
+/* Emit one command; on a full ring kick and sleep until there is room. */
+static int emit_room(struct tenant *t, struct mvgpu_cmd c, int timeout_ms)
+{
+	int64_t end = now_ns() + (int64_t)timeout_ms * 1000000;
+	int kicked = 0, err;
+
+	for (;;) {
+		err = mvgpu_ring_emit(&t->r, &c);
+		if (err != -ENOSPC)
+			return err ? engine_error(t, "emit") : 0;
+		if (!kicked++ && mvgpu_ring_kick(&t->r))
+			return engine_error(t, "doorbell");
+		if (mvgpu_reg(&t->h, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED)
+			return engine_stopped(t, "waiting for room in the ring");
+		if (now_ns() > end) {
+			fprintf(stderr, "sched_load: %s: ring still full after %d ms\n",
+				t->uuid, timeout_ms);
+			return 1;
+		}
+		usleep(1000);
+	}
+}
+
+/* Emit a FENCE with FLAG_IRQ and kick; *seq = its value. */
+static int fence_kick(struct tenant *t, uint64_t *seq)
+{
+	struct mvgpu_cmd c = mvgpu_cmd_fence(t->r.fence_off, t->r.seq + 1,
+					     MVGPU_CMD_FLAG_IRQ);
+
+	if (emit_room(t, c, TIMEOUT_MS))
+		return 1;
+	*seq = ++t->r.seq;
+	if (mvgpu_ring_kick(&t->r))
+		return engine_error(t, "doorbell");
+	return 0;
+}
+
+/*
+ * Wait for the fence to reach seq, sleeping on the MSI eventfd.  Every
+ * wake-up acknowledges MVGPU_INT_FENCE and looks at the fence value, so an
+ * interrupt of an earlier fence does no harm; the 20 ms poll timeout
+ * covers an interrupt that was merged with one still pending.
+ */
+static int wait_seq(struct tenant *t, uint64_t seq, int timeout_ms)
+{
+	int64_t end = now_ns() + (int64_t)timeout_ms * 1000000;
+	int got;
+
+	while (mvgpu_ring_fence_value(&t->r) < seq) {
+		got = mvgpu_eventfd_wait(t->efd, 20, NULL);
+		if (got == -EINTR)	/* SIGTERM: stop is set, finish anyway */
+			continue;
+		if (got < 0)
+			return engine_error(t, "fence eventfd");
+		if (got) {
+			mvgpu_reg_write(&t->h, MVGPU_REG_INT_ACK, MVGPU_INT_FENCE);
+			continue;
+		}
+		if (mvgpu_reg(&t->h, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED &&
+		    mvgpu_ring_fence_value(&t->r) < seq)
+			return engine_stopped(t, "waiting for a fence");
+		if (now_ns() > end) {
+			fprintf(stderr, "sched_load: %s: fence %" PRIu64 " not reached after %d ms (fence %" PRIu64 ")\n",
+				t->uuid, seq, timeout_ms, mvgpu_ring_fence_value(&t->r));
+			return 1;
+		}
+	}
+	__sync_synchronize();
+	return 0;
+}
+
+/* One value of /sys/bus/mdev/devices/UUID/mvgpu/sched_stats, -1 if none. */
+static long long read_stat(const char *uuid, const char *key)
+{
+	char path[256], k[64];
+	unsigned long long v;
+	long long ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/mvgpu/sched_stats", uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %llu", k, &v) == 2) {
+		if (!strcmp(k, key)) {
+			ret = (long long)v;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* hog */
+
+static int do_hog(struct tenant *t, double seconds, uint32_t spin_us)
+{
+	struct mvgpu_cmd spin = mvgpu_cmd_spin(spin_us);
+	int64_t end = now_ns() + (int64_t)(seconds * 1e9);
+	uint64_t spins = 0, seq;
+	/* A quarter of what a full ring holds, so it never runs dry. */
+	uint64_t pause = (uint64_t)RING_SLOTS * spin_us / 4;
+	unsigned int n;
+	int err;
+
+	if (pause < 200)
+		pause = 200;
+	if (pause > 20000)
+		pause = 20000;
+	while (!stop && now_ns() < end) {
+		n = 0;
+		while (!(err = mvgpu_ring_emit(&t->r, &spin)))
+			n++;
+		if (err != -ENOSPC)
+			return engine_error(t, "emit");
+		if (n) {
+			if (mvgpu_ring_kick(&t->r))
+				return engine_error(t, "doorbell");
+			spins += n;
+		} else if (mvgpu_reg(&t->h, MVGPU_REG_ENGINE_STATUS) ==
+			   MVGPU_ENGINE_STOPPED) {
+			return engine_stopped(t, "hog");
+		}
+		usleep(pause);
+	}
+	if (fence_kick(t, &seq) || wait_seq(t, seq, TIMEOUT_MS))
+		return 1;
+	printf("hog %s done %" PRIu64 " spins\n", t->uuid, spins);
+	return 0;
+}
+
+/* matmul and longcmd */
+
+/* c[m][n] = a[m][k] * b[k][n], square, u32 wrapping (order does not matter) */
+static void matmul_ref(uint32_t *c, const uint32_t *a, const uint32_t *b,
+		       uint32_t dim)
+{
+	uint32_t i, j, l, x;
+
+	memset(c, 0, (size_t)dim * dim * 4);
+	for (i = 0; i < dim; i++) {
+		for (l = 0; l < dim; l++) {
+			x = a[(size_t)i * dim + l];
+			for (j = 0; j < dim; j++)
+				c[(size_t)i * dim + j] += x * b[(size_t)l * dim + j];
+		}
+	}
+}
+
+/* Elements of got[] that differ from want[]; describes the first one. */
+static size_t mismatches(const volatile uint32_t *got, const uint32_t *want,
+			 uint32_t dim, char *desc, size_t dlen)
+{
+	size_t i, n = 0, first = 0, len = (size_t)dim * dim;
+
+	for (i = 0; i < len; i++) {
+		if (got[i] != want[i] && !n++)
+			first = i;
+	}
+	if (n)
+		snprintf(desc, dlen, "%zu of %zu elements differ, first c[%zu][%zu] = 0x%08x, want 0x%08x",
+			 n, len, first / dim, first % dim, got[first], want[first]);
+	return n;
+}
+
+struct mm {
+	uint32_t dim;
+	size_t bytes;		/* of one matrix */
+	uint64_t a, b, c[2];	/* VRAM offsets = GPU VAs */
+	uint32_t *ha, *hb, *want;
+};
+
+static int mm_setup(struct tenant *t, struct mm *m, uint32_t dim, int nc)
+{
+	size_t n = (size_t)dim * dim;
+
+	m->dim = dim;
+	m->bytes = n * 4;
+	m->a = DATA_OFF;
+	m->b = m->a + m->bytes;
+	m->c[0] = m->b + m->bytes;
+	m->c[1] = m->c[0] + m->bytes;
+	if (m->a + (2 + nc) * m->bytes > t->h.vram_len) {
+		fprintf(stderr, "sched_load: %ux%u matrices do not fit in %zu bytes of VRAM\n",
+			dim, dim, t->h.vram_len);
+		return 1;
+	}
+	m->ha = malloc(m->bytes);
+	m->hb = malloc(m->bytes);
+	m->want = malloc(m->bytes);
+	if (!m->ha || !m->hb || !m->want) {
+		fprintf(stderr, "sched_load: out of memory\n");
+		return 1;
+	}
+	rnd_fill32(t, m->ha, n);
+	rnd_fill32(t, m->hb, n);
+	memcpy(t->vram + m->a, m->ha, m->bytes);
+	memcpy(t->vram + m->b, m->hb, m->bytes);
+	return 0;
+}
+
+static void mm_free(struct mm *m)
+{
+	free(m->ha);
+	free(m->hb);
+	free(m->want);
+}
+
+/* Poison C so that a MATMUL that wrote nothing cannot pass. */
+static void mm_poison(struct tenant *t, struct mm *m, int which, uint32_t v)
+{
+	uint32_t *c = (uint32_t *)(t->vram + m->c[which]);
+	size_t i;
+
+	for (i = 0; i < (size_t)m->dim * m->dim; i++)
+		c[i] = v ^ (uint32_t)i;
+	__sync_synchronize();
+}
+
+/* 0 if C[which] is the reference and A and B are untouched. */
+static int mm_check(struct tenant *t, struct mm *m, int which, char *desc,
+		    size_t dlen)
+{
+	__sync_synchronize();
+	if (mismatches((uint32_t *)(t->vram + m->c[which]), m->want, m->dim, desc, dlen))
+		return 1;
+	if (memcmp(t->vram + m->a, m->ha, m->bytes) ||
+	    memcmp(t->vram + m->b, m->hb, m->bytes)) {
+		snprintf(desc, dlen, "an operand changed in VRAM");
+		return 1;
+	}
+	return 0;
+}
+
+static int do_matmul(struct tenant *t, double seconds, uint32_t dim)
+{
+	int64_t end = now_ns() + (int64_t)(seconds * 1e9);
+	uint64_t seq[2] = { 0, 0 }, run;
+	struct mm m = { 0 };
+	char desc[200];
+	int cur, ret = 1;
+
+	if (mm_setup(t, &m, dim, 2))
+		goto out;
+	matmul_ref(m.want, m.ha, m.hb, dim);
+	/*
+	 * Run r writes C[r % 2]; run r - 1 is checked while run r is queued
+	 * behind it, so the ring is never empty while the loop goes on.
+	 */
+	for (run = 0;; run++) {
+		cur = run % 2;
+		if (run && (stop || now_ns() >= end))
+			break;
+		mm_poison(t, &m, cur, (uint32_t)rnd(t));
+		if (emit_room(t, mvgpu_cmd_matmul(m.a, m.b, m.c[cur], dim, dim, dim),
+			      TIMEOUT_MS) ||
+		    fence_kick(t, &seq[cur]))
+			goto engine_fail;
+		if (!run)
+			continue;
+		if (wait_seq(t, seq[!cur], TIMEOUT_MS))
+			goto engine_fail;
+		if (mm_check(t, &m, !cur, desc, sizeof(desc))) {
+			printf("not ok - matmul %ux%ux%u run %" PRIu64 ": %s\n",
+			       dim, dim, dim, run - 1, desc);
+			goto out;
+		}
+	}
+	/* The last run, C[(run - 1) % 2]. */
+	cur = (run - 1) % 2;
+	if (wait_seq(t, seq[cur], TIMEOUT_MS))
+		goto engine_fail;
+	if (mm_check(t, &m, cur, desc, sizeof(desc))) {
+		printf("not ok - matmul %ux%ux%u run %" PRIu64 ": %s\n", dim, dim, dim,
+		       run - 1, desc);
+		goto out;
+	}
+	printf("ok - matmul %" PRIu64 " runs exact (%ux%ux%u)\n", run, dim, dim, dim);
+	ret = 0;
+	goto out;
+
+engine_fail:
+	printf("not ok - matmul %ux%ux%u: engine error after %" PRIu64 " runs\n",
+	       dim, dim, dim, run);
+out:
+	mm_free(&m);
+	return ret;
+}
+
+static int do_longcmd(struct tenant *t, uint32_t dim)
+{
+	long long before, after;
+	struct mm m = { 0 };
+	int64_t t0, t1;
+	uint64_t seq;
+	char desc[200];
+	int ret = 1;
+
+	if (mm_setup(t, &m, dim, 1))
+		goto out;
+	mm_poison(t, &m, 0, (uint32_t)rnd(t));
+	before = read_stat(t->uuid, "preemptions");
+	t0 = now_ns();
+	if (emit_room(t, mvgpu_cmd_matmul(m.a, m.b, m.c[0], dim, dim, dim), TIMEOUT_MS) ||
+	    fence_kick(t, &seq)) {
+		printf("not ok - longcmd %ux%ux%u: engine error\n", dim, dim, dim);
+		goto out;
+	}
+	/* The CPU reference while the engine works. */
+	matmul_ref(m.want, m.ha, m.hb, dim);
+	if (wait_seq(t, seq, LONG_TIMEOUT_MS)) {
+		printf("not ok - longcmd %ux%ux%u: engine error\n", dim, dim, dim);
+		goto out;
+	}
+	t1 = now_ns();
+	after = read_stat(t->uuid, "preemptions");
+	printf("longcmd %s dim=%u wall_ms=%.0f preemptions_before=%lld preemptions_after=%lld\n",
+	       t->uuid, dim, (t1 - t0) / 1e6, before, after);
+	if (mm_check(t, &m, 0, desc, sizeof(desc))) {
+		printf("not ok - longcmd %ux%ux%u: %s\n", dim, dim, dim, desc);
+		goto out;
+	}
+	printf("ok - longcmd %ux%ux%u exact\n", dim, dim, dim);
+	ret = 0;
+out:
+	mm_free(&m);
+	return ret;
+}
+
+/* interactive */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest sample with at least pct% at or below it. */
+static double pct_us(const int64_t *sorted, size_t n, unsigned int pct)
+{
+	size_t rank = (n * pct + 99) / 100;
+
+	return sorted[rank ? rank - 1 : 0] / 1e3;
+}
+
+static int do_interactive(struct tenant *t, double seconds, uint32_t period_us,
+			  uint32_t spin_us)
+{
+	int64_t period = (int64_t)period_us * 1000, start = now_ns(), next, t0, t1;
+	int64_t end = start + (int64_t)(seconds * 1e9);
+	size_t n = 0, max = (size_t)(seconds * 1e6 / period_us) + 2;
+	struct mvgpu_cmd spin = mvgpu_cmd_spin(spin_us);
+	uint64_t missed = 0;
+	struct timespec ts;
+	int64_t *lat;
+
+	lat = malloc(max * sizeof(*lat));
+	if (!lat) {
+		fprintf(stderr, "sched_load: out of memory\n");
+		return 1;
+	}
+	next = start;
+	while (n < max && now_ns() < end) {
+		if (spin_us && emit_room(t, spin, TIMEOUT_MS))
+			goto fail;
+		t0 = now_ns();
+		if (mvgpu_ring_fence_wait_irq(&t->r, t->efd, TIMEOUT_MS)) {
+			engine_error(t, "interactive fence");
+			goto fail;
+		}
+		t1 = now_ns();
+		lat[n++] = t1 - t0;
+		next += period;
+		if (next <= t1) {
+			/* Overran: skip to the next period boundary. */
+			missed += (t1 - next) / period + 1;
+			next += ((t1 - next) / period + 1) * period;
+		}
+		ts.tv_sec = next / 1000000000;
+		ts.tv_nsec = next % 1000000000;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
+	if (!n) {
+		fprintf(stderr, "sched_load: %s: no samples\n", t->uuid);
+		goto fail;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_i64);
+	if (missed)
+		printf("# interactive %s: %" PRIu64 " periods of %u us missed\n",
+		       t->uuid, missed, period_us);
+	printf("latency n=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f\n", n,
+	       pct_us(lat, n, 50), pct_us(lat, n, 99), lat[n - 1] / 1e3);
+	free(lat);
+	return 0;
+fail:
+	free(lat);
+	return 1;
+}
+
+/* main */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: sched_load hog UUID SECONDS SPIN_US\n"
+		"       sched_load matmul UUID SECONDS DIM\n"
+		"       sched_load interactive UUID SECONDS PERIOD_US SPIN_US\n"
+		"       sched_load longcmd UUID DIM\n");
+}
+
+/* A whole decimal number in [lo, hi], else -1. */
+static long long arg_num(const char *s, long long lo, long long hi)
+{
+	char *e;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (errno || e == s || *e || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+static double arg_seconds(const char *s)
+{
+	char *e;
+	double v = strtod(s, &e);
+
+	return e == s || *e || !(v > 0) || v > 86400 ? -1 : v;
+}
+
+int main(int argc, char **argv)
+{
+	long long a = 0, b = 0;
+	sigset_t stop_sigs;
+	double secs = 0;
+	const char *mode;
+	struct tenant t;
+	int ret;
+
+	if (argc < 4) {
+		usage();
+		return 2;
+	}
+	mode = argv[1];
+	if (!strcmp(mode, "hog") && argc == 5) {
+		secs = arg_seconds(argv[3]);
+		a = arg_num(argv[4], 1, MVGPU_MAX_SPIN_US);
+	} else if (!strcmp(mode, "matmul") && argc == 5) {
+		secs = arg_seconds(argv[3]);
+		a = arg_num(argv[4], 1, MVGPU_MAX_DIM);
+	} else if (!strcmp(mode, "interactive") && argc == 6) {
+		secs = arg_seconds(argv[3]);
+		a = arg_num(argv[4], 1, 10000000);
+		b = arg_num(argv[5], 0, MVGPU_MAX_SPIN_US);
+	} else if (!strcmp(mode, "longcmd") && argc == 4) {
+		secs = 1;
+		a = arg_num(argv[3], 1, MVGPU_MAX_DIM);
+	} else {
+		usage();
+		return 2;
+	}
+	if (secs < 0 || a < 0 || b < 0) {
+		usage();
+		return 2;
+	}
+
+	/*
+	 * A SIGTERM that comes during the set-up waits for its end (an
+	 * interrupted poll() would fail it), then ends the loop at once.
+	 */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGINT);
+	if (!strcmp(mode, "hog") || !strcmp(mode, "matmul")) {
+		catch_stop();
+		sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
+	}
+	ret = tenant_open(&t, argv[2]);
+	sigprocmask(SIG_UNBLOCK, &stop_sigs, NULL);
+	if (ret) {
+		tenant_close(&t);
+		return 1;
+	}
+	if (!strcmp(mode, "hog"))
+		ret = do_hog(&t, secs, a);
+	else if (!strcmp(mode, "matmul"))
+		ret = do_matmul(&t, secs, a);
+	else if (!strcmp(mode, "interactive"))
+		ret = do_interactive(&t, secs, a, b);
+	else
+		ret = do_longcmd(&t, a);
+	fflush(stdout);
+	tenant_close(&t);
+	return ret;
+}
