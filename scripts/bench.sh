@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: build what is needed, boot the debug kernel, run
-# tests/vm/bench.sh there, print its BENCH lines.
+# make bench: build what is needed, run tests/vm/bench.sh in the debug-kernel
+# VM and tests/vm/bench_sched.sh in the stock-kernel VM, print their BENCH
+# lines.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,14 +11,20 @@ repo=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
 "$here/setup.sh"
-"$here/build-module.sh" debug > "$repo/build/bench-build.log" 2>&1 ||
+{ "$here/build-module.sh" debug && "$here/build-module.sh" stock; } \
+	> "$repo/build/bench-build.log" 2>&1 ||
 	{ tail -n 30 "$repo/build/bench-build.log"; die "module build failed"; }
 mkdir -p "$repo/build/tools" "$repo/build/tests"
 make -s -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 make -s -C "$repo/tests/client" OUT="$repo/build/tests"
-echo "bench: booting the debug kernel (about a minute)" >&2
 rc=0
+echo "bench: device model and engine, in the debug-kernel VM (about 2 minutes)" >&2
 "$here/vm-run.sh" --kernel debug --timeout 1200 --out "$repo/build/bench" \
 	"$repo/tests/vm/bench.sh" > "$repo/build/bench.log" 2>&1 || rc=$?
 grep '^BENCH ' "$repo/build/bench/test.log" || true
 [ "$rc" = 0 ] || { tail -n 20 "$repo/build/bench.log"; die "bench: VM run failed ($rc)"; }
+echo "bench: the scheduler, in the stock-kernel VM (about 2 minutes)" >&2
+"$here/vm-run.sh" --kernel stock --timeout 1200 --out "$repo/build/bench-sched" \
+	"$repo/tests/vm/bench_sched.sh" > "$repo/build/bench-sched.log" 2>&1 || rc=$?
+grep '^BENCH ' "$repo/build/bench-sched/test.log" || true
+[ "$rc" = 0 ] || { tail -n 20 "$repo/build/bench-sched.log"; die "bench: VM run failed ($rc)"; }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench, inside the debug-kernel VM: mvgpu and the kernel's mtty sample
-# side by side, and the engine's ring against its debugfs direct path.
-# Prints BENCH lines (tests/client/bench.c).
+# make bench, part 1, inside the debug-kernel VM (the mtty sample is built
+# only there): mvgpu and the kernel's mtty sample side by side, and the
+# engine's ring against its debugfs direct path (tests/client/bench.c).
+# Prints "BENCH name value unit" lines.  Part 2 is bench_sched.sh.
 set -e
 . "$(dirname "$0")/lib.sh"
 

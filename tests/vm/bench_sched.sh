@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, part 2, inside the stock-kernel VM: the scheduler
+# (tests/client/sched_load.c).  On the stock kernel because KASAN and
+# lockdep, which the debug kernel has for the tests, multiply the cost of
+# every lock and allocation on the switch path; production kernels have
+# neither.  Prints "BENCH name value unit" lines.
+set -e
+. "$(dirname "$0")/lib.sh"
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+
+# ---- The scheduler ----
+#
+# One engine (engines=1) throughout, not the default two: every vGPU then
+# competes for the same engine, the hard case for the interactive figures.
+# Policy mlfq (the default) unless said otherwise; timeslice_us=1000.
+#
+#   pick_ns_N               debugfs pick_bench: mean ns of one pick + put +
+#                           enqueue with N runnable vGPUs (in-kernel)
+#   switch_cost_ns          per-GPU sched_stats: mean time from one vGPU
+#                           coming off the engine to the next one's pick,
+#                           over a 6 s window of 4 hogs (from "switches" and
+#                           "switch_ns_mean" before and after the window)
+#   switch_overhead_pct     switch_cost_ns / timeslice * 100
+#   share_error_pct         the same window, hogs weighted 1:2:4:8: largest
+#                           |share - weight/15| / (weight/15) * 100, shares
+#                           of busy_ns from the vGPUs' sched_stats
+#   interactive_p99_*_us    p99 latency of 200 us of work every 10 ms
+#                           (SPIN + FENCE with MSI, doorbell to eventfd):
+#                           alone, next to 8 hogs of 5 ms SPINs (loaded),
+#                           and the same loaded with sched=rr (rr)
+#   interactive_p99_inflation     loaded / alone
+#   interactive_p99_rr_over_mlfq  rr / loaded
+TS_US=1000
+PICK=/sys/kernel/debug/mvgpu/pick_bench
+sched_tmp=$(mktemp -d)
+trap 'hogs_stop > /dev/null 2>&1 || true; rm -rf "$sched_tmp"' EXIT
+
+bench_fail() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# sched_up POLICY: load mvgpu with one engine and POLICY; S: 9 vGPUs 1_16.
+sched_up() {
+	local i u
+	mvgpu_load engines=1 sched="$1" timeslice_us=$TS_US watchdog_ms=10000 ||
+		bench_fail "cannot load mvgpu with engines=1 sched=$1"
+	S=()
+	for i in 1 2 3 4 5 6 7 8 9; do
+		u=$(create_vgpu 1_16) || bench_fail "cannot create vGPU $i of type 1_16"
+		S+=("$u")
+	done
+}
+
+sched_down() {
+	remove_all_vgpus
+	rmmod mvgpu
+}
+
+# interactive_p99 SECONDS: sched_load interactive on S[0]; prints its p99.
+interactive_p99() {
+	local f=$sched_tmp/interactive
+	"$SCHED_LOAD" interactive "${S[0]}" "$1" 10000 200 > "$f" 2>&1 ||
+		bench_fail "interactive: $(tr '\n' ' ' < "$f")"
+	latency_field "$f" p99_us || bench_fail "interactive: no latency line in $(cat "$f")"
+}
+
+# ratio A B: A / B to 3 decimals (0 if B is 0)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+
+sched_up mlfq
+
+for n in 1 16 256 1024; do
+	echo "$n" > "$PICK" || bench_fail "cannot write $n to $PICK"
+	read -r got ns < "$PICK" || bench_fail "cannot read $PICK"
+	[ "$got" = "$n" ] && [ -n "$ns" ] || bench_fail "$PICK: asked for $n, read '$got $ns'"
+	echo "BENCH pick_ns_$n $ns ns"
+done
+
+G=("${S[@]:0:4}")
+i=0
+for w in 1 2 4 8; do
+	echo $w > "$MDEV_DEVS/${G[$i]}/mvgpu/weight" || bench_fail "cannot set weight $w"
+	i=$((i + 1))
+done
+hogs_start "$sched_tmp" 2000 "${G[@]}" || bench_fail "$HOG_ERR"
+sleep 1
+sw0=$(sched_stat "$GPU_SCHED_STATS" switches) || bench_fail "no switches in $GPU_SCHED_STATS"
+sm0=$(sched_stat "$GPU_SCHED_STATS" switch_ns_mean) || bench_fail "no switch_ns_mean in $GPU_SCHED_STATS"
+busy_window 6 "${G[@]}" || bench_fail "cannot read the vGPUs' busy_ns"
+sw1=$(sched_stat "$GPU_SCHED_STATS" switches)
+sm1=$(sched_stat "$GPU_SCHED_STATS" switch_ns_mean)
+hogs_stop || bench_fail "$HOG_ERR"
+# The window's own mean: (sum after - sum before) / (switches in it).
+switch_ns=$(awk -v s0="$sw0" -v m0="$sm0" -v s1="$sw1" -v m1="$sm1" 'BEGIN {
+	printf "%.0f", (s1 > s0 ? (s1 * m1 - s0 * m0) / (s1 - s0) : m1) }')
+echo "BENCH switch_cost_ns $switch_ns ns"
+echo "BENCH switch_overhead_pct $(awk -v c="$switch_ns" -v ts=$TS_US 'BEGIN {
+	printf "%.3f", c / (ts * 1000) * 100 }') %"
+share_err=$(shares "1 2 4 8" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
+echo "BENCH share_error_pct $share_err %"
+for u in "${G[@]}"; do
+	echo 1 > "$MDEV_DEVS/$u/mvgpu/weight" || bench_fail "cannot set weight 1"
+done
+
+p99_alone=$(interactive_p99 6)
+echo "BENCH interactive_p99_alone_us $p99_alone us"
+hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
+p99_mlfq=$(interactive_p99 8)
+hogs_stop || bench_fail "$HOG_ERR"
+echo "BENCH interactive_p99_loaded_us $p99_mlfq us"
+echo "BENCH interactive_p99_inflation $(ratio "$p99_mlfq" "$p99_alone") x"
+sched_down
+
+sched_up rr
+hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
+p99_rr=$(interactive_p99 8)
+hogs_stop || bench_fail "$HOG_ERR"
+echo "BENCH interactive_p99_rr_us $p99_rr us"
+echo "BENCH interactive_p99_rr_over_mlfq $(ratio "$p99_rr" "$p99_mlfq") x"
+sched_down
