@@ -153,6 +153,18 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 	return ctx;
 }
 
+static void mvgpu_sched_account(struct mvgpu_sched *sched, u64 ran, u64 now)
+{
+	sched->win_busy += ran;
+	if (now - sched->win_start >= MVGPU_SHARE_WINDOW_NS) {
+		sched->util_ppm = div64_u64(sched->win_busy * 1000000,
+					    (now - sched->win_start) *
+					    sched->nr_engines);
+		sched->win_start = now;
+		sched->win_busy = 0;
+	}
+}
+
 static void mvgpu_ctx_account(struct mvgpu_ctx *ctx, u64 ran, u64 now)
 {
 	ctx->win_busy += ran;
@@ -196,6 +208,7 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	trace_mvgpu_put(eng->gdev->index, eng->index, ctx->vgpu->id,
 			why_name[why], ran, level, ctx->se.level);
 	mvgpu_ctx_account(ctx, ran, now);
+	mvgpu_sched_account(sched, ran, now);
 	if (res == MVGPU_RUN_FAULT) {
 		ctx->state = MVGPU_CTX_STOPPED;
 	} else if (ctx->stopping) {
@@ -660,6 +673,9 @@ void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
 	spin_lock_irq(&sched->lock);
 	s->mode = sched->policy.mode;
 	s->engines = sched->nr_engines;
+	/* An idle GPU closes no windows: report 0 once one is overdue. */
+	s->util_ppm = ktime_get_ns() - sched->win_start >
+		      2 * MVGPU_SHARE_WINDOW_NS ? 0 : sched->util_ppm;
 	for (i = 0; i < sched->nr_engines; i++) {
 		s->switches += sched->engines[i].switches;
 		s->switch_ns += sched->engines[i].switch_ns;

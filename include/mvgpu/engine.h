@@ -212,6 +212,10 @@ struct mvgpu_engine {
  * @wq: engines wait here for work
  * @engines: the GPU's engines
  * @nr_engines: entries in @engines
+ * @win_start: start of the current utilisation window
+ * @win_busy: engine time in the current window, all engines
+ * @util_ppm: utilisation of all engines in the last complete window, in
+ *	millionths
  */
 struct mvgpu_sched {
 	spinlock_t lock;		/* see @lock above */
@@ -219,6 +223,9 @@ struct mvgpu_sched {
 	wait_queue_head_t wq;
 	struct mvgpu_engine *engines;
 	unsigned int nr_engines;
+	u64 win_start;
+	u64 win_busy;
+	u32 util_ppm;
 };
 
 /**
@@ -229,6 +236,7 @@ struct mvgpu_sched {
  * @switch_ns: time from the end of one run to the start of the next one,
  *	summed over @switches
  * @busy_ns: time engines spent running contexts
+ * @util_ppm: utilisation of all engines over the last second, millionths
  * @tlb_hits: translations the engines' caches answered
  * @tlb_misses: translations that walked a page table
  */
@@ -238,6 +246,7 @@ struct mvgpu_sched_summary {
 	u64 switches;
 	u64 switch_ns;
 	u64 busy_ns;
+	u32 util_ppm;
 	u64 tlb_hits;
 	u64 tlb_misses;
 };
