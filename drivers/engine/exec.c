@@ -319,7 +319,7 @@ static void mvgpu_exec_publish(struct mvgpu_ctx *ctx, u32 status)
 
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
 	vgpu->mmio.ring_head = ctx->head;
-	vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done);
+	vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
 	vgpu->mmio.engine_status = status;
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
 }
@@ -333,7 +333,7 @@ static void mvgpu_exec_publish_idle(struct mvgpu_ctx *ctx)
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
 	if (ctx->head == READ_ONCE(ctx->tail)) {
 		vgpu->mmio.ring_head = ctx->head;
-		vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done);
+		vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
 		vgpu->mmio.engine_status = MVGPU_ENGINE_IDLE;
 	}
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
@@ -523,6 +523,7 @@ int mvgpu_exec_direct(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *bufs,
  */
 void mvgpu_exec_reset(struct mvgpu_ctx *ctx)
 {
+	ctx->cmds_at_reset = ctx->cmds_done;
 	ctx->tail = 0;
 	ctx->ring_base = 0;
 	ctx->ring_size = 0;

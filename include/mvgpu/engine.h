@@ -76,6 +76,7 @@ enum mvgpu_run_result {
  * @gpt_gen: bumped (under @gpt_lock) by every change of @gpt; translation
  *	cache entries of an older generation are stale
  * @cmds_done: commands completed since the vGPU was created
+ * @cmds_at_reset: @cmds_done at the last reset (CMDS_DONE counts from it)
  * @faults: faults since the vGPU was created
  * @busy_ns: engine time used since the vGPU was created
  * @win_start: start of the current share window; sched.lock
@@ -110,6 +111,7 @@ struct mvgpu_ctx {
 	u64 gpt_gen;
 
 	u64 cmds_done;
+	u64 cmds_at_reset;
 	u64 faults;
 	u64 busy_ns;
 	u64 win_start;
