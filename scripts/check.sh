@@ -148,7 +148,7 @@ vm() {
 	esac
 }
 
-vm stock 1200 mdev_lifecycle.sh device_model.sh engine.sh sched.sh
+vm stock 1800 mdev_lifecycle.sh device_model.sh engine.sh sched.sh mdevctl.sh guests.sh
 if [ -n "$kdir" ]; then
 	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh fault_injection.sh
 else

@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mvgpu-guest: a tenant inside a VM.  It drives an mvgpu vGPU that QEMU
+ * passed through (-device vfio-pci,sysfsdev=...) with no kernel driver, the
+ * way a user-space GPU driver would: through the PCI device's sysfs files.
+ *
+ *   mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]
+ *               [--expect-subsys D] [--expect-vram BYTES] [--quiet]
+ *
+ * 1. finds the device in /sys/bus/pci/devices (vendor 1234, device 4d47),
+ *    checks class, revision, subsystem and the BAR sizes in "resource", and
+ *    prints lspci-like lines;
+ * 2. enables it (the "enable" file), maps BAR0 (registers) and BAR2 (VRAM)
+ *    from resource0 / resource2, checks the ID, version and VRAM_SIZE
+ *    registers;
+ * 3. resets the engine, puts a command ring in VRAM (after a reset GPU VA
+ *    [0, VRAM) is VRAM itself, so VRAM offsets are the GPU addresses), and
+ *    runs rounds of FILL, COPY, VADD, MATMUL and REDUCE on random operands,
+ *    each result checked bit for bit against the CPU, waiting for fences by
+ *    polling VRAM (and ENGINE_STATUS, to catch a stopped engine);
+ * 4. with --hog-us, queues that many microseconds of SPIN behind every
+ *    round, so the vGPU stays backlogged while the CPU checks results (a
+ *    tenant that wants the whole GPU; the scheduler gives it its share).
+ *
+ * Prints TAP lines and a summary line
+ *   mvgpu-guest: summary rounds=R workloads=W commands=C seconds=S workloads_per_s=X mismatches=M
+ * and exits 0 if everything was exact, 1 on any mismatch or engine error,
+ * 2 on bad usage, 3 if there is no vGPU.
+ *
+ * Statically linked, it runs from a busybox initramfs (scripts/mkguest.sh).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../uapi/mvgpu.h"
+
+/* VRAM layout; offsets are GPU VAs too (the reset state's identity map). */
+#define RING_OFF	0x0ull
+#define RING_SIZE	0x10000u	/* 1023 commands: room for a SPIN backlog */
+#define FENCE_OFF	0x10000ull
+#define ARENA_OFF	0x100000ull	/* operands */
+#define ARENA_LEN	(2ull << 20)
+#define GUARD		64
+#define FENCE_TIMEOUT_S	120		/* nested TCG under load is slow */
+#define HOG_CHUNK_US	10000u		/* one SPIN of the backlog */
+
+#define IORESOURCE_MEM		0x00000200
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_MEM_64	0x00100000
+
+static int tap_n, tap_failed, quiet;
+
+static void tap(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: reproducible from --seed */
+static uint64_t rng = 0x6d766770755f6775ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t rnd_range(uint64_t lo, uint64_t hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+/* The device, found in sysfs */
+
+struct bar {
+	uint64_t start, end, flags;
+	uint64_t size;
+};
+
+struct gpu {
+	char dir[300];			/* /sys/bus/pci/devices/DDDD:BB:DD.F */
+	const char *bdf;
+	unsigned int vendor, device, class, revision, subvendor, subdevice;
+	struct bar bar[6];
+	volatile uint32_t *regs;	/* BAR0 */
+	uint8_t *vram;			/* BAR2 */
+	uint64_t vram_size;
+};
+
+static int read_hex(const char *dir, const char *file, unsigned int *val)
+{
+	char path[400], buf[64];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	*val = strtoul(buf, NULL, 16);
+	return 0;
+}
+
+static int write_str(const char *dir, const char *file, const char *s)
+{
+	char path[400];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (int)strlen(s) ? 0 : -1;
+}
+
+static int find_gpu(struct gpu *g)
+{
+	const char *base = "/sys/bus/pci/devices";
+	struct dirent *de;
+	unsigned int v, d;
+	DIR *dir;
+
+	dir = opendir(base);
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		char path[300];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
+		if (read_hex(path, "vendor", &v) || read_hex(path, "device", &d))
+			continue;
+		if (v != MVGPU_PCI_VENDOR_ID || d != MVGPU_PCI_DEVICE_ID)
+			continue;
+		snprintf(g->dir, sizeof(g->dir), "%s", path);
+		g->bdf = strrchr(g->dir, '/') + 1;
+		g->vendor = v;
+		g->device = d;
+		closedir(dir);
+		return 0;
+	}
+	closedir(dir);
+	return -1;
+}
+
+static int read_resources(struct gpu *g)
+{
+	char path[400];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/resource", g->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		struct bar *b = &g->bar[i];
+
+		if (fscanf(f, "%" SCNx64 " %" SCNx64 " %" SCNx64, &b->start,
+			   &b->end, &b->flags) != 3) {
+			fclose(f);
+			return -1;
+		}
+		b->size = b->end > b->start ? b->end - b->start + 1 : 0;
+	}
+	fclose(f);
+	return 0;
+}
+
+static const char *size_str(uint64_t size, char *buf, size_t len)
+{
+	if (size >= (1ull << 30) && !(size % (1ull << 30)))
+		snprintf(buf, len, "%lluG", (unsigned long long)(size >> 30));
+	else if (size >= (1ull << 20) && !(size % (1ull << 20)))
+		snprintf(buf, len, "%lluM", (unsigned long long)(size >> 20));
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)(size >> 10));
+	return buf;
+}
+
+/* What "lspci -vnn" would say about the device. */
+static void print_lspci(const struct gpu *g)
+{
+	char sz[32];
+	int i;
+
+	printf("%s 3D controller [%04x]: Device [%04x:%04x] (rev %02x)\n",
+	       g->bdf, g->class >> 8, g->vendor, g->device, g->revision);
+	printf("\tSubsystem: Device [%04x:%04x]\n", g->subvendor, g->subdevice);
+	for (i = 0; i < 6; i++) {
+		const struct bar *b = &g->bar[i];
+
+		if (!b->size)
+			continue;
+		printf("\tRegion %d: Memory at %" PRIx64 " (%s, %sprefetchable) [size=%s]\n",
+		       i, b->start, b->flags & IORESOURCE_MEM_64 ? "64-bit" : "32-bit",
+		       b->flags & IORESOURCE_PREFETCH ? "" : "non-",
+		       size_str(b->size, sz, sizeof(sz)));
+	}
+	fflush(stdout);
+}
+
+static void *map_bar(const struct gpu *g, int bar, size_t len)
+{
+	char path[400];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/resource%d", g->dir, bar);
+	fd = open(path, O_RDWR | O_SYNC);
+	if (fd < 0) {
+		diag("open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		diag("mmap %s (%zu bytes): %s", path, len, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
+static uint32_t rd(struct gpu *g, uint32_t reg)
+{
+	return g->regs[reg / 4];
+}
+
+static void wr(struct gpu *g, uint32_t reg, uint32_t val)
+{
+	g->regs[reg / 4] = val;
+}
+
+static volatile uint64_t *vram64(struct gpu *g, uint64_t off)
+{
+	return (volatile uint64_t *)(g->vram + off);
+}
+
+/* The command ring */
+
+struct ring {
+	struct gpu *g;
+	uint32_t head, tail;
+	uint64_t seq;		/* last fence value emitted */
+	uint64_t emitted;	/* commands, for CMDS_DONE */
+};
+
+static uint32_t ring_room(const struct ring *r)
+{
+	uint32_t pending = (r->tail - r->head) & (RING_SIZE - 1);
+
+	return (RING_SIZE - MVGPU_CMD_SIZE - pending) / MVGPU_CMD_SIZE;
+}
+
+static void engine_report(struct gpu *g)
+{
+	diag("engine: status %u error %u info 0x%x fault_addr 0x%08x%08x head 0x%x cmds_done %u",
+	     rd(g, MVGPU_REG_ENGINE_STATUS), rd(g, MVGPU_REG_ERROR_CODE),
+	     rd(g, MVGPU_REG_ERROR_INFO), rd(g, MVGPU_REG_FAULT_ADDR_HI),
+	     rd(g, MVGPU_REG_FAULT_ADDR_LO), rd(g, MVGPU_REG_RING_HEAD),
+	     rd(g, MVGPU_REG_CMDS_DONE));
+}
+
+static void ring_kick(struct ring *r)
+{
+	/* The commands must be in VRAM before the engine hears of them. */
+	__sync_synchronize();
+	wr(r->g, MVGPU_REG_DOORBELL, r->tail);
+}
+
+static void pause_a_bit(unsigned int i)
+{
+	if (i > 20)
+		usleep(i > 200 ? 2000 : 200);
+}
+
+/* 0, or -1 if the engine stopped or the ring did not drain in time. */
+static int ring_emit(struct ring *r, const struct mvgpu_cmd *c)
+{
+	const uint64_t *src = (const uint64_t *)c;
+	volatile uint64_t *dst;
+	double end = 0;
+	unsigned int i;
+
+	for (i = 0; !ring_room(r); i++) {
+		if (i == 0) {
+			ring_kick(r);
+			end = now_s() + FENCE_TIMEOUT_S;
+		}
+		r->head = rd(r->g, MVGPU_REG_RING_HEAD);
+		if (ring_room(r))
+			break;
+		if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED ||
+		    now_s() > end) {
+			diag("ring stays full (head 0x%x tail 0x%x)", r->head, r->tail);
+			engine_report(r->g);
+			return -1;
+		}
+		pause_a_bit(i);
+	}
+	dst = vram64(r->g, RING_OFF + r->tail);
+	for (i = 0; i < MVGPU_CMD_SIZE / 8; i++)
+		dst[i] = src[i];
+	r->tail = (r->tail + MVGPU_CMD_SIZE) & (RING_SIZE - 1);
+	r->emitted++;
+	return 0;
+}
+
+static int ring_fence(struct ring *r, uint64_t *seq)
+{
+	struct mvgpu_cmd c = { .opcode = MVGPU_OP_FENCE,
+		.fence = { .addr = FENCE_OFF, .value = r->seq + 1 } };
+
+	if (ring_emit(r, &c))
+		return -1;
+	*seq = ++r->seq;
+	return 0;
+}
+
+/* Poll the fence in VRAM; watch ENGINE_STATUS for a stopped engine. */
+static int ring_wait(struct ring *r, uint64_t seq)
+{
+	double end = now_s() + FENCE_TIMEOUT_S;
+	unsigned int i;
+
+	for (i = 0;; i++) {
+		if (*vram64(r->g, FENCE_OFF) >= seq)
+			break;
+		if (i % 8 == 7) {
+			/* A register read traps to the host: not every spin. */
+			if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED) {
+				if (*vram64(r->g, FENCE_OFF) >= seq)
+					break;
+				diag("engine stopped waiting for fence %" PRIu64, seq);
+				engine_report(r->g);
+				return -1;
+			}
+			if (now_s() > end) {
+				diag("fence %" PRIu64 " not reached after %d s (fence %" PRIu64 ")",
+				     seq, FENCE_TIMEOUT_S, *vram64(r->g, FENCE_OFF));
+				engine_report(r->g);
+				return -1;
+			}
+		}
+		pause_a_bit(i);
+	}
+	__sync_synchronize();
+	r->head = rd(r->g, MVGPU_REG_RING_HEAD);
+	return 0;
+}
+
+/* Operands in the VRAM arena, with random guard bytes on both sides. */
+
+struct buf {
+	uint64_t off;		/* VRAM offset = GPU VA */
+	size_t len;
+	uint8_t pre[GUARD], post[GUARD];
+};
+
+static uint64_t arena_used;
+
+static void vram_write(struct gpu *g, uint64_t off, const void *src, size_t len)
+{
+	memcpy(g->vram + off, src, len);
+}
+
+static void vram_read(struct gpu *g, uint64_t off, void *dst, size_t len)
+{
+	memcpy(dst, g->vram + off, len);
+}
+
+static void rnd_bytes(void *p, size_t len)
+{
+	uint8_t *b = p;
+	uint64_t v;
+
+	while (len >= 8) {
+		v = rnd();
+		memcpy(b, &v, 8);
+		b += 8;
+		len -= 8;
+	}
+	v = rnd();
+	memcpy(b, &v, len);
+}
+
+static void buf_alloc(struct gpu *g, struct buf *b, size_t len, size_t align,
+		      const void *init)
+{
+	uint64_t off = arena_used + GUARD + rnd() % 256;
+
+	off = (off + align - 1) & ~(uint64_t)(align - 1);
+	if (off + len + GUARD > ARENA_LEN) {
+		diag("arena overflow: program bug");
+		exit(1);
+	}
+	arena_used = off + len + GUARD;
+	b->off = ARENA_OFF + off;
+	b->len = len;
+	rnd_bytes(b->pre, GUARD);
+	rnd_bytes(b->post, GUARD);
+	vram_write(g, b->off - GUARD, b->pre, GUARD);
+	vram_write(g, b->off + len, b->post, GUARD);
+	if (init) {
+		vram_write(g, b->off, init, len);
+	} else {
+		uint8_t *tmp = malloc(len);
+
+		rnd_bytes(tmp, len);
+		vram_write(g, b->off, tmp, len);
+		free(tmp);
+	}
+}
+
+/* 0 if the buffer holds want[] and its guards are intact. */
+static int buf_check(struct gpu *g, const char *what, const struct buf *b,
+		     const void *want)
+{
+	uint8_t *got = malloc(b->len + 2 * GUARD);
+	const uint8_t *w = want;
+	size_t i, n = 0, first = 0;
+	int bad = 0;
+
+	vram_read(g, b->off - GUARD, got, b->len + 2 * GUARD);
+	for (i = 0; i < b->len; i++)
+		if (got[GUARD + i] != w[i] && !n++)
+			first = i;
+	if (n) {
+		diag("%s: %zu of %zu bytes differ, first at %zu: got 0x%02x want 0x%02x",
+		     what, n, b->len, first, got[GUARD + first], w[first]);
+		bad = 1;
+	}
+	if (memcmp(got, b->pre, GUARD) || memcmp(got + GUARD + b->len, b->post, GUARD)) {
+		diag("%s: a guard next to the buffer changed", what);
+		bad = 1;
+	}
+	free(got);
+	return bad;
+}
+
+/* One workload: set operands, emit commands, later check the result. */
+
+enum { W_FILL, W_COPY, W_VADD, W_MATMUL, W_REDUCE, W_NUM };
+static const char *const wname[W_NUM] = { "fill", "copy", "vadd", "matmul", "reduce" };
+
+struct work {
+	struct buf out;
+	void *want;		/* the CPU's answer */
+	char desc[96];
+};
+
+static int emit(struct ring *r, struct mvgpu_cmd c)
+{
+	return ring_emit(r, &c);
+}
+
+static int prep_fill(struct gpu *g, struct ring *r, struct work *w)
+{
+	size_t len = rnd_range(1, 16384) * 4;
+	uint32_t v = rnd(), *want = malloc(len);
+	size_t i;
+
+	for (i = 0; i < len / 4; i++)
+		want[i] = v;
+	buf_alloc(g, &w->out, len, 4, NULL);
+	w->want = want;
+	snprintf(w->desc, sizeof(w->desc), "fill %zu B with 0x%08x", len, v);
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
+		.fill = { .dst = w->out.off, .size = len, .value = v } });
+}
+
+static int prep_copy(struct gpu *g, struct ring *r, struct work *w)
+{
+	size_t len = rnd_range(1, 65536);
+	struct buf src;
+
+	w->want = malloc(len);
+	rnd_bytes(w->want, len);
+	buf_alloc(g, &src, len, 1, w->want);
+	buf_alloc(g, &w->out, len, 1, NULL);
+	snprintf(w->desc, sizeof(w->desc), "copy %zu B 0x%" PRIx64 " -> 0x%" PRIx64,
+		 len, src.off, w->out.off);
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_COPY,
+		.copy = { .dst = w->out.off, .src = src.off, .size = len } });
+}
+
+static int prep_vadd(struct gpu *g, struct ring *r, struct work *w)
+{
+	uint32_t n = rnd_range(1, 4096), i;
+	uint32_t *a = malloc(n * 4), *b = malloc(n * 4), *c = malloc(n * 4);
+	struct buf ba, bb;
+
+	rnd_bytes(a, n * 4);
+	rnd_bytes(b, n * 4);
+	for (i = 0; i < n; i++)
+		c[i] = a[i] + b[i];
+	buf_alloc(g, &ba, n * 4, 4, a);
+	buf_alloc(g, &bb, n * 4, 4, b);
+	buf_alloc(g, &w->out, n * 4, 4, NULL);
+	free(a);
+	free(b);
+	w->want = c;
+	snprintf(w->desc, sizeof(w->desc), "vadd n=%u", n);
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_VADD, .a = ba.off, .b = bb.off,
+			    .c = w->out.off, .n = n } });
+}
+
+static int prep_matmul(struct gpu *g, struct ring *r, struct work *w)
+{
+	uint32_t m = rnd_range(1, 24), n = rnd_range(1, 24), k = rnd_range(1, 24);
+	uint32_t *a = malloc(m * k * 4), *b = malloc(k * n * 4), *c = malloc(m * n * 4);
+	uint32_t i, j, l, s;
+	struct buf ba, bb;
+
+	rnd_bytes(a, m * k * 4);
+	rnd_bytes(b, k * n * 4);
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < n; j++) {
+			for (s = 0, l = 0; l < k; l++)
+				s += a[i * k + l] * b[l * n + j];
+			c[i * n + j] = s;
+		}
+	}
+	buf_alloc(g, &ba, m * k * 4, 4, a);
+	buf_alloc(g, &bb, k * n * 4, 4, b);
+	buf_alloc(g, &w->out, m * n * 4, 4, NULL);
+	free(a);
+	free(b);
+	w->want = c;
+	snprintf(w->desc, sizeof(w->desc), "matmul m=%u n=%u k=%u", m, n, k);
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ba.off, .b = bb.off,
+			    .c = w->out.off, .m = m, .n = n, .k = k } });
+}
+
+static int prep_reduce(struct gpu *g, struct ring *r, struct work *w)
+{
+	uint32_t n = rnd_range(1, 8192), i;
+	uint32_t *a = malloc(n * 4);
+	uint64_t *sum = malloc(8);
+	struct buf ba;
+
+	rnd_bytes(a, n * 4);
+	for (*sum = 0, i = 0; i < n; i++)
+		*sum += a[i];
+	buf_alloc(g, &ba, n * 4, 4, a);
+	buf_alloc(g, &w->out, 8, 8, NULL);
+	free(a);
+	w->want = sum;
+	snprintf(w->desc, sizeof(w->desc), "reduce n=%u (sum 0x%" PRIx64 ")", n, *sum);
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_REDUCE, .a = ba.off,
+			    .c = w->out.off, .n = n } });
+}
+
+static int (*const prep[W_NUM])(struct gpu *, struct ring *, struct work *) = {
+	prep_fill, prep_copy, prep_vadd, prep_matmul, prep_reduce,
+};
+
+/* Probe, map, check identity; 0 if the device is usable. */
+static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram)
+{
+	const struct bar *b0 = &g->bar[0], *b2 = &g->bar[2];
+	uint32_t id, ver, caps;
+	uint64_t vram_reg;
+	char sz[32];
+	int good;
+
+	if (find_gpu(g)) {
+		tap(0, "an mvgpu vGPU (%04x:%04x) is on the PCI bus",
+		    MVGPU_PCI_VENDOR_ID, MVGPU_PCI_DEVICE_ID);
+		return -1;
+	}
+	read_hex(g->dir, "class", &g->class);
+	read_hex(g->dir, "revision", &g->revision);
+	read_hex(g->dir, "subsystem_vendor", &g->subvendor);
+	read_hex(g->dir, "subsystem_device", &g->subdevice);
+	if (read_resources(g)) {
+		tap(0, "read %s/resource", g->dir);
+		return -1;
+	}
+	print_lspci(g);
+	tap(1, "vGPU %04x:%04x found at %s", g->vendor, g->device, g->bdf);
+	tap(g->class == MVGPU_PCI_CLASS && g->revision == MVGPU_PCI_REVISION,
+	    "class 0x%06x (3D controller), revision %u", g->class, g->revision);
+	good = g->subvendor == MVGPU_PCI_SUBVENDOR_ID &&
+	       (!expect_subsys || g->subdevice == expect_subsys);
+	tap(good, "subsystem %04x:%04x (type mvgpu-1_%u)%s", g->subvendor,
+	    g->subdevice, g->subdevice, expect_subsys ? ", as expected" : "");
+	tap(b0->size == MVGPU_BAR0_SIZE && (b0->flags & IORESOURCE_MEM) &&
+	    !(b0->flags & (IORESOURCE_MEM_64 | IORESOURCE_PREFETCH)),
+	    "BAR0: %s, 32-bit, non-prefetchable", size_str(b0->size, sz, sizeof(sz)));
+	good = b2->size && !(b2->size & (b2->size - 1)) &&
+	       (b2->flags & IORESOURCE_MEM) && (b2->flags & IORESOURCE_MEM_64) &&
+	       (b2->flags & IORESOURCE_PREFETCH) &&
+	       (!expect_vram || b2->size == expect_vram);
+	tap(good, "BAR2: %s, 64-bit, prefetchable%s", size_str(b2->size, sz, sizeof(sz)),
+	    expect_vram ? ", the type's VRAM" : "");
+	tap(!g->bar[1].size && !g->bar[4].size && !g->bar[5].size,
+	    "BAR1, BAR4, BAR5 unimplemented");
+	if (b0->size != MVGPU_BAR0_SIZE || !b2->size)
+		return -1;
+
+	tap(!write_str(g->dir, "enable", "1"), "enable the device (sysfs enable)");
+	g->regs = map_bar(g, 0, MVGPU_BAR0_SIZE);
+	g->vram = map_bar(g, 2, b2->size);
+	tap(g->regs && g->vram, "mmap BAR0 and BAR2 through resource0/resource2");
+	if (!g->regs || !g->vram)
+		return -1;
+	g->vram_size = b2->size;
+
+	id = rd(g, MVGPU_REG_ID);
+	ver = rd(g, MVGPU_REG_VERSION);
+	caps = rd(g, MVGPU_REG_CAPS);
+	vram_reg = rd(g, MVGPU_REG_VRAM_SIZE_LO) |
+		   (uint64_t)rd(g, MVGPU_REG_VRAM_SIZE_HI) << 32;
+	tap(id == MVGPU_ID_MAGIC, "ID register 0x%08x (\"MVGP\")", id);
+	tap(ver >> 16 == MVGPU_UAPI_VERSION_MAJOR,
+	    "VERSION %u.%u (this program: %u.%u)", ver >> 16, ver & 0xffff,
+	    MVGPU_UAPI_VERSION_MAJOR, MVGPU_UAPI_VERSION_MINOR);
+	tap(vram_reg == g->vram_size, "VRAM_SIZE register %" PRIu64 " = BAR2 size",
+	    vram_reg);
+	tap(caps & MVGPU_CAP_ENGINE, "CAPS 0x%x has the engine", caps);
+	wr(g, MVGPU_REG_SCRATCH, 0x5a5aa5a5);
+	tap(rd(g, MVGPU_REG_SCRATCH) == 0x5a5aa5a5, "SCRATCH register reads back");
+	diag("vgpu_id %u, %u engine(s)", rd(g, MVGPU_REG_VGPU_ID),
+	     rd(g, MVGPU_REG_NUM_ENGINES));
+	if (id != MVGPU_ID_MAGIC || !(caps & MVGPU_CAP_ENGINE) ||
+	    g->vram_size < ARENA_OFF + ARENA_LEN)
+		return -1;
+	return 0;
+}
+
+static int engine_init(struct gpu *g, struct ring *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->g = g;
+	/* Interrupts stay masked: no driver here would take them. */
+	wr(g, MVGPU_REG_INT_MASK, 0);
+	wr(g, MVGPU_REG_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	wr(g, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
+	*vram64(g, FENCE_OFF) = 0;
+	wr(g, MVGPU_REG_RING_BASE_LO, (uint32_t)RING_OFF);
+	wr(g, MVGPU_REG_RING_BASE_HI, (uint32_t)(RING_OFF >> 32));
+	wr(g, MVGPU_REG_RING_SIZE, RING_SIZE);
+	r->head = r->tail = rd(g, MVGPU_REG_RING_HEAD);
+	return rd(g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_IDLE && r->head == 0 &&
+	       rd(g, MVGPU_REG_ERROR_CODE) == 0 && rd(g, MVGPU_REG_CMDS_DONE) == 0 ? 0 : -1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]\n"
+		   "                   [--expect-subsys D] [--expect-vram BYTES] [--quiet]\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int expect_subsys = 0, rounds = 0, round, hog_us = 0;
+	unsigned int tried[W_NUM] = { 0 }, exact[W_NUM] = { 0 }, i;
+	uint64_t expect_vram = 0, seq, mismatches = 0, workloads = 0, emitted0 = 0;
+	uint32_t done0 = 0;
+	double seconds = 0, start, last_progress, secs;
+	struct work work[W_NUM];
+	struct gpu g = { 0 };
+	struct ring r;
+	int failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < (unsigned int)argc; i++) {
+		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (!v || v[0] == '-') {
+			usage(stderr);
+			return 2;
+		}
+		i++;
+		if (!strcmp(a, "--seconds"))
+			seconds = strtod(v, NULL);
+		else if (!strcmp(a, "--rounds"))
+			rounds = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--seed"))
+			rng = strtoull(v, NULL, 0) * 2 + 1;
+		else if (!strcmp(a, "--hog-us"))
+			hog_us = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--expect-subsys"))
+			expect_subsys = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--expect-vram"))
+			expect_vram = strtoull(v, NULL, 0);
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!rounds && seconds <= 0)
+		rounds = 3;
+
+	if (setup(&g, expect_subsys, expect_vram))
+		return g.vendor ? 1 : 3;
+	if (engine_init(&g, &r)) {
+		tap(0, "engine reset (ENG!): idle, ring head 0, no error");
+		engine_report(&g);
+		return 1;
+	}
+	tap(1, "engine reset (ENG!): idle, ring head 0, no error");
+
+	/* A first fence: the engine runs, and CMDS_DONE's starting point. */
+	failed = ring_fence(&r, &seq);
+	if (!failed) {
+		ring_kick(&r);
+		failed = ring_wait(&r, seq);
+	}
+	if (failed) {
+		tap(0, "a FENCE alone completes");
+		return 1;
+	}
+	done0 = rd(&g, MVGPU_REG_CMDS_DONE);
+	emitted0 = r.emitted;
+	tap(*vram64(&g, FENCE_OFF) == 1, "a FENCE alone completes");
+
+	printf("mvgpu-guest: workload started (%s %g%s, hog %u us a round)\n",
+	       rounds ? "rounds" : "seconds", rounds ? (double)rounds : seconds,
+	       rounds ? "" : " s", hog_us);
+	start = last_progress = now_s();
+	for (round = 1;; round++) {
+		if (rounds ? round > rounds : round > 1 && now_s() - start >= seconds)
+			break;
+		arena_used = 0;
+		for (i = 0; i < W_NUM && !failed; i++)
+			failed = prep[i](&g, &r, &work[i]);
+		if (!failed)
+			failed = ring_fence(&r, &seq);
+		/* The backlog behind this round's fence keeps the engine busy. */
+		for (i = 0; !failed && i < hog_us / HOG_CHUNK_US; i++)
+			failed = emit(&r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+				.spin = { .usecs = HOG_CHUNK_US } });
+		if (!failed) {
+			ring_kick(&r);
+			failed = ring_wait(&r, seq);
+		}
+		if (failed) {
+			tap(0, "round %u: the engine ran the round", round);
+			break;
+		}
+		for (i = 0; i < W_NUM; i++) {
+			char what[160];
+			int bad;
+
+			snprintf(what, sizeof(what), "round %u: %s", round, work[i].desc);
+			bad = buf_check(&g, what, &work[i].out, work[i].want);
+			tried[i]++;
+			exact[i] += !bad;
+			mismatches += bad;
+			workloads++;
+			if (!quiet && (bad || round <= 1))
+				diag("%s: %s", what, bad ? "MISMATCH" : "exact");
+			free(work[i].want);
+		}
+		if (now_s() - last_progress >= 5) {
+			last_progress = now_s();
+			diag("round %u, %.0f s, %" PRIu64 " mismatches", round,
+			     last_progress - start, mismatches);
+		}
+	}
+	/*
+	 * Let the SPIN backlog drain; then every command since the first
+	 * fence must be counted (the difference: CMDS_DONE wraps).
+	 */
+	if (!failed) {
+		uint32_t done;
+
+		failed = ring_fence(&r, &seq);
+		if (!failed) {
+			ring_kick(&r);
+			failed = ring_wait(&r, seq);
+		}
+		done = rd(&g, MVGPU_REG_CMDS_DONE);
+		tap(!failed && done - done0 == (uint32_t)(r.emitted - emitted0),
+		    "CMDS_DONE advanced by %u = commands submitted %" PRIu64,
+		    done - done0, r.emitted - emitted0);
+		if (done != (uint32_t)r.emitted)
+			diag("CMDS_DONE %u, commands since the engine reset %" PRIu64,
+			     done, r.emitted);
+	}
+	secs = now_s() - start;
+	for (i = 0; i < W_NUM; i++)
+		tap(tried[i] && exact[i] == tried[i], "%s: %u of %u rounds exact",
+		    wname[i], exact[i], tried[i]);
+	tap(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
+	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
+	printf("mvgpu-guest: summary rounds=%u workloads=%" PRIu64 " commands=%" PRIu64
+	       " seconds=%.1f workloads_per_s=%.2f mismatches=%" PRIu64 "\n",
+	       round - 1, workloads, r.emitted, secs, secs > 0 ? workloads / secs : 0,
+	       mismatches);
+	printf("1..%d\n", tap_n);
+	return tap_failed || failed ? 1 : 0;
+}
