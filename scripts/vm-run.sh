@@ -6,7 +6,8 @@
 # one script as root inside, and return its exit status.
 #
 #   scripts/vm-run.sh --kernel stock|debug --out DIR [--timeout SEC]
-#                     [--mem MB] [--smp N] [--env K=V ...] SCRIPT [ARGS...]
+#                     [--mem MB] [--smp N] [--env K=V ...]
+#                     [--append KERNEL-ARGS] SCRIPT [ARGS...]
 #
 # SCRIPT runs inside the VM under bash, with the repository at the same path
 # as on the host.  DIR (created, emptied) is shared writable and mounted at
@@ -29,6 +30,7 @@ repo=$(cd "$here/.." && pwd)
 
 kernel=stock
 extra_append=
+user_append=
 out=
 timeout=600
 mem=2048
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--env) envs+=("$2"); shift 2 ;;
+	--append) user_append=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "vm-run: unknown option $1" ;;
 	*) break ;;
@@ -93,7 +96,7 @@ args=(
 	-m "$mem" -smp "$smp"
 	-display none -serial "file:$out/console.log" -monitor none
 	-kernel "$bzimage" -initrd "$initrd"
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet $extra_append"
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 quiet $extra_append $user_append"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=out,path=$out,security_model=none"

@@ -25,9 +25,10 @@
  *   on the vGPU's GPU address space in the writer's thread, without
  *   doorbell, ring, scheduler or interrupts: the baseline of the
  *   mediated-vs-direct benchmarks.  The write returns its length, or
- *   -EBUSY while the vGPU's ring has work, -EIO if a command faulted
- *   (the vGPU's registers are left alone), -EINVAL for a bad length.
- *   Guest memory is reachable only while the vGPU is open.
+ *   -ENODEV unless the vGPU is open (guest memory is reached through
+ *   VFIO), -EBUSY while the vGPU's ring has work, -EIO if a command
+ *   faulted (the vGPU's registers are left alone), -ECANCELED if a reset
+ *   interrupted it, -EINTR on a fatal signal, -EINVAL for a bad length.
  *
  * ``/sys/kernel/debug/mvgpu/mvgpu.N/sched``: the GPU's run queues, what each
  * engine runs, and every vGPU's scheduler state (level, weight, cap,

@@ -30,7 +30,8 @@
  * engine at a time; its saved state (struct mvgpu_ctx) is all an engine
  * needs to resume it, so a switch saves and restores nothing else and
  * flushes nothing.  A context blocked in WAIT leaves the run queue and is
- * polled every MVGPU_WAIT_POLL_US.
+ * polled, every MVGPU_WAIT_POLL_US at first, backing off to
+ * MVGPU_WAIT_POLL_MAX_US; a poll does not preempt anyone.
  *
  * A reset first stops the context (mvgpu_ctx_stop()): it leaves the run
  * queue, and if an engine runs it, the engine stops at its next preemption
@@ -38,6 +39,7 @@
  */
 
 #define MVGPU_WAIT_POLL_US	100
+#define MVGPU_WAIT_POLL_MAX_US	2000
 #define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
 
 unsigned int mvgpu_watchdog_ms = 5000;
@@ -49,15 +51,16 @@ static struct mvgpu_sched *mvgpu_ctx_sched(struct mvgpu_ctx *ctx)
 }
 
 /*
- * Make @ctx runnable; preempt the engine running the lowest level if the
- * policy says @ctx should go first, and wake an idle engine.  @wakeup: it
+ * Make @ctx runnable; if @preempt, preempt the engine running the lowest
+ * level if the policy says @ctx should go first; wake an idle engine.  @wakeup: it
  * was idle, not preempted; a preempted context is requeued by its own
  * engine, which picks again at once, so another engine is woken only if
  * there is more than one to run.
  * Caller holds sched->lock.
  */
-static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
-				     struct mvgpu_ctx *ctx, bool wakeup)
+static void __mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
+				       struct mvgpu_ctx *ctx, bool wakeup,
+				       bool preempt)
 {
 	struct mvgpu_engine *victim = NULL;
 	unsigned int i;
@@ -65,7 +68,8 @@ static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
 	lockdep_assert_held(&sched->lock);
 	ctx->state = MVGPU_CTX_QUEUED;
 	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, ktime_get_ns());
-	for (i = 0; i < sched->nr_engines; i++) {
+	sched->kicks++;
+	for (i = 0; preempt && i < sched->nr_engines; i++) {
 		struct mvgpu_engine *eng = &sched->engines[i];
 
 		if (!eng->cur) {
@@ -83,6 +87,12 @@ static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
 		wake_up(&sched->wq);
 }
 
+static void mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
+				     struct mvgpu_ctx *ctx, bool wakeup)
+{
+	__mvgpu_ctx_enqueue_locked(sched, ctx, wakeup, wakeup);
+}
+
 static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)
 {
 	struct mvgpu_ctx *ctx = container_of(t, struct mvgpu_ctx, poll_timer);
@@ -93,8 +103,8 @@ static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)
 	if (ctx->state == MVGPU_CTX_WAITING) {
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
-		else
-			mvgpu_ctx_enqueue_locked(sched, ctx, true);
+		else	/* a poll is no reason to cut a neighbour's slice */
+			__mvgpu_ctx_enqueue_locked(sched, ctx, true, false);
 	}
 	spin_unlock_irqrestore(&sched->lock, flags);
 	return HRTIMER_NORESTART;
@@ -138,12 +148,12 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 		eng->slice_ns = slice;
 		trace_mvgpu_pick(eng->gdev->index, eng->index, ctx->vgpu->id,
 				 se->level, slice, now - se->since);
-		if (ctx != eng->last && eng->last_end) {
+		if (ctx->vgpu->id != eng->last_id && eng->last_end) {
 			eng->switches++;
 			eng->switch_ns += now - eng->last_end;
 			trace_mvgpu_switch(eng->gdev->index, eng->index,
-					   eng->last ? eng->last->vgpu->id : 0,
-					   ctx->vgpu->id, now - eng->last_end);
+					   eng->last_id, ctx->vgpu->id,
+					   now - eng->last_end);
 		}
 	}
 	spin_unlock_irq(&sched->lock);
@@ -201,7 +211,7 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	spin_lock_irq(&sched->lock);
 	now = ktime_get_ns();
 	eng->cur = NULL;
-	eng->last = ctx;
+	eng->last_id = ctx->vgpu->id;
 	eng->last_end = now;
 	eng->busy_ns += ran;
 	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
@@ -214,9 +224,12 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	} else if (ctx->stopping) {
 		ctx->state = MVGPU_CTX_IDLE;
 	} else if (res == MVGPU_RUN_BLOCKED) {
+		/* Poll every 100 us at first, backing off to 2 ms. */
 		ctx->state = MVGPU_CTX_WAITING;
-		hrtimer_start(&ctx->poll_timer,
-			      ns_to_ktime(MVGPU_WAIT_POLL_US * NSEC_PER_USEC),
+		ctx->poll_ns = clamp_t(u64, ctx->poll_ns * 2,
+				       MVGPU_WAIT_POLL_US * NSEC_PER_USEC,
+				       MVGPU_WAIT_POLL_MAX_US * NSEC_PER_USEC);
+		hrtimer_start(&ctx->poll_timer, ns_to_ktime(ctx->poll_ns),
 			      HRTIMER_MODE_REL);
 	} else if (res == MVGPU_RUN_PREEMPTED) {
 		mvgpu_ctx_enqueue_locked(sched, ctx, false);
@@ -246,12 +259,21 @@ static int mvgpu_engine_thread(void *data)
 
 			/* An idle gap is not a switch: do not count it as one. */
 			eng->last_end = 0;
-			/* Nothing runnable, or only vGPUs over their cap. */
+			u64 kicks = READ_ONCE(sched->kicks), now;
+
+			/*
+			 * Nothing runnable, or only vGPUs over their cap: sleep
+			 * until one is enqueued (even into the cap's waiting
+			 * tree, which may need an earlier wake-up) or a capped
+			 * one may run again.
+			 */
+			now = ktime_get_ns();
 			if (next != U64_MAX)
-				timeout = nsecs_to_jiffies(next - ktime_get_ns()) + 1;
+				timeout = next > now ?
+					  nsecs_to_jiffies(next - now) + 1 : 1;
 			wait_event_interruptible_timeout(sched->wq,
 							 kthread_should_stop() ||
-							 READ_ONCE(sched->policy.nr_queued),
+							 READ_ONCE(sched->kicks) != kicks,
 							 timeout);
 			continue;
 		}
@@ -366,8 +388,15 @@ static int mvgpu_ctx_default_map(struct mvgpu_ctx *ctx)
 			     MVGPU_GPT_READ | MVGPU_GPT_WRITE);
 }
 
-/* Page-table pages a vGPU may use: enough to map 64 GiB in 4 KiB pages. */
-#define MVGPU_GPT_MAX_TABLES	(2 + 64 + 64 * 512)
+/*
+ * Page-table pages a vGPU may use, so a guest cannot grow host memory
+ * without bound: the root, 64 L1 tables (64 GiB of VA), and L0 tables for
+ * twice its VRAM plus 1 GiB of guest memory in 4 KiB pages.
+ */
+static unsigned long mvgpu_gpt_max_tables(u64 vram_size)
+{
+	return 2 + 64 + 2 * (vram_size / MVGPU_GPT_HUGE_SIZE) + 512;
+}
 
 /**
  * mvgpu_ctx_init() - set up a vGPU's engine context
@@ -393,7 +422,7 @@ int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 	ret = mvgpu_gpt_init(&ctx->gpt);
 	if (ret)
 		goto err_mutex;
-	ctx->gpt.max_tables = MVGPU_GPT_MAX_TABLES;
+	ctx->gpt.max_tables = mvgpu_gpt_max_tables(vgpu->vram_size);
 	mvgpu_ctx_gpt_changed(ctx);
 	ret = mvgpu_ctx_default_map(ctx);
 	if (ret)
@@ -443,9 +472,10 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
 	if (ctx->state != MVGPU_CTX_RUNNING)
 		ctx->state = MVGPU_CTX_IDLE;
+	/* Under the lock: the runner is done with @ctx once it is not RUNNING. */
+	wait_event_lock_irq(ctx->idle_wq, ctx->state != MVGPU_CTX_RUNNING,
+			    sched->lock);
 	spin_unlock_irq(&sched->lock);
-
-	wait_event(ctx->idle_wq, READ_ONCE(ctx->state) != MVGPU_CTX_RUNNING);
 }
 
 /**
@@ -553,9 +583,9 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 				  ctx->head);
 		if (ctx->state == MVGPU_CTX_QUEUED)
 			mvgpu_policy_dequeue(&sched->policy, &ctx->se);
-		/* A running or waiting context stops at its next step. */
-		if (ctx->state == MVGPU_CTX_RUNNING || ctx->state == MVGPU_CTX_WAITING)
-			ctx->stopping = true;
+		/* A running context stops, as faulted, at its next step. */
+		if (ctx->state == MVGPU_CTX_RUNNING)
+			WRITE_ONCE(ctx->ring_error, true);
 		else
 			ctx->state = MVGPU_CTX_STOPPED;
 	} else {
@@ -576,8 +606,9 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
  * mvgpu_exec_direct().
  *
  * Context: process context.
- * Return: 0; -EBUSY if the ring has work or the context is stopped; -EIO
- * if a command faulted; -EINTR if a reset interrupted; -ENOMEM.
+ * Return: 0; -ENODEV if the vGPU is not open; -EBUSY if the ring has work
+ * or the context is stopped; -EIO if a command faulted; -ECANCELED if a
+ * reset interrupted; -EINTR on a fatal signal; -ENOMEM.
  */
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n)
@@ -591,6 +622,12 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		return ret;
 
 	spin_lock_irq(&sched->lock);
+	/* Guest memory is only reachable, through VFIO, while it is open. */
+	if (!READ_ONCE(ctx->vgpu->open)) {
+		spin_unlock_irq(&sched->lock);
+		mvgpu_bufs_free(&bufs);
+		return -ENODEV;
+	}
 	if (ctx->state != MVGPU_CTX_IDLE || ctx->stopping ||
 	    ctx->head != ctx->tail) {
 		spin_unlock_irq(&sched->lock);

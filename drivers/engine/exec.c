@@ -9,6 +9,7 @@
 #include <linux/ktime.h>
 #include <linux/overflow.h>
 #include <linux/processor.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 
 #include <mvgpu/engine.h>
@@ -320,7 +321,9 @@ static void mvgpu_exec_publish(struct mvgpu_ctx *ctx, u32 status)
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
 	vgpu->mmio.ring_head = ctx->head;
 	vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
-	vgpu->mmio.engine_status = status;
+	/* Only a reset takes the ring out of STOPPED. */
+	if (vgpu->mmio.engine_status != MVGPU_ENGINE_STOPPED)
+		vgpu->mmio.engine_status = status;
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
 }
 
@@ -331,7 +334,8 @@ static void mvgpu_exec_publish_idle(struct mvgpu_ctx *ctx)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
-	if (ctx->head == READ_ONCE(ctx->tail)) {
+	if (ctx->head == READ_ONCE(ctx->tail) &&
+	    vgpu->mmio.engine_status != MVGPU_ENGINE_STOPPED) {
 		vgpu->mmio.ring_head = ctx->head;
 		vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
 		vgpu->mmio.engine_status = MVGPU_ENGINE_IDLE;
@@ -382,6 +386,7 @@ static bool mvgpu_exec_fetch(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *b,
 	ctx->progress = 0;
 	ctx->acc = 0;
 	ctx->cmd_ns = 0;
+	ctx->poll_ns = 0;
 	return true;
 }
 
@@ -438,6 +443,11 @@ enum mvgpu_run_result mvgpu_exec_run(struct mvgpu_ctx *ctx,
 	for (;;) {
 		enum mvgpu_step s;
 
+		/* A bad doorbell already set the error registers. */
+		if (READ_ONCE(ctx->ring_error)) {
+			ctx->cmd_active = false;
+			return MVGPU_RUN_FAULT;
+		}
 		if (!ctx->cmd_active) {
 			if (ctx->head == READ_ONCE(ctx->tail)) {
 				mvgpu_exec_publish_idle(ctx);
@@ -483,7 +493,8 @@ fault:
  * not recorded in the vGPU's registers.
  *
  * Context: process context.
- * Return: 0; -EIO if a command faulted; -EINTR if a reset stopped it.
+ * Return: 0; -EIO if a command faulted; -ECANCELED if a reset stopped it;
+ * -EINTR on a fatal signal.
  */
 int mvgpu_exec_direct(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *bufs,
 		      const struct mvgpu_cmd *cmds, unsigned int n)
@@ -503,6 +514,8 @@ int mvgpu_exec_direct(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *bufs,
 		ctx->cmd_ns = 0;
 		do {
 			if (READ_ONCE(ctx->stopping))
+				return -ECANCELED;
+			if (fatal_signal_pending(current))
 				return -EINTR;
 			s = mvgpu_exec_one(ctx, bufs, &f);
 			if (s == MVGPU_STEP_BLOCKED)
@@ -523,6 +536,8 @@ int mvgpu_exec_direct(struct mvgpu_ctx *ctx, struct mvgpu_exec_bufs *bufs,
  */
 void mvgpu_exec_reset(struct mvgpu_ctx *ctx)
 {
+	ctx->ring_error = false;
+	ctx->poll_ns = 0;
 	ctx->cmds_at_reset = ctx->cmds_done;
 	ctx->tail = 0;
 	ctx->ring_base = 0;

@@ -15,14 +15,16 @@
 /**
  * DOC: Scheduling policy
  *
- * MLFQ (the default, ``sched_mode=mlfq``): MVGPU_SCHED_LEVELS levels, level
+ * MLFQ (the default, ``sched=mlfq``): MVGPU_SCHED_LEVELS levels, level
  * 0 on top; level L's slice is ``timeslice_us << L``.  The highest
  * non-empty level runs first, and a vGPU arriving at a higher level than one
  * running preempts it.  A vGPU that uses its whole slice drops a level; one
  * whose ring empties (or which blocks in WAIT) before its slice ends keeps
- * its level.  Every ``boost_ms`` all vGPUs return to their starting level
- * (the ``priority`` knob, 0 by default), which bounds how long a demoted vGPU
- * can starve.
+ * its level, but the time it used there adds up over its runs: once the
+ * total reaches the level's slice it drops a level too, so submitting in
+ * short bursts cannot hold the top level against busy neighbours.  Every
+ * ``boost_ms`` all vGPUs return to their starting level (the ``priority``
+ * knob, 0 by default), which bounds how long a demoted vGPU can starve.
  *
  * Inside a level, weighted virtual time decides: a vGPU's vtime grows by
  * the engine time it receives divided by its weight, and the smallest vtime
@@ -146,6 +148,7 @@ static void mvgpu_policy_insert(struct mvgpu_sched_policy *p,
 		if (e->level > e->prio)
 			e->stats.boosts++;
 		e->level = e->prio;
+		e->level_used = 0;
 	}
 	e->epoch = p->epoch;
 
@@ -399,9 +402,15 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	}
 	if (why != MVGPU_PUT_IDLE)
 		e->stats.preemptions++;
-	if (why == MVGPU_PUT_EXPIRED && mvgpu_policy_levels(p) &&
-	    e->epoch == p->epoch && e->level < MVGPU_SCHED_LEVELS - 1) {
+	if (!mvgpu_policy_levels(p) || e->epoch != p->epoch)
+		return;
+	/* The level's allotment counts over all runs, not run by run. */
+	e->level_used += ran_ns;
+	if ((why == MVGPU_PUT_EXPIRED ||
+	     e->level_used >= mvgpu_policy_slice(p, e)) &&
+	    e->level < MVGPU_SCHED_LEVELS - 1) {
 		e->level++;
+		e->level_used = 0;
 		e->stats.demotions++;
 	}
 }
@@ -454,12 +463,15 @@ void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 		else if (prio > e->level)
 			e->stats.demotions++;
 		e->level = prio;
+		e->level_used = 0;
 	}
 	e->weight = weight;
 	e->prio = prio;
 	if (cap != e->cap) {
+		/* A new cap starts with a full bucket: it only limits. */
 		e->cap = cap;
-		e->budget = 0;
+		e->budget = div_u64(MVGPU_CAP_WINDOW_NS * mvgpu_policy_cap(p, e),
+				    100);
 		e->refill_at = now;
 	}
 	if (requeue)

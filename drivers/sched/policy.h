@@ -70,6 +70,7 @@ struct mvgpu_sched_stats {
  * @prio: level it starts at and returns to on boost (0 is the top)
  * @cap: most it may use of one engine, in percent (100: no cap)
  * @level: current level
+ * @level_used: engine time used at @level since it got there
  * @queued: in a level tree
  * @throttled: in the throttled tree (over its cap)
  * @running: picked, not yet put
@@ -87,6 +88,7 @@ struct mvgpu_sched_entity {
 	u32 prio;
 	u32 cap;
 	u32 level;
+	u64 level_used;
 	bool queued;
 	bool throttled;
 	bool running;

@@ -294,6 +294,26 @@ static void mvgpu_policy_interactive_test(struct kunit *test)
 	KUNIT_EXPECT_GE(test, sim_p99(y), 5 * sim_p99(x));
 }
 
+/*
+ * A tenant that submits 0.8 ms bursts every 0.9 ms never uses a whole slice
+ * in one run; counted run by run it would hold the top level and preempt
+ * its busy neighbour all the time.  The allotment counts over runs.
+ */
+static void mvgpu_policy_gaming_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct sim_ent *g, *h;
+	u64 total;
+
+	g = sim_add(s, false, 1, 0, 100, 900 * NSEC_PER_USEC, 800 * NSEC_PER_USEC);
+	h = sim_add(s, true, 1, 0, 100, 0, 0);
+	total = sim_measure(s, NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	KUNIT_EXPECT_LE_MSG(test, g->service * 100, total * 60,
+			    "bursty tenant got %llu of %llu", g->service, total);
+	KUNIT_EXPECT_GE(test, h->service * 100, total * 40);
+	KUNIT_EXPECT_GT(test, g->e.stats.demotions, 0ULL);
+}
+
 static void mvgpu_policy_starvation_test(struct kunit *test)
 {
 	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 2);
@@ -451,6 +471,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_jain_test),
 	KUNIT_CASE(mvgpu_policy_interactive_test),
 	KUNIT_CASE(mvgpu_policy_starvation_test),
+	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),
 	KUNIT_CASE(mvgpu_policy_modes_test),
 	KUNIT_CASE(mvgpu_policy_churn_test),

@@ -254,12 +254,23 @@ static int mvgpu_vgpu_mmap(struct vfio_device *vdev,
 	return mvgpu_vram_mmap(&vgpu->vram, vma);
 }
 
+static int mvgpu_vgpu_open(struct vfio_device *vdev)
+{
+	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
+
+	mutex_lock(&vgpu->lock);
+	WRITE_ONCE(vgpu->open, true);
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+
 static void mvgpu_vgpu_close(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 
 	/* The next user starts from a clean device: no eventfds, no data. */
 	mutex_lock(&vgpu->lock);
+	WRITE_ONCE(vgpu->open, false);
 	mvgpu_irq_disable_all(vgpu);
 	mutex_unlock(&vgpu->lock);
 	mvgpu_vgpu_reset(vgpu, true);
@@ -343,6 +354,7 @@ const struct vfio_device_ops mvgpu_vgpu_ops = {
 	.name = "mvgpu",
 	.init = mvgpu_vgpu_init,
 	.release = mvgpu_vgpu_release,
+	.open_device = mvgpu_vgpu_open,
 	.close_device = mvgpu_vgpu_close,
 	.request = mvgpu_vgpu_request,
 	.ioctl = mvgpu_vgpu_ioctl,

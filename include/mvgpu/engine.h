@@ -59,6 +59,8 @@ enum mvgpu_run_result {
  * @se: the scheduler's view of it; protected by the GPU's sched.lock
  * @state: enum mvgpu_ctx_state; protected by sched.lock
  * @stopping: a reset is in progress, do not run; protected by sched.lock
+ * @ring_error: a bad doorbell stopped the ring while the context ran; the
+ *	runner stops it as faulted; set under sched.lock
  * @idle_wq: woken when the context leaves MVGPU_CTX_RUNNING
  * @poll_timer: requeues a context blocked in WAIT
  * @tail: ring tail from the last valid doorbell; written under sched.lock,
@@ -71,6 +73,7 @@ enum mvgpu_run_result {
  * @progress: how far @cmd got (bytes, elements, ns, ...; per opcode)
  * @acc: @cmd's accumulator (REDUCE's sum)
  * @cmd_ns: engine time @cmd has used so far, for the watchdog
+ * @poll_ns: current poll interval of a WAIT that blocks
  * @gpt_lock: protects @gpt against VFIO's dma_unmap and reset
  * @gpt: the vGPU's GPU page table
  * @gpt_gen: bumped (under @gpt_lock) by every change of @gpt; translation
@@ -92,6 +95,7 @@ struct mvgpu_ctx {
 	struct mvgpu_sched_entity se;
 	enum mvgpu_ctx_state state;
 	bool stopping;
+	bool ring_error;
 	wait_queue_head_t idle_wq;
 	struct hrtimer poll_timer;
 
@@ -105,6 +109,7 @@ struct mvgpu_ctx {
 	u64 progress;
 	u64 acc;
 	u64 cmd_ns;
+	u64 poll_ns;
 
 	struct mutex gpt_lock;		/* @gpt */
 	struct mvgpu_gpt gpt;
@@ -187,7 +192,8 @@ struct mvgpu_exec_bufs {
  *	another, without the engine going idle in between
  * @switch_ns: time from the end of one run to the start of the next, summed
  *	over @switches
- * @last: context of the previous run
+ * @last_id: vGPU id of the previous run (an id, not a pointer: that
+ *	vGPU may be gone)
  * @last_end: when the previous run ended
  */
 struct mvgpu_engine {
@@ -203,7 +209,7 @@ struct mvgpu_engine {
 	u64 busy_ns;
 	u64 switches;
 	u64 switch_ns;
-	struct mvgpu_ctx *last;
+	u32 last_id;
 	u64 last_end;
 };
 
@@ -214,6 +220,7 @@ struct mvgpu_engine {
  * @wq: engines wait here for work
  * @engines: the GPU's engines
  * @nr_engines: entries in @engines
+ * @kicks: bumped by every enqueue; idle engines wait for it to change
  * @win_start: start of the current utilisation window
  * @win_busy: engine time in the current window, all engines
  * @util_ppm: utilisation of all engines in the last complete window, in
@@ -225,6 +232,7 @@ struct mvgpu_sched {
 	wait_queue_head_t wq;
 	struct mvgpu_engine *engines;
 	unsigned int nr_engines;
+	unsigned long kicks;
 	u64 win_start;
 	u64 win_busy;
 	u32 util_ppm;

@@ -55,6 +55,7 @@ struct mvgpu_type;
  * @irq: interrupt delivery; protected by @irq_lock (eventfds also @lock)
  * @vram: the BAR2 aperture; its own lock
  * @resets: resets so far (device, register, close); protected by @lock
+ * @open: its VFIO device is open; written under @lock
  * @ctx: its engine context
  * @debugfs: its debugfs directory, or an error pointer
  */
@@ -73,6 +74,7 @@ struct mvgpu_vgpu {
 	struct mvgpu_irq irq;
 	struct mvgpu_vram vram;
 	u64 resets;
+	bool open;
 	struct mvgpu_ctx ctx;
 	struct dentry *debugfs;
 };
