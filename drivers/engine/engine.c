@@ -125,7 +125,7 @@ static enum hrtimer_restart mvgpu_engine_slice_end(struct hrtimer *t)
  * *@next is when a capped context may run again (U64_MAX: never).
  */
 static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
-					   u64 *next)
+					   u64 *next, unsigned long *kicks)
 {
 	struct mvgpu_sched *sched = &eng->gdev->sched;
 	struct mvgpu_sched_entity *se;
@@ -136,6 +136,7 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 	now = ktime_get_ns();
 	epoch = sched->policy.epoch;
 	se = mvgpu_policy_pick(&sched->policy, now, next);
+	*kicks = sched->kicks;	/* with the lock: no enqueue slips past */
 	if (sched->policy.epoch != epoch)
 		trace_mvgpu_boost(eng->gdev->index, sched->policy.epoch);
 	if (se) {
@@ -251,15 +252,16 @@ static int mvgpu_engine_thread(void *data)
 	while (!kthread_should_stop()) {
 		enum mvgpu_run_result res;
 		struct mvgpu_ctx *ctx;
+		unsigned long kicks;
 		u64 next, start;
 
-		ctx = mvgpu_engine_pick(eng, &next);
+		ctx = mvgpu_engine_pick(eng, &next, &kicks);
 		if (!ctx) {
 			long timeout = MAX_SCHEDULE_TIMEOUT;
+			u64 now;
 
 			/* An idle gap is not a switch: do not count it as one. */
 			eng->last_end = 0;
-			u64 kicks = READ_ONCE(sched->kicks), now;
 
 			/*
 			 * Nothing runnable, or only vGPUs over their cap: sleep
@@ -273,7 +275,8 @@ static int mvgpu_engine_thread(void *data)
 					  nsecs_to_jiffies(next - now) + 1 : 1;
 			wait_event_interruptible_timeout(sched->wq,
 							 kthread_should_stop() ||
-							 READ_ONCE(sched->kicks) != kicks,
+							 READ_ONCE(sched->kicks) != kicks ||
+							 READ_ONCE(sched->policy.nr_queued),
 							 timeout);
 			continue;
 		}
