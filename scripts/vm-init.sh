@@ -12,7 +12,13 @@ export HOME=/root TERM=dumb LANG=C.UTF-8
 export MVGPU_REPO MVGPU_KERNEL MVGPU_KDIR
 out=/mnt/out
 
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+# A fresh /tmp, unless the checkout under test lives there (CI may clone
+# into /tmp): then the overlay, whose upper layer is tmpfs anyway, keeps
+# the host's /tmp visible and writes go to the VM's memory.
+case "$MVGPU_REPO/" in
+/tmp/*) ;;
+*) mount -t tmpfs -o mode=1777 tmpfs /tmp ;;
+esac
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
