@@ -37,6 +37,7 @@ bzimage=/boot/vmlinuz-$kver
 
 src=$repo/tools/guest
 key=$( { cat "$src/mvgpu-guest.c" "$src/Makefile" "$repo/uapi/mvgpu.h" \
+	      "$repo/tests/client/tap.h" \
 	      "$here/guest-init" "$here/mkguest.sh"; sha256sum "$busybox";
 	 gcc --version | head -n 1; echo "$kver"; stat -L -c '%s %Y' "$bzimage"; } |
 	sha256sum | cut -c1-16)

@@ -164,27 +164,20 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 	return ctx;
 }
 
-static void mvgpu_sched_account(struct mvgpu_sched *sched, u64 ran, u64 now)
+/*
+ * Add @ran of engine time to a share window; once the window is
+ * MVGPU_SHARE_WINDOW_NS old, close it: busy / (its length * @engines), in
+ * millionths, and start the next one.
+ */
+static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
+			     u64 now, unsigned int engines)
 {
-	sched->win_busy += ran;
-	if (now - sched->win_start >= MVGPU_SHARE_WINDOW_NS) {
-		sched->util_ppm = div64_u64(sched->win_busy * 1000000,
-					    (now - sched->win_start) *
-					    sched->nr_engines);
-		sched->win_start = now;
-		sched->win_busy = 0;
-	}
-}
-
-static void mvgpu_ctx_account(struct mvgpu_ctx *ctx, u64 ran, u64 now)
-{
-	ctx->win_busy += ran;
-	if (now - ctx->win_start >= MVGPU_SHARE_WINDOW_NS) {
-		ctx->share_ppm = div64_u64(ctx->win_busy * 1000000,
-					   now - ctx->win_start);
-		ctx->win_start = now;
-		ctx->win_busy = 0;
-	}
+	*busy += ran;
+	if (now - *start < MVGPU_SHARE_WINDOW_NS)
+		return;
+	*ppm = div64_u64(*busy * 1000000, (now - *start) * engines);
+	*start = now;
+	*busy = 0;
 }
 
 /* Give @ctx back after a run of @ran ns that ended with @res. */
@@ -218,8 +211,10 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
 	trace_mvgpu_put(eng->gdev->index, eng->index, ctx->vgpu->id,
 			why_name[why], ran, level, ctx->se.level);
-	mvgpu_ctx_account(ctx, ran, now);
-	mvgpu_sched_account(sched, ran, now);
+	mvgpu_window_add(&ctx->win_start, &ctx->win_busy, &ctx->share_ppm, ran,
+			 now, 1);
+	mvgpu_window_add(&sched->win_start, &sched->win_busy, &sched->util_ppm,
+			 ran, now, sched->nr_engines);
 	if (res == MVGPU_RUN_FAULT) {
 		ctx->state = MVGPU_CTX_STOPPED;
 	} else if (ctx->stopping) {

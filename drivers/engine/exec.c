@@ -313,33 +313,25 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_ctx *ctx,
 	return MVGPU_STEP_FAULT;
 }
 
+/*
+ * Show the engine state in the registers.  An engine that found the ring
+ * empty says idle unless a doorbell moved the tail meanwhile (the doorbell
+ * makes the tail visible before it says busy); only a reset takes the ring
+ * out of STOPPED.
+ */
 static void mvgpu_exec_publish(struct mvgpu_ctx *ctx, u32 status)
 {
 	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+	struct mvgpu_mmio *m = &vgpu->mmio;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
-	vgpu->mmio.ring_head = ctx->head;
-	vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
-	/* Only a reset takes the ring out of STOPPED. */
-	if (vgpu->mmio.engine_status != MVGPU_ENGINE_STOPPED)
-		vgpu->mmio.engine_status = status;
-	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
-}
-
-/* The ring looks empty: say idle, unless a doorbell just moved the tail. */
-static void mvgpu_exec_publish_idle(struct mvgpu_ctx *ctx)
-{
-	struct mvgpu_vgpu *vgpu = ctx->vgpu;
-	unsigned long flags;
-
-	spin_lock_irqsave(&vgpu->irq_lock, flags);
-	if (ctx->head == READ_ONCE(ctx->tail) &&
-	    vgpu->mmio.engine_status != MVGPU_ENGINE_STOPPED) {
-		vgpu->mmio.ring_head = ctx->head;
-		vgpu->mmio.cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
-		vgpu->mmio.engine_status = MVGPU_ENGINE_IDLE;
-	}
+	if (status == MVGPU_ENGINE_IDLE && ctx->head != READ_ONCE(ctx->tail))
+		status = MVGPU_ENGINE_BUSY;
+	m->ring_head = ctx->head;
+	m->cmds_done = lower_32_bits(ctx->cmds_done - ctx->cmds_at_reset);
+	if (m->engine_status != MVGPU_ENGINE_STOPPED)
+		m->engine_status = status;
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
 }
 
@@ -450,7 +442,7 @@ enum mvgpu_run_result mvgpu_exec_run(struct mvgpu_ctx *ctx,
 		}
 		if (!ctx->cmd_active) {
 			if (ctx->head == READ_ONCE(ctx->tail)) {
-				mvgpu_exec_publish_idle(ctx);
+				mvgpu_exec_publish(ctx, MVGPU_ENGINE_IDLE);
 				return MVGPU_RUN_EMPTY;
 			}
 			if (!mvgpu_exec_fetch(ctx, bufs, &f))

@@ -24,6 +24,7 @@ static inline int tap_ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-#define tap_diag(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+#define tap_diag(...) \
+	do { printf("# "); printf(__VA_ARGS__); printf("\n"); fflush(stdout); } while (0)
 
 #endif

@@ -71,6 +71,14 @@ interactive_p99() {
 # ratio A B: A / B to 3 decimals (0 if B is 0)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
+# interactive_p99_loaded SECONDS: the same next to 8 hogs of 5 ms SPINs,
+# into P99_LOADED (the hogs must run in this shell, not a subshell).
+interactive_p99_loaded() {
+	hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
+	P99_LOADED=$(interactive_p99 "$1")
+	hogs_stop || bench_fail "$HOG_ERR"
+}
+
 sched_up mlfq
 
 for n in 1 16 256 1024; do
@@ -108,17 +116,15 @@ done
 
 p99_alone=$(interactive_p99 6)
 echo "BENCH interactive_p99_alone_us $p99_alone us"
-hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
-p99_mlfq=$(interactive_p99 8)
-hogs_stop || bench_fail "$HOG_ERR"
+interactive_p99_loaded 8
+p99_mlfq=$P99_LOADED
 echo "BENCH interactive_p99_loaded_us $p99_mlfq us"
 echo "BENCH interactive_p99_inflation $(ratio "$p99_mlfq" "$p99_alone") x"
 sched_down
 
 sched_up rr
-hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
-p99_rr=$(interactive_p99 8)
-hogs_stop || bench_fail "$HOG_ERR"
+interactive_p99_loaded 8
+p99_rr=$P99_LOADED
 echo "BENCH interactive_p99_rr_us $p99_rr us"
 echo "BENCH interactive_p99_rr_over_mlfq $(ratio "$p99_rr" "$p99_mlfq") x"
 sched_down

@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../tests/client/tap.h"
 #include "../../uapi/mvgpu.h"
 
 /* VRAM layout; offsets are GPU VAs too (the reset state's identity map). */
@@ -59,34 +60,7 @@
 #define IORESOURCE_PREFETCH	0x00002000
 #define IORESOURCE_MEM_64	0x00100000
 
-static int tap_n, tap_failed, quiet;
-
-static void tap(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tap_n++;
-	if (!cond)
-		tap_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
+static int quiet;
 
 static double now_s(void)
 {
@@ -258,13 +232,13 @@ static void *map_bar(const struct gpu *g, int bar, size_t len)
 	snprintf(path, sizeof(path), "%s/resource%d", g->dir, bar);
 	fd = open(path, O_RDWR | O_SYNC);
 	if (fd < 0) {
-		diag("open %s: %s", path, strerror(errno));
+		tap_diag("open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
-		diag("mmap %s (%zu bytes): %s", path, len, strerror(errno));
+		tap_diag("mmap %s (%zu bytes): %s", path, len, strerror(errno));
 		return NULL;
 	}
 	return p;
@@ -303,7 +277,7 @@ static uint32_t ring_room(const struct ring *r)
 
 static void engine_report(struct gpu *g)
 {
-	diag("engine: status %u error %u info 0x%x fault_addr 0x%08x%08x head 0x%x cmds_done %u",
+	tap_diag("engine: status %u error %u info 0x%x fault_addr 0x%08x%08x head 0x%x cmds_done %u",
 	     rd(g, MVGPU_REG_ENGINE_STATUS), rd(g, MVGPU_REG_ERROR_CODE),
 	     rd(g, MVGPU_REG_ERROR_INFO), rd(g, MVGPU_REG_FAULT_ADDR_HI),
 	     rd(g, MVGPU_REG_FAULT_ADDR_LO), rd(g, MVGPU_REG_RING_HEAD),
@@ -341,7 +315,7 @@ static int ring_emit(struct ring *r, const struct mvgpu_cmd *c)
 			break;
 		if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED ||
 		    now_s() > end) {
-			diag("ring stays full (head 0x%x tail 0x%x)", r->head, r->tail);
+			tap_diag("ring stays full (head 0x%x tail 0x%x)", r->head, r->tail);
 			engine_report(r->g);
 			return -1;
 		}
@@ -380,12 +354,12 @@ static int ring_wait(struct ring *r, uint64_t seq)
 			if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED) {
 				if (*vram64(r->g, FENCE_OFF) >= seq)
 					break;
-				diag("engine stopped waiting for fence %" PRIu64, seq);
+				tap_diag("engine stopped waiting for fence %" PRIu64, seq);
 				engine_report(r->g);
 				return -1;
 			}
 			if (now_s() > end) {
-				diag("fence %" PRIu64 " not reached after %d s (fence %" PRIu64 ")",
+				tap_diag("fence %" PRIu64 " not reached after %d s (fence %" PRIu64 ")",
 				     seq, FENCE_TIMEOUT_S, *vram64(r->g, FENCE_OFF));
 				engine_report(r->g);
 				return -1;
@@ -440,7 +414,7 @@ static void buf_alloc(struct gpu *g, struct buf *b, size_t len, size_t align,
 
 	off = (off + align - 1) & ~(uint64_t)(align - 1);
 	if (off + len + GUARD > ARENA_LEN) {
-		diag("arena overflow: program bug");
+		tap_diag("arena overflow: program bug");
 		exit(1);
 	}
 	arena_used = off + len + GUARD;
@@ -475,12 +449,12 @@ static int buf_check(struct gpu *g, const char *what, const struct buf *b,
 		if (got[GUARD + i] != w[i] && !n++)
 			first = i;
 	if (n) {
-		diag("%s: %zu of %zu bytes differ, first at %zu: got 0x%02x want 0x%02x",
+		tap_diag("%s: %zu of %zu bytes differ, first at %zu: got 0x%02x want 0x%02x",
 		     what, n, b->len, first, got[GUARD + first], w[first]);
 		bad = 1;
 	}
 	if (memcmp(got, b->pre, GUARD) || memcmp(got + GUARD + b->len, b->post, GUARD)) {
-		diag("%s: a guard next to the buffer changed", what);
+		tap_diag("%s: a guard next to the buffer changed", what);
 		bad = 1;
 	}
 	free(got);
@@ -617,7 +591,7 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	int good;
 
 	if (find_gpu(g)) {
-		tap(0, "an mvgpu vGPU (%04x:%04x) is on the PCI bus",
+		tap_ok(0, "an mvgpu vGPU (%04x:%04x) is on the PCI bus",
 		    MVGPU_PCI_VENDOR_ID, MVGPU_PCI_DEVICE_ID);
 		return -1;
 	}
@@ -626,35 +600,35 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	read_hex(g->dir, "subsystem_vendor", &g->subvendor);
 	read_hex(g->dir, "subsystem_device", &g->subdevice);
 	if (read_resources(g)) {
-		tap(0, "read %s/resource", g->dir);
+		tap_ok(0, "read %s/resource", g->dir);
 		return -1;
 	}
 	print_lspci(g);
-	tap(1, "vGPU %04x:%04x found at %s", g->vendor, g->device, g->bdf);
-	tap(g->class == MVGPU_PCI_CLASS && g->revision == MVGPU_PCI_REVISION,
+	tap_ok(1, "vGPU %04x:%04x found at %s", g->vendor, g->device, g->bdf);
+	tap_ok(g->class == MVGPU_PCI_CLASS && g->revision == MVGPU_PCI_REVISION,
 	    "class 0x%06x (3D controller), revision %u", g->class, g->revision);
 	good = g->subvendor == MVGPU_PCI_SUBVENDOR_ID &&
 	       (!expect_subsys || g->subdevice == expect_subsys);
-	tap(good, "subsystem %04x:%04x (type mvgpu-1_%u)%s", g->subvendor,
+	tap_ok(good, "subsystem %04x:%04x (type mvgpu-1_%u)%s", g->subvendor,
 	    g->subdevice, g->subdevice, expect_subsys ? ", as expected" : "");
-	tap(b0->size == MVGPU_BAR0_SIZE && (b0->flags & IORESOURCE_MEM) &&
+	tap_ok(b0->size == MVGPU_BAR0_SIZE && (b0->flags & IORESOURCE_MEM) &&
 	    !(b0->flags & (IORESOURCE_MEM_64 | IORESOURCE_PREFETCH)),
 	    "BAR0: %s, 32-bit, non-prefetchable", size_str(b0->size, sz, sizeof(sz)));
 	good = b2->size && !(b2->size & (b2->size - 1)) &&
 	       (b2->flags & IORESOURCE_MEM) && (b2->flags & IORESOURCE_MEM_64) &&
 	       (b2->flags & IORESOURCE_PREFETCH) &&
 	       (!expect_vram || b2->size == expect_vram);
-	tap(good, "BAR2: %s, 64-bit, prefetchable%s", size_str(b2->size, sz, sizeof(sz)),
+	tap_ok(good, "BAR2: %s, 64-bit, prefetchable%s", size_str(b2->size, sz, sizeof(sz)),
 	    expect_vram ? ", the type's VRAM" : "");
-	tap(!g->bar[1].size && !g->bar[4].size && !g->bar[5].size,
+	tap_ok(!g->bar[1].size && !g->bar[4].size && !g->bar[5].size,
 	    "BAR1, BAR4, BAR5 unimplemented");
 	if (b0->size != MVGPU_BAR0_SIZE || !b2->size)
 		return -1;
 
-	tap(!write_str(g->dir, "enable", "1"), "enable the device (sysfs enable)");
+	tap_ok(!write_str(g->dir, "enable", "1"), "enable the device (sysfs enable)");
 	g->regs = map_bar(g, 0, MVGPU_BAR0_SIZE);
 	g->vram = map_bar(g, 2, b2->size);
-	tap(g->regs && g->vram, "mmap BAR0 and BAR2 through resource0/resource2");
+	tap_ok(g->regs && g->vram, "mmap BAR0 and BAR2 through resource0/resource2");
 	if (!g->regs || !g->vram)
 		return -1;
 	g->vram_size = b2->size;
@@ -664,16 +638,16 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	caps = rd(g, MVGPU_REG_CAPS);
 	vram_reg = rd(g, MVGPU_REG_VRAM_SIZE_LO) |
 		   (uint64_t)rd(g, MVGPU_REG_VRAM_SIZE_HI) << 32;
-	tap(id == MVGPU_ID_MAGIC, "ID register 0x%08x (\"MVGP\")", id);
-	tap(ver >> 16 == MVGPU_UAPI_VERSION_MAJOR,
+	tap_ok(id == MVGPU_ID_MAGIC, "ID register 0x%08x (\"MVGP\")", id);
+	tap_ok(ver >> 16 == MVGPU_UAPI_VERSION_MAJOR,
 	    "VERSION %u.%u (this program: %u.%u)", ver >> 16, ver & 0xffff,
 	    MVGPU_UAPI_VERSION_MAJOR, MVGPU_UAPI_VERSION_MINOR);
-	tap(vram_reg == g->vram_size, "VRAM_SIZE register %" PRIu64 " = BAR2 size",
+	tap_ok(vram_reg == g->vram_size, "VRAM_SIZE register %" PRIu64 " = BAR2 size",
 	    vram_reg);
-	tap(caps & MVGPU_CAP_ENGINE, "CAPS 0x%x has the engine", caps);
+	tap_ok(caps & MVGPU_CAP_ENGINE, "CAPS 0x%x has the engine", caps);
 	wr(g, MVGPU_REG_SCRATCH, 0x5a5aa5a5);
-	tap(rd(g, MVGPU_REG_SCRATCH) == 0x5a5aa5a5, "SCRATCH register reads back");
-	diag("vgpu_id %u, %u engine(s)", rd(g, MVGPU_REG_VGPU_ID),
+	tap_ok(rd(g, MVGPU_REG_SCRATCH) == 0x5a5aa5a5, "SCRATCH register reads back");
+	tap_diag("vgpu_id %u, %u engine(s)", rd(g, MVGPU_REG_VGPU_ID),
 	     rd(g, MVGPU_REG_NUM_ENGINES));
 	if (id != MVGPU_ID_MAGIC || !(caps & MVGPU_CAP_ENGINE) ||
 	    g->vram_size < ARENA_OFF + ARENA_LEN)
@@ -752,11 +726,11 @@ int main(int argc, char **argv)
 	if (setup(&g, expect_subsys, expect_vram))
 		return g.vendor ? 1 : 3;
 	if (engine_init(&g, &r)) {
-		tap(0, "engine reset (ENG!): idle, ring head 0, no error");
+		tap_ok(0, "engine reset (ENG!): idle, ring head 0, no error");
 		engine_report(&g);
 		return 1;
 	}
-	tap(1, "engine reset (ENG!): idle, ring head 0, no error");
+	tap_ok(1, "engine reset (ENG!): idle, ring head 0, no error");
 
 	/* A first fence: the engine runs, and CMDS_DONE's starting point. */
 	failed = ring_fence(&r, &seq);
@@ -765,12 +739,12 @@ int main(int argc, char **argv)
 		failed = ring_wait(&r, seq);
 	}
 	if (failed) {
-		tap(0, "a FENCE alone completes");
+		tap_ok(0, "a FENCE alone completes");
 		return 1;
 	}
 	done0 = rd(&g, MVGPU_REG_CMDS_DONE);
 	emitted0 = r.emitted;
-	tap(*vram64(&g, FENCE_OFF) == 1, "a FENCE alone completes");
+	tap_ok(*vram64(&g, FENCE_OFF) == 1, "a FENCE alone completes");
 
 	printf("mvgpu-guest: workload started (%s %g%s, hog %u us a round)\n",
 	       rounds ? "rounds" : "seconds", rounds ? (double)rounds : seconds,
@@ -793,7 +767,7 @@ int main(int argc, char **argv)
 			failed = ring_wait(&r, seq);
 		}
 		if (failed) {
-			tap(0, "round %u: the engine ran the round", round);
+			tap_ok(0, "round %u: the engine ran the round", round);
 			break;
 		}
 		for (i = 0; i < W_NUM; i++) {
@@ -807,12 +781,12 @@ int main(int argc, char **argv)
 			mismatches += bad;
 			workloads++;
 			if (!quiet && (bad || round <= 1))
-				diag("%s: %s", what, bad ? "MISMATCH" : "exact");
+				tap_diag("%s: %s", what, bad ? "MISMATCH" : "exact");
 			free(work[i].want);
 		}
 		if (now_s() - last_progress >= 5) {
 			last_progress = now_s();
-			diag("round %u, %.0f s, %" PRIu64 " mismatches", round,
+			tap_diag("round %u, %.0f s, %" PRIu64 " mismatches", round,
 			     last_progress - start, mismatches);
 		}
 	}
@@ -829,18 +803,18 @@ int main(int argc, char **argv)
 			failed = ring_wait(&r, seq);
 		}
 		done = rd(&g, MVGPU_REG_CMDS_DONE);
-		tap(!failed && done - done0 == (uint32_t)(r.emitted - emitted0),
+		tap_ok(!failed && done - done0 == (uint32_t)(r.emitted - emitted0),
 		    "CMDS_DONE advanced by %u = commands submitted %" PRIu64,
 		    done - done0, r.emitted - emitted0);
 		if (done != (uint32_t)r.emitted)
-			diag("CMDS_DONE %u, commands since the engine reset %" PRIu64,
+			tap_diag("CMDS_DONE %u, commands since the engine reset %" PRIu64,
 			     done, r.emitted);
 	}
 	secs = now_s() - start;
 	for (i = 0; i < W_NUM; i++)
-		tap(tried[i] && exact[i] == tried[i], "%s: %u of %u rounds exact",
+		tap_ok(tried[i] && exact[i] == tried[i], "%s: %u of %u rounds exact",
 		    wname[i], exact[i], tried[i]);
-	tap(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
+	tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
 	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
 	printf("mvgpu-guest: summary rounds=%u workloads=%" PRIu64 " commands=%" PRIu64
 	       " seconds=%.1f workloads_per_s=%.2f mismatches=%" PRIu64 "\n",
