@@ -148,9 +148,9 @@ vm() {
 	esac
 }
 
-vm stock 1800 mdev_lifecycle.sh device_model.sh engine.sh sched.sh mdevctl.sh guests.sh
+vm stock 1800 mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh guests.sh
 if [ -n "$kdir" ]; then
-	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh fault_injection.sh
+	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

@@ -141,8 +141,8 @@
 #define MVGPU_ERR_BAD_MAP		5	/* MAP of memory not the vGPU's, or overlap */
 #define MVGPU_ERR_RING			6	/* ring base, size or tail out of range */
 #define MVGPU_ERR_TIMEOUT		7	/* the watchdog stopped a command */
-#define MVGPU_ERR_NO_MEMORY		8	/* host memory for VRAM or page tables ran out (0.3) */
-#define MVGPU_ERR_BUS_MASTER		9	/* guest memory access with bus mastering off (0.3) */
+#define MVGPU_ERR_NO_MEMORY		8	/* no host memory for VRAM or tables (0.3) */
+#define MVGPU_ERR_BUS_MASTER		9	/* guest memory, bus mastering off (0.3) */
 
 /*
  * MVGPU_REG_ERROR_INFO: bits 7:0 the opcode of the command (0 when the
@@ -157,7 +157,7 @@
 #define MVGPU_MAP_ERR_OVERLAP		1	/* part of the VA range is mapped already */
 #define MVGPU_MAP_ERR_NOT_OWNED		2	/* VRAM target outside the vGPU's VRAM */
 #define MVGPU_MAP_ERR_TABLES		3	/* the page-table budget is used up */
-#define MVGPU_MAP_ERR_PIN		4	/* guest memory not DMA-mapped, read-only, or unavailable */
+#define MVGPU_MAP_ERR_PIN		4	/* guest memory cannot be pinned */
 #define MVGPU_MAP_ERR_PIN_LIMIT		5	/* the vGPU's pinned-memory limit is reached */
 
 /* MVGPU_REG_ERROR_INFO for MVGPU_ERR_RING */

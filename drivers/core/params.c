@@ -51,7 +51,7 @@ const char *mvgpu_params_check(const struct mvgpu_params *p)
 		return "sched must be mlfq, rr, equal or fixed";
 	if (p->host_ram_mb && !p->vram_overcommit &&
 	    (u64)p->num_gpus * p->vram_mb > p->host_ram_mb)
-		return "num_gpus * vram_mb is more than the host's memory (set vram_overcommit=1 to allow it)";
+		return "num_gpus * vram_mb exceeds host memory (vram_overcommit=1 allows it)";
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_params_check);

@@ -163,7 +163,7 @@ void mvgpu_ctx_aspace_reset(struct mvgpu_ctx *ctx)
 	mvgpu_ctx_gpt_changed(ctx);
 	mutex_unlock(&ctx->gpt_lock);
 	mvgpu_ctx_step_barrier(ctx);
-	mvgpu_pins_release(pins, 0, U64_MAX, &ctx->gpt_lock);
+	mvgpu_pins_release(pins, &ctx->gpt_lock, 0, U64_MAX);
 	mutex_unlock(&pins->lock);
 	set_active_memcg(old);
 }
@@ -209,7 +209,7 @@ void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 		mvgpu_ctx_gpt_changed(ctx);
 	mutex_unlock(&ctx->gpt_lock);
 	mvgpu_ctx_step_barrier(ctx);
-	mvgpu_pins_release(pins, iova, len, &ctx->gpt_lock);
+	mvgpu_pins_release(pins, &ctx->gpt_lock, iova, len);
 	mutex_unlock(&pins->lock);
 }
 
@@ -296,7 +296,7 @@ void mvgpu_ctx_pin_run(struct mvgpu_ctx *ctx)
 		mutex_lock(&pins->lock);
 		more = mvgpu_ctx_pin_piece(ctx);
 		if (!more && mvgpu_pins_idle(pins))	/* a failed piece */
-			mvgpu_pins_release(pins, 0, U64_MAX, &ctx->gpt_lock);
+			mvgpu_pins_release(pins, &ctx->gpt_lock, 0, U64_MAX);
 		mutex_unlock(&pins->lock);
 		cond_resched();
 	}
@@ -319,7 +319,7 @@ static void mvgpu_ctx_pin_work(struct work_struct *work)
 	if (mvgpu_pins_idle(pins)) {
 		mutex_lock(&pins->lock);
 		mvgpu_ctx_step_barrier(ctx);
-		mvgpu_pins_release(pins, 0, U64_MAX, &ctx->gpt_lock);
+		mvgpu_pins_release(pins, &ctx->gpt_lock, 0, U64_MAX);
 		mutex_unlock(&pins->lock);
 	}
 }

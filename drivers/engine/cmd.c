@@ -20,9 +20,9 @@
  * field the opcode does not use is zero, its flags are ones the opcode
  * takes, its sizes are non-zero, aligned, within MVGPU_MAX_* and do not wrap
  * the 64-bit address space (MAP and UNMAP: the GPU's 40-bit one), and its
- * addresses have the alignment the opcode needs.  What it cannot know here - whether an address is mapped,
- * whether a MAP target belongs to the vGPU - the engine checks against the
- * page table as it goes.
+ * addresses have the alignment the opcode needs.  What it cannot know
+ * here - whether an address is mapped, whether a MAP target belongs to the
+ * vGPU - the engine checks against the page table as it goes.
  */
 
 static bool mvgpu_cmd_zero(const __u64 *w, unsigned int n)

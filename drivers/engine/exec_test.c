@@ -173,9 +173,12 @@ static void exec_map_bounded_test(struct kunit *test)
 	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
 	struct mvgpu_gpt_xlate xl;
 	u64 va = SZ_1G;
+	struct mvgpu_cmd map = { .opcode = MVGPU_OP_MAP, .map = { .va = va,
+		.target = SZ_4K, .size = SZ_16M, .map_flags = MVGPU_MAP_READ } };
+	struct mvgpu_cmd unmap = { .opcode = MVGPU_OP_UNMAP,
+		.unmap = { .va = va, .size = SZ_16M } };
 
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP, .map = { .va = va,
-		.target = SZ_4K, .size = SZ_16M, .map_flags = MVGPU_MAP_READ } });
+	submit(x, map);
 	one_step(test, x);
 	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)SZ_2M);
 	steps(x);
@@ -185,8 +188,7 @@ static void exec_map_bounded_test(struct kunit *test)
 						  MVGPU_GPT_READ, &xl), 0);
 	KUNIT_EXPECT_EQ(test, xl.target, (u64)SZ_16M + SZ_4K - 8);
 
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
-		.unmap = { .va = va, .size = SZ_16M } });
+	submit(x, unmap);
 	one_step(test, x);
 	KUNIT_EXPECT_LE(test, ctx->progress, (u64)SZ_2M);
 	steps(x);
@@ -203,14 +205,16 @@ static void exec_copy_bounded_test(struct kunit *test)
 {
 	struct exec_fixture *x = test->priv;
 	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL,
+		.fill = { .dst = ARENA, .size = SZ_1M, .value = 7 } };
+	struct mvgpu_cmd copy = { .opcode = MVGPU_OP_COPY,
+		.copy = { .dst = 2 * ARENA + 100, .src = ARENA, .size = SZ_1M } };
 
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
-		.fill = { .dst = ARENA, .size = SZ_1M, .value = 7 } });
+	submit(x, fill);
 	one_step(test, x);
 	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)PAGE_SIZE);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_COPY,
-		.copy = { .dst = 2 * ARENA + 100, .src = ARENA, .size = SZ_1M } });
+	submit(x, copy);
 	one_step(test, x);
 	KUNIT_EXPECT_LE(test, ctx->progress, (u64)PAGE_SIZE);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
@@ -225,10 +229,11 @@ static void exec_matmul_bounded_test(struct kunit *test)
 	struct exec_fixture *x = test->priv;
 	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
 	u32 m = 2, n = 64, k = 4096;
-
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
+	struct mvgpu_cmd mm = { .opcode = MVGPU_OP_KERNEL,
 		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ARENA, .b = 2 * ARENA,
-			    .c = 4 * ARENA, .m = m, .n = n, .k = k } });
+			    .c = 4 * ARENA, .m = m, .n = n, .k = k } };
+
+	submit(x, mm);
 	one_step(test, x);
 	/* progress (i, j0, k0): row 0, first segment, one product per column */
 	KUNIT_EXPECT_EQ(test, ctx->progress, 1ULL);

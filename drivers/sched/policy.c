@@ -401,7 +401,7 @@ struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_pick);
 
 static u64 mvgpu_policy_level_slice(const struct mvgpu_sched_policy *p,
-				     const struct mvgpu_sched_entity *e)
+				    const struct mvgpu_sched_entity *e)
 {
 	return mvgpu_policy_levels(p) ? p->slice_ns << e->level :
 					p->slice_ns * 2;

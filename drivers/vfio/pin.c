@@ -257,9 +257,9 @@ bool mvgpu_pins_idle(struct mvgpu_pins *p)
 /**
  * mvgpu_pins_release() - unpin the idle pages of a range
  * @p: the pins; the caller holds @p->lock
+ * @gpt_lock: the owner's page-table lock, taken here to remove entries
  * @iova: first byte
  * @size: bytes (U64_MAX - @iova: all)
- * @gpt_lock: the owner's page-table lock, taken here to remove entries
  *
  * The caller has made sure that no engine step that could have reached
  * these pages still runs.
@@ -267,8 +267,8 @@ bool mvgpu_pins_idle(struct mvgpu_pins *p)
  * Context: process context, never an engine (VFIO takes its container's
  * lock to unpin).
  */
-void mvgpu_pins_release(struct mvgpu_pins *p, u64 iova, u64 size,
-			struct mutex *gpt_lock)
+void mvgpu_pins_release(struct mvgpu_pins *p, struct mutex *gpt_lock,
+			u64 iova, u64 size)
 {
 	unsigned long idx = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + size - 1) >> PAGE_SHIFT;

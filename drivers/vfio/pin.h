@@ -54,8 +54,8 @@ int mvgpu_pins_get(struct mvgpu_pins *p, u64 iova, u64 size, bool write);
 void mvgpu_pins_ref(struct mvgpu_pins *p, u64 iova, u64 size);
 void mvgpu_pins_put(void *pins, u64 iova, u64 size);
 bool mvgpu_pins_idle(struct mvgpu_pins *p);
-void mvgpu_pins_release(struct mvgpu_pins *p, u64 iova, u64 size,
-			struct mutex *gpt_lock);
+void mvgpu_pins_release(struct mvgpu_pins *p, struct mutex *gpt_lock,
+			u64 iova, u64 size);
 
 /**
  * mvgpu_pins_page() - the pinned page of a guest IOVA, for the engine

@@ -29,7 +29,7 @@ else
 	ok "vram_mb=65536 on a ${ram_mb} MiB host is refused"
 fi
 check "the refusal says why and names vram_overcommit" \
-	bash -c "dmesg | grep -q 'more than the host.s memory.*vram_overcommit'"
+	bash -c "dmesg | grep -q 'exceeds host memory.*vram_overcommit'"
 check "vram_overcommit=1 allows it" mvgpu_load vram_mb=65536 vram_overcommit=1
 check "and the oversized GPU unloads" rmmod mvgpu
 
