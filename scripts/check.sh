@@ -88,7 +88,7 @@ run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
 	echo '#include \"mvgpu.h\"' | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
 	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
 
-kernel_files=$(cd "$repo" && ls drivers/*/*.[ch] include/mvgpu/*.h uapi/*.h |
+kernel_files=$(cd "$repo" && find drivers include uapi -name '*.[ch]' | sort |
 	       grep -v '^drivers/core/trace.h$')
 
 # Each prints what it found; an empty finding is a pass.
@@ -118,6 +118,21 @@ check_sparse() {
 	echo "$out"
 	! grep -E "^$repo/build/debug/src/.*(warning|error):" <<< "$out"
 }
+# The backend seam (Documentation/backend.rst): only the backend's own files
+# include its headers, and it reaches the core only through <mvgpu/backend.h>
+# and the few core headers that contract names.
+check_seam() {
+	cd "$repo" || return 1
+	local bad
+	bad=$(grep -rlE '#include ["<](backend/sw/|sw\.h|cmd\.h|gmem\.h)' \
+		drivers include | grep -v '^drivers/backend/sw/')
+	[ -z "$bad" ] || echo "outside the backend, these include its headers: $bad"
+	local up
+	up=$(grep -hE '#include [<"]' drivers/backend/sw/*.[ch] |
+	     grep -E 'mvgpu/(vgpu|dev|sched|ctx)\.h|core/|vfio/' | sort -u)
+	[ -z "$up" ] || echo "the backend includes core internals: $up"
+	[ -z "$bad$up" ]
+}
 check_harness_splat() {
 	echo 'echo "WARNING: CPU: 0 PID: 1 at harness self-test" > /dev/kmsg' > "$logs/splat-test.sh"
 	"$here/vm-run.sh" --kernel stock --timeout 120 --out "$logs/vm-splat" "$logs/splat-test.sh"
@@ -129,6 +144,7 @@ if [ -n "$kdir" ]; then
 	run "kernel-doc is clean" kernel-doc.log check_kernel_doc
 	run "sparse and W=1 (make C=2 W=1) are clean" sparse.log check_sparse
 fi
+run "backend seam: the software GPU is reached only through its ops" seam.log check_seam
 run "VM harness fails a run whose kernel log has a splat" harness.log check_harness_splat
 
 vm() {

@@ -19,8 +19,9 @@
  * driver ``mvgpu``, whose probe registers it as an mdev parent: it appears as
  * ``/sys/class/mdev_bus/mvgpu.N`` with the types of mvgpu_profiles[] under
  * ``mdev_supported_types`` (the mdev core prefixes the bound driver's name:
- * ``mvgpu-1_8`` ...).  A hardware backend would bind a PCI driver the same
- * way; nothing above this file cares.
+ * ``mvgpu-1_8`` ...).  Its backend (DOC: Backend contract) is the one the
+ * module chose, the software GPU; a hardware backend would bind a PCI
+ * driver the same way and nothing above this file would care.
  *
  * Teardown is the reverse: unbinding (module unload) calls
  * mdev_unregister_parent(), which removes every vGPU (each removal waits
@@ -54,6 +55,7 @@ static void mvgpu_dev_free(struct kref *ref)
 	WARN_ON_ONCE(!xa_empty(&gdev->vgpus));
 	xa_destroy(&gdev->vgpus);
 	mvgpu_sched_fini(gdev);
+	gdev->be_ops->gpu_destroy(gdev->be);
 	mvgpu_pool_fini(&gdev->pool);
 	kfree(gdev);
 }
@@ -70,6 +72,33 @@ static void mvgpu_dev_free(struct kref *ref)
 void mvgpu_dev_put(struct mvgpu_dev *gdev)
 {
 	kref_put(&gdev->ref, mvgpu_dev_free);
+}
+
+/* The GPU itself: its backend, then the scheduler that drives it. */
+static int mvgpu_dev_backend_init(struct mvgpu_dev *gdev,
+				  const struct mvgpu_params *params)
+{
+	struct mvgpu_gpu_config cfg = {
+		.index = gdev->index,
+		.vram_size = (u64)params->vram_mb * SZ_1M,
+		.nr_engines = params->engines,
+		.watchdog_ms = params->watchdog_ms,
+	};
+	int ret;
+
+	gdev->be_ops = params->backend;
+	gdev->be = gdev->be_ops->gpu_create(&cfg, &mvgpu_core_ops, gdev);
+	if (IS_ERR(gdev->be))
+		return PTR_ERR(gdev->be);
+	ret = mvgpu_sched_init(gdev, params->engines, params->sched_mode,
+			       (u64)params->timeslice_us * NSEC_PER_USEC,
+			       (u64)params->boost_ms * NSEC_PER_MSEC);
+	if (ret) {
+		gdev->be_ops->gpu_destroy(gdev->be);
+		return ret;
+	}
+	gdev->sched.preempt_timeout_ns = (u64)params->watchdog_ms * NSEC_PER_MSEC;
+	return 0;
 }
 
 static int mvgpu_dev_probe(struct platform_device *pdev)
@@ -93,12 +122,10 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 	}
 	gdev->pdev = pdev;
 	gdev->index = pdev->id;
-	ret = mvgpu_sched_init(gdev, params->engines, params->sched_mode,
-			       (u64)params->timeslice_us * NSEC_PER_USEC,
-			       (u64)params->boost_ms * NSEC_PER_MSEC);
+	ret = mvgpu_dev_backend_init(gdev, params);
 	if (ret) {
-		dev_err(&pdev->dev, "cannot start %u engines: %d\n",
-			params->engines, ret);
+		dev_err(&pdev->dev, "cannot start the %s with %u engines: %d\n",
+			params->backend->name, params->engines, ret);
 		mvgpu_pool_fini(&gdev->pool);
 		kfree(gdev);
 		return ret;
@@ -120,8 +147,8 @@ static int mvgpu_dev_probe(struct platform_device *pdev)
 	mvgpu_debugfs_gpu_init(gdev);
 
 	dev_info(&pdev->dev,
-		 "software GPU: %u MiB VRAM, %u engines, %s scheduler, %u us slice\n",
-		 params->vram_mb, params->engines,
+		 "%s: %u MiB VRAM, %u engines, %s scheduler, %u us slice\n",
+		 gdev->be_ops->name, params->vram_mb, params->engines,
 		 mvgpu_params_sched_name(params->sched_mode),
 		 params->timeslice_us);
 	return 0;
@@ -168,7 +195,16 @@ static ssize_t vram_backed_bytes_show(struct device *dev,
 {
 	struct mvgpu_dev *gdev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&gdev->pool.backed));
+	struct mvgpu_vgpu *vgpu;
+	unsigned long id;
+	u64 backed = 0;
+
+	xa_lock(&gdev->vgpus);
+	xa_for_each(&gdev->vgpus, id, vgpu)
+		if (vgpu->bvram)
+			backed += gdev->be_ops->vram_backed(vgpu->bvram);
+	xa_unlock(&gdev->vgpus);
+	return sysfs_emit(buf, "%llu\n", backed);
 }
 static DEVICE_ATTR_RO(vram_backed_bytes);
 

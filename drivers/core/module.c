@@ -24,6 +24,7 @@ static struct mvgpu_params mvgpu_params = {
 	.watchdog_ms = 5000,
 };
 
+unsigned int mvgpu_watchdog_ms = 5000;
 static char *mvgpu_sched = "mlfq";
 static bool mvgpu_vram_overcommit;
 
@@ -65,6 +66,7 @@ static int __init mvgpu_init(void)
 
 	mvgpu_params.sched_mode = mvgpu_params_parse_sched(mvgpu_sched);
 	mvgpu_params.vram_overcommit = mvgpu_vram_overcommit;
+	mvgpu_params.backend = &mvgpu_sw_backend_ops;
 	mvgpu_params.host_ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
 	why = mvgpu_params_check(&mvgpu_params);
 	if (why) {
@@ -77,7 +79,7 @@ static int __init mvgpu_init(void)
 	}
 	mvgpu_watchdog_ms = mvgpu_params.watchdog_ms;
 
-	ret = mvgpu_aspace_module_init();
+	ret = mvgpu_host_module_init();
 	if (ret)
 		return ret;
 	mvgpu_debugfs_init();
@@ -111,7 +113,7 @@ err_unregister_mdev_driver:
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 err_debugfs:
 	mvgpu_debugfs_fini();
-	mvgpu_aspace_module_exit();
+	mvgpu_host_module_exit();
 	return ret;
 }
 
@@ -121,7 +123,7 @@ static void __exit mvgpu_exit(void)
 	platform_driver_unregister(&mvgpu_dev_driver);
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 	mvgpu_debugfs_fini();
-	mvgpu_aspace_module_exit();
+	mvgpu_host_module_exit();
 }
 
 module_init(mvgpu_init);

@@ -4,6 +4,8 @@
 
 #include <linux/types.h>
 
+struct mvgpu_backend_ops;
+
 /* Limits of the module parameters; see mvgpu_params_check(). */
 #define MVGPU_MAX_GPUS		8
 #define MVGPU_MIN_VRAM_MB	64
@@ -29,6 +31,7 @@
  *	memory (VRAM is host memory, backed as it is touched)
  * @host_ram_mb: the host's memory, MiB; filled in by the module, 0 if not
  *	known (no check)
+ * @backend: the GPUs' backend
  */
 struct mvgpu_params {
 	unsigned int num_gpus;
@@ -40,6 +43,7 @@ struct mvgpu_params {
 	int sched_mode;
 	bool vram_overcommit;
 	unsigned long host_ram_mb;
+	const struct mvgpu_backend_ops *backend;
 };
 
 const char *mvgpu_params_check(const struct mvgpu_params *p);

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the VRAM pool (drm_buddy underneath): quota, exhaustion,
- * fragmentation, scrubbing, accounting.
+ * fragmentation, exact capacity under concurrency.
  */
 
 #include <kunit/test.h>
-#include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/prandom.h>
 #include <linux/sizes.h>
@@ -29,22 +28,7 @@ static void mvgpu_pool_test_exit(struct kunit *test)
 	struct mvgpu_pool *pool = test->priv;
 
 	KUNIT_EXPECT_EQ(test, mvgpu_pool_avail(pool), (u64)POOL_SIZE);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 0LL);
 	mvgpu_pool_fini(pool);
-}
-
-static void mvgpu_pool_touch(struct kunit *test, struct mvgpu_pool *pool,
-			     struct mvgpu_pool_alloc *a, u64 off, u8 val)
-{
-	struct page *page;
-	bool new;
-	u8 *va;
-
-	page = mvgpu_pool_page(pool, a, off, true, &new);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
-	va = kmap_local_page(page);
-	va[offset_in_page(off)] = val;
-	kunmap_local(va);
 }
 
 static void mvgpu_pool_quota_test(struct kunit *test)
@@ -98,52 +82,6 @@ static void mvgpu_pool_fragmentation_test(struct kunit *test)
 	mvgpu_pool_free(pool, &a[16]);
 	for (i = 1; i < 16; i += 2)
 		mvgpu_pool_free(pool, &a[i]);
-}
-
-/* What one vGPU wrote is gone when the next one gets the same VRAM. */
-static void mvgpu_pool_scrub_test(struct kunit *test)
-{
-	struct mvgpu_pool *pool = test->priv;
-	struct mvgpu_pool_alloc *a = kunit_kcalloc(test, 2, sizeof(*a), GFP_KERNEL);
-	struct page *page;
-	bool new;
-	u64 off;
-	u8 *va;
-
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, POOL_SIZE, &a[0]), 0);
-	for (off = 0; off < POOL_SIZE; off += SZ_1M)
-		mvgpu_pool_touch(test, pool, &a[0], off + 5, 0xa5);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), (s64)(POOL_SIZE / SZ_1M * PAGE_SIZE));
-
-	/* Untouched pages are not backed; lookups without alloc see that. */
-	KUNIT_EXPECT_NULL(test, mvgpu_pool_page(pool, &a[0], SZ_4K, false, &new));
-	KUNIT_EXPECT_FALSE(test, new);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(mvgpu_pool_page(pool, &a[0], POOL_SIZE, true, &new)));
-
-	/* Scrub keeps the allocation but drops the data. */
-	KUNIT_EXPECT_EQ(test, mvgpu_pool_scrub(pool, &a[0]),
-			(u64)(POOL_SIZE / SZ_1M * PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 0LL);
-	page = mvgpu_pool_page(pool, &a[0], 5, true, &new);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
-	KUNIT_EXPECT_TRUE(test, new);
-	va = kmap_local_page(page);
-	KUNIT_EXPECT_EQ(test, va[5], 0);
-	kunmap_local(va);
-	mvgpu_pool_touch(test, pool, &a[0], SZ_8M + 9, 0x77);
-	mvgpu_pool_free(pool, &a[0]);
-
-	/* The next tenant gets the same VRAM, reading zeros. */
-	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, POOL_SIZE, &a[1]), 0);
-	for (off = 0; off < POOL_SIZE; off += SZ_1M) {
-		page = mvgpu_pool_page(pool, &a[1], off, true, &new);
-		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(page));
-		va = kmap_local_page(page);
-		KUNIT_EXPECT_NULL(test, memchr_inv(va, 0, PAGE_SIZE));
-		kunmap_local(va);
-	}
-	mvgpu_pool_free(pool, &a[1]);
 }
 
 /*
@@ -257,78 +195,11 @@ static void mvgpu_pool_race_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, overcommit, 0U);
 }
 
-struct mvgpu_pool_toucher {
-	struct mvgpu_pool *pool;
-	struct mvgpu_pool_alloc *a;
-	unsigned int pages;
-	unsigned int errors;
-	struct completion done;
-};
-
-static int mvgpu_pool_touch_fn(void *data)
-{
-	struct mvgpu_pool_toucher *t = data;
-	unsigned int i;
-	bool new;
-
-	for (i = 0; i < t->pages; i++)
-		if (IS_ERR_OR_NULL(mvgpu_pool_page(t->pool, t->a,
-						   (u64)i * PAGE_SIZE, true, &new)))
-			t->errors++;
-	complete(&t->done);
-	return 0;
-}
-
-/*
- * Backing VRAM pages needs no GPU-wide lock: a vGPU touching its VRAM
- * goes on while another holds the pool's lock (creating or removing a
- * vGPU), and two touching the same pages at once back each page once.
- */
-static void mvgpu_pool_lockless_test(struct kunit *test)
-{
-	struct mvgpu_pool *pool = test->priv;
-	struct mvgpu_pool_alloc *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
-	struct mvgpu_pool_toucher *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
-	unsigned int i, started;
-	bool in_time;
-
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, t);
-	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, SZ_8M, a), 0);
-	mutex_lock(&pool->lock);
-	for (started = 0; started < 2; started++) {
-		struct task_struct *task;
-
-		t[started].pool = pool;
-		t[started].a = a;
-		t[started].pages = 256;
-		init_completion(&t[started].done);
-		task = kthread_run(mvgpu_pool_touch_fn, &t[started],
-				   "mvgpu-touch/%u", started);
-		if (IS_ERR(task))
-			break;
-	}
-	/* A liveness bound, generous: the touchers must not need the lock. */
-	in_time = wait_for_completion_timeout(&t[0].done, 60 * HZ);
-	mutex_unlock(&pool->lock);
-	for (i = 0; i < started; i++)
-		wait_for_completion(&t[i].done);
-	KUNIT_EXPECT_TRUE_MSG(test, in_time,
-			      "backing VRAM waited for the GPU-wide pool lock");
-	KUNIT_ASSERT_EQ(test, started, 2U);
-	KUNIT_EXPECT_EQ(test, t[0].errors + t[1].errors, 0U);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&a->backed), 256L);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 256LL * PAGE_SIZE);
-	mvgpu_pool_free(pool, a);
-}
-
 static struct kunit_case mvgpu_pool_test_cases[] = {
 	KUNIT_CASE(mvgpu_pool_quota_test),
 	KUNIT_CASE(mvgpu_pool_fragmentation_test),
-	KUNIT_CASE(mvgpu_pool_scrub_test),
 	KUNIT_CASE(mvgpu_pool_fit_random_test),
 	KUNIT_CASE(mvgpu_pool_race_test),
-	KUNIT_CASE(mvgpu_pool_lockless_test),
 	{}
 };
 

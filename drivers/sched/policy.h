@@ -5,9 +5,10 @@
 #include <linux/rbtree.h>
 #include <linux/types.h>
 
+#include <mvgpu/hist.h>
+
 #define MVGPU_SCHED_LEVELS	3
 #define MVGPU_SCHED_MAX_WEIGHT	100
-#define MVGPU_WAIT_BUCKETS	128
 
 /**
  * enum mvgpu_sched_mode - scheduling policies, chosen at load time
@@ -49,7 +50,7 @@ enum mvgpu_put_reason {
  * @promotions: level rises outside boosts
  * @boosts: periodic boosts that raised it
  * @wait_hist: wait from runnable to picked: bucket i counts waits in
- *	[mvgpu_wait_bucket_ns(i), mvgpu_wait_bucket_ns(i + 1))
+ *	[mvgpu_hist_bucket_ns(i), mvgpu_hist_bucket_ns(i + 1))
  */
 struct mvgpu_sched_stats {
 	u64 service_ns;
@@ -58,7 +59,7 @@ struct mvgpu_sched_stats {
 	u64 demotions;
 	u64 promotions;
 	u64 boosts;
-	u32 wait_hist[MVGPU_WAIT_BUCKETS];
+	u32 wait_hist[MVGPU_HIST_BUCKETS];
 };
 
 /**
@@ -148,9 +149,6 @@ bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 		      struct mvgpu_sched_entity *e, u32 weight, u32 prio,
 		      u32 cap, u64 now);
-unsigned int mvgpu_hist_bucket(u64 ns);
-u64 mvgpu_wait_bucket_ns(unsigned int i);
-u64 mvgpu_hist_percentile(const u32 *hist, unsigned int pct);
 u64 mvgpu_wait_percentile(const struct mvgpu_sched_stats *s, unsigned int pct);
 
 #endif /* _MVGPU_SCHED_POLICY_H_ */

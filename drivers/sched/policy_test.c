@@ -5,9 +5,9 @@
  * A simulator advances time in 10 us ticks.  Mock vGPUs are hogs (always
  * runnable) or interactive (a burst of work every period); mock engines run
  * what the policy picks until the slice ends, the burst is done, or a
- * higher level preempts, the way drivers/engine does.  Upstream drm_sched
- * (newer than 6.1) tests its scheduler the same way, with a mock scheduler
- * and "heavy client vs interactive client" cases.
+ * higher level preempts, the way drivers/core/sched.c does.  Upstream
+ * drm_sched (newer than 6.1) tests its scheduler the same way, with a mock
+ * scheduler and "heavy client vs interactive client" cases.
  */
 
 #include <kunit/test.h>
@@ -490,14 +490,14 @@ static void mvgpu_policy_percentile_test(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 50), 0ULL);
-	for (i = 0; i < MVGPU_WAIT_BUCKETS - 1; i++)
-		KUNIT_EXPECT_LT(test, mvgpu_wait_bucket_ns(i), mvgpu_wait_bucket_ns(i + 1));
+	for (i = 0; i < MVGPU_HIST_BUCKETS - 1; i++)
+		KUNIT_EXPECT_LT(test, mvgpu_hist_bucket_ns(i), mvgpu_hist_bucket_ns(i + 1));
 	/* 99 short waits, one long */
 	st.wait_hist[4 * 13 + 1] = 99;
 	st.wait_hist[4 * 19 + 3] = 1;
-	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 50), mvgpu_wait_bucket_ns(4 * 13 + 2));
-	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 99), mvgpu_wait_bucket_ns(4 * 13 + 2));
-	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 100), mvgpu_wait_bucket_ns(4 * 20));
+	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 50), mvgpu_hist_bucket_ns(4 * 13 + 2));
+	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 99), mvgpu_hist_bucket_ns(4 * 13 + 2));
+	KUNIT_EXPECT_EQ(test, mvgpu_wait_percentile(&st, 100), mvgpu_hist_bucket_ns(4 * 20));
 }
 
 static struct kunit_case mvgpu_policy_test_cases[] = {

@@ -3,6 +3,7 @@
  * The vGPU's VFIO device: ioctls, region access and mmap.
  */
 
+#include <linux/memcontrol.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -196,6 +197,15 @@ static ssize_t mvgpu_vgpu_rw_regs(struct mvgpu_vgpu *vgpu, u32 index,
 	return done;
 }
 
+/* BAR2: the backend's memory behind the vGPU's VRAM. */
+static ssize_t mvgpu_vgpu_vram_rw(struct mvgpu_vgpu *vgpu, u64 off,
+				  char __user *buf, size_t count, bool write)
+{
+	if (off >= vgpu->vram_size || count > vgpu->vram_size - off)
+		return -EINVAL;
+	return vgpu->gdev->be_ops->vram_rw(vgpu->bvram, off, buf, count, write);
+}
+
 /* The choke point of read() and write(); see DOC: Regions. */
 static ssize_t mvgpu_vgpu_rw(struct mvgpu_vgpu *vgpu, char __user *buf,
 			     size_t count, loff_t *ppos, bool write)
@@ -217,7 +227,7 @@ static ssize_t mvgpu_vgpu_rw(struct mvgpu_vgpu *vgpu, char __user *buf,
 		ret = mvgpu_vgpu_rw_regs(vgpu, index, buf, count, off, write);
 		break;
 	case VFIO_PCI_BAR2_REGION_INDEX:
-		ret = mvgpu_vram_rw(&vgpu->vram, off, buf, count, write);
+		ret = mvgpu_vgpu_vram_rw(vgpu, off, buf, count, write);
 		break;
 	default:
 		ret = -EINVAL;
@@ -251,21 +261,28 @@ static int mvgpu_vgpu_mmap(struct vfio_device *vdev,
 
 	if (index != VFIO_PCI_BAR2_REGION_INDEX)
 		return -EINVAL;
-	return mvgpu_vram_mmap(&vgpu->vram, vma);
+	/* The backend sees offsets into the VRAM, not into the device file. */
+	vma->vm_pgoff -= VFIO_PCI_BAR2_REGION_INDEX << (MVGPU_REGION_SHIFT - PAGE_SHIFT);
+	return vgpu->gdev->be_ops->vram_mmap(vgpu->bvram, vma);
 }
 
 static int mvgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
+
+	struct mem_cgroup *memcg;
 	int ret;
 
 	/* The opener's memory cgroup pays for what the vGPU allocates. */
-	ret = mvgpu_vram_open(&vgpu->vram);
+	memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
+	ret = vgpu->gdev->be_ops->vram_open(vgpu->bvram, memcg);
 	if (ret) {
+		mem_cgroup_put(memcg);
 		dev_err(vdev->dev, "cannot set up the VRAM aperture: %d\n", ret);
 		return ret;
 	}
 	mutex_lock(&vgpu->lock);
+	WRITE_ONCE(vgpu->memcg, memcg);
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
 	return 0;
@@ -281,7 +298,11 @@ static void mvgpu_vgpu_close(struct vfio_device *vdev)
 	mvgpu_irq_disable_all(vgpu);
 	mutex_unlock(&vgpu->lock);
 	mvgpu_vgpu_reset(vgpu, true);
-	mvgpu_vram_close(&vgpu->vram);
+	vgpu->gdev->be_ops->vram_close(vgpu->bvram);
+	mutex_lock(&vgpu->lock);
+	mem_cgroup_put(vgpu->memcg);
+	WRITE_ONCE(vgpu->memcg, NULL);
+	mutex_unlock(&vgpu->lock);
 }
 
 static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
@@ -324,7 +345,7 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	/* A register reset keeps config space, and with it INTx disable. */
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
-	mvgpu_vram_reset(&vgpu->vram);
+	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
 	mvgpu_ctx_restart(&vgpu->ctx);
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);

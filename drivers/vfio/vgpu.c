@@ -61,9 +61,7 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->type = type;
 	vgpu->vram_size = type->vram;
 
-	ret = mvgpu_vram_init(&vgpu->vram, &gdev->pool, vgpu->vram_size,
-			      (u64)VFIO_PCI_BAR2_REGION_INDEX <<
-			      (MVGPU_REGION_SHIFT - PAGE_SHIFT));
+	ret = mvgpu_pool_alloc(&gdev->pool, vgpu->vram_size, &vgpu->vram);
 	if (ret == -ENOSPC) {
 		dev_err(vdev->dev,
 			"cannot create %s vGPU: needs %llu MiB VRAM, %llu MiB free on mvgpu.%u\n",
@@ -75,12 +73,17 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 			vgpu->vram_size / SZ_1M, ret);
 		goto err_erase_id;
 	}
-	/* At most as much guest memory pinned as it has VRAM. */
-	mvgpu_pins_init(&vgpu->pins, vdev, vgpu->vram_size >> PAGE_SHIFT);
-	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, type->profile->weight);
+	vgpu->bvram = gdev->be_ops->vram_create(gdev->be, &vgpu->vram);
+	if (IS_ERR(vgpu->bvram)) {
+		ret = PTR_ERR(vgpu->bvram);
+		vgpu->bvram = NULL;
+		dev_err(vdev->dev, "cannot set up its VRAM: %d\n", ret);
+		goto err_free_vram;
+	}
+	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, vdev, type->profile->weight);
 	if (ret) {
 		dev_err(vdev->dev, "cannot set up the engine context: %d\n", ret);
-		goto err_pins;
+		goto err_destroy_bvram;
 	}
 	mutex_init(&vgpu->lock);
 	spin_lock_init(&vgpu->irq_lock);
@@ -95,9 +98,10 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 		 vgpu->id, type->profile->sysfs_name, vgpu->vram_size / SZ_1M);
 	return 0;
 
-err_pins:
-	mvgpu_pins_fini(&vgpu->pins);
-	mvgpu_vram_fini(&vgpu->vram);
+err_destroy_bvram:
+	gdev->be_ops->vram_destroy(vgpu->bvram);
+err_free_vram:
+	mvgpu_pool_free(&gdev->pool, &vgpu->vram);
 err_erase_id:
 	xa_erase(&gdev->vgpus, vgpu->id);
 	return ret;
@@ -115,8 +119,8 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
 	mvgpu_ctx_fini(&vgpu->ctx);
-	mvgpu_pins_fini(&vgpu->pins);
-	mvgpu_vram_fini(&vgpu->vram);
+	gdev->be_ops->vram_destroy(vgpu->bvram);
+	mvgpu_pool_free(&gdev->pool, &vgpu->vram);
 	mutex_destroy(&vgpu->lock);
 	xa_erase(&gdev->vgpus, vgpu->id);
 	vfio_free_device(vdev);
@@ -174,6 +178,12 @@ static ssize_t mvgpu_vgpu_show_description(struct mdev_type *mtype, char *buf)
 			  type->profile->weight, gdev->num_engines);
 }
 
+/* Commands completed since the vGPU was created (racy: statistics). */
+static u64 mvgpu_vgpu_cmds(struct mvgpu_vgpu *vgpu)
+{
+	return READ_ONCE(vgpu->ctx.cmds_before) + READ_ONCE(vgpu->ctx.cmds_done);
+}
+
 /* Read-only facts about a vGPU, in /sys/bus/mdev/devices/$UUID/mvgpu/. */
 static ssize_t vgpu_id_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
@@ -198,7 +208,8 @@ static ssize_t vram_used_bytes_show(struct device *dev,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", mvgpu_vram_backed_bytes(&vgpu->vram));
+	return sysfs_emit(buf, "%llu\n",
+			  vgpu->gdev->be_ops->vram_backed(vgpu->bvram));
 }
 static DEVICE_ATTR_RO(vram_used_bytes);
 
@@ -207,7 +218,7 @@ static ssize_t cmds_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.cmds_done));
+	return sysfs_emit(buf, "%llu\n", mvgpu_vgpu_cmds(vgpu));
 }
 static DEVICE_ATTR_RO(cmds);
 
@@ -326,7 +337,7 @@ static ssize_t sched_stats_show(struct device *dev,
 			 "busy_ns %llu\nshare_ppm %llu\nruns %llu\npreemptions %llu\ndemotions %llu\npromotions %llu\nboosts %llu\nwait_p50_ns %llu\nwait_p99_ns %llu\nfaults %llu\ncmds %llu\n",
 			 st->service_ns, share, st->runs, st->preemptions,
 			 st->demotions, st->promotions, st->boosts, p50, p99,
-			 READ_ONCE(ctx->faults), READ_ONCE(ctx->cmds_done));
+			 READ_ONCE(ctx->faults), mvgpu_vgpu_cmds(vgpu));
 	kfree(st);
 	return len;
 }
@@ -338,7 +349,7 @@ static ssize_t gpt_bytes_show(struct device *dev,
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%lu\n",
-			  READ_ONCE(vgpu->ctx.gpt.tables) * PAGE_SIZE);
+			  READ_ONCE(vgpu->ctx.as.gpt.tables) * PAGE_SIZE);
 }
 static DEVICE_ATTR_RO(gpt_bytes);
 

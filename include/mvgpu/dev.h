@@ -9,7 +9,8 @@
 #include <linux/mdev.h>
 #include <linux/xarray.h>
 
-#include <mvgpu/engine.h>
+#include <mvgpu/backend.h>
+#include <mvgpu/sched.h>
 #include <mvgpu/types.h>
 
 #include "mm/pool.h"
@@ -39,7 +40,9 @@ struct mvgpu_type {
  * @index: N in mvgpu.N
  * @vram_size: VRAM of the GPU in bytes
  * @num_engines: engines of the GPU
- * @pool: the GPU's VRAM
+ * @pool: the GPU's VRAM, as a ledger
+ * @be_ops: the GPU's backend
+ * @be: the backend's GPU
  * @types: the vGPU types offered on this parent
  * @mdev_types: pointers to @types[i].mtype, as mdev_register_parent() wants
  * @sched: the engines and their run queue
@@ -55,6 +58,8 @@ struct mvgpu_dev {
 	u64 vram_size;
 	unsigned int num_engines;
 	struct mvgpu_pool pool;
+	const struct mvgpu_backend_ops *be_ops;
+	struct mvgpu_backend *be;
 	struct mvgpu_type types[MVGPU_NUM_TYPES];
 	struct mdev_type *mdev_types[MVGPU_NUM_TYPES];
 	struct mvgpu_sched sched;
@@ -73,6 +78,7 @@ static inline struct mvgpu_type *mvgpu_type_from_mtype(struct mdev_type *mtype)
 }
 
 extern struct platform_driver mvgpu_dev_driver;
+extern unsigned int mvgpu_watchdog_ms;
 
 struct platform_device *mvgpu_dev_create(unsigned int index,
 					 const struct mvgpu_params *params);

@@ -10,14 +10,15 @@
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 
-#include <mvgpu/engine.h>
+#include <mvgpu/ctx.h>
 
-#include "mm/vram.h"
+#include "mm/pool.h"
 #include "vfio/cfg_space.h"
 #include "vfio/irq.h"
 #include "vfio/mmio.h"
-#include "vfio/pin.h"
 
+struct mem_cgroup;
+struct mvgpu_bvram;
 struct mvgpu_dev;
 struct mvgpu_type;
 
@@ -32,16 +33,15 @@ struct mvgpu_type;
  *   reset, open/close.
  * - @irq_lock (spinlock, irq-safe) protects the register file and the
  *   interrupt state, which the engine also touches.
- * - the VRAM aperture has its own mutex (struct mvgpu_vram).
+ * - the context is the GPU scheduler's (struct mvgpu_sched @lock) and its
+ *   backend's; see struct mvgpu_ctx.
  *
- * - the engine context is the GPU scheduler's (struct mvgpu_sched @lock)
- *   and its runner's; see struct mvgpu_ctx.
+ * - the address space has its own locks (struct mvgpu_aspace): pin_lock,
+ *   taken by reset, VFIO's dma_unmap and the host worker, never by an
+ *   engine, and lock, held only while the page table changes.
  *
- * - the pinned guest memory has its own mutex (struct mvgpu_pins), taken
- *   by reset, VFIO's dma_unmap and the pin worker, never by an engine.
- *
- * Order: lock -> sched.lock -> irq_lock; lock -> vram lock; lock -> pins
- * lock -> the context's step_sem -> gpt_lock.  irq_lock is innermost.
+ * Order: lock -> sched.lock -> irq_lock; lock -> the address space's
+ * pin_lock -> its lock.  irq_lock is innermost.
  */
 
 /**
@@ -57,11 +57,10 @@ struct mvgpu_type;
  * @irq_lock: see DOC: vGPU locking
  * @mmio: BAR0 registers; protected by @irq_lock
  * @irq: interrupt delivery; protected by @irq_lock (eventfds also @lock)
- * @bus_master: PCI_COMMAND_MASTER is set: the vGPU may reach guest memory
- *	and send MSIs; written under @irq_lock, read by the engine with
- *	READ_ONCE()
- * @vram: the BAR2 aperture; its own lock
- * @pins: guest memory pinned for the GPU page table; its own lock
+ * @vram: where its VRAM is in the GPU's (the core's ledger)
+ * @bvram: the backend's memory behind it
+ * @memcg: the memory cgroup of the process that opened it, charged for
+ *	what it allocates, while it is open; written under @lock
  * @resets: resets so far (device, register, close); protected by @lock
  * @open: its VFIO device is open; written under @lock
  * @ctx: its engine context
@@ -80,9 +79,9 @@ struct mvgpu_vgpu {
 	spinlock_t irq_lock;		/* @mmio, @irq */
 	struct mvgpu_mmio mmio;
 	struct mvgpu_irq irq;
-	bool bus_master;
-	struct mvgpu_vram vram;
-	struct mvgpu_pins pins;
+	struct mvgpu_pool_alloc vram;
+	struct mvgpu_bvram *bvram;
+	struct mem_cgroup *memcg;
 	u64 resets;
 	bool open;
 	struct mvgpu_ctx ctx;

@@ -10,17 +10,18 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
-#include <mvgpu/engine.h>
-#include <mvgpu/vgpu.h>
+#include "mm/aspace.h"
 
 #include "gmem.h"
+#include "sw.h"
 
 /**
  * DOC: GPU memory access
  *
  * The engine reaches memory in runs: a GPU virtual address is translated
- * through the context's page table (the runner's translation cache, struct
- * mvgpu_tlb, answers repeated lookups without the page table's lock), and
+ * through the context's address space (the core's page table, struct
+ * mvgpu_aspace; the runner's translation cache, struct mvgpu_tlb, answers
+ * repeated lookups without its lock), and
  * the run is the rest of that host page, at most 4 KiB, copied with one
  * memcpy().  A VRAM target is an offset into the vGPU's own VRAM
  * allocation, whose host page is found without a lock (DOC: VRAM pool);
@@ -32,12 +33,12 @@
  * bus (PCI_COMMAND_MASTER), as a device's DMA does.
  */
 
-static bool mvgpu_gmem_tlb_lookup(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+static bool mvgpu_gmem_tlb_lookup(struct mvgpu_aspace *as, struct mvgpu_tlb *tlb,
 				  u64 va, u32 access, struct mvgpu_gpt_xlate *x)
 {
 	struct mvgpu_tlb_entry *e = &tlb->e[(va >> 12) % MVGPU_TLB_ENTRIES];
 
-	if (e->ctx != ctx || e->gen != READ_ONCE(ctx->gpt_gen) ||
+	if (e->as != as || e->gen != mvgpu_aspace_gen(as) ||
 	    va - e->va >= e->size || (access & ~e->flags))
 		return false;
 	x->target = e->target + (va - e->va);
@@ -47,20 +48,17 @@ static bool mvgpu_gmem_tlb_lookup(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 	return true;
 }
 
-static int mvgpu_gmem_translate(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+static int mvgpu_gmem_translate(struct mvgpu_aspace *as, struct mvgpu_tlb *tlb,
 				u64 va, u32 access, struct mvgpu_gpt_xlate *x)
 {
 	struct mvgpu_tlb_entry *e = &tlb->e[(va >> 12) % MVGPU_TLB_ENTRIES];
 	u64 gen;
 	int ret;
 
-	if (mvgpu_gmem_tlb_lookup(ctx, tlb, va, access, x))
+	if (mvgpu_gmem_tlb_lookup(as, tlb, va, access, x))
 		return 0;
 	tlb->misses++;
-	mutex_lock(&ctx->gpt_lock);
-	gen = ctx->gpt_gen;
-	ret = mvgpu_gpt_translate(&ctx->gpt, va, access, x);
-	mutex_unlock(&ctx->gpt_lock);
+	ret = mvgpu_aspace_translate(as, va, access, x, &gen);
 	if (ret)
 		return ret;
 	/* x->len runs to the end of the page: it tells 4 KiB from 2 MiB. */
@@ -70,7 +68,7 @@ static int mvgpu_gmem_translate(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 	e->target = x->target - (va - e->va);
 	e->flags = x->flags;
 	e->gen = gen;
-	e->ctx = ctx;
+	e->as = as;
 	return 0;
 }
 
@@ -79,32 +77,31 @@ static int mvgpu_gmem_translate(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
  * bytes from @va it holds (*@run, at most @len).  A read of unbacked VRAM
  * gets the zero page.
  */
-static struct page *mvgpu_gmem_page(struct mvgpu_ctx *ctx,
+static struct page *mvgpu_gmem_page(struct mvgpu_bctx *b,
 				    struct mvgpu_tlb *tlb, u64 va, u64 len,
 				    bool write, u64 *off, u64 *run, int *err)
 {
-	struct mvgpu_vgpu *vgpu = ctx->vgpu;
 	struct mvgpu_gpt_xlate x;
 	struct page *page;
 
-	*err = mvgpu_gmem_translate(ctx, tlb, va, write ? MVGPU_GPT_WRITE :
+	*err = mvgpu_gmem_translate(b->as, tlb, va, write ? MVGPU_GPT_WRITE :
 				    MVGPU_GPT_READ, &x);
 	if (*err)
 		return NULL;
 	*off = offset_in_page(x.target);
 	*run = min3(len, x.len, PAGE_SIZE - *off);
 	if (x.flags & MVGPU_GPT_SYSMEM) {
-		if (!READ_ONCE(vgpu->bus_master)) {
+		if (!READ_ONCE(b->as->bus_master)) {
 			*err = -EPERM;
 			return NULL;
 		}
-		page = mvgpu_pins_page(&vgpu->pins, x.target);
+		page = mvgpu_aspace_sysmem_page(b->as, x.target);
 		/* Entries and pins go together (DOC: Guest memory). */
 		if (WARN_ON_ONCE(!page))
 			*err = -EFAULT;
 		return page;
 	}
-	page = mvgpu_vram_page(&vgpu->vram, x.target, write);
+	page = mvgpu_sw_vram_page(b->vram, x.target, write);
 	if (IS_ERR(page)) {
 		*err = PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EFAULT;
 		return NULL;
@@ -113,13 +110,13 @@ static struct page *mvgpu_gmem_page(struct mvgpu_ctx *ctx,
 }
 
 /* Where @va is mapped for the CPU; kunmap_local() it after use. */
-static void *mvgpu_gmem_map(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+static void *mvgpu_gmem_map(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb,
 			    u64 va, u64 len, bool write, u64 *run, int *err)
 {
 	struct page *page;
 	u64 off;
 
-	page = mvgpu_gmem_page(ctx, tlb, va, len, write, &off, run, err);
+	page = mvgpu_gmem_page(b, tlb, va, len, write, &off, run, err);
 	if (!page)
 		return NULL;
 	return kmap_local_page(page) + off;
@@ -127,24 +124,24 @@ static void *mvgpu_gmem_map(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 
 /**
  * mvgpu_gmem_read() - copy GPU memory into a kernel buffer
- * @ctx: the vGPU's context, whose page table translates; the caller runs it
+ * @b: the context, whose address space translates; the caller runs it
  * @tlb: the runner's translation cache
  * @va: first GPU virtual address
  * @buf: @len bytes
  * @len: bytes
  * @fault: see gmem.h
  *
- * Context: process context; the caller runs @ctx.
+ * Context: process context; the caller runs @b.
  * Return: 0 or -errno, see gmem.h.
  */
-int mvgpu_gmem_read(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		    void *buf, u64 len, u64 *fault)
 {
 	u64 run;
 	int err;
 
 	while (len) {
-		void *p = mvgpu_gmem_map(ctx, tlb, va, len, false, &run, &err);
+		void *p = mvgpu_gmem_map(b, tlb, va, len, false, &run, &err);
 
 		if (!p) {
 			*fault = va;
@@ -161,24 +158,24 @@ int mvgpu_gmem_read(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
 
 /**
  * mvgpu_gmem_write() - copy a kernel buffer into GPU memory
- * @ctx: the vGPU's context; the caller runs it
+ * @b: the context; the caller runs it
  * @tlb: the runner's translation cache
  * @va: first GPU virtual address
  * @buf: @len bytes
  * @len: bytes
  * @fault: see gmem.h
  *
- * Context: process context; the caller runs @ctx.
+ * Context: process context; the caller runs @b.
  * Return: 0 or -errno, see gmem.h.
  */
-int mvgpu_gmem_write(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_write(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		     const void *buf, u64 len, u64 *fault)
 {
 	u64 run;
 	int err;
 
 	while (len) {
-		void *p = mvgpu_gmem_map(ctx, tlb, va, len, true, &run, &err);
+		void *p = mvgpu_gmem_map(b, tlb, va, len, true, &run, &err);
 
 		if (!p) {
 			*fault = va;
@@ -195,17 +192,17 @@ int mvgpu_gmem_write(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
 
 /**
  * mvgpu_gmem_fill32() - fill GPU memory with a 32-bit pattern
- * @ctx: the vGPU's context; the caller runs it
+ * @b: the context; the caller runs it
  * @tlb: the runner's translation cache
  * @va: first GPU virtual address, 4-byte aligned
  * @value: the pattern, stored little-endian
  * @len: bytes, a multiple of 4
  * @fault: see gmem.h
  *
- * Context: process context; the caller runs @ctx.
+ * Context: process context; the caller runs @b.
  * Return: 0 or -errno, see gmem.h.
  */
-int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_fill32(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		      u32 value, u64 len, u64 *fault)
 {
 	__le32 v = cpu_to_le32(value);
@@ -213,7 +210,7 @@ int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
 	int err;
 
 	while (len) {
-		__le32 *p = mvgpu_gmem_map(ctx, tlb, va, len, true, &run, &err);
+		__le32 *p = mvgpu_gmem_map(b, tlb, va, len, true, &run, &err);
 
 		if (!p) {
 			*fault = va;
@@ -235,7 +232,7 @@ int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
  * The run of @len bytes ending at GPU VA @end (exclusive) that one host
  * page holds: its start is returned in *@start.
  */
-static void *mvgpu_gmem_map_back(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+static void *mvgpu_gmem_map_back(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb,
 				 u64 end, u64 len, bool write, u64 *run,
 				 int *err, u64 *fault)
 {
@@ -244,7 +241,7 @@ static void *mvgpu_gmem_map_back(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 
 	/* The page holding the last byte: from its start, or from end - len. */
 	n = min_t(u64, len, offset_in_page(last) + 1);
-	p = mvgpu_gmem_map(ctx, tlb, end - n, n, write, run, err);
+	p = mvgpu_gmem_map(b, tlb, end - n, n, write, run, err);
 	if (!p)
 		*fault = end - n;
 	return p;
@@ -252,7 +249,7 @@ static void *mvgpu_gmem_map_back(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 
 /**
  * mvgpu_gmem_copy() - copy between two ranges of GPU memory
- * @ctx: the vGPU's context; the caller runs it
+ * @b: the context; the caller runs it
  * @tlb: the runner's translation cache
  * @dst: first destination GPU VA
  * @src: first source GPU VA
@@ -263,10 +260,10 @@ static void *mvgpu_gmem_map_back(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
  *
  * Host page by host page, without a bounce buffer.
  *
- * Context: process context; the caller runs @ctx.
+ * Context: process context; the caller runs @b.
  * Return: 0 or -errno, see gmem.h.
  */
-int mvgpu_gmem_copy(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 dst,
+int mvgpu_gmem_copy(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 dst,
 		    u64 src, u64 len, bool backward, u64 *fault)
 {
 	u64 rs, rd, n;
@@ -275,23 +272,23 @@ int mvgpu_gmem_copy(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 dst,
 
 	while (len) {
 		if (!backward) {
-			s = mvgpu_gmem_map(ctx, tlb, src, len, false, &rs, &err);
+			s = mvgpu_gmem_map(b, tlb, src, len, false, &rs, &err);
 			if (!s) {
 				*fault = src;
 				return err;
 			}
-			d = mvgpu_gmem_map(ctx, tlb, dst, rs, true, &rd, &err);
+			d = mvgpu_gmem_map(b, tlb, dst, rs, true, &rd, &err);
 			if (!d) {
 				kunmap_local(s);
 				*fault = dst;
 				return err;
 			}
 		} else {
-			s = mvgpu_gmem_map_back(ctx, tlb, src + len, len, false,
+			s = mvgpu_gmem_map_back(b, tlb, src + len, len, false,
 						&rs, &err, fault);
 			if (!s)
 				return err;
-			d = mvgpu_gmem_map_back(ctx, tlb, dst + len, rs, true,
+			d = mvgpu_gmem_map_back(b, tlb, dst + len, rs, true,
 						&rd, &err, fault);
 			if (!d) {
 				kunmap_local(s);

@@ -4,7 +4,7 @@
 
 #include <linux/types.h>
 
-struct mvgpu_ctx;
+struct mvgpu_bctx;
 struct mvgpu_tlb;
 
 /*
@@ -14,13 +14,13 @@ struct mvgpu_tlb;
  * On error *@fault is the GPU VA of the first byte that could not be
  * accessed; bytes before it may have been.
  */
-int mvgpu_gmem_read(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		    void *buf, u64 len, u64 *fault);
-int mvgpu_gmem_write(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_write(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		     const void *buf, u64 len, u64 *fault);
-int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+int mvgpu_gmem_fill32(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		      u32 value, u64 len, u64 *fault);
-int mvgpu_gmem_copy(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 dst,
+int mvgpu_gmem_copy(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 dst,
 		    u64 src, u64 len, bool backward, u64 *fault);
 
 #endif /* _MVGPU_GMEM_H_ */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A vGPU's VRAM aperture (BAR2): host pages, backed on first touch.
+ * The software GPU's VRAM: host pages, backed on first touch, and their
+ * user mappings (the BAR2 aperture).
  */
 
 #include <kunit/visibility.h>
@@ -12,16 +13,23 @@
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 #include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "vram.h"
+#include "mm/pool.h"
+
+#include "sw.h"
 
 /**
  * DOC: VRAM aperture
  *
- * The aperture is a linear window on the vGPU's VRAM in the GPU's pool
- * (DOC: VRAM pool).  A page is backed, zeroed, the first time it is written
- * through pwrite() or touched through an mmap, so a tenant never sees an
+ * The software GPU's VRAM is host memory.  The core allocates each vGPU's
+ * share of the GPU's VRAM (DOC: VRAM pool); the software GPU backs it page
+ * by page, in an xarray per vGPU that engines look up without a lock, so
+ * one vGPU touching its VRAM never waits for another.  The aperture (BAR2)
+ * is a linear window on it.  A page is backed, zeroed, the first time it
+ * is written through pwrite() or touched through an mmap, or written by an
+ * engine, so a tenant never sees an
  * earlier tenant's data and an idle vGPU costs no memory.  Reads of a page
  * never touched return zeros without backing it.  Backing pages are charged
  * to the memory cgroup of the process that opened the vGPU (the VMM), even
@@ -32,12 +40,12 @@
  * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  They must
  * all live in one address space that holds nothing else, so that a reset
  * can zap exactly them: the VFIO device file's inode is shared by every
- * anonymous-inode file of the system, so mvgpu_vram_mmap() moves each new
+ * anonymous-inode file of the system, so mvgpu_sw_vram_mmap() moves each new
  * mapping to a file of our own (vma_set_file(), as dma-buf does), created
  * when the vGPU is opened and dropped when it is closed.  The mapping
  * keeps a reference on the VFIO device file it was made from, so the
  * vGPU stays open, and its VRAM allocated, as long as any mapping exists.
- * mvgpu_vram_reset() zaps that address space under @lock before it frees
+ * mvgpu_sw_vram_scrub() zaps that address space under @lock before it frees
  * the pages, and the fault handler inserts under @lock, so no mapping can
  * outlive its page.
  *
@@ -73,57 +81,74 @@ static const struct file_operations mvgpu_vram_fops = {
 	.owner = THIS_MODULE,
 };
 
+/* Backing pages: charged to the active memory cgroup, allowed to fail. */
+#define MVGPU_SW_VRAM_GFP	(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT | \
+				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 /**
- * mvgpu_vram_init() - allocate a vGPU's VRAM
- * @vram: the aperture
- * @pool: the GPU's VRAM pool
- * @size: bytes, a multiple of MVGPU_POOL_CHUNK
- * @map_pgoff: file page offset of the aperture's first byte in mmap()
+ * mvgpu_sw_vram_create() - &mvgpu_backend_ops.vram_create
+ * @be: the GPU
+ * @alloc: where the vGPU's VRAM is in the GPU's (one linear window of
+ *	host pages here: the software GPU needs no placement)
  *
  * Context: process context.
- * Return: 0; -ENOSPC if the pool has not @size free; another -errno.
+ * Return: the block or ERR_PTR(-ENOMEM).
  */
-int mvgpu_vram_init(struct mvgpu_vram *vram, struct mvgpu_pool *pool,
-		    u64 size, unsigned long map_pgoff)
+struct mvgpu_bvram *mvgpu_sw_vram_create(struct mvgpu_backend *be,
+					 const struct mvgpu_pool_alloc *alloc)
 {
-	int ret;
+	struct mvgpu_bvram *vram = kzalloc(sizeof(*vram), GFP_KERNEL);
 
-	ret = mvgpu_pool_alloc(pool, size, &vram->alloc);
-	if (ret)
-		return ret;
+	if (!vram)
+		return ERR_PTR(-ENOMEM);
+	vram->be = be;
+	vram->size = alloc->size;
+	xa_init(&vram->pages);
+	atomic_long_set(&vram->backed, 0);
 	mutex_init(&vram->lock);
-	vram->pool = pool;
-	vram->size = size;
-	vram->map_pgoff = map_pgoff;
-	vram->file = NULL;
-	vram->memcg = NULL;
-	return 0;
+	return vram;
 }
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_init);
+
+/* Give every backing page back. */
+static void mvgpu_sw_vram_free_pages(struct mvgpu_bvram *vram)
+{
+	struct page *page;
+	unsigned long idx;
+
+	xa_for_each(&vram->pages, idx, page) {
+		xa_erase(&vram->pages, idx);
+		put_page(page);
+		cond_resched();
+	}
+	atomic_long_set(&vram->backed, 0);
+}
 
 /**
- * mvgpu_vram_fini() - free the VRAM
- * @vram: the aperture; closed
+ * mvgpu_sw_vram_destroy() - &mvgpu_backend_ops.vram_destroy
+ * @vram: the block; closed
  *
  * Context: process context.
  */
-void mvgpu_vram_fini(struct mvgpu_vram *vram)
+void mvgpu_sw_vram_destroy(struct mvgpu_bvram *vram)
 {
 	WARN_ON_ONCE(vram->file);
-	mvgpu_pool_free(vram->pool, &vram->alloc);
+	mvgpu_sw_vram_free_pages(vram);
+	xa_destroy(&vram->pages);
 	mutex_destroy(&vram->lock);
+	kfree(vram);
 }
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_fini);
 
 /**
- * mvgpu_vram_open() - the vGPU is opened: set up the mappings' file and
- *	charge backing pages to the opener's memory cgroup
- * @vram: the aperture
+ * mvgpu_sw_vram_open() - &mvgpu_backend_ops.vram_open: set up the
+ *	mappings' file; charge backing pages to @memcg
+ * @vram: the block
+ * @memcg: the opener's memory cgroup (the core holds a reference until
+ *	vram_close)
  *
  * Context: process context of the opener.
  * Return: 0 or -errno.
  */
-int mvgpu_vram_open(struct mvgpu_vram *vram)
+int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg)
 {
 	struct inode *inode;
 	struct file *file;
@@ -153,7 +178,7 @@ int mvgpu_vram_open(struct mvgpu_vram *vram)
 
 	mutex_lock(&vram->lock);
 	vram->file = file;
-	vram->memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
+	WRITE_ONCE(vram->memcg, memcg);
 	mutex_unlock(&vram->lock);
 	return 0;
 
@@ -165,23 +190,20 @@ err_release_fs:
 }
 
 /**
- * mvgpu_vram_close() - the vGPU's last file and mapping are gone
- * @vram: the aperture, reset
+ * mvgpu_sw_vram_close() - &mvgpu_backend_ops.vram_close
+ * @vram: the block, scrubbed; no mapping of it is left
  *
  * Context: process context.
  */
-void mvgpu_vram_close(struct mvgpu_vram *vram)
+void mvgpu_sw_vram_close(struct mvgpu_bvram *vram)
 {
-	struct mem_cgroup *memcg;
 	struct file *file;
 
 	mutex_lock(&vram->lock);
 	file = vram->file;
-	memcg = vram->memcg;
 	vram->file = NULL;
 	WRITE_ONCE(vram->memcg, NULL);
 	mutex_unlock(&vram->lock);
-	mem_cgroup_put(memcg);
 	if (file) {
 		fput(file);
 		simple_release_fs(&mvgpu_vram_mnt, &mvgpu_vram_mnt_count);
@@ -189,56 +211,75 @@ void mvgpu_vram_close(struct mvgpu_vram *vram)
 }
 
 /**
- * mvgpu_vram_reset() - zap every user mapping and free every page
- * @vram: the aperture
+ * mvgpu_sw_vram_scrub() - &mvgpu_backend_ops.vram_scrub: zap every user
+ *	mapping and free every page
+ * @vram: the block
  *
- * Afterwards the aperture reads as zero again; mappings refault fresh pages.
- * The caller makes sure the engine does not run the vGPU meanwhile.
+ * Afterwards it reads as zero again; mappings refault fresh pages.  The
+ * core makes sure no context of the vGPU runs meanwhile.
  *
  * Context: process context; takes vram->lock and the mappings' locks.
  */
-void mvgpu_vram_reset(struct mvgpu_vram *vram)
+void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram)
 {
 	mutex_lock(&vram->lock);
 	if (vram->file)
 		unmap_mapping_range(vram->file->f_mapping, 0, 0, 1);
-	mvgpu_pool_scrub(vram->pool, &vram->alloc);
+	mvgpu_sw_vram_free_pages(vram);
 	mutex_unlock(&vram->lock);
 }
 
 /**
- * mvgpu_vram_page() - the host page behind a VRAM offset, for the engine
- * @vram: the aperture
- * @off: byte offset in the aperture
+ * mvgpu_sw_vram_page() - the host page behind a VRAM offset, for an engine
+ * @vram: the block
+ * @off: byte offset in the block
  * @alloc: back the page if it is not yet (for a write); charged to the
  *	memory cgroup the caller has made active
  *
- * No lock and no reference: the page stays until the next reset or the
- * vGPU's release, and the engine does not run the vGPU across either.
+ * Lock-free: concurrent callers that back the same page agree on one.  No
+ * reference: the page stays until the next scrub, and no context of the
+ * vGPU runs across one.
  *
  * Context: process context; may sleep if @alloc.
  * Return: the page; NULL if not backed and !@alloc (it reads as zero);
- * ERR_PTR(-EINVAL) for an offset outside the aperture, ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EINVAL) for an offset outside the block, ERR_PTR(-ENOMEM) if no
+ * page could be had (host memory or the memory cgroup's limit).
  */
-struct page *mvgpu_vram_page(struct mvgpu_vram *vram, u64 off, bool alloc)
+struct page *mvgpu_sw_vram_page(struct mvgpu_bvram *vram, u64 off, bool alloc)
 {
-	bool new;
+	unsigned long idx = off >> PAGE_SHIFT;
+	struct page *page, *old;
 
-	return mvgpu_pool_page(vram->pool, &vram->alloc, off, alloc, &new);
+	if (off >= vram->size)
+		return ERR_PTR(-EINVAL);
+	page = xa_load(&vram->pages, idx);
+	if (page || !alloc)
+		return page;
+
+	page = alloc_page(MVGPU_SW_VRAM_GFP);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	old = xa_cmpxchg(&vram->pages, idx, NULL, page,
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (old) {
+		/* Someone else backed it first, or no memory for the node. */
+		put_page(page);
+		return xa_is_err(old) ? ERR_PTR(-ENOMEM) : old;
+	}
+	atomic_long_inc(&vram->backed);
+	return page;
 }
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_page);
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_sw_vram_page);
 
 /* The page at @idx with a reference, backed if @alloc, charged to the owner. */
-static struct page *mvgpu_vram_get_page_locked(struct mvgpu_vram *vram,
+static struct page *mvgpu_vram_get_page_locked(struct mvgpu_bvram *vram,
 					       unsigned long idx, bool alloc)
 {
 	struct mem_cgroup *old = set_active_memcg(vram->memcg);
 	struct page *page;
-	bool new;
 
 	lockdep_assert_held(&vram->lock);
-	page = mvgpu_pool_page(vram->pool, &vram->alloc,
-			       (u64)idx << PAGE_SHIFT, alloc, &new);
+	page = mvgpu_sw_vram_page(vram, (u64)idx << PAGE_SHIFT, alloc);
 	set_active_memcg(old);
 	if (!IS_ERR_OR_NULL(page))
 		get_page(page);
@@ -246,8 +287,8 @@ static struct page *mvgpu_vram_get_page_locked(struct mvgpu_vram *vram,
 }
 
 /**
- * mvgpu_vram_rw() - pread()/pwrite() on the aperture
- * @vram: the aperture
+ * mvgpu_sw_vram_rw() - &mvgpu_backend_ops.vram_rw: pread()/pwrite()
+ * @vram: the block
  * @off: byte offset in the aperture
  * @buf: user buffer
  * @len: bytes
@@ -257,8 +298,8 @@ static struct page *mvgpu_vram_get_page_locked(struct mvgpu_vram *vram,
  * Return: bytes copied, or -EINVAL if the range leaves the aperture,
  * -EFAULT for a bad buffer, -ENOMEM if a page could not be backed.
  */
-ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
-		      size_t len, bool write)
+ssize_t mvgpu_sw_vram_rw(struct mvgpu_bvram *vram, u64 off, char __user *buf,
+			 size_t len, bool write)
 {
 	size_t done = 0;
 
@@ -300,8 +341,8 @@ ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
 static vm_fault_t mvgpu_vram_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mvgpu_vram *vram = vma->vm_file->private_data;
-	unsigned long idx = vmf->pgoff - vram->map_pgoff;
+	struct mvgpu_bvram *vram = vma->vm_file->private_data;
+	unsigned long idx = vmf->pgoff;
 	struct page *page;
 	vm_fault_t ret;
 
@@ -339,10 +380,10 @@ static const struct vm_operations_struct mvgpu_vram_vm_ops = {
 };
 
 /**
- * mvgpu_vram_mmap() - map (part of) the aperture into user space
- * @vram: the aperture
- * @vma: the new mapping of the VFIO device file; its file offset must fall
- *	inside the aperture, which starts at file page offset vram->map_pgoff
+ * mvgpu_sw_vram_mmap() - &mvgpu_backend_ops.vram_mmap
+ * @vram: the block
+ * @vma: the new mapping of the VFIO device file; its file offset, relative
+ *	to the block's start, must fall inside the block
  *
  * Moves the mapping to the aperture's own file; see DOC: VRAM aperture.
  *
@@ -350,17 +391,14 @@ static const struct vm_operations_struct mvgpu_vram_vm_ops = {
  * Return: 0, -EINVAL for a private mapping or a range outside the
  * aperture, -ENODEV if the vGPU is not open.
  */
-int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma)
+int mvgpu_sw_vram_mmap(struct mvgpu_bvram *vram, struct vm_area_struct *vma)
 {
 	unsigned long npages = vram->size >> PAGE_SHIFT;
-	unsigned long first;
+	unsigned long first = vma->vm_pgoff;
 	int ret = 0;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (vma->vm_pgoff < vram->map_pgoff)
-		return -EINVAL;
-	first = vma->vm_pgoff - vram->map_pgoff;
 	if (first >= npages || vma_pages(vma) > npages - first)
 		return -EINVAL;
 
@@ -379,13 +417,13 @@ out_unlock:
 }
 
 /**
- * mvgpu_vram_backed_bytes() - how much of the aperture has pages
- * @vram: the aperture
+ * mvgpu_sw_vram_backed() - &mvgpu_backend_ops.vram_backed
+ * @vram: the block
  *
  * Context: any.
  * Return: bytes of VRAM backed by host pages.
  */
-u64 mvgpu_vram_backed_bytes(struct mvgpu_vram *vram)
+u64 mvgpu_sw_vram_backed(struct mvgpu_bvram *vram)
 {
-	return (u64)atomic_long_read(&vram->alloc.backed) << PAGE_SHIFT;
+	return (u64)atomic_long_read(&vram->backed) << PAGE_SHIFT;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the command processor on a context of its own (VRAM from a pool,
- * a page table, no VFIO): how much one step may do, and that a command
- * preempted after every single step still gives the exact result.
+ * KUnit: the software GPU's command processor on a context of its own
+ * (VRAM from a pool, an address space, no core): how much one step may
+ * do, and that a command preempted after every single step still gives
+ * the exact result.
  */
 
 #include <kunit/test.h>
@@ -11,8 +12,10 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include <mvgpu/engine.h>
-#include <mvgpu/vgpu.h>
+#include "mm/aspace.h"
+#include "mm/pool.h"
+
+#include "sw.h"
 
 #define VRAM		SZ_32M
 #define RING		SZ_4K		/* 63 commands at VRAM 0 */
@@ -20,27 +23,41 @@
 
 struct exec_fixture {
 	struct mvgpu_pool pool;
-	struct mvgpu_vgpu *vgpu;
+	struct mvgpu_pool_alloc alloc;
+	struct mvgpu_backend be;
+	struct mvgpu_bvram *vram;
+	struct mvgpu_aspace as;
+	struct mvgpu_bctx *b;
 	struct mvgpu_exec_bufs bufs;
-	struct mvgpu_tlb tlb;
-	u32 step_hist[MVGPU_WAIT_BUCKETS];
 	u32 tail;
+};
+
+/* The core, as far as the command processor calls it: nothing to do. */
+static void exec_test_progress(struct mvgpu_ctx *ctx, u32 head, u64 done)
+{
+}
+
+static void exec_test_interrupt(struct mvgpu_ctx *ctx, u32 causes)
+{
+}
+
+static const struct mvgpu_core_ops exec_test_core = {
+	.ctx_progress = exec_test_progress,
+	.ctx_interrupt = exec_test_interrupt,
 };
 
 /* Steps run since the last call. */
 static unsigned int steps(struct exec_fixture *x)
 {
-	unsigned int i, n = 0;
+	unsigned int n = x->bufs.steps;
 
-	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++)
-		n += x->step_hist[i];
-	memset(x->step_hist, 0, sizeof(x->step_hist));
+	x->bufs.steps = 0;
 	return n;
 }
 
 static void *vram_ptr(struct exec_fixture *x, u64 off, bool alloc)
 {
-	struct page *page = mvgpu_vram_page(&x->vgpu->vram, off, alloc);
+	struct page *page = mvgpu_sw_vram_page(x->vram, off, alloc);
 
 	if (IS_ERR_OR_NULL(page))
 		return NULL;
@@ -78,39 +95,32 @@ static void vram_read(struct exec_fixture *x, u64 off, void *p, size_t n)
 static int exec_test_init(struct kunit *test)
 {
 	struct exec_fixture *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
-	struct mvgpu_vgpu *vgpu;
+	const struct mvgpu_backend_ops *ops = &mvgpu_sw_backend_ops;
 	int ret;
 
 	if (!x)
 		return -ENOMEM;
-	vgpu = kunit_kzalloc(test, sizeof(*vgpu), GFP_KERNEL);
-	if (!vgpu)
-		return -ENOMEM;
-	x->vgpu = vgpu;
+	x->be.cfg.watchdog_ms = 60000;
+	x->be.core = &exec_test_core;
 	ret = mvgpu_pool_init(&x->pool, VRAM);
 	if (ret)
 		return ret;
-	vgpu->vram_size = VRAM;
-	ret = mvgpu_vram_init(&vgpu->vram, &x->pool, VRAM, 0);
+	ret = mvgpu_pool_alloc(&x->pool, VRAM, &x->alloc);
 	if (ret)
 		return ret;
-	spin_lock_init(&vgpu->irq_lock);
-	mvgpu_mmio_init(&vgpu->mmio, 1, VRAM, 1, 5000);
-	mvgpu_irq_init(&vgpu->irq);
-	mvgpu_pins_init(&vgpu->pins, NULL, 0);
-	vgpu->ctx.vgpu = vgpu;
-	ret = mvgpu_ctx_aspace_init(&vgpu->ctx);
+	x->vram = ops->vram_create(&x->be, &x->alloc);
+	if (IS_ERR(x->vram))
+		return PTR_ERR(x->vram);
+	ret = mvgpu_aspace_init(&x->as, VRAM);
 	if (ret)
 		return ret;
-	vgpu->ctx.ring_base = 0;
-	vgpu->ctx.ring_size = RING;
-	x->bufs.a = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
-	x->bufs.b = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
-	x->bufs.c = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
-	x->bufs.tlb = &x->tlb;
-	x->bufs.step_hist = x->step_hist;
-	if (!x->bufs.a || !x->bufs.b || !x->bufs.c)
-		return -ENOMEM;
+	x->b = ops->ctx_create(&x->be, NULL, x->vram, &x->as);
+	if (IS_ERR(x->b))
+		return PTR_ERR(x->b);
+	ops->ctx_set_ring(x->b, 0, RING, 0);
+	ret = mvgpu_sw_bufs_alloc(&x->bufs);
+	if (ret)
+		return ret;
 	test->priv = x;
 	return 0;
 }
@@ -118,9 +128,13 @@ static int exec_test_init(struct kunit *test)
 static void exec_test_exit(struct kunit *test)
 {
 	struct exec_fixture *x = test->priv;
+	const struct mvgpu_backend_ops *ops = &mvgpu_sw_backend_ops;
 
-	mvgpu_ctx_aspace_fini(&x->vgpu->ctx);
-	mvgpu_vram_fini(&x->vgpu->vram);
+	mvgpu_sw_bufs_free(&x->bufs);
+	ops->ctx_destroy(x->b);
+	mvgpu_aspace_fini(&x->as);
+	ops->vram_destroy(x->vram);
+	mvgpu_pool_free(&x->pool, &x->alloc);
 	mvgpu_pool_fini(&x->pool);
 }
 
@@ -129,7 +143,7 @@ static void submit(struct exec_fixture *x, struct mvgpu_cmd cmd)
 {
 	vram_write(x, x->tail, &cmd, sizeof(cmd));
 	x->tail = (x->tail + MVGPU_CMD_SIZE) % RING;
-	WRITE_ONCE(x->vgpu->ctx.tail, x->tail);
+	mvgpu_sw_backend_ops.ctx_set_ring(x->b, 0, RING, x->tail);
 }
 
 /*
@@ -142,25 +156,26 @@ static unsigned int run_all(struct kunit *test, struct exec_fixture *x,
 {
 	bool preempt = preempt_each;
 	unsigned int runs = 0;
-	enum mvgpu_run_result res;
+	struct mvgpu_stop stop;
 
 	do {
-		res = mvgpu_exec_run(&x->vgpu->ctx, &x->bufs, &preempt);
+		mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
 		runs++;
-	} while (res == MVGPU_RUN_PREEMPTED && runs < 10000000);
-	KUNIT_EXPECT_EQ_MSG(test, res, MVGPU_RUN_EMPTY, "error %u at %#llx",
-			    x->vgpu->mmio.error_code, x->vgpu->mmio.fault_addr);
-	return res == MVGPU_RUN_EMPTY ? runs : 0;
+	} while (stop.reason == MVGPU_STOP_PREEMPTED && runs < 10000000);
+	KUNIT_EXPECT_EQ_MSG(test, stop.reason, MVGPU_STOP_EMPTY,
+			    "error %u at %#llx", stop.fault.code, stop.fault.addr);
+	return stop.reason == MVGPU_STOP_EMPTY ? runs : 0;
 }
 
 /* One step of a command that the engine was asked to stop before. */
 static void one_step(struct kunit *test, struct exec_fixture *x)
 {
 	bool preempt = true;
+	struct mvgpu_stop stop;
 
-	KUNIT_EXPECT_EQ(test, mvgpu_exec_run(&x->vgpu->ctx, &x->bufs, &preempt),
-			MVGPU_RUN_PREEMPTED);
-	KUNIT_EXPECT_TRUE(test, x->vgpu->ctx.cmd_active);
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_PREEMPTED);
+	KUNIT_EXPECT_TRUE(test, stop.busy);
 }
 
 /*
@@ -170,7 +185,7 @@ static void one_step(struct kunit *test, struct exec_fixture *x)
 static void exec_map_bounded_test(struct kunit *test)
 {
 	struct exec_fixture *x = test->priv;
-	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_bctx *ctx = x->b;
 	struct mvgpu_gpt_xlate xl;
 	u64 va = SZ_1G;
 	struct mvgpu_cmd map = { .opcode = MVGPU_OP_MAP, .map = { .va = va,
@@ -184,7 +199,7 @@ static void exec_map_bounded_test(struct kunit *test)
 	steps(x);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
 	KUNIT_EXPECT_GE(test, steps(x), 7U);
-	KUNIT_ASSERT_EQ(test, mvgpu_gpt_translate(&ctx->gpt, va + SZ_16M - 8,
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_translate(&x->as.gpt, va + SZ_16M - 8,
 						  MVGPU_GPT_READ, &xl), 0);
 	KUNIT_EXPECT_EQ(test, xl.target, (u64)SZ_16M + SZ_4K - 8);
 
@@ -194,17 +209,17 @@ static void exec_map_bounded_test(struct kunit *test)
 	steps(x);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
 	KUNIT_EXPECT_GE(test, steps(x), 7U);
-	KUNIT_EXPECT_EQ(test, mvgpu_gpt_translate(&ctx->gpt, va, MVGPU_GPT_READ, &xl),
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_translate(&x->as.gpt, va, MVGPU_GPT_READ, &xl),
 			-EFAULT);
 	/* Back to the reset mapping's tables: root and one L1. */
-	KUNIT_EXPECT_EQ(test, ctx->gpt.tables, MVGPU_GPT_ROOT_TABLES + 1UL);
+	KUNIT_EXPECT_EQ(test, x->as.gpt.tables, MVGPU_GPT_ROOT_TABLES + 1UL);
 }
 
 /* FILL and COPY stop after the page they are at once asked to. */
 static void exec_copy_bounded_test(struct kunit *test)
 {
 	struct exec_fixture *x = test->priv;
-	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_bctx *ctx = x->b;
 	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL,
 		.fill = { .dst = ARENA, .size = SZ_1M, .value = 7 } };
 	struct mvgpu_cmd copy = { .opcode = MVGPU_OP_COPY,
@@ -227,7 +242,7 @@ static void exec_copy_bounded_test(struct kunit *test)
 static void exec_matmul_bounded_test(struct kunit *test)
 {
 	struct exec_fixture *x = test->priv;
-	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_bctx *ctx = x->b;
 	u32 m = 2, n = 64, k = 4096;
 	struct mvgpu_cmd mm = { .opcode = MVGPU_OP_KERNEL,
 		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ARENA, .b = 2 * ARENA,

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software engine's command processor: fetches commands from a vGPU's
+ * ring and executes them in bounded steps.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/kernel.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/overflow.h>
+#include <linux/processor.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/string.h>
+
+#include "mm/aspace.h"
+
+#include "cmd.h"
+#include "exec.h"
+#include "gmem.h"
+#include "sw.h"
+
+/**
+ * DOC: Preemption points
+ *
+ * A command runs as a series of steps, each a bounded amount of work, and
+ * the engine may stop between any two:
+ *
+ * - FILL, COPY: up to MVGPU_STEP_BYTES, page by page;
+ * - VADD: up to MVGPU_VADD_STEP elements; REDUCE: up to MVGPU_REDUCE_STEP;
+ * - MATMUL: one segment of up to MVGPU_MATMUL_COLS output elements of one
+ *   row, over as many of the k products as MVGPU_MATMUL_STEP_MACS allows
+ *   (at least one); the partial sums are kept in the output itself;
+ * - SPIN: MVGPU_SPIN_STEP_NS; MAP of VRAM, UNMAP: about MVGPU_PT_STEP
+ *   page-table entries;
+ * - MAP of guest memory: nothing on the engine - a worker pins and maps
+ *   (DOC: Guest memory) while the context waits off the engine;
+ * - everything else: one step.
+ *
+ * A step also ends early, after the page or the product it is at, once
+ * the engine is asked to stop, so the engine gives up a context within a
+ * few microseconds of work whatever the command.  How far the command got
+ * (struct mvgpu_ctx @progress, @acc) stays in the context and the next
+ * step continues from there, so a command preempted any number of times
+ * produces exactly the result of an unpreempted run.  The command itself
+ * was copied out of the ring when it was fetched, so a guest rewriting its
+ * ring meanwhile changes nothing.
+ */
+
+/* A MAP or UNMAP could not change the page table: BAD_MAP and why. */
+static enum mvgpu_step mvgpu_exec_map_fault(struct mvgpu_bctx *b, int err,
+					    u64 addr, struct mvgpu_fault *f)
+{
+	static const u8 reasons[] = {
+		[EEXIST] = MVGPU_MAP_ERR_OVERLAP,
+		[ENOSPC] = MVGPU_MAP_ERR_TABLES,
+		[ERANGE] = MVGPU_MAP_ERR_NOT_OWNED,
+	};
+
+	if (err == -ENOMEM)
+		return mvgpu_exec_mem_fault(b, err, addr, f);
+	f->code = MVGPU_ERR_BAD_MAP;
+	f->info = b->cmd.opcode;
+	if (-err < ARRAY_SIZE(reasons))
+		f->info |= reasons[-err] << MVGPU_ERR_REASON_SHIFT;
+	f->addr = addr;
+	return MVGPU_STEP_FAULT;
+}
+
+/*
+ * Map the next piece of a MAP of VRAM: up to 1 GiB of large pages, or to
+ * the next 2 MiB boundary in small ones - at most MVGPU_PT_STEP entries.
+ */
+/* MVGPU_MAP_READ / _WRITE as page-table permissions */
+static u32 mvgpu_exec_map_perm(u32 map_flags)
+{
+	return (map_flags & MVGPU_MAP_READ ? MVGPU_GPT_READ : 0) |
+	       (map_flags & MVGPU_MAP_WRITE ? MVGPU_GPT_WRITE : 0);
+}
+
+static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
+					   struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.map) *c = &b->cmd.map;
+	u64 v = c->va + b->progress, t = c->target + b->progress;
+	u64 left = c->size - b->progress, end, n, fa;
+	int ret;
+
+	/* Only the vGPU's own VRAM can be named: the whole range, up front. */
+	if (check_add_overflow(c->target, c->size, &end) ||
+	    end > b->as->vram_size)
+		return mvgpu_exec_map_fault(b, -ERANGE, c->target, f);
+
+	if (IS_ALIGNED(v | t, MVGPU_GPT_HUGE_SIZE) && left >= MVGPU_GPT_HUGE_SIZE)
+		n = min(round_down(left, MVGPU_GPT_HUGE_SIZE),
+			MVGPU_PT_STEP * MVGPU_GPT_HUGE_SIZE);
+	else
+		n = min(left, MVGPU_GPT_HUGE_SIZE - (v & (MVGPU_GPT_HUGE_SIZE - 1)));
+	ret = mvgpu_aspace_map_vram(b->as, v, t, n,
+				    mvgpu_exec_map_perm(c->map_flags), &fa);
+	if (ret)
+		return mvgpu_exec_map_fault(b, ret, fa, f);
+	b->progress += n;
+	return b->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+/*
+ * A MAP of guest memory: only the core can pin it (DOC: Host worker).  The
+ * context stops with the request; the core's answer completes the MAP.
+ */
+static enum mvgpu_step mvgpu_exec_map_sysmem(struct mvgpu_bctx *b,
+					     struct mvgpu_fault *f)
+{
+	switch (b->host) {
+	case MVGPU_HOST_NONE:
+	case MVGPU_HOST_ASKED:
+		b->host = MVGPU_HOST_ASKED;
+		return MVGPU_STEP_HOST;
+	default:
+		b->host = MVGPU_HOST_NONE;
+		if (!b->host_result.code)
+			return MVGPU_STEP_DONE;
+		*f = b->host_result;
+		return MVGPU_STEP_FAULT;
+	}
+}
+
+static enum mvgpu_step mvgpu_exec_unmap(struct mvgpu_bctx *b,
+					struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.unmap) *c = &b->cmd.unmap;
+	u64 done;
+	int ret;
+
+	/* Guest pages nothing maps any more: the core unpins them. */
+	ret = mvgpu_aspace_unmap_some(b->as, c->va + b->progress,
+				      c->size - b->progress, MVGPU_PT_STEP,
+				      &done);
+	b->progress += done;
+	/* Unmapping a hole is fine; a split that needs memory is not. */
+	if (ret)
+		return mvgpu_exec_map_fault(b, ret, c->va + b->progress, f);
+	return b->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+/* WAIT: @progress holds the time it started waiting, plus one. */
+static enum mvgpu_step mvgpu_exec_wait(struct mvgpu_bctx *b,
+				       struct mvgpu_exec_bufs *bufs,
+				       struct mvgpu_fault *f)
+{
+	u64 fa;
+	int err;
+
+	err = mvgpu_gmem_read(b, &bufs->tlb, b->cmd.wait.addr, &bufs->sum,
+			      sizeof(bufs->sum), &fa);
+	if (err)
+		return mvgpu_exec_mem_fault(b, err, fa, f);
+	if (le64_to_cpu(bufs->sum) >= b->cmd.wait.value)
+		return MVGPU_STEP_DONE;
+	if (!b->progress)
+		b->progress = ktime_get_ns() + 1;
+	return MVGPU_STEP_BLOCKED;
+}
+
+/* Write one u64 for FENCE and TIMESTAMP. */
+static enum mvgpu_step mvgpu_exec_store(struct mvgpu_bctx *b,
+					struct mvgpu_exec_bufs *bufs, u64 va,
+					u64 value, struct mvgpu_fault *f)
+{
+	u64 fa;
+	int err;
+
+	bufs->sum = cpu_to_le64(value);
+	err = mvgpu_gmem_write(b, &bufs->tlb, va, &bufs->sum, sizeof(bufs->sum), &fa);
+	if (err)
+		return mvgpu_exec_mem_fault(b, err, fa, f);
+	return MVGPU_STEP_DONE;
+}
+
+static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
+				       struct mvgpu_exec_bufs *bufs,
+				       const bool *preempt,
+				       struct mvgpu_fault *f)
+{
+	struct mvgpu_cmd *cmd = &b->cmd;
+	enum mvgpu_step s;
+
+	switch (cmd->opcode) {
+	case MVGPU_OP_NOP:
+		return MVGPU_STEP_DONE;
+	case MVGPU_OP_FENCE:
+		s = mvgpu_exec_store(b, bufs, cmd->fence.addr, cmd->fence.value, f);
+		if (s == MVGPU_STEP_DONE && (cmd->flags & MVGPU_CMD_FLAG_IRQ))
+			b->be->core->ctx_interrupt(b->ctx, MVGPU_INT_FENCE);
+		return s;
+	case MVGPU_OP_FILL:
+		return mvgpu_exec_fill(b, bufs, preempt, f);
+	case MVGPU_OP_COPY:
+		return mvgpu_exec_copy(b, bufs, preempt, f);
+	case MVGPU_OP_KERNEL:
+		switch (cmd->kernel.kind) {
+		case MVGPU_KERNEL_VADD:
+			return mvgpu_exec_vadd(b, bufs, preempt, f);
+		case MVGPU_KERNEL_MATMUL:
+			return mvgpu_exec_matmul(b, bufs, preempt, f);
+		default:
+			return mvgpu_exec_reduce(b, bufs, preempt, f);
+		}
+	case MVGPU_OP_SPIN:
+		return mvgpu_exec_spin(b);
+	case MVGPU_OP_TIMESTAMP:
+		return mvgpu_exec_store(b, bufs, cmd->timestamp.dst,
+					ktime_get_ns(), f);
+	case MVGPU_OP_MAP:
+		if (cmd->map.map_flags & MVGPU_MAP_SYSMEM)
+			return mvgpu_exec_map_sysmem(b, f);
+		return mvgpu_exec_map_vram(b, f);
+	case MVGPU_OP_UNMAP:
+		return mvgpu_exec_unmap(b, f);
+	case MVGPU_OP_WAIT:
+		return mvgpu_exec_wait(b, bufs, f);
+	}
+	/* mvgpu_cmd_validate() let nothing else through. */
+	f->code = MVGPU_ERR_BAD_COMMAND;
+	f->info = cmd->opcode;
+	f->addr = b->ring_base + b->head;
+	return MVGPU_STEP_FAULT;
+}
+
+/* Fetch and validate the command at @head. */
+static bool mvgpu_exec_fetch(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+			     struct mvgpu_fault *f)
+{
+	struct mvgpu_cmd_error err;
+	int ret;
+
+	down_read(&b->step_sem);
+	ret = mvgpu_gmem_read(b, &bufs->tlb, b->ring_base + b->head, &b->cmd,
+			      sizeof(b->cmd), &f->addr);
+	up_read(&b->step_sem);
+	if (ret) {
+		mvgpu_exec_mem_fault(b, ret, f->addr, f);
+		f->info = 0;	/* no command yet */
+		return false;
+	}
+	if (mvgpu_cmd_validate(&b->cmd, &err)) {
+		f->code = err.code;
+		f->info = err.info;
+		f->addr = b->ring_base + b->head;
+		return false;
+	}
+	b->cmd_active = true;
+	b->progress = 0;
+	b->acc = 0;
+	b->cmd_ns = 0;
+	b->host = MVGPU_HOST_NONE;
+	return true;
+}
+
+/**
+ * struct mvgpu_clock - where a step started, to tell how long it ran
+ * @wall: CLOCK_MONOTONIC ns
+ * @cpu: the thread's scheduler-accounted run time, ns
+ * @switches: the thread's context switches so far
+ */
+struct mvgpu_clock {
+	u64 wall;
+	u64 cpu;
+	unsigned long switches;
+};
+
+/*
+ * How long the calling thread really ran since @c was taken: the wall time,
+ * unless the thread was switched out meanwhile, then the CPU time the
+ * scheduler has accounted to it.
+ */
+static void mvgpu_clock_start(struct mvgpu_clock *c)
+{
+	c->wall = ktime_get_ns();
+	c->cpu = current->se.sum_exec_runtime;
+	c->switches = current->nvcsw + current->nivcsw;
+}
+
+static u64 mvgpu_clock_ran(const struct mvgpu_clock *c, u64 now)
+{
+	u64 wall = now - c->wall;
+
+	if (current->nvcsw + current->nivcsw == c->switches)
+		return wall;
+	return min(wall, current->se.sum_exec_runtime - c->cpu);
+}
+
+/**
+ * mvgpu_exec_one() - run a context's current command by one step
+ * @b: the context; the caller runs it
+ * @bufs: staging buffers
+ * @preempt: end the step early once this becomes true
+ * @f: what went wrong, on MVGPU_STEP_FAULT
+ * @ran: engine time the step used is added here
+ *
+ * Applies the watchdog: a command that has used more than watchdog_ms of
+ * engine time - time the engine thread really ran it - faults with
+ * MVGPU_ERR_TIMEOUT; a WAIT, that long since it started waiting.  Holds
+ * @b's step lock for reading, so that no translation it uses goes stale
+ * under it (&mvgpu_backend_ops.ctx_flush).
+ */
+static enum mvgpu_step mvgpu_exec_one(struct mvgpu_bctx *b,
+				      struct mvgpu_exec_bufs *bufs,
+				      const bool *preempt,
+				      struct mvgpu_fault *f, u64 *ran)
+{
+	u64 limit = (u64)b->be->cfg.watchdog_ms * NSEC_PER_MSEC;
+	struct mvgpu_clock clk;
+	enum mvgpu_step s;
+	u64 now, dt;
+
+	down_read(&b->step_sem);
+	mvgpu_clock_start(&clk);
+	s = mvgpu_exec_step(b, bufs, preempt, f);
+	now = ktime_get_ns();
+	up_read(&b->step_sem);
+	dt = mvgpu_clock_ran(&clk, now);
+	*ran += dt;
+	b->cmd_ns += dt;
+	WRITE_ONCE(bufs->steps, bufs->steps + 1);
+	bufs->step_hist[mvgpu_hist_bucket(dt)]++;
+	if (dt > bufs->step_max)
+		WRITE_ONCE(bufs->step_max, dt);
+	if (s == MVGPU_STEP_MORE && b->cmd_ns > limit)
+		goto timeout;
+	if (s == MVGPU_STEP_BLOCKED && now - (b->progress - 1) > limit)
+		goto timeout;
+	return s;
+
+timeout:
+	f->code = MVGPU_ERR_TIMEOUT;
+	f->info = b->cmd.opcode;
+	f->addr = b->ring_base + b->head;
+	return MVGPU_STEP_FAULT;
+}
+
+/* The command at @head completed: the next one, and tell the core. */
+static void mvgpu_exec_retire(struct mvgpu_bctx *b)
+{
+	b->cmd_active = false;
+	b->head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
+	b->cmds_done++;
+	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
+}
+
+/**
+ * mvgpu_exec_run() - run a context's ring until the engine must stop
+ * @b: the context; the core asked this engine to run it
+ * @bufs: the engine's staging buffers
+ * @preempt: stop at the first preemption point after this becomes true
+ * @stop: how it ended, for &mvgpu_core_ops.ctx_stopped
+ *
+ * Context: process context (an engine thread).
+ */
+void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+		    const bool *preempt, struct mvgpu_stop *stop)
+{
+	enum mvgpu_step s;
+
+	memset(stop, 0, sizeof(*stop));
+	for (;;) {
+		if (!b->cmd_active) {
+			if (b->head == READ_ONCE(b->tail)) {
+				stop->reason = MVGPU_STOP_EMPTY;
+				break;
+			}
+			if (!mvgpu_exec_fetch(b, bufs, &stop->fault))
+				goto fault;
+		}
+		s = mvgpu_exec_one(b, bufs, preempt, &stop->fault, &stop->ran_ns);
+		if (s == MVGPU_STEP_FAULT)
+			goto fault;
+		if (s == MVGPU_STEP_BLOCKED) {
+			stop->reason = MVGPU_STOP_BLOCKED;
+			break;
+		}
+		if (s == MVGPU_STEP_HOST) {
+			const typeof(b->cmd.map) *m = &b->cmd.map;
+
+			stop->reason = MVGPU_STOP_HOST;
+			stop->host.va = m->va;
+			stop->host.iova = m->target;
+			stop->host.size = m->size;
+			stop->host.flags = mvgpu_exec_map_perm(m->map_flags);
+			break;
+		}
+		if (s == MVGPU_STEP_DONE)
+			mvgpu_exec_retire(b);
+		/* A ring emptied at the end of the slice is not a preemption. */
+		if (mvgpu_exec_stop(preempt) &&
+		    (b->cmd_active || b->head != READ_ONCE(b->tail))) {
+			stop->reason = MVGPU_STOP_PREEMPTED;
+			break;
+		}
+		cond_resched();
+	}
+	stop->head = b->head;
+	stop->busy = b->cmd_active;
+	return;
+
+fault:
+	b->cmd_active = false;
+	stop->reason = MVGPU_STOP_FAULT;
+	stop->head = b->head;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_exec_run);
+
+/**
+ * mvgpu_exec_direct() - run commands to completion outside any ring
+ * @b: the context; the core has claimed it
+ * @bufs: staging buffers
+ * @cmds: the commands
+ * @n: how many
+ * @stop: give up once this becomes true
+ *
+ * The baseline of the mediated-vs-direct benchmarks: the same executor,
+ * without doorbell, ring, scheduler or interrupts.  Faults are returned,
+ * not reported.
+ *
+ * Context: process context.
+ * Return: 0; -EIO if a command faulted; -EOPNOTSUPP for a MAP of guest
+ * memory (only the core can pin); -ECANCELED if @stop became true; -EINTR
+ * on a fatal signal.
+ */
+int mvgpu_exec_direct(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+		      const struct mvgpu_cmd *cmds, unsigned int n,
+		      const bool *stop)
+{
+	static const bool never;
+	struct mvgpu_cmd_error err;
+	struct mvgpu_fault f;
+	unsigned int i;
+	u64 ran = 0;
+
+	for (i = 0; i < n; i++) {
+		enum mvgpu_step s;
+
+		b->cmd = cmds[i];
+		if (mvgpu_cmd_validate(&b->cmd, &err))
+			return -EIO;
+		b->progress = 0;
+		b->acc = 0;
+		b->cmd_ns = 0;
+		b->host = MVGPU_HOST_NONE;
+		do {
+			if (READ_ONCE(*stop))
+				return -ECANCELED;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			s = mvgpu_exec_one(b, bufs, &never, &f, &ran);
+			if (s == MVGPU_STEP_BLOCKED)
+				usleep_range(50, 100);
+		} while (s == MVGPU_STEP_MORE || s == MVGPU_STEP_BLOCKED);
+		if (s == MVGPU_STEP_HOST)
+			return -EOPNOTSUPP;
+		if (s == MVGPU_STEP_FAULT)
+			return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * mvgpu_exec_reset() - return a context's engine state to power-on
+ * @b: the context; nobody runs it
+ *
+ * Drops the ring and any command in flight.
+ */
+void mvgpu_exec_reset(struct mvgpu_bctx *b)
+{
+	WRITE_ONCE(b->tail, 0);
+	b->ring_base = 0;
+	b->ring_size = 0;
+	b->head = 0;
+	b->cmd_active = false;
+	memset(&b->cmd, 0, sizeof(b->cmd));
+	b->progress = 0;
+	b->acc = 0;
+	b->cmd_ns = 0;
+	b->cmds_done = 0;
+	b->host = MVGPU_HOST_NONE;
+	memset(&b->host_result, 0, sizeof(b->host_result));
+}
+
+/* Is @progress a place command @c can be at (and go on from)? */
+static bool mvgpu_exec_progress_valid(const struct mvgpu_cmd *c, u64 progress)
+{
+	switch (c->opcode) {
+	case MVGPU_OP_FILL:
+		return progress < c->fill.size && IS_ALIGNED(progress, 4);
+	case MVGPU_OP_COPY:
+		return progress < c->copy.size;
+	case MVGPU_OP_KERNEL:
+		if (c->kernel.kind != MVGPU_KERNEL_MATMUL)
+			return progress < c->kernel.n;
+		return MM_I(progress) < c->kernel.m && MM_J(progress) < c->kernel.n &&
+		       MM_K(progress) < c->kernel.k &&
+		       !(progress & ~(MM_POS(0xfffff, 0xfffff, 0xfffff)));
+	case MVGPU_OP_SPIN:
+		return progress < (u64)c->spin.usecs * NSEC_PER_USEC;
+	case MVGPU_OP_MAP:
+		return progress < c->map.size && IS_ALIGNED(progress, MVGPU_GPT_PAGE_SIZE);
+	case MVGPU_OP_UNMAP:
+		return progress < c->unmap.size &&
+		       IS_ALIGNED(progress, MVGPU_GPT_PAGE_SIZE);
+	case MVGPU_OP_WAIT:
+		return true;	/* when it started waiting: any time */
+	default:
+		return !progress;
+	}
+}
+
+/**
+ * mvgpu_exec_state_valid() - could the engine state have come from a run?
+ * @b: the context, its engine state just loaded from outside
+ *
+ * For &mvgpu_backend_ops.ctx_restore: the state is untrusted input, checked
+ * as a guest's commands are.
+ *
+ * Return: true if it is safe to run.
+ */
+bool mvgpu_exec_state_valid(const struct mvgpu_bctx *b)
+{
+	struct mvgpu_cmd_error err;
+
+	if (b->ring_size) {
+		if (!is_power_of_2(b->ring_size) || b->ring_size < MVGPU_RING_MIN_SIZE ||
+		    b->ring_size > MVGPU_RING_MAX_SIZE ||
+		    !IS_ALIGNED(b->ring_base, MVGPU_CMD_SIZE) ||
+		    b->ring_base >= MVGPU_GPT_VA_SIZE)
+			return false;
+		if (b->head >= b->ring_size || !IS_ALIGNED(b->head, MVGPU_CMD_SIZE))
+			return false;
+	} else if (b->head || b->cmd_active) {
+		return false;
+	}
+	if (b->host > MVGPU_HOST_ANSWERED ||
+	    (b->host != MVGPU_HOST_NONE && (!b->cmd_active ||
+	     b->cmd.opcode != MVGPU_OP_MAP || !(b->cmd.map.map_flags & MVGPU_MAP_SYSMEM))))
+		return false;
+	if (!b->cmd_active)
+		return !b->progress && !b->acc && !b->cmd_ns;
+	return !mvgpu_cmd_validate(&b->cmd, &err) &&
+	       mvgpu_exec_progress_valid(&b->cmd, b->progress);
+}

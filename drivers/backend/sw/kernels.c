@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software engine's data commands - FILL, COPY, the compute kernels and
+ * SPIN - each one bounded step at a time (DOC: Preemption points).
+ */
+
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/processor.h>
+#include <linux/string.h>
+
+#include "exec.h"
+#include "gmem.h"
+#include "sw.h"
+
+/* A memory access failed with @err at @addr: the fault to report. */
+enum mvgpu_step mvgpu_exec_mem_fault(struct mvgpu_bctx *b, int err,
+				     u64 addr, struct mvgpu_fault *f)
+{
+	switch (err) {
+	case -EACCES:
+		f->code = MVGPU_ERR_PERMISSION;
+		break;
+	case -ENOMEM:
+		f->code = MVGPU_ERR_NO_MEMORY;
+		break;
+	case -EPERM:
+		f->code = MVGPU_ERR_BUS_MASTER;
+		break;
+	default:
+		f->code = MVGPU_ERR_PAGE_FAULT;
+		break;
+	}
+	f->info = b->cmd.opcode;
+	f->addr = addr;
+	return MVGPU_STEP_FAULT;
+}
+
+enum mvgpu_step mvgpu_exec_fill(struct mvgpu_bctx *b,
+				struct mvgpu_exec_bufs *bufs,
+				const bool *preempt,
+				struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.fill) *c = &b->cmd.fill;
+	u64 budget = MVGPU_STEP_BYTES;
+
+	while (b->progress < c->size && budget) {
+		u64 va = c->dst + b->progress;
+		u64 n = min3(c->size - b->progress, budget,
+			     PAGE_SIZE - offset_in_page(va));
+		u64 fa;
+		int err = mvgpu_gmem_fill32(b, &bufs->tlb, va, c->value, n, &fa);
+
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		b->progress += n;
+		budget -= n;
+		if (mvgpu_exec_stop(preempt))
+			break;
+	}
+	return b->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+/*
+ * memmove() on GPU VAs: backwards when the destination overlaps the
+ * source's tail.  (Two different VAs of the same memory are not an overlap
+ * the engine can see: as for a DMA engine, the result is then undefined.)
+ */
+enum mvgpu_step mvgpu_exec_copy(struct mvgpu_bctx *b,
+				struct mvgpu_exec_bufs *bufs,
+				const bool *preempt,
+				struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.copy) *c = &b->cmd.copy;
+	bool back = c->dst > c->src && c->dst < c->src + c->size;
+	u64 budget = MVGPU_STEP_BYTES;
+
+	while (b->progress < c->size && budget) {
+		u64 left = c->size - b->progress, n, off, fa;
+		int err;
+
+		if (back) {
+			/* The tail not yet copied: [off, off + n) ends at left. */
+			n = min3(left, budget,
+				 (u64)offset_in_page(c->dst + left - 1) + 1);
+			off = left - n;
+		} else {
+			off = b->progress;
+			n = min3(left, budget,
+				 PAGE_SIZE - offset_in_page(c->dst + off));
+		}
+		err = mvgpu_gmem_copy(b, &bufs->tlb, c->dst + off, c->src + off,
+				      n, back, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		b->progress += n;
+		budget -= n;
+		if (mvgpu_exec_stop(preempt))
+			break;
+	}
+	return b->progress == c->size ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+enum mvgpu_step mvgpu_exec_vadd(struct mvgpu_bctx *b,
+				struct mvgpu_exec_bufs *bufs,
+				const bool *preempt,
+				struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.kernel) *k = &b->cmd.kernel;
+	unsigned int budget = MVGPU_VADD_STEP;
+	__le32 *a = bufs->a, *bb = bufs->b, *c = bufs->c;
+
+	while (b->progress < k->n && budget) {
+		u32 n = min3((u64)k->n - b->progress, (u64)budget,
+			     PAGE_SIZE / 4);
+		u64 off = b->progress * 4, fa;
+		unsigned int i;
+		int err;
+
+		err = mvgpu_gmem_read(b, &bufs->tlb, k->a + off, a, n * 4, &fa) ?:
+		      mvgpu_gmem_read(b, &bufs->tlb, k->b + off, bb, n * 4, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		for (i = 0; i < n; i++)
+			c[i] = cpu_to_le32(le32_to_cpu(a[i]) + le32_to_cpu(bb[i]));
+		err = mvgpu_gmem_write(b, &bufs->tlb, k->c + off, c, n * 4, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		b->progress += n;
+		budget -= n;
+		if (mvgpu_exec_stop(preempt))
+			break;
+	}
+	return b->progress == k->n ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_bctx *b,
+				  struct mvgpu_exec_bufs *bufs,
+				  const bool *preempt,
+				  struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.kernel) *k = &b->cmd.kernel;
+	unsigned int budget = MVGPU_REDUCE_STEP;
+	__le32 *a = bufs->a;
+	u64 fa;
+	int err;
+
+	while (b->progress < k->n && budget) {
+		u32 n = min3((u64)k->n - b->progress, (u64)budget,
+			     PAGE_SIZE / 4);
+		unsigned int i;
+
+		err = mvgpu_gmem_read(b, &bufs->tlb, k->a + b->progress * 4, a,
+				      n * 4, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		for (i = 0; i < n; i++)
+			b->acc += le32_to_cpu(a[i]);
+		b->progress += n;
+		budget -= n;
+		if (mvgpu_exec_stop(preempt))
+			break;
+	}
+	if (b->progress < k->n)
+		return MVGPU_STEP_MORE;
+	bufs->sum = cpu_to_le64(b->acc);
+	err = mvgpu_gmem_write(b, &bufs->tlb, k->c, &bufs->sum, sizeof(bufs->sum), &fa);
+	if (err)
+		return mvgpu_exec_mem_fault(b, err, fa, f);
+	return MVGPU_STEP_DONE;
+}
+
+/*
+ * c[i][j0 .. j0 + w) += a[i][k0 .. k1) * b[k0 .. k1][j0 .. j0 + w), with
+ * @progress = (i, j0, k0); c's segment starts from zero when k0 is 0.  The
+ * sums modulo 2^32 do not depend on how the products are split up, so the
+ * result is exact however often the command is preempted (as long as c
+ * does not overlap a or b: then the result is undefined).
+ */
+enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
+				  struct mvgpu_exec_bufs *bufs,
+				  const bool *preempt,
+				  struct mvgpu_fault *f)
+{
+	const typeof(b->cmd.kernel) *k = &b->cmd.kernel;
+	u32 i = MM_I(b->progress), j0 = MM_J(b->progress);
+	u32 k0 = MM_K(b->progress), kk, k1, j;
+	u32 w = min_t(u32, k->n - j0, MVGPU_MATMUL_COLS);
+	u64 c_seg = k->c + ((u64)i * k->n + j0) * 4, fa;
+	__le32 *a = bufs->a, *row = bufs->b;
+	u32 *acc = bufs->c;
+	int err;
+
+	k1 = min_t(u32, k->k, k0 + max(1U, MVGPU_MATMUL_STEP_MACS / w));
+	if (k0) {
+		err = mvgpu_gmem_read(b, &bufs->tlb, c_seg, acc, w * 4, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		for (j = 0; j < w; j++)
+			acc[j] = le32_to_cpu(((__le32 *)acc)[j]);
+	} else {
+		memset(acc, 0, w * 4);
+	}
+	err = mvgpu_gmem_read(b, &bufs->tlb, k->a + ((u64)i * k->k + k0) * 4, a,
+			      (k1 - k0) * 4, &fa);
+	if (err)
+		return mvgpu_exec_mem_fault(b, err, fa, f);
+	for (kk = k0; kk < k1; kk++) {
+		u32 av = le32_to_cpu(a[kk - k0]);
+
+		err = mvgpu_gmem_read(b, &bufs->tlb,
+				      k->b + ((u64)kk * k->n + j0) * 4, row,
+				      w * 4, &fa);
+		if (err)
+			return mvgpu_exec_mem_fault(b, err, fa, f);
+		for (j = 0; j < w; j++)
+			acc[j] += av * le32_to_cpu(row[j]);
+		if (mvgpu_exec_stop(preempt)) {
+			k1 = kk + 1;
+			break;
+		}
+	}
+	for (j = 0; j < w; j++)
+		((__le32 *)acc)[j] = cpu_to_le32(acc[j]);
+	err = mvgpu_gmem_write(b, &bufs->tlb, c_seg, acc, w * 4, &fa);
+	if (err)
+		return mvgpu_exec_mem_fault(b, err, fa, f);
+
+	if (k1 < k->k)
+		b->progress = MM_POS(i, j0, k1);
+	else if (j0 + w < k->n)
+		b->progress = MM_POS(i, j0 + w, 0);
+	else
+		b->progress = MM_POS(i + 1, 0, 0);
+	return MM_I(b->progress) == k->m ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}
+
+enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b)
+{
+	u64 total = (u64)b->cmd.spin.usecs * NSEC_PER_USEC;
+	u64 want = min_t(u64, total - b->progress, MVGPU_SPIN_STEP_NS);
+	u64 start = ktime_get_ns(), now;
+
+	do {
+		cpu_relax();
+		now = ktime_get_ns();
+	} while (now - start < want);
+	b->progress += now - start;
+	return b->progress >= total ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The software GPU as a backend: its ops table, its GPU and its contexts.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/err.h>
+#include <linux/ktime.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "sw.h"
+
+/**
+ * DOC: Software GPU
+ *
+ * The default backend: a GPU that runs on the host's CPUs.  Its engines
+ * are kernel threads (DOC: Software engines), its command processor
+ * executes real work on real memory in bounded steps (DOC: Preemption
+ * points), its MMU walks the core's page table with a translation cache
+ * (DOC: GPU memory access), and its VRAM is host memory backed as it is
+ * touched (DOC: VRAM aperture).  It implements struct mvgpu_backend_ops
+ * and nothing else of it is visible to the core.
+ */
+
+static struct mvgpu_backend *mvgpu_sw_gpu_create(const struct mvgpu_gpu_config *cfg,
+						 const struct mvgpu_core_ops *core,
+						 void *gpu)
+{
+	struct mvgpu_backend *be = kzalloc(sizeof(*be), GFP_KERNEL);
+	int ret;
+
+	if (!be)
+		return ERR_PTR(-ENOMEM);
+	be->cfg = *cfg;
+	be->core = core;
+	be->gpu = gpu;
+	ret = mvgpu_sw_engines_start(be);
+	if (ret) {
+		kfree(be);
+		return ERR_PTR(ret);
+	}
+	return be;
+}
+
+static void mvgpu_sw_gpu_destroy(struct mvgpu_backend *be)
+{
+	mvgpu_sw_engines_stop(be);
+	kfree(be);
+}
+
+/**
+ * mvgpu_sw_ctx_create() - &mvgpu_backend_ops.ctx_create
+ * @be: the GPU
+ * @ctx: the core's context
+ * @vram: the vGPU's VRAM
+ * @as: the address space the context runs in
+ *
+ * Context: process context.
+ * Return: the context, or ERR_PTR(-ENOMEM).
+ */
+static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
+					      struct mvgpu_ctx *ctx,
+					      struct mvgpu_bvram *vram,
+					      struct mvgpu_aspace *as)
+{
+	struct mvgpu_bctx *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	b->be = be;
+	b->ctx = ctx;
+	b->vram = vram;
+	b->as = as;
+	init_rwsem(&b->step_sem);
+	return b;
+}
+
+static void mvgpu_sw_ctx_destroy(struct mvgpu_bctx *b)
+{
+	kfree(b);
+}
+
+static void mvgpu_sw_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
+				  u32 tail)
+{
+	/* Base and size change only while it does not run (after a reset). */
+	b->ring_base = base;
+	b->ring_size = size;
+	WRITE_ONCE(b->tail, tail);
+}
+
+static void mvgpu_sw_ctx_host_done(struct mvgpu_bctx *b,
+				   const struct mvgpu_fault *result)
+{
+	if (WARN_ON_ONCE(b->host != MVGPU_HOST_ASKED))
+		return;
+	b->host_result = *result;
+	b->host = MVGPU_HOST_ANSWERED;
+}
+
+/* Every step that started before now is over: a TLB shootdown. */
+static void mvgpu_sw_ctx_flush(struct mvgpu_bctx *b)
+{
+	down_write(&b->step_sem);
+	up_write(&b->step_sem);
+}
+
+/**
+ * struct mvgpu_sw_state - a context's engine state, as ctx_save writes it
+ * @magic: MVGPU_SW_STATE_MAGIC
+ * @size: sizeof(struct mvgpu_sw_state)
+ * @ring_base: see struct mvgpu_bctx
+ * @ring_size: see struct mvgpu_bctx
+ * @tail: see struct mvgpu_bctx
+ * @head: see struct mvgpu_bctx
+ * @cmd_active: see struct mvgpu_bctx
+ * @host: see struct mvgpu_bctx
+ * @pad: zero
+ * @cmd: see struct mvgpu_bctx
+ * @progress: see struct mvgpu_bctx
+ * @acc: see struct mvgpu_bctx
+ * @cmd_ns: see struct mvgpu_bctx
+ * @cmds_done: see struct mvgpu_bctx
+ * @host_result: see struct mvgpu_bctx
+ *
+ * Little-endian on the wire would matter across hosts of another byte
+ * order; the software GPU moves between hosts of its own kind only.
+ */
+struct mvgpu_sw_state {
+	u32 magic;
+	u32 size;
+	u64 ring_base;
+	u32 ring_size;
+	u32 tail;
+	u32 head;
+	u8 cmd_active;
+	u8 host;
+	u16 pad;
+	struct mvgpu_cmd cmd;
+	u64 progress;
+	u64 acc;
+	u64 cmd_ns;
+	u64 cmds_done;
+	struct mvgpu_fault host_result;
+};
+
+#define MVGPU_SW_STATE_MAGIC	0x53574358	/* "SWCX" */
+
+static ssize_t mvgpu_sw_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
+{
+	struct mvgpu_sw_state *st = buf;
+
+	if (len < sizeof(*st))
+		return -ENOSPC;
+	memset(st, 0, sizeof(*st));
+	st->magic = MVGPU_SW_STATE_MAGIC;
+	st->size = sizeof(*st);
+	st->ring_base = b->ring_base;
+	st->ring_size = b->ring_size;
+	st->tail = READ_ONCE(b->tail);
+	st->head = b->head;
+	st->cmd_active = b->cmd_active;
+	st->host = b->host;
+	st->cmd = b->cmd;
+	st->progress = b->progress;
+	st->acc = b->acc;
+	st->cmd_ns = b->cmd_ns;
+	st->cmds_done = b->cmds_done;
+	st->host_result = b->host_result;
+	return sizeof(*st);
+}
+
+static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
+				size_t len)
+{
+	const struct mvgpu_sw_state *st = buf;
+
+	mvgpu_exec_reset(b);
+	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
+	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1)
+		return -EINVAL;
+	b->ring_base = st->ring_base;
+	b->ring_size = st->ring_size;
+	b->head = st->head;
+	b->cmd_active = st->cmd_active;
+	b->host = st->host;
+	b->cmd = st->cmd;
+	b->progress = st->progress;
+	b->acc = st->acc;
+	b->cmd_ns = st->cmd_ns;
+	b->cmds_done = st->cmds_done;
+	b->host_result = st->host_result;
+	/* The tail is the core's to give again (ctx_set_ring), checked there. */
+	if (!mvgpu_exec_state_valid(b) ||
+	    (b->ring_size && (st->tail >= b->ring_size ||
+			      !IS_ALIGNED(st->tail, MVGPU_CMD_SIZE)))) {
+		mvgpu_exec_reset(b);
+		return -EINVAL;
+	}
+	WRITE_ONCE(b->tail, st->tail);
+	return 0;
+}
+
+static int mvgpu_sw_ctx_run_direct(struct mvgpu_bctx *b,
+				   const struct mvgpu_cmd *cmds, unsigned int n,
+				   const bool *stop)
+{
+	struct mvgpu_exec_bufs *bufs = kmalloc(sizeof(*bufs), GFP_KERNEL);
+	struct mem_cgroup *old;
+	int ret;
+
+	if (!bufs)
+		return -ENOMEM;
+	ret = mvgpu_sw_bufs_alloc(bufs);
+	if (!ret) {
+		old = set_active_memcg(READ_ONCE(b->vram->memcg));
+		ret = mvgpu_exec_direct(b, bufs, cmds, n, stop);
+		set_active_memcg(old);
+		mvgpu_sw_bufs_free(bufs);
+	}
+	kfree(bufs);
+	return ret;
+}
+
+static u64 mvgpu_sw_timestamp(struct mvgpu_backend *be)
+{
+	return ktime_get_ns();
+}
+
+/* The software GPU, as the core sees it (DOC: Backend contract). */
+const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
+	.name = "software GPU",
+	.gpu_create = mvgpu_sw_gpu_create,
+	.gpu_destroy = mvgpu_sw_gpu_destroy,
+	.vram_create = mvgpu_sw_vram_create,
+	.vram_destroy = mvgpu_sw_vram_destroy,
+	.vram_open = mvgpu_sw_vram_open,
+	.vram_close = mvgpu_sw_vram_close,
+	.vram_rw = mvgpu_sw_vram_rw,
+	.vram_mmap = mvgpu_sw_vram_mmap,
+	.vram_scrub = mvgpu_sw_vram_scrub,
+	.vram_backed = mvgpu_sw_vram_backed,
+	.ctx_create = mvgpu_sw_ctx_create,
+	.ctx_destroy = mvgpu_sw_ctx_destroy,
+	.ctx_reset = mvgpu_exec_reset,
+	.ctx_set_ring = mvgpu_sw_ctx_set_ring,
+	.ctx_host_done = mvgpu_sw_ctx_host_done,
+	.ctx_flush = mvgpu_sw_ctx_flush,
+	.ctx_save = mvgpu_sw_ctx_save,
+	.ctx_restore = mvgpu_sw_ctx_restore,
+	.ctx_run_direct = mvgpu_sw_ctx_run_direct,
+	.run = mvgpu_sw_run,
+	.preempt = mvgpu_sw_preempt,
+	.engine_stats = mvgpu_sw_engine_stats,
+	.engine_stats_clear = mvgpu_sw_engine_stats_clear,
+	.timestamp = mvgpu_sw_timestamp,
+};
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_sw_backend_ops);

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler's mechanism: which context runs on which engine of the
+ * backend, for how long, and what happens when the backend gives it back.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/slab.h>
+
+#include <mvgpu/ctx.h>
+#include <mvgpu/dev.h>
+#include <mvgpu/sched.h>
+#include <mvgpu/vgpu.h>
+
+#include "core/trace.h"
+
+/**
+ * DOC: Engines
+ *
+ * Each GPU has ``engines`` engines, run by its backend (DOC: Backend
+ * contract); the core keeps a slot per engine.  When a context becomes
+ * runnable and an engine is idle, the core picks the context the policy
+ * chooses (DOC: Scheduling policy), arms the engine's slice timer (an
+ * hrtimer) and asks the backend to run it; when the timer fires, or a
+ * context arrives at a higher level than the one running, the core asks the
+ * backend to preempt.  The backend stops the context at its next preemption
+ * point and reports (mvgpu_sched_ctx_stopped(), the core's
+ * &mvgpu_core_ops.ctx_stopped): the core charges the engine time the run
+ * used, applies the MLFQ rules, updates the vGPU's registers, and picks
+ * again.  A context runs on one engine at a time; its engine state is the
+ * backend's between runs, so a switch costs the backend nothing to save.
+ *
+ * A context blocked in WAIT leaves the run queue and is polled, every
+ * MVGPU_WAIT_POLL_US at first, backing off to MVGPU_WAIT_POLL_MAX_US; a
+ * poll does not preempt anyone.  A context whose command needs the host
+ * (a MAP of guest memory) waits for the host worker (DOC: Guest memory),
+ * which requeues it.  A reset first stops the context (mvgpu_ctx_stop()):
+ * it leaves the run queue, and if an engine runs it, the backend is asked
+ * to preempt it and the reset waits for its report.
+ *
+ * Everything here runs under the GPU's scheduler spinlock, irq-safe, so a
+ * hardware backend may report from its interrupt handler; the backend's
+ * &mvgpu_backend_ops.run and .preempt are called with it held.
+ */
+
+#define MVGPU_WAIT_POLL_US	100
+#define MVGPU_WAIT_POLL_MAX_US	2000
+#define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
+
+/* Ask @slot's engine to give its context up; note when, for the histogram. */
+static void mvgpu_slot_preempt_locked(struct mvgpu_dev *gdev,
+				      struct mvgpu_engine_slot *slot)
+{
+	lockdep_assert_held(&gdev->sched.lock);
+	if (!slot->preempt_at)
+		slot->preempt_at = ktime_get_ns();
+	gdev->be_ops->preempt(gdev->be, slot->index);
+}
+
+/*
+ * The slice ended: ask the engine to give its context up.  With a backend
+ * that can reset an engine, the timer then stays armed as the preemption
+ * timeout: an engine that has not given the context back by then is reset,
+ * and the backend reports the context stopped with MVGPU_ERR_TIMEOUT.
+ */
+static enum hrtimer_restart mvgpu_slot_slice_end(struct hrtimer *t)
+{
+	struct mvgpu_engine_slot *slot = container_of(t, struct mvgpu_engine_slot,
+						      slice_timer);
+	struct mvgpu_dev *gdev = slot->gdev;
+	u64 timeout = gdev->sched.preempt_timeout_ns;
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	bool reset = false;
+	unsigned long flags;
+	u32 id = 0;
+
+	spin_lock_irqsave(&gdev->sched.lock, flags);
+	/*
+	 * A late expiry of a slice that already ended finds no context, or
+	 * the timer queued again for the next context's slice.
+	 */
+	if (!slot->cur || hrtimer_is_queued(t))
+		goto out;
+	if (!slot->expired) {
+		slot->expired = true;
+		mvgpu_slot_preempt_locked(gdev, slot);
+	}
+	if (gdev->be_ops->engine_reset && timeout) {
+		reset = ktime_get_ns() - slot->preempt_at >= timeout;
+		if (reset) {
+			slot->engine_resets++;
+			id = slot->cur->vgpu->id;
+			gdev->be_ops->engine_reset(gdev->be, slot->index);
+		} else {
+			hrtimer_forward_now(t, ns_to_ktime(timeout));
+			ret = HRTIMER_RESTART;
+		}
+	}
+out:
+	spin_unlock_irqrestore(&gdev->sched.lock, flags);
+	if (reset)
+		pr_warn_ratelimited("mvgpu.%u: engine %u kept vgpu %u %llu ms after it was asked to preempt: engine reset\n",
+				    gdev->index, slot->index, id,
+				    timeout / NSEC_PER_MSEC);
+	return ret;
+}
+
+/*
+ * Start the slice of the context the policy picks on idle @slot; if none
+ * may run yet because of caps, arm the throttle timer.
+ */
+static void mvgpu_sched_dispatch_locked(struct mvgpu_dev *gdev,
+					struct mvgpu_engine_slot *slot)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_sched_entity *se;
+	struct mvgpu_ctx *ctx;
+	u64 now = ktime_get_ns(), next, epoch = sched->policy.epoch;
+
+	lockdep_assert_held(&sched->lock);
+	if (slot->cur)
+		return;
+	se = mvgpu_policy_pick(&sched->policy, now, &next);
+	if (sched->policy.epoch != epoch)
+		trace_mvgpu_boost(gdev->index, sched->policy.epoch);
+	if (!se) {
+		slot->last_end = 0;	/* an idle gap is not a switch */
+		if (next != U64_MAX)
+			hrtimer_start(&sched->throttle_timer,
+				      ns_to_ktime(next - min(next, now)),
+				      HRTIMER_MODE_REL);
+		return;
+	}
+	ctx = container_of(se, struct mvgpu_ctx, se);
+	ctx->state = MVGPU_CTX_RUNNING;
+	ctx->engine = slot->index;
+	slot->cur = ctx;
+	slot->expired = false;
+	slot->preempt_at = 0;
+	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se);
+	trace_mvgpu_pick(gdev->index, slot->index, ctx->vgpu->id, se->level,
+			 slot->slice_ns, now - se->since);
+	if (ctx->vgpu->id != slot->last_id && slot->last_end) {
+		slot->switches++;
+		slot->switch_ns += now - slot->last_end;
+		trace_mvgpu_switch(gdev->index, slot->index, slot->last_id,
+				   ctx->vgpu->id, now - slot->last_end);
+	}
+	hrtimer_start(&slot->slice_timer, ns_to_ktime(slot->slice_ns),
+		      HRTIMER_MODE_REL);
+	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);
+}
+
+static enum hrtimer_restart mvgpu_sched_throttle_end(struct hrtimer *t)
+{
+	struct mvgpu_dev *gdev = container_of(t, struct mvgpu_dev,
+					      sched.throttle_timer);
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&sched->lock, flags);
+	for (i = 0; i < sched->nr_engines; i++)
+		mvgpu_sched_dispatch_locked(gdev, &sched->engines[i]);
+	spin_unlock_irqrestore(&sched->lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * mvgpu_sched_enqueue_locked() - make a context runnable
+ * @gdev: its GPU
+ * @ctx: the context, not queued, not running
+ * @wakeup: it was idle (else it comes back after a preemption)
+ * @preempt: if no engine is idle, preempt the engine running the lowest
+ *	level if the policy says @ctx should go first
+ *
+ * Context: any; caller holds sched.lock.
+ */
+void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
+				bool wakeup, bool preempt)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_engine_slot *victim = NULL;
+	unsigned int i;
+
+	lockdep_assert_held(&sched->lock);
+	ctx->state = MVGPU_CTX_QUEUED;
+	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, ktime_get_ns());
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine_slot *slot = &sched->engines[i];
+
+		if (!slot->cur) {
+			mvgpu_sched_dispatch_locked(gdev, slot);
+			return;
+		}
+		if (preempt &&
+		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se) &&
+		    (!victim || slot->cur->se.level > victim->cur->se.level))
+			victim = slot;
+	}
+	if (victim)
+		mvgpu_slot_preempt_locked(gdev, victim);
+}
+
+/**
+ * mvgpu_sched_stop_ctx_locked() - ask the engine running a context to stop
+ * @gdev: its GPU
+ * @ctx: the context; nothing happens unless an engine runs it
+ *
+ * Context: any; caller holds sched.lock.
+ */
+void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+
+	lockdep_assert_held(&sched->lock);
+	if (ctx->state == MVGPU_CTX_RUNNING && ctx->engine < sched->nr_engines &&
+	    sched->engines[ctx->engine].cur == ctx)
+		mvgpu_slot_preempt_locked(gdev, &sched->engines[ctx->engine]);
+}
+
+/*
+ * Add @ran of engine time to a share window; once the window is
+ * MVGPU_SHARE_WINDOW_NS old, close it: busy / (its length * @engines), in
+ * millionths, and start the next one.
+ */
+static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
+			     u64 now, unsigned int engines)
+{
+	*busy += ran;
+	if (now - *start < MVGPU_SHARE_WINDOW_NS)
+		return;
+	*ppm = div64_u64(*busy * 1000000, (now - *start) * engines);
+	*start = now;
+	*busy = 0;
+}
+
+/* Charge a run of @ctx on @slot and apply the policy's rules. */
+static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
+				       struct mvgpu_engine_slot *slot,
+				       struct mvgpu_ctx *ctx,
+				       const struct mvgpu_stop *stop, u64 now)
+{
+	static const char * const why_name[] = {
+		[MVGPU_PUT_IDLE] = "idle", [MVGPU_PUT_EXPIRED] = "expired",
+		[MVGPU_PUT_PREEMPTED] = "preempted",
+	};
+	struct mvgpu_sched *sched = &gdev->sched;
+	enum mvgpu_put_reason why = MVGPU_PUT_IDLE;
+	u32 level = ctx->se.level;
+	u64 ran = stop->ran_ns;
+
+	/*
+	 * Demote only a context that used its slice: the timer counts wall
+	 * time, and the engine may have been held up for some of it.
+	 */
+	if (stop->reason == MVGPU_STOP_PREEMPTED)
+		why = slot->expired && ran >= slot->slice_ns * 7 / 8 ?
+		      MVGPU_PUT_EXPIRED : MVGPU_PUT_PREEMPTED;
+	if (stop->reason == MVGPU_STOP_PREEMPTED && slot->preempt_at) {
+		u64 lat = now - slot->preempt_at;
+
+		slot->preempt_hist[mvgpu_hist_bucket(lat)]++;
+		slot->preempt_max = max(slot->preempt_max, lat);
+	}
+	slot->last_id = ctx->vgpu->id;
+	slot->last_end = now;
+	slot->busy_ns += ran;
+	WRITE_ONCE(ctx->busy_ns, ctx->busy_ns + ran);
+	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
+	trace_mvgpu_put(gdev->index, slot->index, ctx->vgpu->id, why_name[why],
+			ran, level, ctx->se.level);
+	mvgpu_window_add(&ctx->win_start, &ctx->win_busy, &ctx->share_ppm, ran,
+			 now, 1);
+	mvgpu_window_add(&sched->win_start, &sched->win_busy, &sched->util_ppm,
+			 ran, now, sched->nr_engines);
+}
+
+/* Where a context goes after a run that ended with @stop. */
+static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
+				      struct mvgpu_ctx *ctx,
+				      const struct mvgpu_stop *stop)
+{
+	WRITE_ONCE(ctx->head, stop->head);
+	ctx->busy = stop->busy;
+	if (stop->reason != MVGPU_STOP_BLOCKED)
+		ctx->poll_ns = 0;	/* the next WAIT polls fast again */
+	if (ctx->ring_error) {
+		/* A bad doorbell set the error registers already. */
+		ctx->state = MVGPU_CTX_STOPPED;
+	} else if (stop->reason == MVGPU_STOP_FAULT) {
+		ctx->state = MVGPU_CTX_STOPPED;
+		mvgpu_ctx_fault(ctx, &stop->fault);
+	} else if (ctx->stopping) {
+		ctx->state = MVGPU_CTX_IDLE;
+	} else if (stop->reason == MVGPU_STOP_BLOCKED) {
+		ctx->state = MVGPU_CTX_WAITING;
+		ctx->poll_ns = clamp_t(u64, ctx->poll_ns * 2,
+				       MVGPU_WAIT_POLL_US * NSEC_PER_USEC,
+				       MVGPU_WAIT_POLL_MAX_US * NSEC_PER_USEC);
+		hrtimer_start(&ctx->poll_timer, ns_to_ktime(ctx->poll_ns),
+			      HRTIMER_MODE_REL);
+	} else if (stop->reason == MVGPU_STOP_HOST) {
+		ctx->state = MVGPU_CTX_HOST;
+		ctx->host = stop->host;
+		ctx->host_queued = true;
+		mvgpu_host_queue(ctx);
+	} else if (stop->reason == MVGPU_STOP_PREEMPTED) {
+		mvgpu_sched_enqueue_locked(gdev, ctx, false, false);
+	} else if (stop->head != ctx->tail) {
+		/* Rung again after it found the ring empty. */
+		mvgpu_sched_enqueue_locked(gdev, ctx, true, true);
+	} else {
+		ctx->state = MVGPU_CTX_IDLE;
+	}
+	if (ctx->state != MVGPU_CTX_STOPPED)
+		mvgpu_ctx_publish(ctx, stop->reason == MVGPU_STOP_EMPTY ?
+				  MVGPU_ENGINE_IDLE : MVGPU_ENGINE_BUSY);
+	/* Guest pages an UNMAP left pinned: the host worker unpins them. */
+	if (mvgpu_aspace_pins_idle(&ctx->as))
+		mvgpu_host_kick(ctx);
+}
+
+/**
+ * mvgpu_sched_ctx_stopped() - &mvgpu_core_ops.ctx_stopped
+ * @gpu: the GPU (struct mvgpu_dev)
+ * @engine: the engine that ran the context
+ * @ctx: the context
+ * @stop: how the run ended
+ *
+ * Context: any; takes sched.lock; may call the backend's run.
+ */
+static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
+				    struct mvgpu_ctx *ctx,
+				    const struct mvgpu_stop *stop)
+{
+	struct mvgpu_dev *gdev = gpu;
+	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_engine_slot *slot;
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(engine >= sched->nr_engines))
+		return;
+	slot = &sched->engines[engine];
+	spin_lock_irqsave(&sched->lock, flags);
+	if (WARN_ON_ONCE(slot->cur != ctx)) {
+		spin_unlock_irqrestore(&sched->lock, flags);
+		return;
+	}
+	hrtimer_try_to_cancel(&slot->slice_timer);
+	mvgpu_sched_account_locked(gdev, slot, ctx, stop, ktime_get_ns());
+	slot->cur = NULL;
+	mvgpu_sched_settle_locked(gdev, ctx, stop);
+	wake_up_all(&ctx->idle_wq);
+	mvgpu_sched_dispatch_locked(gdev, slot);
+	spin_unlock_irqrestore(&sched->lock, flags);
+}
+
+/* Commands completed while the context runs: show them in the registers. */
+static void mvgpu_sched_ctx_progress(struct mvgpu_ctx *ctx, u32 head,
+				     u64 cmds_done)
+{
+	WRITE_ONCE(ctx->head, head);
+	WRITE_ONCE(ctx->cmds_done, cmds_done);
+	mvgpu_ctx_publish(ctx, MVGPU_ENGINE_BUSY);
+}
+
+static void mvgpu_sched_ctx_interrupt(struct mvgpu_ctx *ctx, u32 causes)
+{
+	mvgpu_irq_raise(ctx->vgpu, causes);
+}
+
+/* The calls up a backend may make (DOC: Backend contract). */
+const struct mvgpu_core_ops mvgpu_core_ops = {
+	.ctx_stopped = mvgpu_sched_ctx_stopped,
+	.ctx_progress = mvgpu_sched_ctx_progress,
+	.ctx_interrupt = mvgpu_sched_ctx_interrupt,
+};
+
+/**
+ * mvgpu_sched_init() - the scheduler of a GPU whose backend is up
+ * @gdev: the GPU
+ * @nr_engines: the backend's engines
+ * @mode: scheduling policy
+ * @slice_ns: time slice at the top level
+ * @boost_ns: MLFQ boost period
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
+		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+
+	spin_lock_init(&sched->lock);
+	mvgpu_policy_init(&sched->policy, mode, slice_ns, boost_ns,
+			  ktime_get_ns());
+	hrtimer_init(&sched->throttle_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	sched->throttle_timer.function = mvgpu_sched_throttle_end;
+	sched->engines = kcalloc(nr_engines, sizeof(*sched->engines),
+				 GFP_KERNEL);
+	if (!sched->engines)
+		return -ENOMEM;
+	for (i = 0; i < nr_engines; i++) {
+		struct mvgpu_engine_slot *slot = &sched->engines[i];
+
+		slot->gdev = gdev;
+		slot->index = i;
+		hrtimer_init(&slot->slice_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		slot->slice_timer.function = mvgpu_slot_slice_end;
+	}
+	sched->nr_engines = nr_engines;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_sched_init);
+
+/**
+ * mvgpu_sched_fini() - tear the scheduler down
+ * @gdev: the GPU; it has no vGPUs left
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_fini(struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+
+	hrtimer_cancel(&sched->throttle_timer);
+	for (i = 0; i < sched->nr_engines; i++)
+		hrtimer_cancel(&sched->engines[i].slice_timer);
+	sched->nr_engines = 0;
+	kfree(sched->engines);
+	sched->engines = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_sched_fini);

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vGPU's GPU address space: the mediator's record of what the vGPU may
+ * reach, checked on every change.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/overflow.h>
+
+#include "aspace.h"
+
+/**
+ * DOC: Address space
+ *
+ * The page table (DOC: GPU page tables) is the mediator's record of what a
+ * vGPU may reach; only the functions here change it, after checking the
+ * change: a MAP of VRAM names only the vGPU's own VRAM, a MAP of guest
+ * memory only pages the caller pinned for it.  A backend's MMU walks it -
+ * the software GPU through mvgpu_aspace_translate() and a translation cache
+ * tagged with @gen, a hardware backend by mirroring it into its own page
+ * tables - and its commands MAP and UNMAP VRAM through these functions.
+ *
+ * Its tables are charged to the memory cgroup the caller made active and
+ * bounded by mvgpu_aspace_max_tables(); every reset returns it to the reset
+ * mapping (VRAM at VA 0) and gives back every table beyond that, so each
+ * tenant starts with the same budget.
+ *
+ * Guest memory is pinned by the VFIO glue (DOC: Guest memory) into @pins;
+ * each page-table entry that maps a pinned page holds a reference, dropped
+ * whatever removes the entry, and a page nothing maps any more is marked
+ * MVGPU_PIN_IDLE for the glue to unpin.
+ *
+ * Locking: @pin_lock -> @lock.  @lock is held only while the page table
+ * changes or is walked, never across anything that waits.
+ */
+
+static atomic64_t mvgpu_aspace_gens = ATOMIC64_INIT(0);
+
+/* The page table changed: a generation no translation was ever made at. */
+static void mvgpu_aspace_changed(struct mvgpu_aspace *as)
+{
+	lockdep_assert_held(&as->lock);
+	WRITE_ONCE(as->gen, atomic64_inc_return(&mvgpu_aspace_gens));
+}
+
+/* The gpt's put_sysmem: entries no longer map [iova, iova + size). */
+static void mvgpu_aspace_put_pins(void *arg, u64 iova, u64 size)
+{
+	struct mvgpu_aspace *as = arg;
+	unsigned long idx, last = (iova + size - 1) >> PAGE_SHIFT;
+
+	lockdep_assert_held(&as->lock);
+	for (idx = iova >> PAGE_SHIFT; idx <= last; idx++) {
+		struct mvgpu_pin *pin = xa_load(&as->pins, idx);
+
+		if (WARN_ON_ONCE(!pin || !pin->refs))
+			continue;
+		if (!--pin->refs)
+			xa_set_mark(&as->pins, idx, MVGPU_PIN_IDLE);
+	}
+}
+
+/**
+ * mvgpu_aspace_max_tables() - the page-table budget of a vGPU
+ * @vram_size: its VRAM in bytes
+ *
+ * The root, 64 L1 tables (64 GiB of VA), and L0 tables for twice its VRAM
+ * plus 1 GiB of guest memory in 4 KiB pages: so a guest cannot grow host
+ * memory without bound, yet can map all its VRAM twice over and then some.
+ *
+ * Context: any.
+ * Return: page-table pages.
+ */
+unsigned long mvgpu_aspace_max_tables(u64 vram_size)
+{
+	return MVGPU_GPT_ROOT_TABLES + 64 +
+	       2 * (vram_size / MVGPU_GPT_HUGE_SIZE) + 512;
+}
+
+/* The mapping every reset starts from: VRAM at VA 0, read and write. */
+static int mvgpu_aspace_default_map(struct mvgpu_aspace *as)
+{
+	return mvgpu_gpt_map(&as->gpt, 0, 0, as->vram_size,
+			     MVGPU_GPT_READ | MVGPU_GPT_WRITE);
+}
+
+/**
+ * mvgpu_aspace_init() - the reset address space of a new vGPU
+ * @as: the address space
+ * @vram_size: the vGPU's VRAM; also its pinned-memory limit
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size)
+{
+	int ret;
+
+	mutex_init(&as->lock);
+	mutex_init(&as->pin_lock);
+	xa_init(&as->pins);
+	as->nr_pins = 0;
+	as->max_pins = vram_size >> PAGE_SHIFT;
+	as->vram_size = vram_size;
+	as->bus_master = false;
+	ret = mvgpu_gpt_init(&as->gpt);
+	if (ret)
+		goto err_mutex;
+	as->gpt.max_tables = mvgpu_aspace_max_tables(vram_size);
+	as->gpt.put_sysmem = mvgpu_aspace_put_pins;
+	as->gpt.put_arg = as;
+	mutex_lock(&as->lock);
+	mvgpu_aspace_changed(as);
+	ret = mvgpu_aspace_default_map(as);
+	mutex_unlock(&as->lock);
+	if (ret)
+		goto err_gpt;
+	return 0;
+
+err_gpt:
+	mvgpu_gpt_fini(&as->gpt);
+err_mutex:
+	mutex_destroy(&as->pin_lock);
+	mutex_destroy(&as->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_init);
+
+/**
+ * mvgpu_aspace_fini() - free the address space
+ * @as: the address space; nothing pinned any more
+ *
+ * Context: process context.
+ */
+void mvgpu_aspace_fini(struct mvgpu_aspace *as)
+{
+	mutex_lock(&as->lock);
+	mvgpu_gpt_fini(&as->gpt);
+	mutex_unlock(&as->lock);
+	WARN_ON_ONCE(as->nr_pins);
+	xa_destroy(&as->pins);
+	mutex_destroy(&as->pin_lock);
+	mutex_destroy(&as->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_fini);
+
+/**
+ * mvgpu_aspace_reset() - back to the reset mapping
+ * @as: the address space
+ *
+ * Every other mapping goes, and every table they used; the guest pages
+ * they mapped become idle (the caller unpins them).
+ *
+ * Context: process context.
+ * Return: 0, or -ENOMEM if the reset mapping could not be made (GPU VA is
+ * then empty).
+ */
+int mvgpu_aspace_reset(struct mvgpu_aspace *as)
+{
+	int ret;
+
+	mutex_lock(&as->lock);
+	mvgpu_gpt_clear(&as->gpt);
+	ret = mvgpu_aspace_default_map(as);
+	mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_reset);
+
+/**
+ * mvgpu_aspace_translate() - where a GPU virtual address goes
+ * @as: the address space
+ * @va: the address
+ * @access: MVGPU_GPT_READ and/or MVGPU_GPT_WRITE, what the access needs
+ * @x: the result (see mvgpu_gpt_translate())
+ * @gen: set to the generation the translation belongs to
+ *
+ * Context: process context.
+ * Return: 0, -EFAULT if @va is not mapped, -EACCES for a missing permission.
+ */
+int mvgpu_aspace_translate(struct mvgpu_aspace *as, u64 va, u32 access,
+			   struct mvgpu_gpt_xlate *x, u64 *gen)
+{
+	int ret;
+
+	mutex_lock(&as->lock);
+	*gen = as->gen;
+	ret = mvgpu_gpt_translate(&as->gpt, va, access, x);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_translate);
+
+/**
+ * mvgpu_aspace_map_vram() - map GPU VA to the vGPU's own VRAM
+ * @as: the address space
+ * @va: first GPU virtual address, 4 KiB aligned
+ * @target: VRAM offset, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: MVGPU_GPT_READ / MVGPU_GPT_WRITE
+ * @fault: on error, the address to report (see the return values)
+ *
+ * Context: process context.
+ * Return: 0; -ERANGE if the target is not all the vGPU's VRAM (*@fault:
+ * @target); -EEXIST if part of the VA range is mapped (*@fault: the first
+ * VA that is); -ENOSPC over the page-table budget, -ENOMEM (*@fault:
+ * @va); -EINVAL for a malformed request.  On error nothing changed.
+ */
+int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
+			  u64 size, u32 flags, u64 *fault)
+{
+	u64 end;
+	int ret;
+
+	*fault = target;
+	if (check_add_overflow(target, size, &end) || end > as->vram_size)
+		return -ERANGE;
+	*fault = va;
+	mutex_lock(&as->lock);
+	ret = mvgpu_gpt_map(&as->gpt, va, target, size,
+			    flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE));
+	if (ret == -EEXIST)
+		*fault = mvgpu_gpt_first_mapped(&as->gpt, va, size);
+	else if (!ret)
+		mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_map_vram);
+
+/**
+ * mvgpu_aspace_map_sysmem() - map GPU VA to pinned guest memory
+ * @as: the address space; the caller holds @as->pin_lock and has pinned
+ *	every page of [@iova, @iova + @size)
+ * @va: first GPU virtual address, 4 KiB aligned
+ * @iova: first guest IOVA, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: MVGPU_GPT_READ / MVGPU_GPT_WRITE
+ * @fault: on error, as for mvgpu_aspace_map_vram()
+ *
+ * Each page's pin gains a reference the entry holds.
+ *
+ * Context: process context.
+ * Return: as mvgpu_aspace_map_vram(), without -ERANGE.
+ */
+int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
+			    u64 size, u32 flags, u64 *fault)
+{
+	unsigned long idx, last = (iova + size - 1) >> PAGE_SHIFT;
+	int ret;
+
+	lockdep_assert_held(&as->pin_lock);
+	*fault = va;
+	mutex_lock(&as->lock);
+	ret = mvgpu_gpt_map(&as->gpt, va, iova, size,
+			    (flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)) |
+			    MVGPU_GPT_SYSMEM);
+	if (ret == -EEXIST)
+		*fault = mvgpu_gpt_first_mapped(&as->gpt, va, size);
+	for (idx = iova >> PAGE_SHIFT; !ret && idx <= last; idx++) {
+		struct mvgpu_pin *pin = xa_load(&as->pins, idx);
+
+		if (WARN_ON_ONCE(!pin))
+			continue;
+		if (!pin->refs++)
+			xa_clear_mark(&as->pins, idx, MVGPU_PIN_IDLE);
+	}
+	if (!ret)
+		mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+
+/**
+ * mvgpu_aspace_unmap_some() - unmap the start of a range of GPU VA
+ * @as: the address space
+ * @va: first address, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @budget: look at no more than this many entries
+ * @done: set to how much of the range has been dealt with
+ *
+ * See mvgpu_gpt_unmap_some().  Guest pages no entry maps any more become
+ * idle: mvgpu_aspace_pins_idle() then says so.
+ *
+ * Context: process context.
+ * Return: 0 (call again while *@done < @size), -EINVAL, or -ENOSPC /
+ * -ENOMEM if a large entry could not be split.
+ */
+int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
+			    unsigned int budget, u64 *done)
+{
+	int ret;
+
+	mutex_lock(&as->lock);
+	ret = mvgpu_gpt_unmap_some(&as->gpt, va, size, budget, done);
+	mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_unmap_some);
+
+/**
+ * mvgpu_aspace_unmap_iova() - unmap every entry that maps guest memory in
+ *	an IOVA range
+ * @as: the address space
+ * @iova: first byte
+ * @len: bytes
+ *
+ * For VFIO's dma_unmap: memory the VM unmapped must not stay reachable.
+ *
+ * Context: process context.
+ * Return: true if an entry went.
+ */
+bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len)
+{
+	bool changed;
+
+	mutex_lock(&as->lock);
+	changed = mvgpu_gpt_unmap_target(&as->gpt, iova, len, true);
+	if (changed)
+		mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return changed;
+}
+
+/**
+ * mvgpu_aspace_pins_idle() - are there pinned pages nothing maps?
+ * @as: the address space
+ *
+ * Context: any.
+ * Return: true if some pin waits to be released.
+ */
+bool mvgpu_aspace_pins_idle(struct mvgpu_aspace *as)
+{
+	return xa_marked(&as->pins, MVGPU_PIN_IDLE);
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_ASPACE_H_
+#define _MVGPU_ASPACE_H_
+
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include "gpt.h"
+
+/**
+ * struct mvgpu_pin - one pinned page of guest memory
+ * @page: the host page
+ * @refs: pages of page-table entries that map it; protected by the address
+ *	space's @lock
+ * @vfio_refs: vfio_pin_pages() calls to undo with vfio_unpin_pages()
+ * @write: pinned for writing
+ */
+struct mvgpu_pin {
+	struct page *page;
+	unsigned int refs;
+	unsigned int vfio_refs;
+	bool write;
+};
+
+/**
+ * struct mvgpu_aspace - a vGPU's GPU address space: the mediator's record
+ *	of what the vGPU may reach, which a backend's MMU walks
+ * @lock: protects @gpt and @pins' reference counts; never held while
+ *	waiting for anything but memory
+ * @gpt: the page table
+ * @gen: bumped (under @lock) by every change of @gpt, unique across all
+ *	address spaces: a translation cached at an older @gen is stale
+ * @vram_size: VRAM a MAP may name: [0, @vram_size)
+ * @bus_master: the vGPU may reach guest memory (PCI_COMMAND_MASTER);
+ *	written by the VFIO glue, read without a lock
+ * @pin_lock: serialises pinning and unpinning (held across
+ *	vfio_pin_pages(), which may wait for the VM's memory); never taken by
+ *	an engine
+ * @pins: IOVA page number -> struct mvgpu_pin.  Looked up without a lock
+ *	(RCU); entries are added under @pin_lock and removed under @pin_lock
+ *	and @lock.  MVGPU_PIN_IDLE marks entries nothing maps (refs 0), to be
+ *	unpinned.
+ * @nr_pins: entries in @pins; protected by @pin_lock
+ * @max_pins: most entries allowed
+ */
+struct mvgpu_aspace {
+	struct mutex lock;		/* see @lock above */
+	struct mvgpu_gpt gpt;
+	u64 gen;
+	u64 vram_size;
+	bool bus_master;
+	struct mutex pin_lock;		/* see @pin_lock above */
+	struct xarray pins;
+	unsigned long nr_pins;
+	unsigned long max_pins;
+};
+
+#define MVGPU_PIN_IDLE	XA_MARK_0
+
+int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size);
+void mvgpu_aspace_fini(struct mvgpu_aspace *as);
+unsigned long mvgpu_aspace_max_tables(u64 vram_size);
+int mvgpu_aspace_reset(struct mvgpu_aspace *as);
+int mvgpu_aspace_translate(struct mvgpu_aspace *as, u64 va, u32 access,
+			   struct mvgpu_gpt_xlate *x, u64 *gen);
+int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
+			  u64 size, u32 flags, u64 *fault);
+int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
+			    u64 size, u32 flags, u64 *fault);
+int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
+			    unsigned int budget, u64 *done);
+bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len);
+bool mvgpu_aspace_pins_idle(struct mvgpu_aspace *as);
+
+/**
+ * mvgpu_aspace_gen() - the address space's generation now
+ * @as: the address space
+ *
+ * Context: any.
+ * Return: a value that changes whenever the page table does.
+ */
+static inline u64 mvgpu_aspace_gen(struct mvgpu_aspace *as)
+{
+	return READ_ONCE(as->gen);
+}
+
+/**
+ * mvgpu_aspace_sysmem_page() - the pinned page of a guest IOVA
+ * @as: the address space
+ * @iova: any byte of the page
+ *
+ * Context: any; the caller reached @iova through a page-table entry that
+ * maps it, in an access the owner's flush (&mvgpu_backend_ops.ctx_flush)
+ * waits for, so the pin cannot go meanwhile.
+ * Return: the page, or NULL if it is not pinned.
+ */
+static inline struct page *mvgpu_aspace_sysmem_page(struct mvgpu_aspace *as,
+						    u64 iova)
+{
+	struct mvgpu_pin *pin = xa_load(&as->pins, iova >> PAGE_SHIFT);
+
+	return pin ? pin->page : NULL;
+}
+
+#endif /* _MVGPU_ASPACE_H_ */

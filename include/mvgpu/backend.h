@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The seam between the mediator (the core) and a GPU (a backend).
+ */
+#ifndef _MVGPU_BACKEND_H_
+#define _MVGPU_BACKEND_H_
+
+#include <linux/types.h>
+
+#include <mvgpu/fault.h>
+#include <mvgpu/hist.h>
+
+struct mem_cgroup;
+struct mvgpu_aspace;
+struct mvgpu_backend;
+struct mvgpu_bctx;
+struct mvgpu_bvram;
+struct mvgpu_cmd;
+struct mvgpu_ctx;
+struct mvgpu_pool_alloc;
+struct vm_area_struct;
+
+/**
+ * DOC: Backend contract
+ *
+ * A backend is the GPU the mediator shares: the software GPU in
+ * ``drivers/backend/sw/``, a mock in KUnit, or a hardware driver.  The core
+ * keeps everything that makes a vGPU a vGPU - the VFIO device model and its
+ * registers, interrupts, the scheduler (run queues, slices, preemption
+ * decisions, accounting), VRAM capacity and quotas, the GPU page table as
+ * the mediator's record of what each vGPU may reach, pinned guest memory,
+ * statistics.  The backend runs contexts on its engines and owns the memory
+ * behind VRAM.  The two meet in two tables:
+ *
+ * - struct mvgpu_backend_ops, the calls down, which the core makes;
+ * - struct mvgpu_core_ops, the calls up, which the core hands the backend
+ *   when it creates the GPU.  A backend reaches the core through nothing
+ *   else: no register, interrupt or vGPU of the core is its business.
+ *
+ * A context is run asynchronously, as hardware runs it:
+ *
+ * 1. The core picks a context for an idle engine and calls @run.  @run
+ *    starts it and returns at once (it is called with the core's
+ *    scheduler spinlock held and must not sleep).
+ * 2. The backend runs the context's ring until it is empty, a WAIT is not
+ *    satisfied, a command needs the host (a MAP of guest memory), a
+ *    command faults, or the core calls @preempt for that engine (the slice
+ *    ended, a higher level arrived, or a reset wants the context).
+ * 3. It then calls the core's &mvgpu_core_ops.ctx_stopped with a struct
+ *    mvgpu_stop saying why, how far the ring got and how much engine time
+ *    the run used; from then on it does not touch the context until the
+ *    next @run.  A hardware backend calls it from its completion or
+ *    preemption interrupt, the software backend from its engine thread;
+ *    the core may call @run for the next context from inside it.
+ *
+ * Between runs the context's whole engine state is the backend's, and the
+ * core never looks inside; @ctx_save and @ctx_restore move it to and from
+ * a buffer (migration, eviction), @ctx_reset returns it to power-on.
+ *
+ * The GPU page table is the core's (struct mvgpu_aspace, DOC: Address
+ * space): the backend's MMU walks it - the software backend through
+ * mvgpu_aspace_translate(), a hardware backend by mirroring it - and
+ * executes MAP and UNMAP of VRAM through the aspace functions, which check
+ * them.  Guest memory is pinned by the core; the backend reaches a guest
+ * page only through mvgpu_aspace_sysmem_page() while a page-table entry
+ * maps it, and @ctx_flush tells it when a translation must no longer be
+ * used.
+ *
+ * Calling context, unless an op says otherwise: process context, may sleep,
+ * no core lock held.
+ */
+
+/**
+ * struct mvgpu_gpu_config - what the core asks of a new GPU
+ * @index: N of mvgpu.N
+ * @vram_size: VRAM bytes
+ * @nr_engines: engines
+ * @watchdog_ms: longest a command may run (engine time), then it faults
+ *	with MVGPU_ERR_TIMEOUT
+ */
+struct mvgpu_gpu_config {
+	unsigned int index;
+	u64 vram_size;
+	unsigned int nr_engines;
+	unsigned int watchdog_ms;
+};
+
+/**
+ * enum mvgpu_stop_reason - why a backend gave a context back
+ * @MVGPU_STOP_EMPTY: the ring is empty (head reached the tail)
+ * @MVGPU_STOP_PREEMPTED: @preempt asked it to stop; work is left
+ * @MVGPU_STOP_BLOCKED: a WAIT is not satisfied; the core polls
+ * @MVGPU_STOP_HOST: a command needs the core (&mvgpu_stop.host); the core
+ *	answers with &mvgpu_backend_ops.ctx_host_done before the next run
+ * @MVGPU_STOP_FAULT: a command faulted (&mvgpu_stop.fault); the context
+ *	runs again only after a reset
+ */
+enum mvgpu_stop_reason {
+	MVGPU_STOP_EMPTY,
+	MVGPU_STOP_PREEMPTED,
+	MVGPU_STOP_BLOCKED,
+	MVGPU_STOP_HOST,
+	MVGPU_STOP_FAULT,
+};
+
+/**
+ * struct mvgpu_host_request - what a command needs the core to do
+ * @va: MAP: first GPU VA
+ * @iova: first guest IOVA
+ * @size: bytes
+ * @flags: MVGPU_GPT_READ / WRITE
+ */
+struct mvgpu_host_request {
+	u64 va;
+	u64 iova;
+	u64 size;
+	u32 flags;
+};
+
+/**
+ * struct mvgpu_stop - how a run ended
+ * @reason: enum mvgpu_stop_reason
+ * @ran_ns: engine time the run used (what the engine really spent on it,
+ *	not time it was held up by the host)
+ * @head: the ring offset of the next command
+ * @busy: a command is in flight (fetched, not finished)
+ * @fault: for MVGPU_STOP_FAULT
+ * @host: for MVGPU_STOP_HOST
+ */
+struct mvgpu_stop {
+	enum mvgpu_stop_reason reason;
+	u64 ran_ns;
+	u32 head;
+	bool busy;
+	struct mvgpu_fault fault;
+	struct mvgpu_host_request host;
+};
+
+/**
+ * struct mvgpu_engine_stats - what a backend counts per engine
+ * @steps: command steps run (preemption points passed)
+ * @step_hist: their durations (mvgpu_hist_bucket())
+ * @step_max_ns: the longest
+ * @tlb_hits: translations its translation cache answered
+ * @tlb_misses: translations that walked the page table
+ */
+struct mvgpu_engine_stats {
+	u64 steps;
+	u32 step_hist[MVGPU_HIST_BUCKETS];
+	u64 step_max_ns;
+	u64 tlb_hits;
+	u64 tlb_misses;
+};
+
+/**
+ * struct mvgpu_core_ops - the core's entry points for a backend
+ * @ctx_stopped: a run ended.  @gpu is what the core passed to
+ *	&mvgpu_backend_ops.gpu_create, @ctx the core context given to
+ *	@ctx_create.  Any context (an interrupt handler's too); takes the
+ *	core's scheduler spinlock; may call &mvgpu_backend_ops.run.
+ * @ctx_progress: commands completed while running: the ring head and the
+ *	count since the context's reset, for the vGPU's registers.  Any
+ *	context; optional to call as often as each command.
+ * @ctx_interrupt: raise the vGPU's interrupt causes (MVGPU_INT_*), e.g. a
+ *	FENCE that asks for one.  Any context.
+ */
+struct mvgpu_core_ops {
+	void (*ctx_stopped)(void *gpu, unsigned int engine,
+			    struct mvgpu_ctx *ctx, const struct mvgpu_stop *stop);
+	void (*ctx_progress)(struct mvgpu_ctx *ctx, u32 head, u64 cmds_done);
+	void (*ctx_interrupt)(struct mvgpu_ctx *ctx, u32 causes);
+};
+
+/**
+ * struct mvgpu_backend_ops - a GPU, as the core drives it
+ * @name: for logs
+ *
+ * @gpu_create: bring up a GPU.  @core and @gpu are for the calls up.
+ *	Returns the backend's GPU or an ERR_PTR().
+ * @gpu_destroy: tear it down; no context or VRAM block is left.
+ *
+ * @vram_create: memory for a vGPU's VRAM, whose place in the GPU's VRAM
+ *	the core has allocated (@alloc: chunks of MVGPU_POOL_CHUNK, in order).
+ *	Returns a block or an ERR_PTR().
+ * @vram_destroy: free a block; nothing maps it.
+ * @vram_open: the vGPU was opened: from now on user mappings may be made,
+ *	and memory the block allocates is charged to @memcg (the opener's).
+ * @vram_close: the vGPU's last file and mapping are gone.
+ * @vram_rw: CPU access (pread/pwrite of BAR2): bytes done or -errno.
+ * @vram_mmap: map part of the block into user space; @vma's offset is
+ *	relative to the block's start.  The mapping must keep working (or
+ *	refault) across @vram_scrub.  Called with mmap_lock held.
+ * @vram_scrub: zap every user mapping and zero the block.  No context of
+ *	the vGPU runs.
+ * @vram_backed: bytes of the block that take memory now.
+ *
+ * @ctx_create: a context of the vGPU that owns @vram, whose GPU addresses
+ *	@as translates (it stays bound until @ctx_destroy); @ctx is the core's
+ *	context, for the calls up.  Returns the backend's or an ERR_PTR().
+ * @ctx_destroy: free it; it does not run.
+ * @ctx_reset: engine state back to power-on (ring forgotten, command in
+ *	flight dropped).  It does not run.
+ * @ctx_set_ring: the ring the next run executes (GPU VA, bytes, tail).
+ *	Any context, may be called while the context runs (a doorbell): the
+ *	backend must see the new tail no later than at its next look at it.
+ * @ctx_host_done: the core's answer to an MVGPU_STOP_HOST: @result->code
+ *	0 on success, else the fault the command takes.  Before the next run.
+ * @ctx_flush: from now on no access of the context may use a translation
+ *	the page table no longer holds: returns once every access that might
+ *	have used one is over (a TLB shootdown).  May sleep for one step.
+ * @ctx_save: copy the engine state into @buf (at most @len bytes): bytes
+ *	written, or -ENOSPC with @len too small.  It does not run.
+ * @ctx_restore: load an engine state @ctx_save made, validating it as
+ *	untrusted input: 0 or -EINVAL (the state is then as after
+ *	@ctx_reset).  It does not run.
+ * @ctx_run_direct: run @n commands to completion on the caller's thread,
+ *	outside any ring and scheduler (the mediated-vs-direct benchmark
+ *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
+ *	the host, -ECANCELED if @stop became true, -EINTR on a fatal signal.
+ *
+ * @run: start running @bctx on @engine, which is idle; see DOC: Backend
+ *	contract.  Called with the core's scheduler spinlock held: must not
+ *	sleep.
+ * @preempt: ask @engine to give its context back soon (at its next
+ *	preemption point); calling it again, or for an idle engine, does no
+ *	harm.  Any context; called with the scheduler spinlock held.
+ * @engine_reset: optional.  @engine was asked to preempt and has not given
+ *	its context back within the preemption timeout (the GPU's watchdog):
+ *	stop it now, dropping the command in flight, and report the context
+ *	with MVGPU_STOP_FAULT and MVGPU_ERR_TIMEOUT; the core's other contexts
+ *	and engines go on.  Called with the scheduler spinlock held from the
+ *	slice timer: must not sleep (a hardware backend queues its reset
+ *	work).  The software backend has none: its steps are bounded (DOC:
+ *	Preemption points), so only a host that does not run its thread can
+ *	delay it, which a reset would not cure.
+ * @engine_stats: the engine's counters.
+ * @engine_stats_clear: start them over.
+ * @timestamp: the GPU's clock, in ns.  Any context.
+ */
+struct mvgpu_backend_ops {
+	const char *name;
+
+	struct mvgpu_backend *(*gpu_create)(const struct mvgpu_gpu_config *cfg,
+					    const struct mvgpu_core_ops *core,
+					    void *gpu);
+	void (*gpu_destroy)(struct mvgpu_backend *be);
+
+	struct mvgpu_bvram *(*vram_create)(struct mvgpu_backend *be,
+					   const struct mvgpu_pool_alloc *alloc);
+	void (*vram_destroy)(struct mvgpu_bvram *vram);
+	int (*vram_open)(struct mvgpu_bvram *vram, struct mem_cgroup *memcg);
+	void (*vram_close)(struct mvgpu_bvram *vram);
+	ssize_t (*vram_rw)(struct mvgpu_bvram *vram, u64 off, char __user *buf,
+			   size_t len, bool write);
+	int (*vram_mmap)(struct mvgpu_bvram *vram, struct vm_area_struct *vma);
+	void (*vram_scrub)(struct mvgpu_bvram *vram);
+	u64 (*vram_backed)(struct mvgpu_bvram *vram);
+
+	struct mvgpu_bctx *(*ctx_create)(struct mvgpu_backend *be,
+					 struct mvgpu_ctx *ctx,
+					 struct mvgpu_bvram *vram,
+					 struct mvgpu_aspace *as);
+	void (*ctx_destroy)(struct mvgpu_bctx *bctx);
+	void (*ctx_reset)(struct mvgpu_bctx *bctx);
+	void (*ctx_set_ring)(struct mvgpu_bctx *bctx, u64 base, u32 size,
+			     u32 tail);
+	void (*ctx_host_done)(struct mvgpu_bctx *bctx,
+			      const struct mvgpu_fault *result);
+	void (*ctx_flush)(struct mvgpu_bctx *bctx);
+	ssize_t (*ctx_save)(struct mvgpu_bctx *bctx, void *buf, size_t len);
+	int (*ctx_restore)(struct mvgpu_bctx *bctx, const void *buf, size_t len);
+	int (*ctx_run_direct)(struct mvgpu_bctx *bctx, const struct mvgpu_cmd *cmds,
+			      unsigned int n, const bool *stop);
+
+	void (*run)(struct mvgpu_backend *be, unsigned int engine,
+		    struct mvgpu_bctx *bctx);
+	void (*preempt)(struct mvgpu_backend *be, unsigned int engine);
+	void (*engine_reset)(struct mvgpu_backend *be, unsigned int engine);
+	void (*engine_stats)(struct mvgpu_backend *be, unsigned int engine,
+			     struct mvgpu_engine_stats *st);
+	void (*engine_stats_clear)(struct mvgpu_backend *be);
+	u64 (*timestamp)(struct mvgpu_backend *be);
+};
+
+/* The backends built into mvgpu.ko; module.c chooses among them. */
+extern const struct mvgpu_backend_ops mvgpu_sw_backend_ops;
+
+#endif /* _MVGPU_BACKEND_H_ */

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A vGPU's context as the core keeps it: scheduling state, the ring
+ * registers, the address space, what its backend context last reported.
+ */
+#ifndef _MVGPU_CTX_H_
+#define _MVGPU_CTX_H_
+
+#include <linux/hrtimer.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <mvgpu/backend.h>
+#include <mvgpu/fault.h>
+
+#include "mm/aspace.h"
+#include "sched/policy.h"
+
+struct mvgpu_bctx;
+struct mvgpu_dev;
+struct mvgpu_vgpu;
+struct vfio_device;
+
+/**
+ * enum mvgpu_ctx_state - where a vGPU's context is
+ * @MVGPU_CTX_IDLE: nothing to do (ring empty), on no list
+ * @MVGPU_CTX_QUEUED: runnable, on the GPU's run queue
+ * @MVGPU_CTX_RUNNING: on an engine (or claimed by the direct path)
+ * @MVGPU_CTX_WAITING: blocked in a WAIT; its poll timer requeues it
+ * @MVGPU_CTX_HOST: a command waits for the core (a MAP of guest memory);
+ *	the host worker requeues it
+ * @MVGPU_CTX_STOPPED: stopped by a fault until the vGPU is reset
+ */
+enum mvgpu_ctx_state {
+	MVGPU_CTX_IDLE,
+	MVGPU_CTX_QUEUED,
+	MVGPU_CTX_RUNNING,
+	MVGPU_CTX_WAITING,
+	MVGPU_CTX_HOST,
+	MVGPU_CTX_STOPPED,
+};
+
+/**
+ * struct mvgpu_ctx - the core's record of a vGPU's context
+ * @vgpu: the vGPU, whose registers and interrupts the context drives
+ * @gdev: its GPU
+ * @vdev: the VFIO device guest memory is pinned through
+ * @bctx: the backend's context
+ * @se: the scheduler's view of it; sched.lock
+ * @state: enum mvgpu_ctx_state; sched.lock
+ * @stopping: a reset is in progress, do not run; sched.lock
+ * @ring_error: a bad doorbell stopped the ring while the context ran; it
+ *	stops as faulted when the backend gives it back; sched.lock
+ * @engine: the engine that runs it, while MVGPU_CTX_RUNNING on one
+ * @idle_wq: woken when the context leaves MVGPU_CTX_RUNNING
+ * @poll_timer: requeues a context blocked in WAIT
+ * @poll_ns: current poll interval of a WAIT that blocks
+ * @tail: ring tail from the last valid doorbell; sched.lock
+ * @ring_base: ring GPU VA, latched at the first doorbell; sched.lock
+ * @ring_size: ring bytes, latched at the first doorbell, 0 before; sched.lock
+ * @head: the ring head the backend last reported; sched.lock (written
+ *	racily by ctx_progress, read with READ_ONCE())
+ * @busy: a command was in flight when the backend last stopped; sched.lock
+ * @cmds_done: commands completed since the last reset, as the backend
+ *	reported; for CMDS_DONE
+ * @cmds_before: commands completed before the last reset
+ * @host: the request of a command waiting for the core (MVGPU_CTX_HOST)
+ * @host_result: how the core's part of it ended (code 0: done)
+ * @host_abort: VFIO unmapped guest memory @host was mapping; under the
+ *	address space's pin_lock
+ * @host_queued: the host worker owns @host; sched.lock
+ * @host_work: the host worker: maps guest memory for @host, unpins pages
+ *	nothing maps any more
+ * @as: the GPU address space
+ * @faults: faults since the vGPU was created
+ * @busy_ns: engine time used since the vGPU was created
+ * @win_start: start of the current share window; sched.lock
+ * @win_busy: engine time in the current window; sched.lock
+ * @share_ppm: share of one engine in the last complete window, in
+ *	millionths; sched.lock
+ */
+struct mvgpu_ctx {
+	struct mvgpu_vgpu *vgpu;
+	struct mvgpu_dev *gdev;
+	struct vfio_device *vdev;
+	struct mvgpu_bctx *bctx;
+	struct mvgpu_sched_entity se;
+	enum mvgpu_ctx_state state;
+	bool stopping;
+	bool ring_error;
+	unsigned int engine;
+	wait_queue_head_t idle_wq;
+	struct hrtimer poll_timer;
+	u64 poll_ns;
+
+	u32 tail;
+	u64 ring_base;
+	u32 ring_size;
+	u32 head;
+	bool busy;
+	u64 cmds_done;
+	u64 cmds_before;
+
+	struct mvgpu_host_request host;
+	struct mvgpu_fault host_result;
+	bool host_abort;
+	bool host_queued;
+	struct work_struct host_work;
+
+	struct mvgpu_aspace as;
+
+	u64 faults;
+	u64 busy_ns;
+	u64 win_start;
+	u64 win_busy;
+	u32 share_ppm;
+};
+
+int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
+		   struct vfio_device *vdev, u32 weight);
+void mvgpu_ctx_fini(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap);
+int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
+		     unsigned int n);
+ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
+int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len);
+void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status);
+void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f);
+
+/* core/host.c: guest memory and the address space on the core's side */
+int mvgpu_host_module_init(void);
+void mvgpu_host_module_exit(void);
+void mvgpu_host_init(struct mvgpu_ctx *ctx);
+void mvgpu_host_queue(struct mvgpu_ctx *ctx);
+void mvgpu_host_kick(struct mvgpu_ctx *ctx);
+void mvgpu_host_flush(struct mvgpu_ctx *ctx);
+void mvgpu_host_reset(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len);
+
+/* core/pin.c */
+int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
+		  u64 size, bool write);
+void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
+		       u64 iova, u64 size);
+
+#endif /* _MVGPU_CTX_H_ */

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A GPU's scheduler as the core runs it: run queues (the policy), engine
+ * slots, slices, accounting.
+ */
+#ifndef _MVGPU_SCHED_H_
+#define _MVGPU_SCHED_H_
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <mvgpu/backend.h>
+#include <mvgpu/hist.h>
+
+#include "sched/policy.h"
+
+struct mvgpu_ctx;
+struct mvgpu_dev;
+struct seq_file;
+
+/**
+ * struct mvgpu_engine_slot - the core's view of one engine of a GPU
+ * @gdev: its GPU
+ * @index: engine number
+ * @cur: the context it runs, or NULL
+ * @slice_timer: ends the current slice: asks the backend to preempt
+ * @slice_ns: length of the current slice
+ * @expired: @slice_timer fired (else a preemption was asked for)
+ * @preempt_at: when the engine was first asked to give @cur up in this run
+ *	(0: not yet); for the preemption-latency histogram
+ * @preempt_hist: from @preempt_at to the context given back, one count
+ *	per preemption (mvgpu_hist_bucket())
+ * @preempt_max: the longest of those, ns
+ * @busy_ns: engine time spent running contexts
+ * @switches: context switches: a run of a different context right after
+ *	another, without the engine going idle in between
+ * @switch_ns: time from the end of one run to the start of the next, summed
+ *	over @switches
+ * @last_id: vGPU id of the previous run (an id, not a pointer: that vGPU
+ *	may be gone)
+ * @last_end: when the previous run ended, 0 if the engine went idle since
+ * @engine_resets: times the engine did not give @cur back within the
+ *	preemption timeout and was reset (&mvgpu_backend_ops.engine_reset)
+ *
+ * All fields are protected by struct mvgpu_sched's @lock.
+ */
+struct mvgpu_engine_slot {
+	struct mvgpu_dev *gdev;
+	unsigned int index;
+	struct mvgpu_ctx *cur;
+	struct hrtimer slice_timer;
+	u64 slice_ns;
+	bool expired;
+	u64 preempt_at;
+	u32 preempt_hist[MVGPU_HIST_BUCKETS];
+	u64 preempt_max;
+	u64 busy_ns;
+	u64 switches;
+	u64 switch_ns;
+	u32 last_id;
+	u64 last_end;
+	u64 engine_resets;
+};
+
+/**
+ * struct mvgpu_sched - the GPU's scheduler
+ * @lock: protects @policy, the engine slots and every context's scheduling
+ *	state (see struct mvgpu_ctx); irq-safe, so that a backend may report
+ *	from an interrupt handler
+ * @policy: run queues and the scheduling policy (drivers/sched)
+ * @engines: the GPU's engines
+ * @nr_engines: entries in @engines
+ * @throttle_timer: wakes the scheduler when a capped context may run again
+ *	and an engine is idle
+ * @win_start: start of the current utilisation window
+ * @win_busy: engine time in the current window, all engines
+ * @util_ppm: utilisation of all engines in the last complete window, in
+ *	millionths
+ * @preempt_timeout_ns: how long an engine may take to give a context back
+ *	once asked before it is reset, if the backend can reset one
+ */
+struct mvgpu_sched {
+	spinlock_t lock;		/* see @lock above */
+	struct mvgpu_sched_policy policy;
+	struct mvgpu_engine_slot *engines;
+	unsigned int nr_engines;
+	struct hrtimer throttle_timer;
+	u64 win_start;
+	u64 win_busy;
+	u32 util_ppm;
+	u64 preempt_timeout_ns;
+};
+
+/**
+ * struct mvgpu_sched_summary - a GPU's scheduler figures, for sysfs
+ * @mode: enum mvgpu_sched_mode
+ * @engines: engines
+ * @switches: context switches, all engines
+ * @switch_ns: time from the end of one run to the start of the next one,
+ *	summed over @switches
+ * @busy_ns: time engines spent running contexts
+ * @util_ppm: utilisation of all engines over the last second, millionths
+ * @tlb_hits: translations the engines' caches answered
+ * @tlb_misses: translations that walked a page table
+ * @steps: command steps run, all engines
+ * @step_p50_ns: median step duration
+ * @step_p99_ns: 99th percentile of step durations
+ * @step_max_ns: the longest step
+ * @preempts: times an engine was asked to give up a context and did
+ * @preempt_p50_ns: median preemption latency (slice end or a higher-level
+ *	arrival to the context given back)
+ * @preempt_p99_ns: its 99th percentile
+ * @preempt_max_ns: the longest
+ */
+struct mvgpu_sched_summary {
+	int mode;
+	unsigned int engines;
+	u64 switches;
+	u64 switch_ns;
+	u64 busy_ns;
+	u32 util_ppm;
+	u64 tlb_hits;
+	u64 tlb_misses;
+	u64 steps;
+	u64 step_p50_ns;
+	u64 step_p99_ns;
+	u64 step_max_ns;
+	u64 preempts;
+	u64 preempt_p50_ns;
+	u64 preempt_p99_ns;
+	u64 preempt_max_ns;
+};
+
+extern const struct mvgpu_core_ops mvgpu_core_ops;
+
+int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
+		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns);
+void mvgpu_sched_fini(struct mvgpu_dev *gdev);
+void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
+				bool wakeup, bool preempt);
+void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
+void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
+void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev);
+
+#endif /* _MVGPU_SCHED_H_ */
