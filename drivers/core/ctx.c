@@ -102,6 +102,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_fini);
  *
  * Returns once no engine runs it, it is on no queue or timer and the host
  * worker is done with it; doorbells are ignored until mvgpu_ctx_restart().
+ * A context a fault stopped stays MVGPU_CTX_STOPPED.
  *
  * Context: process context; may sleep until the backend reports the run
  * it stops, and for the host worker to finish the piece it is at - which
@@ -122,7 +123,8 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 	spin_lock_irq(&sched->lock);
 	if (ctx->state == MVGPU_CTX_QUEUED)
 		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
-	if (ctx->state != MVGPU_CTX_RUNNING)
+	/* A faulted ring stays stopped: only a restart clears that. */
+	if (ctx->state != MVGPU_CTX_RUNNING && ctx->state != MVGPU_CTX_STOPPED)
 		ctx->state = MVGPU_CTX_IDLE;
 	/* Under the lock: the backend is done with @ctx once it is not RUNNING. */
 	wait_event_lock_irq(ctx->idle_wq, ctx->state != MVGPU_CTX_RUNNING,
@@ -137,7 +139,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_stop);
  *
  * The ring is forgotten, the backend's engine state is back at power-on
  * and the page table at its reset mapping; guest memory mapped before is no
- * longer reachable, and no longer pinned.
+ * longer reachable, and no longer pinned.  A frozen context stays frozen:
+ * it runs again only after mvgpu_ctx_thaw().
  *
  * Context: process context.
  */
@@ -159,10 +162,63 @@ void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
 	ctx->cmds_before += ctx->cmds_done;
 	WRITE_ONCE(ctx->cmds_done, 0);
 	ctx->state = MVGPU_CTX_IDLE;
-	ctx->stopping = false;
+	ctx->stopping = ctx->frozen;
+	ctx->doorbell_pending = false;
 	spin_unlock_irq(&sched->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_restart);
+
+/**
+ * mvgpu_ctx_freeze() - stop a context for a migration, keeping its state
+ * @ctx: the context
+ *
+ * As mvgpu_ctx_stop(), but the engine state is kept to go on from later
+ * (or to be saved), and a MAP of guest memory the host worker is doing is
+ * completed rather than cut short, so the backend holds a whole answer.
+ * Afterwards the context makes no progress, DMA or interrupt: doorbells
+ * are noted and handled by mvgpu_ctx_thaw(), resets keep it frozen.
+ *
+ * Context: process context; the caller holds the vGPU's lock.  May sleep
+ * as mvgpu_ctx_stop() does.
+ */
+void mvgpu_ctx_freeze(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	ctx->frozen = true;
+	spin_unlock_irq(&sched->lock);
+	mvgpu_ctx_stop(ctx);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_freeze);
+
+/**
+ * mvgpu_ctx_thaw() - let a frozen context go on
+ * @ctx: the context, frozen
+ *
+ * A context with a ring and no fault goes back on the run queue (if it has
+ * nothing to do the backend says so at once), then a doorbell written
+ * while it was frozen is handled as if written now.
+ *
+ * Context: process context; the caller holds the vGPU's lock.
+ */
+void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+	bool doorbell;
+
+	spin_lock_irq(&sched->lock);
+	doorbell = ctx->doorbell_pending;
+	ctx->doorbell_pending = false;
+	ctx->frozen = false;
+	ctx->stopping = false;
+	if (ctx->state == MVGPU_CTX_IDLE && ctx->ring_size)
+		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, true);
+	spin_unlock_irq(&sched->lock);
+	if (doorbell)
+		mvgpu_ctx_doorbell(ctx);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_thaw);
 
 /**
  * mvgpu_ctx_publish() - show the engine state in the vGPU's registers
@@ -276,6 +332,10 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 	u32 err, tail;
 
 	spin_lock_irq(&sched->lock);
+	if (ctx->frozen) {
+		ctx->doorbell_pending = true;
+		goto out_unlock;
+	}
 	if (ctx->stopping || ctx->state == MVGPU_CTX_STOPPED)
 		goto out_unlock;
 	spin_lock(&vgpu->irq_lock);

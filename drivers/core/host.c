@@ -138,7 +138,8 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
-	while (more && !READ_ONCE(ctx->stopping)) {
+	/* A reset cuts the MAP short; a freeze lets it finish. */
+	while (more && (!READ_ONCE(ctx->stopping) || READ_ONCE(ctx->frozen))) {
 		mutex_lock(&as->pin_lock);
 		more = mvgpu_host_piece(ctx, &done);
 		if (!more && mvgpu_aspace_pins_idle(as))	/* a failed piece */
@@ -277,4 +278,78 @@ void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 	mvgpu_aspace_unmap_iova(as, iova, len);
 	mvgpu_host_release(ctx, iova, len);
 	mutex_unlock(&as->pin_lock);
+}
+
+/**
+ * mvgpu_ctx_map_clear() - an empty page table, nothing pinned
+ * @ctx: the context, frozen
+ *
+ * Before a migration maps what its stream says (mvgpu_ctx_map_restore()).
+ *
+ * Context: process context; takes the pin lock.
+ */
+void mvgpu_ctx_map_clear(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_aspace *as = &ctx->as;
+
+	mutex_lock(&as->pin_lock);
+	mvgpu_aspace_clear(as);
+	mvgpu_host_release(ctx, 0, U64_MAX);
+	mutex_unlock(&as->pin_lock);
+}
+
+/**
+ * mvgpu_ctx_map_restore() - map a run of a migrated page table
+ * @ctx: the context, frozen
+ * @va: first GPU VA, 4 KiB aligned
+ * @target: VRAM offset, or guest IOVA with MVGPU_GPT_SYSMEM
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: MVGPU_GPT_READ / WRITE / SYSMEM
+ *
+ * The checks of a MAP command: only the vGPU's own VRAM, only guest
+ * memory its VM has mapped for DMA (pinned now, through its own VFIO
+ * container), within its page-table and pinning budgets, no overlap.
+ * Tables and pins are charged to the memory cgroup of the vGPU's opener.
+ *
+ * Context: process context; takes the pin lock; may wait for the VM's
+ * memory.
+ * Return: 0; -EINVAL for a malformed run or guest memory that is not
+ * mapped for DMA (-EPERM: not writable); -ERANGE for VRAM not the vGPU's;
+ * -EEXIST for an overlap; -ENOSPC over a budget; -ENOMEM; -EFAULT if a
+ * guest page could not be had.
+ */
+int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
+			  u32 flags)
+{
+	struct mvgpu_aspace *as = &ctx->as;
+	struct mem_cgroup *old;
+	u64 fault;
+	int ret;
+
+	if (flags & ~(MVGPU_GPT_READ | MVGPU_GPT_WRITE | MVGPU_GPT_SYSMEM) ||
+	    !(flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)) || !size ||
+	    !IS_ALIGNED(va | target | size, MVGPU_GPT_PAGE_SIZE) ||
+	    size > MVGPU_GPT_VA_SIZE || va > MVGPU_GPT_VA_SIZE - size)
+		return -EINVAL;
+	old = set_active_memcg(mvgpu_host_memcg(ctx));
+	if (!(flags & MVGPU_GPT_SYSMEM)) {
+		ret = mvgpu_aspace_map_vram(as, va, target, size, flags, &fault);
+		goto out;
+	}
+	if (!ctx->vdev || target > U64_MAX - size) {
+		ret = -EINVAL;
+		goto out;
+	}
+	mutex_lock(&as->pin_lock);
+	ret = mvgpu_pin_get(as, ctx->vdev, target, size,
+			    flags & MVGPU_GPT_WRITE);
+	if (!ret)
+		ret = mvgpu_aspace_map_sysmem(as, va, target, size, flags,
+					      &fault);
+	if (ret && mvgpu_aspace_pins_idle(as))
+		mvgpu_host_release(ctx, 0, U64_MAX);
+	mutex_unlock(&as->pin_lock);
+out:
+	set_active_memcg(old);
+	return ret;
 }

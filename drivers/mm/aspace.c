@@ -171,6 +171,46 @@ int mvgpu_aspace_reset(struct mvgpu_aspace *as)
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_reset);
 
 /**
+ * mvgpu_aspace_clear() - unmap everything, the reset mapping too
+ * @as: the address space
+ *
+ * For a migration, which maps what the stream says instead; the guest
+ * pages the table mapped become idle (the caller unpins them).
+ *
+ * Context: process context.
+ */
+void mvgpu_aspace_clear(struct mvgpu_aspace *as)
+{
+	mutex_lock(&as->lock);
+	mvgpu_gpt_clear(&as->gpt);
+	mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+}
+
+/**
+ * mvgpu_aspace_walk() - every mapping, as runs (mvgpu_gpt_walk())
+ * @as: the address space
+ * @fn: called for each run, with @as's lock held: it must not sleep for
+ *	anything but memory
+ * @arg: its first argument
+ *
+ * Context: process context.
+ * Return: 0, or what @fn returned.
+ */
+int mvgpu_aspace_walk(struct mvgpu_aspace *as,
+		      int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				u32 flags),
+		      void *arg)
+{
+	int ret;
+
+	mutex_lock(&as->lock);
+	ret = mvgpu_gpt_walk(&as->gpt, fn, arg);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+
+/**
  * mvgpu_aspace_translate() - where a GPU virtual address goes
  * @as: the address space
  * @va: the address

@@ -64,6 +64,11 @@ int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size);
 void mvgpu_aspace_fini(struct mvgpu_aspace *as);
 unsigned long mvgpu_aspace_max_tables(u64 vram_size);
 int mvgpu_aspace_reset(struct mvgpu_aspace *as);
+void mvgpu_aspace_clear(struct mvgpu_aspace *as);
+int mvgpu_aspace_walk(struct mvgpu_aspace *as,
+		      int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				u32 flags),
+		      void *arg);
 int mvgpu_aspace_translate(struct mvgpu_aspace *as, u64 va, u32 access,
 			   struct mvgpu_gpt_xlate *x, u64 *gen);
 int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,

@@ -597,3 +597,94 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 	return before - pt->mapped;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap_target);
+
+/* Extend the run in *@rva.. by one entry, or report it and start anew. */
+static int mvgpu_gpt_walk_add(u64 *rva, u64 *rtarget, u64 *rsize, u32 *rflags,
+			      u64 va, u64 pte, u64 size,
+			      int (*fn)(void *arg, u64 va, u64 target, u64 size,
+					u32 flags),
+			      void *arg)
+{
+	u64 target = pte & PTE_ADDR;
+	u32 flags = pte & PTE_PERM;
+	int ret;
+
+	if (*rsize && *rva + *rsize == va && *rtarget + *rsize == target &&
+	    *rflags == flags) {
+		*rsize += size;
+		return 0;
+	}
+	if (*rsize) {
+		ret = fn(arg, *rva, *rtarget, *rsize, *rflags);
+		if (ret)
+			return ret;
+	}
+	*rva = va;
+	*rtarget = target;
+	*rsize = size;
+	*rflags = flags;
+	return 0;
+}
+
+/**
+ * mvgpu_gpt_walk() - visit every mapping, in VA order
+ * @pt: the page table
+ * @fn: called for each run of pages that are contiguous in VA and target
+ *	and have the same flags: its VA, target, bytes and MVGPU_GPT_*
+ *	flags; a non-zero return ends the walk
+ * @arg: @fn's first argument
+ *
+ * Large and small entries are merged, so the runs describe what the table
+ * translates, not how: mapping them again reproduces every translation.
+ *
+ * Context: process context; caller serialises against map/unmap.
+ * Return: 0, or what @fn returned.
+ */
+int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
+		   int (*fn)(void *arg, u64 va, u64 target, u64 size, u32 flags),
+		   void *arg)
+{
+	u64 rva = 0, rtarget = 0, rsize = 0;
+	u32 rflags = 0;
+	unsigned int i, j, k;
+	int ret;
+
+	for (i = 0; i < L2_ENTRIES; i++) {
+		const u64 *l1;
+
+		if (!(pt->root[i] & PTE_VALID))
+			continue;
+		l1 = pte_table(pt->root[i]);
+		for (j = 0; j < LX_ENTRIES; j++) {
+			u64 va = ((u64)i << L2_SHIFT) | ((u64)j << L1_SHIFT);
+			const u64 *l0;
+
+			if (!(l1[j] & PTE_VALID))
+				continue;
+			if (!(l1[j] & PTE_TABLE)) {
+				ret = mvgpu_gpt_walk_add(&rva, &rtarget, &rsize,
+							 &rflags, va, l1[j],
+							 MVGPU_GPT_HUGE_SIZE, fn,
+							 arg);
+				if (ret)
+					return ret;
+				continue;
+			}
+			l0 = pte_table(l1[j]);
+			for (k = 0; k < LX_ENTRIES; k++) {
+				if (!(l0[k] & PTE_VALID))
+					continue;
+				ret = mvgpu_gpt_walk_add(&rva, &rtarget, &rsize,
+							 &rflags,
+							 va | ((u64)k << L0_SHIFT),
+							 l0[k], MVGPU_GPT_PAGE_SIZE,
+							 fn, arg);
+				if (ret)
+					return ret;
+			}
+		}
+		cond_resched();
+	}
+	return rsize ? fn(arg, rva, rtarget, rsize, rflags) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_walk);

@@ -69,5 +69,8 @@ int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 			struct mvgpu_gpt_xlate *x);
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 			   bool sysmem);
+int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
+		   int (*fn)(void *arg, u64 va, u64 target, u64 size, u32 flags),
+		   void *arg);
 
 #endif /* _MVGPU_GPT_H_ */

@@ -193,6 +193,17 @@ struct mvgpu_core_ops {
  * @vram_scrub: zap every user mapping and zero the block.  No context of
  *	the vGPU runs.
  * @vram_backed: bytes of the block that take memory now.
+ * @vram_next_backed: the offset of the first page at or after @off (4 KiB
+ *	aligned) that takes memory, or U64_MAX if none: the pages a
+ *	migration copies.  The vGPU's contexts do not run.
+ * @vram_page_read: copy the 4 KiB page at @off (aligned) into @buf, kernel
+ *	memory; a page that takes no memory reads as zeros and stays so.
+ *	0, or -EINVAL for an offset outside the block.
+ * @vram_page_write: copy @buf (4 KiB of kernel memory) into the page at
+ *	@off (aligned), backing it if it takes no memory yet - charged as a
+ *	tenant's touch to the memory cgroup given at @vram_open.  0, -EINVAL
+ *	for an offset outside the block, -ENOMEM.  The block is open; the
+ *	vGPU's contexts do not run.
  *
  * @ctx_create: a context of the vGPU that owns @vram, whose GPU addresses
  *	@as translates (it stays bound until @ctx_destroy); @ctx is the core's
@@ -212,7 +223,9 @@ struct mvgpu_core_ops {
  *	written, or -ENOSPC with @len too small.  It does not run.
  * @ctx_restore: load an engine state @ctx_save made, validating it as
  *	untrusted input: 0 or -EINVAL (the state is then as after
- *	@ctx_reset).  It does not run.
+ *	@ctx_reset).  The core calls @ctx_set_ring with the ring it latched
+ *	just before: a state whose ring (base, size, tail) is another one is
+ *	refused.  It does not run.
  * @ctx_run_direct: run @n commands to completion on the caller's thread,
  *	outside any ring and scheduler (the mediated-vs-direct benchmark
  *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
@@ -255,6 +268,10 @@ struct mvgpu_backend_ops {
 	int (*vram_mmap)(struct mvgpu_bvram *vram, struct vm_area_struct *vma);
 	void (*vram_scrub)(struct mvgpu_bvram *vram);
 	u64 (*vram_backed)(struct mvgpu_bvram *vram);
+	u64 (*vram_next_backed)(struct mvgpu_bvram *vram, u64 off);
+	int (*vram_page_read)(struct mvgpu_bvram *vram, u64 off, void *buf);
+	int (*vram_page_write)(struct mvgpu_bvram *vram, u64 off,
+			       const void *buf);
 
 	struct mvgpu_bctx *(*ctx_create)(struct mvgpu_backend *be,
 					 struct mvgpu_ctx *ctx,

@@ -50,6 +50,12 @@ enum mvgpu_ctx_state {
  * @se: the scheduler's view of it; sched.lock
  * @state: enum mvgpu_ctx_state; sched.lock
  * @stopping: a reset is in progress, do not run; sched.lock
+ * @frozen: stopped for a migration (mvgpu_ctx_freeze()) until
+ *	mvgpu_ctx_thaw(): @stopping stays set across resets meanwhile, and a
+ *	MAP of guest memory the host worker is doing is finished, not cut
+ *	short; sched.lock
+ * @doorbell_pending: a doorbell came while @frozen; mvgpu_ctx_thaw()
+ *	handles it then; sched.lock
  * @ring_error: a bad doorbell stopped the ring while the context ran; it
  *	stops as faulted when the backend gives it back; sched.lock
  * @engine: the engine that runs it, while MVGPU_CTX_RUNNING on one
@@ -88,6 +94,8 @@ struct mvgpu_ctx {
 	struct mvgpu_sched_entity se;
 	enum mvgpu_ctx_state state;
 	bool stopping;
+	bool frozen;
+	bool doorbell_pending;
 	bool ring_error;
 	unsigned int engine;
 	wait_queue_head_t idle_wq;
@@ -117,6 +125,29 @@ struct mvgpu_ctx {
 	u32 share_ppm;
 };
 
+/**
+ * struct mvgpu_ctx_ring - the core's side of a frozen context's ring, as a
+ *	migration moves it
+ * @ring_base: ring GPU VA as latched (0 if no ring is latched)
+ * @ring_size: ring bytes as latched, 0 if none
+ * @tail: tail of the last valid doorbell
+ * @head: ring head the backend last reported
+ * @cmds_done: commands completed since the last reset
+ * @busy: a command was in flight
+ * @stopped: a fault stopped the ring (until a reset)
+ * @doorbell_pending: a doorbell came while frozen, not handled yet
+ */
+struct mvgpu_ctx_ring {
+	u64 ring_base;
+	u32 ring_size;
+	u32 tail;
+	u32 head;
+	u64 cmds_done;
+	bool busy;
+	bool stopped;
+	bool doorbell_pending;
+};
+
 int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 		   struct vfio_device *vdev, u32 weight);
 void mvgpu_ctx_fini(struct mvgpu_ctx *ctx);
@@ -130,6 +161,21 @@ ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
 int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len);
 void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status);
 void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f);
+void mvgpu_ctx_freeze(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx);
+
+/* core/snapshot.c: what a migration moves of a frozen context */
+void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r);
+int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r);
+int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
+			const void *state, size_t len);
+int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx,
+		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				 u32 flags),
+		       void *arg);
+void mvgpu_ctx_map_clear(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
+			  u32 flags);
 
 /* core/host.c: guest memory and the address space on the core's side */
 int mvgpu_host_module_init(void);

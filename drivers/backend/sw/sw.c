@@ -176,10 +176,15 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 				size_t len)
 {
 	const struct mvgpu_sw_state *st = buf;
+	/* The ring the core latched, from its ctx_set_ring just before. */
+	u64 ring_base = b->ring_base;
+	u32 ring_size = b->ring_size, tail = READ_ONCE(b->tail);
 
 	mvgpu_exec_reset(b);
 	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
-	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1)
+	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1 ||
+	    st->ring_base != ring_base || st->ring_size != ring_size ||
+	    st->tail != tail)
 		return -EINVAL;
 	b->ring_base = st->ring_base;
 	b->ring_size = st->ring_size;
@@ -242,6 +247,9 @@ const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.vram_mmap = mvgpu_sw_vram_mmap,
 	.vram_scrub = mvgpu_sw_vram_scrub,
 	.vram_backed = mvgpu_sw_vram_backed,
+	.vram_next_backed = mvgpu_sw_vram_next_backed,
+	.vram_page_read = mvgpu_sw_vram_page_read,
+	.vram_page_write = mvgpu_sw_vram_page_write,
 	.ctx_create = mvgpu_sw_ctx_create,
 	.ctx_destroy = mvgpu_sw_ctx_destroy,
 	.ctx_reset = mvgpu_exec_reset,

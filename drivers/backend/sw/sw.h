@@ -235,6 +235,10 @@ ssize_t mvgpu_sw_vram_rw(struct mvgpu_bvram *vram, u64 off, char __user *buf,
 int mvgpu_sw_vram_mmap(struct mvgpu_bvram *vram, struct vm_area_struct *vma);
 void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram);
 u64 mvgpu_sw_vram_backed(struct mvgpu_bvram *vram);
+u64 mvgpu_sw_vram_next_backed(struct mvgpu_bvram *vram, u64 off);
+int mvgpu_sw_vram_page_read(struct mvgpu_bvram *vram, u64 off, void *buf);
+int mvgpu_sw_vram_page_write(struct mvgpu_bvram *vram, u64 off,
+			     const void *buf);
 struct page *mvgpu_sw_vram_page(struct mvgpu_bvram *vram, u64 off, bool alloc);
 
 #endif /* _MVGPU_SW_H_ */

@@ -427,3 +427,108 @@ u64 mvgpu_sw_vram_backed(struct mvgpu_bvram *vram)
 {
 	return (u64)atomic_long_read(&vram->backed) << PAGE_SHIFT;
 }
+
+/**
+ * mvgpu_sw_vram_next_backed() - &mvgpu_backend_ops.vram_next_backed
+ * @vram: the block
+ * @off: where to look from, 4 KiB aligned
+ *
+ * Context: any.
+ * Return: the offset of the first backed page at or after @off, or
+ * U64_MAX.
+ */
+u64 mvgpu_sw_vram_next_backed(struct mvgpu_bvram *vram, u64 off)
+{
+	unsigned long idx = off >> PAGE_SHIFT;
+
+	if (off >= vram->size ||
+	    !xa_find(&vram->pages, &idx, (vram->size >> PAGE_SHIFT) - 1,
+		     XA_PRESENT))
+		return U64_MAX;
+	return (u64)idx << PAGE_SHIFT;
+}
+
+/**
+ * mvgpu_sw_vram_page_read() - &mvgpu_backend_ops.vram_page_read
+ * @vram: the block
+ * @off: the page, aligned
+ * @buf: a page of kernel memory
+ *
+ * Context: process context; takes vram->lock.
+ * Return: 0, or -EINVAL for an offset outside the block.
+ */
+int mvgpu_sw_vram_page_read(struct mvgpu_bvram *vram, u64 off, void *buf)
+{
+	struct page *page;
+	void *va;
+
+	if (off >= vram->size || !PAGE_ALIGNED(off))
+		return -EINVAL;
+	mutex_lock(&vram->lock);
+	page = xa_load(&vram->pages, off >> PAGE_SHIFT);
+	if (page) {
+		va = kmap_local_page(page);
+		copy_page(buf, va);
+		kunmap_local(va);
+	} else {
+		clear_page(buf);
+	}
+	mutex_unlock(&vram->lock);
+	return 0;
+}
+
+/**
+ * mvgpu_sw_vram_page_write() - &mvgpu_backend_ops.vram_page_write
+ * @vram: the block, open
+ * @off: the page, aligned
+ * @buf: a page of kernel memory
+ *
+ * A page backed here is filled before it becomes visible, so it needs no
+ * zeroing first.
+ *
+ * Context: process context; takes vram->lock.
+ * Return: 0, -EINVAL for an offset outside the block, -ENOMEM.
+ */
+int mvgpu_sw_vram_page_write(struct mvgpu_bvram *vram, u64 off,
+			     const void *buf)
+{
+	unsigned long idx = off >> PAGE_SHIFT;
+	struct page *page, *old;
+	struct mem_cgroup *memcg;
+	int ret = 0;
+	void *va;
+
+	if (off >= vram->size || !PAGE_ALIGNED(off))
+		return -EINVAL;
+	mutex_lock(&vram->lock);
+	page = xa_load(&vram->pages, idx);
+	if (!page) {
+		memcg = set_active_memcg(vram->memcg);
+		page = alloc_page(MVGPU_SW_VRAM_GFP & ~__GFP_ZERO);
+		if (page) {
+			va = kmap_local_page(page);
+			copy_page(va, (void *)buf);
+			kunmap_local(va);
+			old = xa_cmpxchg(&vram->pages, idx, NULL, page,
+					 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+			if (!old) {
+				atomic_long_inc(&vram->backed);
+				page = NULL;	/* written and in place */
+			} else {
+				put_page(page);
+				page = xa_is_err(old) ? NULL : old;
+				ret = xa_is_err(old) ? -ENOMEM : 0;
+			}
+		} else {
+			ret = -ENOMEM;
+		}
+		set_active_memcg(memcg);
+	}
+	if (page) {
+		va = kmap_local_page(page);
+		copy_page(va, (void *)buf);
+		kunmap_local(va);
+	}
+	mutex_unlock(&vram->lock);
+	return ret;
+}

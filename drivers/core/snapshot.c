@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a migration moves of a vGPU's context on the core's side: the ring
+ * as the core latched it, the backend's engine state, the page table.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/log2.h>
+
+#include <mvgpu/ctx.h>
+#include <mvgpu/dev.h>
+#include <mvgpu/sched.h>
+#include <mvgpu/vgpu.h>
+
+/**
+ * DOC: Context snapshot
+ *
+ * A frozen context (mvgpu_ctx_freeze()) is three things, each moved on its
+ * own and each checked on the way in as a guest's commands are:
+ *
+ * - the core's view of the ring (struct mvgpu_ctx_ring): what the doorbell
+ *   latched, the tail, the head the backend last reported, whether a fault
+ *   stopped the ring;
+ * - the backend's engine state, opaque to the core
+ *   (&mvgpu_backend_ops.ctx_save), including the command in flight and how
+ *   far it got;
+ * - the page table, as runs of VA that map VRAM offsets or guest IOVAs
+ *   (never host addresses), which the destination maps again through the
+ *   same checks as a MAP command: its own VRAM only, guest memory pinned
+ *   through its own VFIO container, within its page-table and pinning
+ *   budgets.
+ *
+ * The ring is loaded first and handed to the backend (@ctx_set_ring), so
+ * the backend can refuse an engine state whose ring is another one.
+ */
+
+/**
+ * mvgpu_ctx_ring_get() - the core's view of a frozen context's ring
+ * @ctx: the context, frozen
+ * @r: filled in
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r)
+{
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
+
+	spin_lock_irq(&sched->lock);
+	r->ring_base = ctx->ring_base;
+	r->ring_size = ctx->ring_size;
+	r->tail = ctx->tail;
+	r->head = READ_ONCE(ctx->head);
+	r->cmds_done = READ_ONCE(ctx->cmds_done);
+	r->busy = ctx->busy;
+	r->stopped = ctx->state == MVGPU_CTX_STOPPED;
+	r->doorbell_pending = ctx->doorbell_pending;
+	spin_unlock_irq(&sched->lock);
+}
+
+/**
+ * mvgpu_ctx_ring_check() - could a doorbell have latched this ring?
+ * @r: a ring from outside
+ *
+ * The rules of MVGPU_REG_DOORBELL: a ring is latched with a 64-byte
+ * aligned base inside the GPU VA space and a power-of-two size in range;
+ * head and tail are command offsets inside it.  Without a ring, nothing
+ * can have run.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL.
+ */
+int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r)
+{
+	if (!r->ring_size)
+		return r->ring_base || r->tail || r->head || r->busy ? -EINVAL : 0;
+	if (!IS_ALIGNED(r->ring_base, MVGPU_CMD_SIZE) ||
+	    r->ring_base >= MVGPU_GPT_VA_SIZE ||
+	    !is_power_of_2(r->ring_size) || r->ring_size < MVGPU_RING_MIN_SIZE ||
+	    r->ring_size > MVGPU_RING_MAX_SIZE)
+		return -EINVAL;
+	if (r->tail >= r->ring_size || !IS_ALIGNED(r->tail, MVGPU_CMD_SIZE) ||
+	    r->head >= r->ring_size || !IS_ALIGNED(r->head, MVGPU_CMD_SIZE))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_ring_check);
+
+/**
+ * mvgpu_ctx_state_set() - load a frozen context's ring and engine state
+ * @ctx: the context, frozen, its page table already loaded
+ * @r: the ring (mvgpu_ctx_ring_check() is applied)
+ * @state: the backend's engine state, untrusted
+ * @len: its bytes
+ *
+ * On success the context is as the source's was when it was frozen; it
+ * runs after mvgpu_ctx_thaw().  On failure the engine state is as after a
+ * reset and the ring forgotten.
+ *
+ * Context: process context; the caller holds the vGPU's lock.
+ * Return: 0; -EINVAL if the ring or the backend's state is refused; -EBUSY
+ * if the context is not frozen.
+ */
+int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
+			const void *state, size_t len)
+{
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
+	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
+	int ret;
+
+	if (mvgpu_ctx_ring_check(r))
+		return -EINVAL;
+	if (!READ_ONCE(ctx->frozen))
+		return -EBUSY;
+	be->ctx_set_ring(ctx->bctx, r->ring_base, r->ring_size, r->tail);
+	ret = mvgpu_ctx_restore(ctx, state, len);
+	if (ret) {
+		be->ctx_reset(ctx->bctx);
+		return ret;
+	}
+
+	spin_lock_irq(&sched->lock);
+	ctx->ring_base = r->ring_base;
+	ctx->ring_size = r->ring_size;
+	ctx->tail = r->tail;
+	WRITE_ONCE(ctx->head, r->head);
+	WRITE_ONCE(ctx->cmds_done, r->cmds_done);
+	ctx->busy = r->busy;
+	ctx->doorbell_pending = r->doorbell_pending;
+	ctx->ring_error = false;
+	ctx->state = r->stopped ? MVGPU_CTX_STOPPED : MVGPU_CTX_IDLE;
+	spin_unlock_irq(&sched->lock);
+	return 0;
+}
+
+/**
+ * mvgpu_ctx_map_save() - a frozen context's page table, as runs
+ * @ctx: the context, frozen
+ * @fn: called for each run (see mvgpu_gpt_walk()), with the address
+ *	space's lock held
+ * @arg: its first argument
+ *
+ * Context: process context.
+ * Return: 0, or what @fn returned.
+ */
+int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx,
+		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				 u32 flags),
+		       void *arg)
+{
+	return mvgpu_aspace_walk(&ctx->as, fn, arg);
+}
