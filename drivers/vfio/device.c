@@ -100,7 +100,8 @@ static long mvgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return mvgpu_irq_set(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
-		mvgpu_vgpu_reset(vgpu, true);
+		/* Whatever the migration state: back to RUNNING too. */
+		mvgpu_mig_device_reset(vgpu);
 		return 0;
 	default:
 		return -ENOTTY;
@@ -297,7 +298,8 @@ static void mvgpu_vgpu_close(struct vfio_device *vdev)
 	WRITE_ONCE(vgpu->open, false);
 	mvgpu_irq_disable_all(vgpu);
 	mutex_unlock(&vgpu->lock);
-	mvgpu_vgpu_reset(vgpu, true);
+	/* In any migration state: data files end, the next open is RUNNING. */
+	mvgpu_mig_device_reset(vgpu);
 	vgpu->gdev->be_ops->vram_close(vgpu->bvram);
 	mutex_lock(&vgpu->lock);
 	mem_cgroup_put(vgpu->memcg);

@@ -107,6 +107,8 @@ void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu)
 	u32 pending = vgpu->mmio.int_status & vgpu->mmio.int_mask;
 
 	lockdep_assert_held(&vgpu->irq_lock);
+	if (irq->held)
+		return;
 
 	switch (irq->mode) {
 	case VFIO_PCI_MSI_IRQ_INDEX:
@@ -157,6 +159,60 @@ void mvgpu_irq_request(struct mvgpu_vgpu *vgpu)
 	if (vgpu->irq.req)
 		eventfd_signal(vgpu->irq.req, 1);
 	spin_unlock_irq(&vgpu->irq_lock);
+}
+
+/**
+ * mvgpu_irq_hold() - hold or release interrupt delivery
+ * @vgpu: the vGPU
+ * @hold: hold (the device stops for a migration), or release and deliver
+ *	what became pending meanwhile
+ *
+ * Context: any process context; takes the irq lock.
+ */
+void mvgpu_irq_hold(struct mvgpu_vgpu *vgpu, bool hold)
+{
+	spin_lock_irq(&vgpu->irq_lock);
+	vgpu->irq.held = hold;
+	mvgpu_irq_update_locked(vgpu);
+	spin_unlock_irq(&vgpu->irq_lock);
+}
+
+/**
+ * mvgpu_irq_save_locked() - the delivery state a migration moves
+ * @vgpu: the vGPU
+ * @mode: set to the armed mode (VFIO_PCI_*_IRQ_INDEX or -1)
+ * @msi_sent: set to the pending causes MSI has signalled already
+ *
+ * Context: any; caller holds vgpu->irq_lock.
+ */
+void mvgpu_irq_save_locked(struct mvgpu_vgpu *vgpu, int *mode, u32 *msi_sent)
+{
+	lockdep_assert_held(&vgpu->irq_lock);
+	*mode = vgpu->irq.mode;
+	*msi_sent = vgpu->irq.mode == VFIO_PCI_MSI_IRQ_INDEX ?
+		    vgpu->irq.msi_sent : 0;
+}
+
+/**
+ * mvgpu_irq_load_locked() - take over a migrated delivery state
+ * @vgpu: the vGPU, its registers and config space loaded
+ * @mode: the mode the source had armed
+ * @msi_sent: the causes its MSI had signalled (a subset of MVGPU_INT_ALL)
+ *
+ * The mode is what this side has armed.  If it is MSI on both sides,
+ * causes signalled on the source are not signalled again (MSI is an
+ * edge); otherwise delivery starts afresh: a cause still pending is
+ * delivered once a mode is armed and delivery is released.  INTx is a
+ * level and is always evaluated afresh.
+ *
+ * Context: any; caller holds vgpu->irq_lock.
+ */
+void mvgpu_irq_load_locked(struct mvgpu_vgpu *vgpu, int mode, u32 msi_sent)
+{
+	lockdep_assert_held(&vgpu->irq_lock);
+	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
+	if (mode == VFIO_PCI_MSI_IRQ_INDEX && vgpu->irq.mode == mode)
+		vgpu->irq.msi_sent = msi_sent & vgpu->mmio.int_status;
 }
 
 /* Swap an eventfd under the irq lock; returns the old one to put. */

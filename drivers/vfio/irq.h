@@ -19,6 +19,8 @@ struct mvgpu_vgpu;
  * @msi_sent: pending causes already signalled by MSI (MSI is an edge: a
  *	cause fires again only after it was acknowledged)
  * @count: interrupts delivered, for statistics
+ * @held: delivery is held while the device is stopped for a migration:
+ *	causes stay pending in INT_STATUS and are delivered when released
  *
  * All fields are protected by struct mvgpu_vgpu's irq_lock; the eventfd
  * pointers are changed only with its lock held too.
@@ -32,6 +34,7 @@ struct mvgpu_irq {
 	bool intx_disabled;
 	u32 msi_sent;
 	u64 count;
+	bool held;
 };
 
 void mvgpu_irq_init(struct mvgpu_irq *irq);
@@ -40,6 +43,9 @@ void mvgpu_irq_line_reset_locked(struct mvgpu_vgpu *vgpu, u16 command);
 void mvgpu_irq_command_locked(struct mvgpu_vgpu *vgpu, u16 command);
 void mvgpu_irq_raise(struct mvgpu_vgpu *vgpu, u32 causes);
 void mvgpu_irq_request(struct mvgpu_vgpu *vgpu);
+void mvgpu_irq_hold(struct mvgpu_vgpu *vgpu, bool hold);
+void mvgpu_irq_save_locked(struct mvgpu_vgpu *vgpu, int *mode, u32 *msi_sent);
+void mvgpu_irq_load_locked(struct mvgpu_vgpu *vgpu, int mode, u32 msi_sent);
 void mvgpu_irq_disable_all(struct mvgpu_vgpu *vgpu);
 long mvgpu_irq_get_info(struct mvgpu_vgpu *vgpu, void __user *arg);
 long mvgpu_irq_set(struct mvgpu_vgpu *vgpu, void __user *arg);

@@ -92,6 +92,7 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	mvgpu_mmio_init(&vgpu->mmio, vgpu->id, vgpu->vram_size,
 			gdev->num_engines, mvgpu_watchdog_ms);
 	mvgpu_irq_init(&vgpu->irq);
+	mvgpu_mig_init(vgpu);
 	mvgpu_dev_get(gdev);
 
 	dev_info(vdev->dev, "vGPU %u created: type %s, %llu MiB VRAM\n",
@@ -118,6 +119,7 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
+	mvgpu_mig_fini(vgpu);
 	mvgpu_ctx_fini(&vgpu->ctx);
 	gdev->be_ops->vram_destroy(vgpu->bvram);
 	mvgpu_pool_free(&gdev->pool, &vgpu->vram);

@@ -15,6 +15,7 @@
 #include "mm/pool.h"
 #include "vfio/cfg_space.h"
 #include "vfio/irq.h"
+#include "vfio/migration.h"
 #include "vfio/mmio.h"
 
 struct mem_cgroup;
@@ -40,8 +41,13 @@ struct mvgpu_type;
  *   taken by reset, VFIO's dma_unmap and the host worker, never by an
  *   engine, and lock, held only while the page table changes.
  *
- * Order: lock -> sched.lock -> irq_lock; lock -> the address space's
- * pin_lock -> its lock.  irq_lock is innermost.
+ * - @mig.lock (mutex) serialises migration state changes, VFIO resets and
+ *   close (DOC: Migration); a migration data file's own lock is taken
+ *   under it, and the file's reads and writes take nothing else of ours
+ *   but the backend's VRAM lock.
+ *
+ * Order: mig.lock -> lock -> sched.lock -> irq_lock; lock -> the address
+ * space's pin_lock -> its lock.  irq_lock is innermost.
  */
 
 /**
@@ -64,6 +70,7 @@ struct mvgpu_type;
  * @resets: resets so far (device, register, close); protected by @lock
  * @open: its VFIO device is open; written under @lock
  * @ctx: its engine context
+ * @mig: its VFIO migration state
  * @debugfs: its debugfs directory, or an error pointer
  */
 struct mvgpu_vgpu {
@@ -85,6 +92,7 @@ struct mvgpu_vgpu {
 	u64 resets;
 	bool open;
 	struct mvgpu_ctx ctx;
+	struct mvgpu_mig mig;
 	struct dentry *debugfs;
 };
 

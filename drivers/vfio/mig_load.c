@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The migration stream, read: the destination takes it as hostile input.
+ * The layout is in uapi/mvgpu_migration.h; mig_stream.c writes it.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/bitops.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <asm/unaligned.h>
+
+#include <mvgpu/ctx.h>
+
+#include "mig_stream.h"
+
+/**
+ * DOC: Reading a stream
+ *
+ * The destination takes the stream in whatever pieces user space writes
+ * and checks each part as soon as it is whole: the header (magic, version,
+ * type, VRAM size, backend, checksum), each section header (a known type
+ * or an optional one, a length within that type's bounds, no second copy
+ * of a section that comes once), each checksum.  A VRAM section's pages go
+ * straight into the vGPU's own VRAM at offsets its window header allows,
+ * so VRAM is never buffered; the other sections are kept until the device
+ * leaves RESUMING, bounded by their types' sizes and the page-table
+ * budget (struct mvgpu_mig_desc @gpt_max).  The first thing wrong refuses
+ * the stream for good: the write fails with -EINVAL, and so does leaving
+ * RESUMING, with @why saying what was wrong.
+ */
+
+enum mvgpu_mig_load_phase {
+	MVGPU_LOAD_HEADER,
+	MVGPU_LOAD_SECTION,
+	MVGPU_LOAD_PAYLOAD,
+	MVGPU_LOAD_SKIP,
+	MVGPU_LOAD_WINDOW,
+	MVGPU_LOAD_PAGE,
+	MVGPU_LOAD_SUM,
+	MVGPU_LOAD_DONE,
+};
+
+/**
+ * mvgpu_mig_refuse() - refuse a stream, saying why
+ * @ld: the reader
+ * @fmt: what was wrong
+ *
+ * The first reason sticks; the stream is refused from then on.
+ *
+ * Return: -EINVAL.
+ */
+int mvgpu_mig_refuse(struct mvgpu_mig_load *ld, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld->err)
+		return ld->err;
+	va_start(ap, fmt);
+	vsnprintf(ld->why, sizeof(ld->why), fmt, ap);
+	va_end(ap);
+	ld->err = -EINVAL;
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_refuse);
+
+/**
+ * mvgpu_mig_load_init() - start reading a stream
+ * @ld: the reader, zeroed
+ * @desc: the destination vGPU; VRAM pages are written to it as they come
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_mig_load_init(struct mvgpu_mig_load *ld,
+			const struct mvgpu_mig_desc *desc)
+{
+	ld->desc = *desc;
+	ld->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!ld->page)
+		return -ENOMEM;
+	ld->phase = MVGPU_LOAD_HEADER;
+	ld->need = sizeof(struct mvgpu_mig_header);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_load_init);
+
+/**
+ * mvgpu_mig_load_fini() - free a reader and what it kept
+ * @ld: the reader
+ */
+void mvgpu_mig_load_fini(struct mvgpu_mig_load *ld)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ld->bufs); i++) {
+		kvfree(ld->bufs[i]);
+		ld->bufs[i] = NULL;
+	}
+	kfree(ld->page);
+	ld->page = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_load_fini);
+
+static int mvgpu_mig_load_header(struct mvgpu_mig_load *ld)
+{
+	const struct mvgpu_mig_header *h = (const void *)ld->small;
+	const struct mvgpu_mig_desc *d = &ld->desc;
+	char name[MVGPU_MIG_BACKEND_LEN + 1];
+	struct mvgpu_mig_sum s;
+
+	if (le64_to_cpu(h->magic) != MVGPU_MIG_MAGIC)
+		return mvgpu_mig_refuse(ld, "not an mvgpu migration stream (magic %#llx)",
+					le64_to_cpu(h->magic));
+	if (le32_to_cpu(h->version) != MVGPU_MIG_VERSION)
+		return mvgpu_mig_refuse(ld, "stream version %u, this mvgpu reads version %u",
+					le32_to_cpu(h->version), MVGPU_MIG_VERSION);
+	if (le32_to_cpu(h->header_size) != sizeof(*h))
+		return mvgpu_mig_refuse(ld, "header of %u bytes, version %u has %zu",
+					le32_to_cpu(h->header_size),
+					MVGPU_MIG_VERSION, sizeof(*h));
+	mvgpu_mig_sum_init(&s, 0);
+	mvgpu_mig_sum_update(&s, h, offsetof(struct mvgpu_mig_header, sum));
+	ld->chain = mvgpu_mig_sum_final(&s);
+	if (le64_to_cpu(h->sum) != ld->chain)
+		return mvgpu_mig_refuse(ld, "header checksum mismatch (the stream is corrupt)");
+	if (h->flags || h->pad || h->reserved[0] || h->reserved[1] ||
+	    le32_to_cpu(h->page_size) != MVGPU_MIG_PAGE_SIZE)
+		return mvgpu_mig_refuse(ld,
+					"header flags %#x, page size %u: not a stream this mvgpu can read",
+					le32_to_cpu(h->flags),
+					le32_to_cpu(h->page_size));
+	if (le32_to_cpu(h->type_divisor) != d->type_divisor)
+		return mvgpu_mig_refuse(ld,
+					"stream of a vGPU of type mvgpu-1_%u, this one is mvgpu-1_%u",
+					le32_to_cpu(h->type_divisor),
+					d->type_divisor);
+	if (le64_to_cpu(h->vram_size) != d->vram_size)
+		return mvgpu_mig_refuse(ld,
+					"stream of a vGPU with %llu MiB of VRAM, this one has %llu MiB",
+					le64_to_cpu(h->vram_size) >> 20,
+					d->vram_size >> 20);
+	memcpy(name, h->backend, sizeof(h->backend));
+	name[sizeof(h->backend)] = '\0';
+	if (memchr_inv(h->backend + strlen(name), 0,
+		       sizeof(h->backend) - strlen(name)) ||
+	    strcmp(name, d->backend))
+		return mvgpu_mig_refuse(ld, "engine state of backend '%s', this vGPU runs on '%s'",
+					name, d->backend);
+	ld->phase = MVGPU_LOAD_SECTION;
+	ld->need = sizeof(ld->sec);
+	return 0;
+}
+
+/* Is @len a length section @type may have? */
+static bool mvgpu_mig_len_ok(const struct mvgpu_mig_load *ld, u32 type, u64 len)
+{
+	switch (type) {
+	case MVGPU_MIG_SEC_CONFIG:
+		return len == MVGPU_PCI_CONFIG_SIZE;
+	case MVGPU_MIG_SEC_REGS:
+		return len == sizeof(struct mvgpu_mig_regs);
+	case MVGPU_MIG_SEC_IRQ:
+		return len == sizeof(struct mvgpu_mig_irq);
+	case MVGPU_MIG_SEC_RING:
+		return len == sizeof(struct mvgpu_mig_ring);
+	case MVGPU_MIG_SEC_CONTEXT:
+		return len >= sizeof(struct mvgpu_mig_context) &&
+		       len <= sizeof(struct mvgpu_mig_context) + MVGPU_MIG_CONTEXT_MAX;
+	case MVGPU_MIG_SEC_GPT:
+		return !(len % sizeof(struct mvgpu_mig_gpt_entry)) &&
+		       len / sizeof(struct mvgpu_mig_gpt_entry) <= ld->desc.gpt_max;
+	case MVGPU_MIG_SEC_VRAM:
+		return len >= sizeof(struct mvgpu_mig_vram) &&
+		       !((len - sizeof(struct mvgpu_mig_vram)) % MVGPU_MIG_PAGE_SIZE) &&
+		       len <= sizeof(struct mvgpu_mig_vram) + MVGPU_MIG_WINDOW;
+	case MVGPU_MIG_SEC_END:
+		return len == sizeof(struct mvgpu_mig_end);
+	default:
+		return false;
+	}
+}
+
+/* A section header arrived: what follows, and where it goes. */
+static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
+{
+	u32 type = le32_to_cpu(ld->sec.type), flags = le32_to_cpu(ld->sec.flags);
+	u64 len = le64_to_cpu(ld->sec.len);
+	const char *name = mvgpu_mig_sec_name(type);
+
+	mvgpu_mig_sum_init(&ld->sum, ld->chain);
+	mvgpu_mig_sum_update(&ld->sum, &ld->sec, sizeof(ld->sec));
+	if (flags & ~MVGPU_MIG_SEC_OPTIONAL)
+		return mvgpu_mig_refuse(ld, "section %u (%s) has unknown flags %#x",
+					type, name, flags);
+	if (len % 8)
+		return mvgpu_mig_refuse(ld, "section %s: length %llu is not a multiple of 8",
+					name, len);
+	if (!type || type > MVGPU_MIG_SEC_END) {
+		if (!(flags & MVGPU_MIG_SEC_OPTIONAL))
+			return mvgpu_mig_refuse(ld, "unknown section type %u", type);
+		ld->dst = NULL;
+		ld->lens[0] = len;	/* what is left to skip */
+		ld->phase = MVGPU_LOAD_SKIP;
+		ld->need = min_t(u64, len, MVGPU_MIG_PAGE_SIZE);
+		return 0;
+	}
+	if (type != MVGPU_MIG_SEC_VRAM && (ld->seen & BIT(type)))
+		return mvgpu_mig_refuse(ld, "a second %s section", name);
+	if (!mvgpu_mig_len_ok(ld, type, len))
+		return mvgpu_mig_refuse(ld, "section %s: length %llu is out of bounds",
+					name, len);
+	ld->seen |= BIT(type);
+	if (type == MVGPU_MIG_SEC_VRAM) {
+		ld->phase = MVGPU_LOAD_WINDOW;
+		ld->need = sizeof(ld->window);
+		return 0;
+	}
+	ld->bufs[type] = kvzalloc(max_t(u64, len, 8), GFP_KERNEL_ACCOUNT);
+	if (!ld->bufs[type]) {
+		ld->err = -ENOMEM;
+		snprintf(ld->why, sizeof(ld->why),
+			 "no memory for section %s (%llu bytes)", name, len);
+		return -ENOMEM;
+	}
+	ld->lens[type] = len;
+	ld->dst = ld->bufs[type];
+	ld->phase = len ? MVGPU_LOAD_PAYLOAD : MVGPU_LOAD_SUM;
+	ld->need = len ?: sizeof(__le64);
+	return 0;
+}
+
+/* Move to the window's next page, or to its checksum. */
+static void mvgpu_mig_load_next_page(struct mvgpu_mig_load *ld)
+{
+	while (ld->bit < MVGPU_MIG_WINDOW_PAGES &&
+	       !(le64_to_cpu(ld->window.bitmap[ld->bit / 64]) &
+		 BIT_ULL(ld->bit % 64)))
+		ld->bit++;
+	if (ld->bit < MVGPU_MIG_WINDOW_PAGES) {
+		ld->phase = MVGPU_LOAD_PAGE;
+		ld->need = MVGPU_MIG_PAGE_SIZE;
+	} else {
+		ld->phase = MVGPU_LOAD_SUM;
+		ld->need = sizeof(__le64);
+	}
+}
+
+static int mvgpu_mig_load_window(struct mvgpu_mig_load *ld)
+{
+	const struct mvgpu_mig_vram *w = &ld->window;
+	u64 off = le64_to_cpu(w->offset), len = le64_to_cpu(ld->sec.len);
+	u64 vram = ld->desc.vram_size, pages = 0;
+	unsigned int i, last;
+
+	mvgpu_mig_sum_update(&ld->sum, w, sizeof(*w));
+	if (off % MVGPU_MIG_WINDOW || off >= vram)
+		return mvgpu_mig_refuse(ld,
+					"VRAM window at %#llx: not a window of this vGPU's %llu MiB",
+					off, vram >> 20);
+	last = min_t(u64, MVGPU_MIG_WINDOW, vram - off) / MVGPU_MIG_PAGE_SIZE;
+	for (i = 0; i < ARRAY_SIZE(w->bitmap); i++) {
+		u64 word = le64_to_cpu(w->bitmap[i]), valid;
+
+		if (i * 64 >= last)
+			valid = 0;
+		else if (i * 64 + 64 <= last)
+			valid = U64_MAX;
+		else
+			valid = GENMASK_ULL(last - i * 64 - 1, 0);
+		if (word & ~valid)
+			return mvgpu_mig_refuse(ld,
+						"VRAM window at %#llx: pages beyond this vGPU's VRAM",
+						off);
+		pages += hweight64(word);
+	}
+	if (!pages || len != sizeof(*w) + pages * MVGPU_MIG_PAGE_SIZE)
+		return mvgpu_mig_refuse(ld,
+					"VRAM window at %#llx: %llu pages in its bitmap, %llu bytes after it",
+					off, pages, len - sizeof(*w));
+	ld->bit = 0;
+	mvgpu_mig_load_next_page(ld);
+	return 0;
+}
+
+static int mvgpu_mig_load_page(struct mvgpu_mig_load *ld)
+{
+	const struct mvgpu_mig_desc *d = &ld->desc;
+	u64 off = le64_to_cpu(ld->window.offset) +
+		  (u64)ld->bit * MVGPU_MIG_PAGE_SIZE;
+	int ret;
+
+	mvgpu_mig_sum_update(&ld->sum, ld->page, MVGPU_MIG_PAGE_SIZE);
+	ret = d->vram->page_write(d->arg, off, ld->page);
+	if (ret) {
+		ld->err = ret;
+		snprintf(ld->why, sizeof(ld->why),
+			 "cannot write VRAM at %#llx: %d", off, ret);
+		return ret;
+	}
+	ld->vram_pages++;
+	ld->bit++;
+	mvgpu_mig_load_next_page(ld);
+	return 0;
+}
+
+static int mvgpu_mig_load_sum(struct mvgpu_mig_load *ld)
+{
+	u32 type = le32_to_cpu(ld->sec.type);
+	const struct mvgpu_mig_end *end = ld->bufs[MVGPU_MIG_SEC_END];
+	u64 sum = get_unaligned_le64(ld->small);
+
+	if (sum != mvgpu_mig_sum_final(&ld->sum))
+		return mvgpu_mig_refuse(ld, "section %s: checksum mismatch (the stream is corrupt)",
+					mvgpu_mig_sec_name(type));
+	ld->chain = sum;
+	if (type != MVGPU_MIG_SEC_END) {
+		ld->sections++;
+		ld->phase = MVGPU_LOAD_SECTION;
+		ld->need = sizeof(ld->sec);
+		return 0;
+	}
+	if (le64_to_cpu(end->sections) != ld->sections ||
+	    le64_to_cpu(end->vram_pages) != ld->vram_pages)
+		return mvgpu_mig_refuse(ld,
+					"the source sent %llu sections and %llu VRAM pages, %llu and %llu came",
+					le64_to_cpu(end->sections),
+					le64_to_cpu(end->vram_pages),
+					ld->sections, ld->vram_pages);
+	ld->phase = MVGPU_LOAD_DONE;
+	return 0;
+}
+
+/* Where the bytes of the current phase go. */
+static u8 *mvgpu_mig_load_dst(struct mvgpu_mig_load *ld, size_t *size)
+{
+	switch (ld->phase) {
+	case MVGPU_LOAD_HEADER:
+		*size = sizeof(struct mvgpu_mig_header);
+		return ld->small;
+	case MVGPU_LOAD_SECTION:
+		*size = sizeof(ld->sec);
+		return (u8 *)&ld->sec;
+	case MVGPU_LOAD_PAYLOAD:
+		*size = le64_to_cpu(ld->sec.len);
+		return ld->dst;
+	case MVGPU_LOAD_WINDOW:
+		*size = sizeof(ld->window);
+		return (u8 *)&ld->window;
+	case MVGPU_LOAD_SUM:
+		*size = sizeof(__le64);
+		return ld->small;
+	default:	/* pages and skipped bytes, a page at a time */
+		*size = ld->phase == MVGPU_LOAD_PAGE ? MVGPU_MIG_PAGE_SIZE :
+			min_t(u64, ld->lens[0], MVGPU_MIG_PAGE_SIZE);
+		return ld->page;
+	}
+}
+
+/* The bytes of the current phase are all there: act on them. */
+static int mvgpu_mig_load_step(struct mvgpu_mig_load *ld)
+{
+	size_t n;
+
+	switch (ld->phase) {
+	case MVGPU_LOAD_HEADER:
+		return mvgpu_mig_load_header(ld);
+	case MVGPU_LOAD_SECTION:
+		return mvgpu_mig_load_section(ld);
+	case MVGPU_LOAD_PAYLOAD:
+		mvgpu_mig_sum_update(&ld->sum, ld->dst, le64_to_cpu(ld->sec.len));
+		ld->phase = MVGPU_LOAD_SUM;
+		ld->need = sizeof(__le64);
+		return 0;
+	case MVGPU_LOAD_SKIP:
+		n = min_t(u64, ld->lens[0], MVGPU_MIG_PAGE_SIZE);
+		mvgpu_mig_sum_update(&ld->sum, ld->page, n);
+		ld->lens[0] -= n;
+		if (ld->lens[0]) {
+			ld->need = min_t(u64, ld->lens[0], MVGPU_MIG_PAGE_SIZE);
+		} else {
+			ld->phase = MVGPU_LOAD_SUM;
+			ld->need = sizeof(__le64);
+		}
+		return 0;
+	case MVGPU_LOAD_WINDOW:
+		return mvgpu_mig_load_window(ld);
+	case MVGPU_LOAD_PAGE:
+		return mvgpu_mig_load_page(ld);
+	case MVGPU_LOAD_SUM:
+		return mvgpu_mig_load_sum(ld);
+	default:
+		return mvgpu_mig_refuse(ld, "data after the end of the stream");
+	}
+}
+
+/**
+ * mvgpu_mig_load_write() - take more of the stream
+ * @ld: the reader
+ * @from: the bytes, in any chunking
+ *
+ * Context: process context.
+ * Return: bytes taken; -EINVAL once the stream is refused (@ld->why says
+ * why); -ENOMEM; -EFAULT.
+ */
+ssize_t mvgpu_mig_load_write(struct mvgpu_mig_load *ld, struct iov_iter *from)
+{
+	size_t done = 0;
+	int ret;
+
+	if (ld->err)
+		return ld->err;
+	while (iov_iter_count(from)) {
+		size_t size, n, got;
+		u8 *dst;
+
+		if (ld->phase == MVGPU_LOAD_DONE)
+			return mvgpu_mig_refuse(ld, "data after the end of the stream");
+		dst = mvgpu_mig_load_dst(ld, &size);
+		n = min(ld->need, iov_iter_count(from));
+		got = copy_from_iter(dst + size - ld->need, n, from);
+		ld->need -= got;
+		ld->pos += got;
+		done += got;
+		if (got != n)
+			return done ?: -EFAULT;
+		if (ld->need)
+			continue;
+		ret = mvgpu_mig_load_step(ld);
+		if (ret)
+			return ret;
+	}
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_load_write);
+
+static const char *mvgpu_mig_load_where(const struct mvgpu_mig_load *ld)
+{
+	switch (ld->phase) {
+	case MVGPU_LOAD_HEADER:
+		return "in the header";
+	case MVGPU_LOAD_SECTION:
+		return ld->need == sizeof(ld->sec) ? "between sections, before END" :
+		       "in a section header";
+	default:
+		return mvgpu_mig_sec_name(le32_to_cpu(ld->sec.type));
+	}
+}
+
+/* The checks of the registers, interrupt and ring sections together. */
+static int mvgpu_mig_check_engine(struct mvgpu_mig_load *ld,
+				  const struct mvgpu_mig_image *img)
+{
+	const struct mvgpu_mig_regs *r = &img->regs;
+	const struct mvgpu_mig_ring *g = &img->ring;
+	bool latched = le32_to_cpu(r->ring_latched);
+	struct mvgpu_ctx_ring ring = {
+		.ring_base = latched ? le64_to_cpu(r->ring_base) : 0,
+		.ring_size = latched ? le32_to_cpu(r->ring_size) : 0,
+		.tail = le32_to_cpu(g->tail),
+		.head = le32_to_cpu(g->head),
+		.busy = le32_to_cpu(g->busy),
+	};
+	u32 head_reg = le32_to_cpu(r->ring_head);
+
+	if ((le32_to_cpu(r->int_status) | le32_to_cpu(r->int_mask)) & ~MVGPU_INT_ALL ||
+	    le32_to_cpu(r->error_code) > MVGPU_ERR_BUS_MASTER ||
+	    le32_to_cpu(r->engine_status) > MVGPU_ENGINE_STOPPED ||
+	    le32_to_cpu(r->ring_latched) > 1)
+		return mvgpu_mig_refuse(ld,
+					"registers hold values the device never has (INT_STATUS %#x INT_MASK %#x ERROR_CODE %u ENGINE_STATUS %u)",
+					le32_to_cpu(r->int_status),
+					le32_to_cpu(r->int_mask),
+					le32_to_cpu(r->error_code),
+					le32_to_cpu(r->engine_status));
+	if (le32_to_cpu(img->irq.mode) > MVGPU_MIG_IRQ_MSI ||
+	    le32_to_cpu(img->irq.msi_sent) & ~MVGPU_INT_ALL ||
+	    (le32_to_cpu(img->irq.mode) != MVGPU_MIG_IRQ_MSI &&
+	     img->irq.msi_sent))
+		return mvgpu_mig_refuse(ld,
+					"interrupt state mode %u sent %#x is not one the device has",
+					le32_to_cpu(img->irq.mode),
+					le32_to_cpu(img->irq.msi_sent));
+	if (le32_to_cpu(g->busy) > 1 || le32_to_cpu(g->doorbell_pending) > 1 ||
+	    le32_to_cpu(g->stopped) > 1 || g->pad ||
+	    mvgpu_ctx_ring_check(&ring) ||
+	    (latched ? head_reg >= ring.ring_size ||
+		       !IS_ALIGNED(head_reg, MVGPU_CMD_SIZE) : head_reg) ||
+	    !le32_to_cpu(g->stopped) !=
+	    (le32_to_cpu(r->engine_status) != MVGPU_ENGINE_STOPPED))
+		return mvgpu_mig_refuse(ld,
+					"ring state is not one a doorbell can make (base %#llx size %#x head %#x tail %#x)",
+					ring.ring_base, ring.ring_size,
+					ring.head, ring.tail);
+	return 0;
+}
+
+static int mvgpu_mig_check_gpt(struct mvgpu_mig_load *ld,
+			       const struct mvgpu_mig_image *img)
+{
+	const u32 rw = MVGPU_MAP_READ | MVGPU_MAP_WRITE;
+	u64 i;
+
+	for (i = 0; i < img->gpt_count; i++) {
+		const struct mvgpu_mig_gpt_entry *e = &img->gpt[i];
+		u64 va = le64_to_cpu(e->va), target = le64_to_cpu(e->target);
+		u64 size = le64_to_cpu(e->size), end;
+		u32 flags = le32_to_cpu(e->flags);
+
+		if (e->pad || (flags & ~(rw | MVGPU_MAP_SYSMEM)) || !(flags & rw) ||
+		    !size || !IS_ALIGNED(va | target | size, MVGPU_MIG_PAGE_SIZE) ||
+		    check_add_overflow(va, size, &end) ||
+		    end > 1ULL << MVGPU_VA_BITS ||
+		    check_add_overflow(target, size, &end))
+			return mvgpu_mig_refuse(ld,
+						"page-table run %llu (VA %#llx size %#llx flags %#x) is malformed",
+						i, va, size, flags);
+		if (!(flags & MVGPU_MAP_SYSMEM) && end > ld->desc.vram_size)
+			return mvgpu_mig_refuse(ld,
+						"page-table run %llu maps VRAM %#llx-%#llx, outside this vGPU's %llu MiB",
+						i, target, end - 1,
+						ld->desc.vram_size >> 20);
+	}
+	return 0;
+}
+
+static int mvgpu_mig_check_context(struct mvgpu_mig_load *ld,
+				   struct mvgpu_mig_image *img)
+{
+	const struct mvgpu_mig_context *c = ld->bufs[MVGPU_MIG_SEC_CONTEXT];
+	size_t len = ld->lens[MVGPU_MIG_SEC_CONTEXT];
+	u32 n = le32_to_cpu(c->len);
+
+	if (c->pad || n > MVGPU_MIG_CONTEXT_MAX ||
+	    sizeof(*c) + round_up(n, 8) != len ||
+	    memchr_inv((const u8 *)(c + 1) + n, 0, len - sizeof(*c) - n))
+		return mvgpu_mig_refuse(ld, "engine state of %u bytes in a section of %zu",
+					n, len);
+	img->context = c + 1;
+	img->context_len = n;
+	return 0;
+}
+
+/**
+ * mvgpu_mig_load_finish() - the whole stream is in: decode and check it
+ * @ld: the reader
+ * @img: what the stream holds but VRAM (its pointers into @ld)
+ *
+ * Everything the stream says on its own is checked here: that it is
+ * complete, and every field of the registers, interrupt, ring, engine
+ * state header and page table within what the device can hold.  What
+ * needs the destination (its config space, its pins, its backend) is for
+ * the caller.
+ *
+ * Context: process context.
+ * Return: 0, or the error that refused the stream (@ld->why says why).
+ */
+int mvgpu_mig_load_finish(struct mvgpu_mig_load *ld,
+			  struct mvgpu_mig_image *img)
+{
+	u32 type;
+	int ret;
+
+	if (ld->err)
+		return ld->err;
+	if (ld->phase != MVGPU_LOAD_DONE)
+		return mvgpu_mig_refuse(ld, "stream truncated after %llu bytes (%s)",
+					ld->pos, mvgpu_mig_load_where(ld));
+	for (type = MVGPU_MIG_SEC_CONFIG; type <= MVGPU_MIG_SEC_GPT; type++)
+		if (!ld->bufs[type])
+			return mvgpu_mig_refuse(ld, "no %s section",
+						mvgpu_mig_sec_name(type));
+	memcpy(img->config, ld->bufs[MVGPU_MIG_SEC_CONFIG], sizeof(img->config));
+	memcpy(&img->regs, ld->bufs[MVGPU_MIG_SEC_REGS], sizeof(img->regs));
+	memcpy(&img->irq, ld->bufs[MVGPU_MIG_SEC_IRQ], sizeof(img->irq));
+	memcpy(&img->ring, ld->bufs[MVGPU_MIG_SEC_RING], sizeof(img->ring));
+	img->gpt = ld->bufs[MVGPU_MIG_SEC_GPT];
+	img->gpt_count = ld->lens[MVGPU_MIG_SEC_GPT] / sizeof(*img->gpt);
+	ret = mvgpu_mig_check_engine(ld, img);
+	if (!ret)
+		ret = mvgpu_mig_check_context(ld, img);
+	if (!ret)
+		ret = mvgpu_mig_check_gpt(ld, img);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_load_finish);

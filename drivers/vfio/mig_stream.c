@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The migration stream, written: its checksum and the source's writer.
+ * The layout is in uapi/mvgpu_migration.h; mig_load.c reads it.
+ */
+
+#include <kunit/visibility.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uio.h>
+#include <asm/unaligned.h>
+
+#include "mig_stream.h"
+
+#define P1	0x9e3779b185ebca87ULL
+#define P2	0xc2b2ae3d27d4eb4fULL
+#define P3	0x165667b19e3779f9ULL
+
+/**
+ * mvgpu_mig_sum_init() - start a checksum
+ * @s: the checksum
+ * @seed: the checksum before it in the chain (0 for the header)
+ */
+void mvgpu_mig_sum_init(struct mvgpu_mig_sum *s, u64 seed)
+{
+	unsigned int j;
+
+	for (j = 0; j < 4; j++)
+		s->lane[j] = seed + (j + 1) * P1;
+	s->words = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_sum_init);
+
+static inline u64 mvgpu_mig_round(u64 lane, u64 word)
+{
+	return rol64(lane + word * P2, 31) * P1;
+}
+
+/**
+ * mvgpu_mig_sum_update() - add bytes to a checksum
+ * @s: the checksum
+ * @buf: the bytes
+ * @len: how many, a multiple of 8
+ */
+void mvgpu_mig_sum_update(struct mvgpu_mig_sum *s, const void *buf,
+			  size_t len)
+{
+	const u8 *p = buf;
+	size_t n = len / 8, i = 0;
+	unsigned int j = s->words & 3;
+	u64 l0, l1, l2, l3;
+
+	for (; i < n && j; i++, j = (j + 1) & 3)
+		s->lane[j] = mvgpu_mig_round(s->lane[j],
+					     get_unaligned_le64(p + 8 * i));
+	l0 = s->lane[0];
+	l1 = s->lane[1];
+	l2 = s->lane[2];
+	l3 = s->lane[3];
+	for (; i + 4 <= n; i += 4) {
+		l0 = mvgpu_mig_round(l0, get_unaligned_le64(p + 8 * i));
+		l1 = mvgpu_mig_round(l1, get_unaligned_le64(p + 8 * i + 8));
+		l2 = mvgpu_mig_round(l2, get_unaligned_le64(p + 8 * i + 16));
+		l3 = mvgpu_mig_round(l3, get_unaligned_le64(p + 8 * i + 24));
+	}
+	s->lane[0] = l0;
+	s->lane[1] = l1;
+	s->lane[2] = l2;
+	s->lane[3] = l3;
+	for (; i < n; i++, j++)
+		s->lane[j] = mvgpu_mig_round(s->lane[j],
+					     get_unaligned_le64(p + 8 * i));
+	s->words += n;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_sum_update);
+
+/**
+ * mvgpu_mig_sum_final() - the checksum of what was added
+ * @s: the checksum
+ *
+ * Return: the value, which also seeds the next checksum of the chain.
+ */
+u64 mvgpu_mig_sum_final(const struct mvgpu_mig_sum *s)
+{
+	u64 h = rol64(s->lane[0], 1) + rol64(s->lane[1], 7) +
+		rol64(s->lane[2], 12) + rol64(s->lane[3], 18) + 8 * s->words;
+
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_sum_final);
+
+static const char * const mvgpu_mig_sec_names[] = {
+	[MVGPU_MIG_SEC_CONFIG] = "CONFIG", [MVGPU_MIG_SEC_REGS] = "REGS",
+	[MVGPU_MIG_SEC_IRQ] = "IRQ", [MVGPU_MIG_SEC_RING] = "RING",
+	[MVGPU_MIG_SEC_CONTEXT] = "CONTEXT", [MVGPU_MIG_SEC_GPT] = "GPT",
+	[MVGPU_MIG_SEC_VRAM] = "VRAM", [MVGPU_MIG_SEC_END] = "END",
+};
+
+/**
+ * mvgpu_mig_sec_name() - a section type's name, for messages
+ * @type: MVGPU_MIG_SEC_*
+ *
+ * Return: the name, or "unknown".
+ */
+const char *mvgpu_mig_sec_name(u32 type)
+{
+	return type && type < ARRAY_SIZE(mvgpu_mig_sec_names) ?
+	       mvgpu_mig_sec_names[type] : "unknown";
+}
+
+/* Append a section (header, payload, checksum) at *@p; returns its end. */
+static u8 *mvgpu_mig_put_section(struct mvgpu_mig_save *sv, u8 *p, u32 type,
+				 const void *payload, size_t len)
+{
+	struct mvgpu_mig_section sec = {
+		.type = cpu_to_le32(type), .len = cpu_to_le64(len),
+	};
+	struct mvgpu_mig_sum s;
+	__le64 sum;
+
+	mvgpu_mig_sum_init(&s, sv->chain);
+	mvgpu_mig_sum_update(&s, &sec, sizeof(sec));
+	memcpy(p, &sec, sizeof(sec));
+	p += sizeof(sec);
+	memcpy(p, payload, len);
+	mvgpu_mig_sum_update(&s, p, round_up(len, 8));
+	p += round_up(len, 8);
+	sv->chain = mvgpu_mig_sum_final(&s);
+	sum = cpu_to_le64(sv->chain);
+	memcpy(p, &sum, sizeof(sum));
+	sv->sections++;
+	return p + sizeof(sum);
+}
+
+static size_t mvgpu_mig_section_bytes(size_t len)
+{
+	return sizeof(struct mvgpu_mig_section) + round_up(len, 8) + 8;
+}
+
+enum mvgpu_mig_save_phase {
+	MVGPU_SAVE_META,
+	MVGPU_SAVE_WINDOW,
+	MVGPU_SAVE_PAGE,
+	MVGPU_SAVE_SUM,
+	MVGPU_SAVE_END,
+	MVGPU_SAVE_DONE,
+};
+
+/**
+ * mvgpu_mig_save_init() - start writing a stream
+ * @sv: the writer, zeroed
+ * @desc: the source vGPU; its VRAM is read as the stream is read
+ * @img: its state but VRAM, copied here
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
+			const struct mvgpu_mig_desc *desc,
+			const struct mvgpu_mig_image *img)
+{
+	struct mvgpu_mig_context ctx = { .len = cpu_to_le32(img->context_len) };
+	struct mvgpu_mig_header *h;
+	size_t ctx_len = sizeof(ctx) + img->context_len;
+	size_t gpt_len = img->gpt_count * sizeof(*img->gpt);
+	struct mvgpu_mig_sum s;
+	u8 *p, *c;
+
+	sv->desc = *desc;
+	sv->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	c = kzalloc(round_up(ctx_len, 8), GFP_KERNEL_ACCOUNT);
+	sv->meta_len = sizeof(*h) +
+		       mvgpu_mig_section_bytes(sizeof(img->config)) +
+		       mvgpu_mig_section_bytes(sizeof(img->regs)) +
+		       mvgpu_mig_section_bytes(sizeof(img->irq)) +
+		       mvgpu_mig_section_bytes(sizeof(img->ring)) +
+		       mvgpu_mig_section_bytes(ctx_len) +
+		       mvgpu_mig_section_bytes(gpt_len);
+	sv->meta = kvzalloc(sv->meta_len, GFP_KERNEL_ACCOUNT);
+	if (!sv->page || !c || !sv->meta) {
+		kfree(c);
+		mvgpu_mig_save_fini(sv);
+		return -ENOMEM;
+	}
+
+	h = (struct mvgpu_mig_header *)sv->meta;
+	h->magic = cpu_to_le64(MVGPU_MIG_MAGIC);
+	h->version = cpu_to_le32(MVGPU_MIG_VERSION);
+	h->header_size = cpu_to_le32(sizeof(*h));
+	h->page_size = cpu_to_le32(MVGPU_MIG_PAGE_SIZE);
+	h->type_divisor = cpu_to_le32(desc->type_divisor);
+	h->vram_size = cpu_to_le64(desc->vram_size);
+	strscpy_pad(h->backend, desc->backend, sizeof(h->backend));
+	mvgpu_mig_sum_init(&s, 0);
+	mvgpu_mig_sum_update(&s, h, offsetof(struct mvgpu_mig_header, sum));
+	sv->chain = mvgpu_mig_sum_final(&s);
+	h->sum = cpu_to_le64(sv->chain);
+
+	memcpy(c, &ctx, sizeof(ctx));
+	memcpy(c + sizeof(ctx), img->context, img->context_len);
+	p = sv->meta + sizeof(*h);
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONFIG, img->config,
+				  sizeof(img->config));
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_REGS, &img->regs,
+				  sizeof(img->regs));
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_IRQ, &img->irq,
+				  sizeof(img->irq));
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_RING, &img->ring,
+				  sizeof(img->ring));
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONTEXT, c,
+				  round_up(ctx_len, 8));
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_GPT, img->gpt, gpt_len);
+	kfree(c);
+	WARN_ON_ONCE(p != sv->meta + sv->meta_len);
+
+	sv->phase = MVGPU_SAVE_META;
+	sv->chunk = sv->meta;
+	sv->chunk_len = sv->meta_len;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_save_init);
+
+/**
+ * mvgpu_mig_save_fini() - free a writer
+ * @sv: the writer
+ */
+void mvgpu_mig_save_fini(struct mvgpu_mig_save *sv)
+{
+	kvfree(sv->meta);
+	kfree(sv->page);
+	sv->meta = NULL;
+	sv->page = NULL;
+	sv->chunk_len = 0;
+	sv->phase = MVGPU_SAVE_DONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_save_fini);
+
+/* The next window with backed pages: its section header; false if none. */
+static bool mvgpu_mig_save_window(struct mvgpu_mig_save *sv)
+{
+	const struct mvgpu_mig_desc *d = &sv->desc;
+	struct mvgpu_mig_vram *w = &sv->whdr.vram;
+	u64 off = d->vram->next_backed(d->arg, sv->window), base, end;
+	unsigned int npages = 0;
+
+	if (off >= d->vram_size)
+		return false;
+	base = round_down(off, MVGPU_MIG_WINDOW);
+	end = min(base + MVGPU_MIG_WINDOW, d->vram_size);
+	memset(w, 0, sizeof(*w));
+	w->offset = cpu_to_le64(base);
+	for (; off < end; off = d->vram->next_backed(d->arg, off + PAGE_SIZE)) {
+		unsigned int i = (off - base) / MVGPU_MIG_PAGE_SIZE;
+
+		w->bitmap[i / 64] |= cpu_to_le64(BIT_ULL(i % 64));
+		npages++;
+	}
+	sv->window = base + MVGPU_MIG_WINDOW;
+	sv->whdr.sec.type = cpu_to_le32(MVGPU_MIG_SEC_VRAM);
+	sv->whdr.sec.flags = 0;
+	sv->whdr.sec.len = cpu_to_le64(sizeof(*w) +
+				       (u64)npages * MVGPU_MIG_PAGE_SIZE);
+	mvgpu_mig_sum_init(&sv->sum, sv->chain);
+	mvgpu_mig_sum_update(&sv->sum, &sv->whdr, sizeof(sv->whdr));
+	sv->bit = 0;
+	return true;
+}
+
+/* The window's next page into sv->page; false once it has none left. */
+static int mvgpu_mig_save_page(struct mvgpu_mig_save *sv, bool *more)
+{
+	const struct mvgpu_mig_desc *d = &sv->desc;
+	const struct mvgpu_mig_vram *w = &sv->whdr.vram;
+	u64 off;
+	int ret;
+
+	while (sv->bit < MVGPU_MIG_WINDOW_PAGES &&
+	       !(le64_to_cpu(w->bitmap[sv->bit / 64]) & BIT_ULL(sv->bit % 64)))
+		sv->bit++;
+	*more = sv->bit < MVGPU_MIG_WINDOW_PAGES;
+	if (!*more)
+		return 0;
+	off = le64_to_cpu(w->offset) + (u64)sv->bit * MVGPU_MIG_PAGE_SIZE;
+	ret = d->vram->page_read(d->arg, off, sv->page);
+	if (ret)
+		return ret;
+	mvgpu_mig_sum_update(&sv->sum, sv->page, MVGPU_MIG_PAGE_SIZE);
+	sv->bit++;
+	sv->vram_pages++;
+	return 0;
+}
+
+/* Make the next chunk of the stream ready; false at its end. */
+static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
+{
+	bool more;
+	int ret;
+
+	sv->chunk_pos = 0;
+	sv->chunk_len = 0;
+	switch (sv->phase) {
+	case MVGPU_SAVE_META:
+	case MVGPU_SAVE_SUM:
+		if (!mvgpu_mig_save_window(sv)) {
+			sv->phase = MVGPU_SAVE_END;
+			return mvgpu_mig_save_next(sv);
+		}
+		sv->chunk = (const u8 *)&sv->whdr;
+		sv->chunk_len = sizeof(sv->whdr);
+		sv->phase = MVGPU_SAVE_WINDOW;
+		return 0;
+	case MVGPU_SAVE_WINDOW:
+	case MVGPU_SAVE_PAGE:
+		ret = mvgpu_mig_save_page(sv, &more);
+		if (ret)
+			return ret;
+		if (more) {
+			sv->chunk = sv->page;
+			sv->chunk_len = MVGPU_MIG_PAGE_SIZE;
+			sv->phase = MVGPU_SAVE_PAGE;
+			return 0;
+		}
+		sv->chain = mvgpu_mig_sum_final(&sv->sum);
+		sv->sections++;
+		sv->tail.sum = cpu_to_le64(sv->chain);
+		sv->chunk = (const u8 *)&sv->tail.sum;
+		sv->chunk_len = sizeof(sv->tail.sum);
+		sv->phase = MVGPU_SAVE_SUM;
+		return 0;
+	case MVGPU_SAVE_END:
+		sv->tail.end.sections = cpu_to_le64(sv->sections);
+		sv->tail.end.vram_pages = cpu_to_le64(sv->vram_pages);
+		mvgpu_mig_put_section(sv, (u8 *)&sv->tail, MVGPU_MIG_SEC_END,
+				      &sv->tail.end, sizeof(sv->tail.end));
+		sv->chunk = (const u8 *)&sv->tail;
+		sv->chunk_len = sizeof(sv->tail);
+		sv->phase = MVGPU_SAVE_DONE;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * mvgpu_mig_save_read() - read the stream on
+ * @sv: the writer
+ * @to: where to
+ *
+ * Context: process context.
+ * Return: bytes read, 0 at the end of the stream, -EFAULT, or what reading
+ * VRAM returned.
+ */
+ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to)
+{
+	size_t done = 0;
+	int ret;
+
+	while (iov_iter_count(to)) {
+		size_t n, got;
+
+		if (sv->chunk_pos == sv->chunk_len) {
+			if (sv->phase == MVGPU_SAVE_DONE)
+				break;
+			ret = mvgpu_mig_save_next(sv);
+			if (ret)
+				return done ?: ret;
+			continue;
+		}
+		n = min(sv->chunk_len - sv->chunk_pos, iov_iter_count(to));
+		got = copy_to_iter(sv->chunk + sv->chunk_pos, n, to);
+		sv->chunk_pos += got;
+		done += got;
+		if (got != n)
+			return done ?: -EFAULT;
+	}
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_save_read);

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The migration stream (uapi/mvgpu_migration.h): writing it, and reading
+ * it as hostile input.  Pure code over buffers and a VRAM callback table, so
+ * KUnit drives it without a vGPU.
+ */
+#ifndef _MVGPU_MIG_STREAM_H_
+#define _MVGPU_MIG_STREAM_H_
+
+#include <linux/types.h>
+
+#include "uapi/mvgpu.h"
+#include "uapi/mvgpu_migration.h"
+
+struct iov_iter;
+
+/**
+ * struct mvgpu_mig_sum - a running mvgpu_mig_sum (DOC: Migration stream)
+ * @lane: the four lanes
+ * @words: 64-bit words so far
+ */
+struct mvgpu_mig_sum {
+	u64 lane[4];
+	u64 words;
+};
+
+void mvgpu_mig_sum_init(struct mvgpu_mig_sum *s, u64 seed);
+void mvgpu_mig_sum_update(struct mvgpu_mig_sum *s, const void *buf,
+			  size_t len);
+u64 mvgpu_mig_sum_final(const struct mvgpu_mig_sum *s);
+
+/**
+ * struct mvgpu_mig_vram_ops - a vGPU's VRAM, as the stream sees it
+ * @next_backed: the first backed page at or after an offset, or U64_MAX
+ * @page_read: copy a page out (zeros if not backed)
+ * @page_write: copy a page in, backing it
+ *
+ * Each takes the @arg of struct mvgpu_mig_desc first; see the backend's
+ * &mvgpu_backend_ops.vram_next_backed and the two after it.
+ */
+struct mvgpu_mig_vram_ops {
+	u64 (*next_backed)(void *arg, u64 off);
+	int (*page_read)(void *arg, u64 off, void *buf);
+	int (*page_write)(void *arg, u64 off, const void *buf);
+};
+
+/**
+ * struct mvgpu_mig_desc - the vGPU at one end of a stream
+ * @type_divisor: D of its type mvgpu-1_D
+ * @vram_size: its VRAM bytes
+ * @backend: its backend's name
+ * @gpt_max: most page-table runs it can hold (its page-table budget)
+ * @vram: its VRAM
+ * @arg: @vram's first argument
+ */
+struct mvgpu_mig_desc {
+	u32 type_divisor;
+	u64 vram_size;
+	const char *backend;
+	u64 gpt_max;
+	const struct mvgpu_mig_vram_ops *vram;
+	void *arg;
+};
+
+/**
+ * struct mvgpu_mig_image - everything of a stream but VRAM
+ * @config: config space
+ * @regs: BAR0 registers
+ * @irq: interrupt delivery
+ * @ring: the ring as the mediator latched it
+ * @context: the backend's engine state
+ * @context_len: its bytes
+ * @gpt: the page table's runs
+ * @gpt_count: how many
+ *
+ * On the reading side the pointers point into the reader's buffers and
+ * live as long as it does.
+ */
+struct mvgpu_mig_image {
+	u8 config[MVGPU_PCI_CONFIG_SIZE];
+	struct mvgpu_mig_regs regs;
+	struct mvgpu_mig_irq irq;
+	struct mvgpu_mig_ring ring;
+	const void *context;
+	u32 context_len;
+	const struct mvgpu_mig_gpt_entry *gpt;
+	u64 gpt_count;
+};
+
+/**
+ * struct mvgpu_mig_save - a stream being written (STOP_COPY)
+ * @desc: the source vGPU
+ * @meta: header and every section but VRAM and END
+ * @meta_len: bytes at @meta
+ * @chain: checksum of the last section written
+ * @sections: sections written
+ * @vram_pages: VRAM pages written
+ * @phase: what comes next
+ * @window: the next VRAM window to look at
+ * @chunk: bytes ready to be read
+ * @chunk_len: their number
+ * @chunk_pos: how many have been read
+ * @whdr: the current VRAM window's section header
+ * @bit: the next page of the window to send
+ * @sum: the current VRAM section's running checksum
+ * @tail: a section's checksum, or the END section
+ * @page: a page of VRAM on its way out
+ */
+struct mvgpu_mig_save {
+	struct mvgpu_mig_desc desc;
+	u8 *meta;
+	size_t meta_len;
+	u64 chain;
+	u64 sections;
+	u64 vram_pages;
+	int phase;
+	u64 window;
+	const u8 *chunk;
+	size_t chunk_len;
+	size_t chunk_pos;
+	struct {
+		struct mvgpu_mig_section sec;
+		struct mvgpu_mig_vram vram;
+	} whdr;
+	unsigned int bit;
+	struct mvgpu_mig_sum sum;
+	struct {
+		struct mvgpu_mig_section sec;
+		struct mvgpu_mig_end end;
+		__le64 sum;
+	} tail;
+	u8 *page;
+};
+
+int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
+			const struct mvgpu_mig_desc *desc,
+			const struct mvgpu_mig_image *img);
+void mvgpu_mig_save_fini(struct mvgpu_mig_save *sv);
+ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to);
+
+#define MVGPU_MIG_WHY_LEN	160
+
+/**
+ * struct mvgpu_mig_load - a stream being read (RESUMING)
+ * @desc: the destination vGPU
+ * @err: 0, or the error that refused the stream (sticky)
+ * @why: what was wrong, for the log
+ * @pos: bytes taken so far
+ * @phase: what is expected next
+ * @need: bytes of it still to gather
+ * @small: where a header, section header, window header or checksum is
+ *	gathered
+ * @sec: the current section's header
+ * @sum: its running checksum
+ * @chain: checksum of the last complete section (or the header)
+ * @sections: complete sections
+ * @vram_pages: VRAM pages written
+ * @seen: bit per section type seen
+ * @bufs: the payloads of the sections kept for the end, by type
+ * @lens: their bytes
+ * @dst: where the current payload goes
+ * @window: the current VRAM window's header
+ * @bit: its current page
+ * @page: a page of VRAM on its way in
+ */
+struct mvgpu_mig_load {
+	struct mvgpu_mig_desc desc;
+	int err;
+	char why[MVGPU_MIG_WHY_LEN];
+	u64 pos;
+	int phase;
+	size_t need;
+	u8 small[sizeof(struct mvgpu_mig_header)];
+	struct mvgpu_mig_section sec;
+	struct mvgpu_mig_sum sum;
+	u64 chain;
+	u64 sections;
+	u64 vram_pages;
+	u32 seen;
+	void *bufs[MVGPU_MIG_SEC_END + 1];
+	size_t lens[MVGPU_MIG_SEC_END + 1];
+	u8 *dst;
+	struct mvgpu_mig_vram window;
+	unsigned int bit;
+	u8 *page;
+};
+
+int mvgpu_mig_load_init(struct mvgpu_mig_load *ld,
+			const struct mvgpu_mig_desc *desc);
+void mvgpu_mig_load_fini(struct mvgpu_mig_load *ld);
+ssize_t mvgpu_mig_load_write(struct mvgpu_mig_load *ld, struct iov_iter *from);
+int mvgpu_mig_load_finish(struct mvgpu_mig_load *ld,
+			  struct mvgpu_mig_image *img);
+__printf(2, 3)
+int mvgpu_mig_refuse(struct mvgpu_mig_load *ld, const char *fmt, ...);
+const char *mvgpu_mig_sec_name(u32 type);
+
+#endif /* _MVGPU_MIG_STREAM_H_ */

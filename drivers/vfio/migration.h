@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _MVGPU_MIGRATION_H_
+#define _MVGPU_MIGRATION_H_
+
+#include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/vfio.h>
+
+struct mvgpu_mig_file;
+struct mvgpu_vgpu;
+
+/**
+ * struct mvgpu_mig - a vGPU's VFIO migration state (DOC: Migration)
+ * @lock: serialises state changes, VFIO_DEVICE_RESET and close; taken
+ *	before the vGPU's own lock
+ * @state: enum vfio_device_mig_state; @lock
+ * @save: the data file of STOP_COPY, while in it; @lock
+ * @load: the data file of RESUMING, while in it; @lock
+ * @rs: rate limit of the refusals the log shows
+ */
+struct mvgpu_mig {
+	struct mutex lock;		/* see @lock above */
+	enum vfio_device_mig_state state;
+	struct mvgpu_mig_file *save;
+	struct mvgpu_mig_file *load;
+	struct ratelimit_state rs;
+};
+
+void mvgpu_mig_init(struct mvgpu_vgpu *vgpu);
+void mvgpu_mig_fini(struct mvgpu_vgpu *vgpu);
+void mvgpu_mig_device_reset(struct mvgpu_vgpu *vgpu);
+
+#endif /* _MVGPU_MIGRATION_H_ */

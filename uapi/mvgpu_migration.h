@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The mvgpu migration stream: what a vGPU's VFIO migration data file
+ * carries (VFIO migration protocol v2, STOP_COPY and RESUMING).
+ *
+ * A VMM moves the stream without looking inside (the VFIO uapi says it is
+ * opaque); this header is for tools and tests that inspect or build
+ * streams, and it is the contract between mvgpu modules on the two hosts.
+ * Self-contained: includes <linux/types.h> only.  Every field is little
+ * endian; every reserved or padding field is zero.
+ */
+#ifndef _UAPI_MVGPU_MIGRATION_H
+#define _UAPI_MVGPU_MIGRATION_H
+
+#include <linux/types.h>
+
+/**
+ * DOC: Migration stream
+ *
+ * The stream is a struct mvgpu_mig_header followed by sections.  A section
+ * is a struct mvgpu_mig_section, @len bytes of payload (a multiple of 8)
+ * and a __le64 checksum.  Checksums chain: the header's covers the header
+ * before its @sum field, seeded with 0; each section's covers its struct
+ * mvgpu_mig_section and payload, seeded with the checksum before it.  So a
+ * flipped bit, a dropped, repeated or reordered section and a stream cut
+ * short are all refused.
+ *
+ * The source writes, in this order: CONFIG, REGS, IRQ, RING, CONTEXT, GPT,
+ * then one VRAM section per 2 MiB window of VRAM that has backed pages
+ * (untouched VRAM costs nothing), then END.  A reader takes CONFIG, REGS,
+ * IRQ, RING, CONTEXT and GPT exactly once each, VRAM any number of times
+ * (a later window's page replaces an earlier one: room for a pre-copy
+ * phase that sends pages again), and nothing after END.  A section type
+ * it does not know is refused unless MVGPU_MIG_SEC_OPTIONAL is set, in
+ * which case it is skipped: later versions can add state old readers may
+ * ignore.
+ *
+ * The checksum, mvgpu_mig_sum, runs over 64-bit little-endian words with
+ * four lanes, word i going to lane i % 4 (P1 = 0x9e3779b185ebca87,
+ * P2 = 0xc2b2ae3d27d4eb4f, P3 = 0x165667b19e3779f9)::
+ *
+ *	lane[j] = seed + (j + 1) * P1            (start)
+ *	lane = rotl64(lane + word * P2, 31) * P1  (each word)
+ *	h = rotl64(lane[0], 1) + rotl64(lane[1], 7) +
+ *	    rotl64(lane[2], 12) + rotl64(lane[3], 18) + 8 * words
+ *	h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32
+ */
+#define MVGPU_MIG_MAGIC		0x47494d555047564dULL	/* "MVGPUMIG" */
+#define MVGPU_MIG_VERSION	1
+#define MVGPU_MIG_PAGE_SIZE	4096
+#define MVGPU_MIG_WINDOW	0x200000		/* VRAM section span */
+#define MVGPU_MIG_WINDOW_PAGES	(MVGPU_MIG_WINDOW / MVGPU_MIG_PAGE_SIZE)
+#define MVGPU_MIG_BACKEND_LEN	16
+
+/**
+ * struct mvgpu_mig_header - the start of a stream
+ * @magic: MVGPU_MIG_MAGIC
+ * @version: MVGPU_MIG_VERSION; a reader refuses another
+ * @header_size: sizeof(struct mvgpu_mig_header)
+ * @flags: zero
+ * @page_size: MVGPU_MIG_PAGE_SIZE
+ * @type_divisor: D of the source's vGPU type mvgpu-1_D; must be the
+ *	destination's
+ * @pad: zero
+ * @vram_size: the source's VRAM bytes; must be the destination's
+ * @backend: the name of the backend (struct mvgpu_backend_ops @name) whose
+ *	engine state CONTEXT carries, NUL padded; must be the destination's
+ * @reserved: zero
+ * @sum: mvgpu_mig_sum of the fields before it, seed 0
+ */
+struct mvgpu_mig_header {
+	__le64 magic;
+	__le32 version;
+	__le32 header_size;
+	__le32 flags;
+	__le32 page_size;
+	__le32 type_divisor;
+	__le32 pad;
+	__le64 vram_size;
+	char backend[MVGPU_MIG_BACKEND_LEN];
+	__le64 reserved[2];
+	__le64 sum;
+};
+
+/* Section types */
+#define MVGPU_MIG_SEC_CONFIG	1	/* MVGPU_PCI_CONFIG_SIZE bytes */
+#define MVGPU_MIG_SEC_REGS	2	/* struct mvgpu_mig_regs */
+#define MVGPU_MIG_SEC_IRQ	3	/* struct mvgpu_mig_irq */
+#define MVGPU_MIG_SEC_RING	4	/* struct mvgpu_mig_ring */
+#define MVGPU_MIG_SEC_CONTEXT	5	/* struct mvgpu_mig_context + state */
+#define MVGPU_MIG_SEC_GPT	6	/* struct mvgpu_mig_gpt_entry[] */
+#define MVGPU_MIG_SEC_VRAM	7	/* struct mvgpu_mig_vram + pages */
+#define MVGPU_MIG_SEC_END	8	/* struct mvgpu_mig_end */
+
+/* Section flags */
+#define MVGPU_MIG_SEC_OPTIONAL	0x1u	/* a reader that does not know it skips it */
+
+/**
+ * struct mvgpu_mig_section - a section's header
+ * @type: MVGPU_MIG_SEC_*
+ * @flags: MVGPU_MIG_SEC_OPTIONAL or 0
+ * @len: payload bytes, a multiple of 8
+ */
+struct mvgpu_mig_section {
+	__le32 type;
+	__le32 flags;
+	__le64 len;
+};
+
+/**
+ * struct mvgpu_mig_regs - the BAR0 registers that hold state
+ * @int_status: INT_STATUS, a subset of MVGPU_INT_ALL
+ * @int_mask: INT_MASK, a subset of MVGPU_INT_ALL
+ * @doorbell: DOORBELL, the last value written
+ * @error_code: ERROR_CODE, an MVGPU_ERR_*
+ * @error_info: ERROR_INFO
+ * @selftest_data: SELFTEST_DATA
+ * @scratch: SCRATCH
+ * @ring_size: RING_SIZE as written (latched once @ring_latched)
+ * @ring_head: RING_HEAD
+ * @engine_status: ENGINE_STATUS, an MVGPU_ENGINE_*
+ * @cmds_done: CMDS_DONE
+ * @ring_latched: 1 if a doorbell latched RING_BASE and RING_SIZE, else 0
+ * @fault_addr: FAULT_ADDR
+ * @ring_base: RING_BASE as written
+ *
+ * VGPU_ID, NUM_ENGINES and WATCHDOG_MS are the destination's own.
+ */
+struct mvgpu_mig_regs {
+	__le32 int_status;
+	__le32 int_mask;
+	__le32 doorbell;
+	__le32 error_code;
+	__le32 error_info;
+	__le32 selftest_data;
+	__le32 scratch;
+	__le32 ring_size;
+	__le32 ring_head;
+	__le32 engine_status;
+	__le32 cmds_done;
+	__le32 ring_latched;
+	__le64 fault_addr;
+	__le64 ring_base;
+};
+
+/* struct mvgpu_mig_irq @mode */
+#define MVGPU_MIG_IRQ_NONE	0
+#define MVGPU_MIG_IRQ_INTX	1
+#define MVGPU_MIG_IRQ_MSI	2
+
+/**
+ * struct mvgpu_mig_irq - interrupt delivery
+ * @mode: MVGPU_MIG_IRQ_*, what the source had armed
+ * @msi_sent: with MSI, the pending causes already signalled (a subset of
+ *	MVGPU_INT_ALL); else zero
+ */
+struct mvgpu_mig_irq {
+	__le32 mode;
+	__le32 msi_sent;
+};
+
+/**
+ * struct mvgpu_mig_ring - the ring as the mediator latched it
+ * @tail: tail of the last valid doorbell, < RING_SIZE, 64-byte aligned
+ * @head: offset of the next command, as @tail
+ * @cmds_done: commands completed since the last reset
+ * @busy: 1 if a command was in flight
+ * @doorbell_pending: 1 if a doorbell came while the device was stopped
+ * @stopped: 1 if a fault stopped the ring
+ * @pad: zero
+ *
+ * RING_BASE and RING_SIZE are in struct mvgpu_mig_regs; without a ring
+ * latched, @tail, @head and @busy are zero.
+ */
+struct mvgpu_mig_ring {
+	__le32 tail;
+	__le32 head;
+	__le64 cmds_done;
+	__le32 busy;
+	__le32 doorbell_pending;
+	__le32 stopped;
+	__le32 pad;
+};
+
+/**
+ * struct mvgpu_mig_context - the backend's engine state
+ * @len: bytes of state that follow, then zeros to a multiple of 8
+ * @pad: zero
+ *
+ * The state is the backend's (&mvgpu_backend_ops.ctx_save): the ring
+ * pointers, the command in flight, its progress and accumulator, its
+ * engine time.  The destination's backend checks it as it checks a guest's
+ * commands.
+ */
+struct mvgpu_mig_context {
+	__le32 len;
+	__le32 pad;
+};
+
+#define MVGPU_MIG_CONTEXT_MAX	4096	/* most bytes of engine state */
+
+/**
+ * struct mvgpu_mig_gpt_entry - a run of the GPU page table
+ * @va: first GPU VA, 4 KiB aligned
+ * @target: VRAM offset in the vGPU's own VRAM, or with MVGPU_MAP_SYSMEM a
+ *	guest IOVA (never a host address); 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @flags: MVGPU_MAP_READ, MVGPU_MAP_WRITE, MVGPU_MAP_SYSMEM
+ * @pad: zero
+ *
+ * Runs are mapped again on the destination with the checks of a MAP
+ * command; guest memory is pinned again through the destination's VFIO
+ * container when the device leaves RESUMING.
+ */
+struct mvgpu_mig_gpt_entry {
+	__le64 va;
+	__le64 target;
+	__le64 size;
+	__le32 flags;
+	__le32 pad;
+};
+
+/**
+ * struct mvgpu_mig_vram - a window of VRAM
+ * @offset: first byte of the window, a multiple of MVGPU_MIG_WINDOW
+ * @bitmap: the window's pages that follow, bit i of word i / 64 for the
+ *	page at @offset + i * MVGPU_MIG_PAGE_SIZE; not empty
+ *
+ * Followed by MVGPU_MIG_PAGE_SIZE bytes for each page in @bitmap, in order.
+ * Pages outside @bitmap are left as they are (zero, on a fresh device).
+ */
+struct mvgpu_mig_vram {
+	__le64 offset;
+	__le64 bitmap[MVGPU_MIG_WINDOW_PAGES / 64];
+};
+
+/**
+ * struct mvgpu_mig_end - the end of a stream
+ * @sections: sections before this one
+ * @vram_pages: VRAM pages in them
+ */
+struct mvgpu_mig_end {
+	__le64 sections;
+	__le64 vram_pages;
+};
+
+#endif /* _UAPI_MVGPU_MIGRATION_H */
