@@ -37,6 +37,16 @@ static int fail(int err, const char *fmt, ...)
 	return -err;
 }
 
+int mvgpu_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	return -err;
+}
+
 static int valid_uuid(const char *s)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";

@@ -32,6 +32,9 @@ int mvgpu_open(struct mvgpu_handle *h, const char *uuid);
 void mvgpu_close(struct mvgpu_handle *h);
 int mvgpu_device_info(struct mvgpu_handle *h, struct vfio_device_info *info);
 const char *mvgpu_errmsg(void);
+/* Leave a message for mvgpu_errmsg() and return -err (for helpers). */
+int mvgpu_error(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Raw region access: returns bytes done or -errno (no message on -EINVAL). */
 ssize_t mvgpu_region_rw(struct mvgpu_handle *h, unsigned int index,
@@ -140,6 +143,41 @@ const char *mvgpu_engine_str(const struct mvgpu_engine_state *s, char *buf,
 int mvgpu_dma_map(struct mvgpu_handle *h, void *vaddr, uint64_t iova,
 		  uint64_t size);
 int mvgpu_dma_unmap(struct mvgpu_handle *h, uint64_t iova, uint64_t size);
+
+/*
+ * Live migration (libmvgpu_mig.c): VFIO migration protocol v2, driven as
+ * QEMU >= 8.0 drives it.  States are enum vfio_device_mig_state
+ * (VFIO_DEVICE_STATE_*).
+ */
+/* VFIO_DEVICE_FEATURE_MIGRATION: the VFIO_MIGRATION_* flags. */
+int mvgpu_mig_flags(struct mvgpu_handle *h, uint64_t *flags);
+int mvgpu_mig_get_state(struct mvgpu_handle *h, uint32_t *state);
+/*
+ * Set the state (the kernel steps through the states between); *data_fd,
+ * if not NULL, gets the data file of STOP_COPY or RESUMING, else -1.
+ * Returns 0 or -errno (the state may then be any on the way, or ERROR).
+ */
+int mvgpu_mig_set_state(struct mvgpu_handle *h, uint32_t state, int *data_fd);
+/*
+ * The source's side, as QEMU does it when the VM has stopped: STOP,
+ * STOP_COPY, read the data file to EOF writing everything to out_fd, STOP.
+ * *bytes (if not NULL) gets the stream's length.
+ */
+int mvgpu_mig_save(struct mvgpu_handle *h, int out_fd, uint64_t *bytes);
+/*
+ * The destination's side: RESUMING, copy in_fd to the data file until EOF
+ * (in chunks of chunk bytes, 0 for 1 MiB), then STOP and, if run, RUNNING.
+ */
+int mvgpu_mig_resume(struct mvgpu_handle *h, int in_fd, size_t chunk, int run,
+		     uint64_t *bytes);
+/* The stream's checksum (uapi/mvgpu_migration.h), for tools that build streams. */
+uint64_t mvgpu_mig_sum(uint64_t seed, const void *buf, size_t len);
+/* VFIO_IOMMU_DIRTY_PAGES on the handle's container. */
+int mvgpu_dirty_start(struct mvgpu_handle *h);
+int mvgpu_dirty_stop(struct mvgpu_handle *h);
+/* Bits for the 4 KiB pages of [iova, iova + size), which must be whole DMA mappings. */
+int mvgpu_dirty_bitmap(struct mvgpu_handle *h, uint64_t iova, uint64_t size,
+		       uint64_t *bitmap);
 
 /* Command builders: every field the opcode does not use is zero. */
 static inline struct mvgpu_cmd mvgpu_cmd_nop(void)
