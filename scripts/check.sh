@@ -84,9 +84,11 @@ run "client builds (-Wall -Wextra -Werror)" build-client.log \
 	make -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 run "test programs build (-Wall -Wextra -Werror)" build-tests.log \
 	make -C "$repo/tests/client" OUT="$repo/build/tests"
-run "uapi header compiles on its own (C and C++)" uapi.log bash -c "
-	echo '#include \"mvgpu.h\"' | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
-	echo '#include \"mvgpu.h\"' | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ -"
+run "uapi headers compile on their own (C and C++)" uapi.log bash -c "
+	for h in mvgpu.h mvgpu_migration.h; do
+		echo \"#include \\\"\$h\\\"\" | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
+		echo \"#include \\\"\$h\\\"\" | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ - || exit 1
+	done"
 
 kernel_files=$(cd "$repo" && find drivers include uapi -name '*.[ch]' | sort |
 	       grep -v '^drivers/core/trace.h$')
@@ -164,9 +166,9 @@ vm() {
 	esac
 }
 
-vm stock 1800 mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh guests.sh
+vm stock 2400 mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh guests.sh migration.sh
 if [ -n "$kdir" ]; then
-	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh
+	vm debug 3000 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

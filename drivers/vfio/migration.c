@@ -69,6 +69,7 @@
  * @vgpu: the vGPU, while not @disabled
  * @disabled: ended: reads and writes fail with -ENODEV
  * @saving: STOP_COPY (@sv), else RESUMING (@ld)
+ * @reported: the log says why the stream was refused
  * @sv: the stream being written
  * @ld: the stream being read
  */
@@ -78,6 +79,7 @@ struct mvgpu_mig_file {
 	struct mvgpu_vgpu *vgpu;
 	bool disabled;
 	bool saving;
+	bool reported;
 	union {
 		struct mvgpu_mig_save sv;
 		struct mvgpu_mig_load ld;
@@ -141,10 +143,21 @@ static ssize_t mvgpu_mig_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return ret;
 }
 
+/* Say once, in the log, why the stream was refused. */
+static void mvgpu_mig_report(struct mvgpu_mig_file *f)
+{
+	lockdep_assert_held(&f->lock);
+	if (f->reported)
+		return;
+	f->reported = true;
+	if (__ratelimit(&f->vgpu->mig.rs))
+		dev_err(f->vgpu->vdev.dev, "migration stream refused: %s\n",
+			f->ld.why);
+}
+
 static ssize_t mvgpu_mig_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct mvgpu_mig_file *f = iocb->ki_filp->private_data;
-	bool refused;
 	ssize_t ret;
 
 	mutex_lock(&f->lock);
@@ -152,12 +165,9 @@ static ssize_t mvgpu_mig_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		ret = -ENODEV;
 		goto out_unlock;
 	}
-	refused = f->ld.err;
 	ret = mvgpu_mig_load_write(&f->ld, from);
-	if (ret < 0 && !refused && f->ld.err &&
-	    __ratelimit(&f->vgpu->mig.rs))
-		dev_err(f->vgpu->vdev.dev, "migration stream refused: %s\n",
-			f->ld.why);
+	if (ret < 0 && f->ld.err)
+		mvgpu_mig_report(f);
 out_unlock:
 	mutex_unlock(&f->lock);
 	return ret;
@@ -540,9 +550,8 @@ static int mvgpu_mig_load_end(struct mvgpu_vgpu *vgpu)
 
 	mutex_lock(&f->lock);
 	ret = mvgpu_mig_apply(vgpu, &f->ld);
-	if (ret && __ratelimit(&vgpu->mig.rs))
-		dev_err(vgpu->vdev.dev, "migration stream refused: %s\n",
-			f->ld.why);
+	if (ret)
+		mvgpu_mig_report(f);
 	mutex_unlock(&f->lock);
 	mvgpu_mig_files_end(vgpu);
 	if (ret) {
@@ -626,7 +635,14 @@ static struct file *mvgpu_mig_set_state(struct vfio_device *vdev,
 	struct file *filp = NULL;
 
 	mutex_lock(&mig->lock);
-	while (mig->state != new) {
+	/*
+	 * ERROR is no state to ask for, and only a reset leaves it (6.1's
+	 * vfio_mig_get_next_state() warns if asked to step from it).
+	 */
+	if (new == VFIO_DEVICE_STATE_ERROR ||
+	    mig->state == VFIO_DEVICE_STATE_ERROR)
+		filp = ERR_PTR(-EINVAL);
+	while (!IS_ERR(filp) && mig->state != new) {
 		enum vfio_device_mig_state next;
 		int ret = vfio_mig_get_next_state(vdev, mig->state, new, &next);
 

@@ -138,11 +138,18 @@ static int chain_check(struct chain *ch, struct vm *vm, const char *name)
 	int bad = 0, err;
 	char what[64];
 
-	err = mvgpu_ring_fence_wait_irq(&vm->r, vm->efd, TIMEOUT_MS);
-	if (!tap_ok(!err, "%s: the chain's fence interrupt arrives", name))
+	err = mvgpu_ring_wait(&vm->r, ch->seq, TIMEOUT_MS);
+	if (!tap_ok(!err && mvgpu_reg(&vm->h, MVGPU_REG_INT_STATUS) & MVGPU_INT_FENCE,
+		    "%s: the chain's fence is reached, its interrupt cause pending", name))
 		tap_diag("%s", mvgpu_errmsg());
-	if (mvgpu_ring_fence_value(&vm->r) < ch->seq)
+	if (err)
 		return 1;
+	/* Acknowledged, the next fence interrupt comes through this eventfd. */
+	mvgpu_reg_write(&vm->h, MVGPU_REG_INT_ACK, MVGPU_INT_FENCE);
+	mvgpu_eventfd_wait(vm->efd, 0, NULL);
+	err = mvgpu_ring_fence_wait_irq(&vm->r, vm->efd, TIMEOUT_MS);
+	if (!tap_ok(!err, "%s: a fence interrupt arrives through the last VMM's eventfd", name))
+		tap_diag("%s", mvgpu_errmsg());
 	for (int i = 0; i < CHAIN; i++) {
 		snprintf(what, sizeof(what), "MATMUL %d", i);
 		bad |= differ(vm->vram + ch->c[i], ch->want_c[i], ch->mat_len, what);
@@ -172,8 +179,19 @@ static const uint32_t reg_offs[9] = {
 	MVGPU_REG_ENGINE_STATUS, MVGPU_REG_SCRATCH, MVGPU_REG_DOORBELL,
 };
 
+static void regs_diff(const struct regs *a, const struct regs *b)
+{
+	for (int i = 0; i < 9; i++)
+		if (a->v[i] != b->v[i])
+			tap_diag("register 0x%x: 0x%x, then 0x%x", reg_offs[i],
+				 a->v[i], b->v[i]);
+	if (a->fence != b->fence)
+		tap_diag("fence: %" PRIu64 ", then %" PRIu64, a->fence, b->fence);
+}
+
 static void regs_read(struct vm *vm, struct regs *r)
 {
+	memset(r, 0, sizeof(*r));	/* padding too: compared with memcmp() */
 	for (int i = 0; i < 9; i++)
 		r->v[i] = mvgpu_reg(&vm->h, reg_offs[i]);
 	r->fence = *(volatile uint64_t *)(vm->vram + FENCE_OFF);
@@ -231,13 +249,15 @@ static int migrate_once(struct vm *vm, const char *dst, size_t chunk,
 		return err;
 	}
 	regs_read(&to, &after);
-	tap_ok(!memcmp(&before, &after, sizeof(before)),
-	       "%s: registers and fence carried over (head 0x%x cmds %u status %u)",
-	       name, after.v[3], after.v[4], after.v[6]);
+	if (!tap_ok(!memcmp(&before, &after, sizeof(before)),
+		    "%s: registers and fence carried over (head 0x%x cmds %u status %u)",
+		    name, after.v[3], after.v[4], after.v[6]))
+		regs_diff(&before, &after);
 	usleep(50000);
 	regs_read(&to, &before);
-	tap_ok(!memcmp(&before, &after, sizeof(before)),
-	       "%s: in STOP the destination does nothing", name);
+	if (!tap_ok(!memcmp(&before, &after, sizeof(before)),
+		    "%s: in STOP the destination does nothing", name))
+		regs_diff(&after, &before);
 	err = mvgpu_mig_set_state(&to.h, VFIO_DEVICE_STATE_RUNNING, NULL);
 	tap_ok(!err, "%s: destination RUNNING (%zu bytes of stream, written %zu at a time)",
 	       name, s.len, chunk);
@@ -447,8 +467,8 @@ static int cmd_states(const char *a)
 
 	if (!tap_ok(!mvgpu_open(&h, a), "states: open %s", a))
 		return 1;
-	tap_ok(!mvgpu_mig_flags(&h, &flags) &&
-	       flags == (VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P),
+	err = mvgpu_mig_flags(&h, &flags);
+	tap_ok(!err && flags == (VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P),
 	       "states: migration flags STOP_COPY | P2P (0x%llx)",
 	       (unsigned long long)flags);
 	tap_ok(mig_state(&h) == VFIO_DEVICE_STATE_RUNNING, "states: a new open is RUNNING");
@@ -620,11 +640,16 @@ static int cmd_dirty(const char *a)
 	c = mvgpu_cmd_unmap(SYS_VA, 0x10000);
 	mvgpu_ring_emit(&vm.r, &c);
 	err = mvgpu_ring_fence_wait(&vm.r, TIMEOUT_MS);
-	mvgpu_dirty_bitmap(&vm.h, SYS_IOVA, SYS_LEN, bitmap);	/* reported once more */
-	mvgpu_dirty_bitmap(&vm.h, SYS_IOVA, SYS_LEN, bitmap);
-	ok = 1;
-	for (unsigned int i = 0; i < SYS_LEN / 4096 / 64; i++)
-		ok &= !bitmap[i];
+	/* Unpinned soon after the UNMAP; reported dirty once more, then clean. */
+	for (int tries = 0; tries < 1000; tries++) {
+		mvgpu_dirty_bitmap(&vm.h, SYS_IOVA, SYS_LEN, bitmap);
+		ok = 1;
+		for (unsigned int i = 0; i < SYS_LEN / 4096 / 64; i++)
+			ok &= !bitmap[i];
+		if (ok)
+			break;
+		usleep(10000);
+	}
 	tap_ok(!err && ok, "dirty: once unmapped from the GPU the pages are clean again");
 	mvgpu_dirty_stop(&vm.h);
 	vm_close(&vm, 0);

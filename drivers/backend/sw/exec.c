@@ -340,10 +340,23 @@ timeout:
 	return MVGPU_STEP_FAULT;
 }
 
+/*
+ * No command in flight: nothing of the last one is left in the engine
+ * state (ctx_save and ctx_restore rely on it).
+ */
+static void mvgpu_exec_drop(struct mvgpu_bctx *b)
+{
+	b->cmd_active = false;
+	b->progress = 0;
+	b->acc = 0;
+	b->cmd_ns = 0;
+	b->host = MVGPU_HOST_NONE;
+}
+
 /* The command at @head completed: the next one, and tell the core. */
 static void mvgpu_exec_retire(struct mvgpu_bctx *b)
 {
-	b->cmd_active = false;
+	mvgpu_exec_drop(b);
 	b->head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
 	b->cmds_done++;
 	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
@@ -405,32 +418,17 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 	return;
 
 fault:
-	b->cmd_active = false;
+	mvgpu_exec_drop(b);
 	stop->reason = MVGPU_STOP_FAULT;
 	stop->head = b->head;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_exec_run);
 
-/**
- * mvgpu_exec_direct() - run commands to completion outside any ring
- * @b: the context; the core has claimed it
- * @bufs: staging buffers
- * @cmds: the commands
- * @n: how many
- * @stop: give up once this becomes true
- *
- * The baseline of the mediated-vs-direct benchmarks: the same executor,
- * without doorbell, ring, scheduler or interrupts.  Faults are returned,
- * not reported.
- *
- * Context: process context.
- * Return: 0; -EIO if a command faulted; -EOPNOTSUPP for a MAP of guest
- * memory (only the core can pin); -ECANCELED if @stop became true; -EINTR
- * on a fatal signal.
- */
-int mvgpu_exec_direct(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
-		      const struct mvgpu_cmd *cmds, unsigned int n,
-		      const bool *stop)
+/* mvgpu_exec_direct()'s commands, one after the other. */
+static int mvgpu_exec_direct_cmds(struct mvgpu_bctx *b,
+				  struct mvgpu_exec_bufs *bufs,
+				  const struct mvgpu_cmd *cmds, unsigned int n,
+				  const bool *stop)
 {
 	static const bool never;
 	struct mvgpu_cmd_error err;
@@ -463,6 +461,33 @@ int mvgpu_exec_direct(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 			return -EIO;
 	}
 	return 0;
+}
+
+/**
+ * mvgpu_exec_direct() - run commands to completion outside any ring
+ * @b: the context; the core has claimed it
+ * @bufs: staging buffers
+ * @cmds: the commands
+ * @n: how many
+ * @stop: give up once this becomes true
+ *
+ * The baseline of the mediated-vs-direct benchmarks: the same executor,
+ * without doorbell, ring, scheduler or interrupts.  Faults are returned,
+ * not reported.  The ring's engine state is left as it was.
+ *
+ * Context: process context.
+ * Return: 0; -EIO if a command faulted; -EOPNOTSUPP for a MAP of guest
+ * memory (only the core can pin); -ECANCELED if @stop became true; -EINTR
+ * on a fatal signal.
+ */
+int mvgpu_exec_direct(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+		      const struct mvgpu_cmd *cmds, unsigned int n,
+		      const bool *stop)
+{
+	int ret = mvgpu_exec_direct_cmds(b, bufs, cmds, n, stop);
+
+	mvgpu_exec_drop(b);
+	return ret;
 }
 
 /**

@@ -204,6 +204,12 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 		mvgpu_exec_reset(b);
 		return -EINVAL;
 	}
+	/*
+	 * A WAIT's progress is when it started waiting, on this host's clock;
+	 * another host's means nothing here, so its watchdog starts again.
+	 */
+	if (b->cmd_active && b->cmd.opcode == MVGPU_OP_WAIT && b->progress)
+		b->progress = ktime_get_ns() + 1;
 	WRITE_ONCE(b->tail, st->tail);
 	return 0;
 }
