@@ -588,6 +588,67 @@ static void mock_save_restore_test(struct kunit *test)
 	mvgpu_ctx_restart(b);
 }
 
+/*
+ * A frozen context (migration) runs no more: not from the queue, not on a
+ * doorbell, not after a reset; a doorbell is kept for the thaw, which puts
+ * it back on the engines.  A faulted context stays stopped through both.
+ */
+static void mock_freeze_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_ctx *c = &x->vgpu[2]->ctx;
+	struct mvgpu_stop fault = {
+		.reason = MVGPU_STOP_FAULT, .head = 64,
+		.fault = { .code = MVGPU_ERR_PAGE_FAULT },
+	};
+	struct mock_ctx *m;
+	unsigned int e;
+
+	ring(x, 0, 1024);
+	ring(x, 1, 1024);
+	ring(x, 2, 1024);
+	KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_QUEUED);
+	mutex_lock(&x->vgpu[2]->lock);
+	mvgpu_ctx_freeze(c);
+	mutex_unlock(&x->vgpu[2]->lock);
+	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_IDLE);
+	ring(x, 2, 2048);
+	KUNIT_EXPECT_TRUE(test, c->doorbell_pending);
+	for (e = 0; e < ENGINES; e++)
+		report(x, e, MVGPU_STOP_EMPTY, 10, 0);
+	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, running(x, 1), -1);
+	/* An engine reset while frozen: still frozen. */
+	mutex_lock(&x->vgpu[2]->lock);
+	mvgpu_ctx_stop(c);
+	spin_lock_irq(&x->vgpu[2]->irq_lock);
+	mvgpu_mmio_engine_reset(&x->vgpu[2]->mmio);
+	spin_unlock_irq(&x->vgpu[2]->irq_lock);
+	mvgpu_ctx_restart(c);
+	KUNIT_EXPECT_TRUE(test, c->stopping);
+	ring(x, 2, 512);
+	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	mvgpu_ctx_thaw(c);
+	mutex_unlock(&x->vgpu[2]->lock);
+	/* The doorbell written while frozen latched the ring and runs it. */
+	KUNIT_ASSERT_EQ(test, running(x, 0), 2);
+	KUNIT_EXPECT_EQ(test, x->g->ctxs[2]->tail, 512U);
+
+	/* Faulted, then frozen and thawed: still stopped, nothing runs. */
+	m = x->g->running[0];
+	x->g->running[0] = NULL;
+	x->g->core->ctx_stopped(x->g->gpu, 0, m->ctx, &fault);
+	mutex_lock(&x->vgpu[2]->lock);
+	mvgpu_ctx_freeze(c);
+	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_STOPPED);
+	mvgpu_ctx_thaw(c);
+	mutex_unlock(&x->vgpu[2]->lock);
+	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_STOPPED);
+	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	mvgpu_ctx_stop(c);
+	mvgpu_ctx_restart(c);
+}
+
 static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_run_test),
 	KUNIT_CASE(mock_slice_test),
@@ -596,6 +657,7 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_engine_reset_test),
 	KUNIT_CASE(mock_host_test),
 	KUNIT_CASE(mock_save_restore_test),
+	KUNIT_CASE(mock_freeze_test),
 	{}
 };
 

@@ -131,7 +131,8 @@ static u8 *mvgpu_mig_put_section(struct mvgpu_mig_save *sv, u8 *p, u32 type,
 	mvgpu_mig_sum_update(&s, &sec, sizeof(sec));
 	memcpy(p, &sec, sizeof(sec));
 	p += sizeof(sec);
-	memcpy(p, payload, len);
+	if (len)
+		memcpy(p, payload, len);
 	mvgpu_mig_sum_update(&s, p, round_up(len, 8));
 	p += round_up(len, 8);
 	sv->chain = mvgpu_mig_sum_final(&s);
