@@ -324,6 +324,7 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 out_unlock:
 	spin_unlock_irq(&sched->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_doorbell);
 
 /**
  * mvgpu_ctx_direct() - run commands on a vGPU's context, bypassing the ring
@@ -398,6 +399,7 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 	spin_unlock_irq(&sched->lock);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_sched);
 
 /**
  * mvgpu_ctx_save() - copy a stopped context's engine state into a buffer

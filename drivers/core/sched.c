@@ -376,6 +376,7 @@ const struct mvgpu_core_ops mvgpu_core_ops = {
 	.ctx_progress = mvgpu_sched_ctx_progress,
 	.ctx_interrupt = mvgpu_sched_ctx_interrupt,
 };
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_core_ops);
 
 /**
  * mvgpu_sched_init() - the scheduler of a GPU whose backend is up
