@@ -33,7 +33,11 @@ extra_append=
 user_append=
 out=
 timeout=600
-mem=3072
+# 2560 MiB: room for two default GPUs' VRAM (2 GiB) under the host-memory
+# check, and still all below 4 GiB: with more than 2816 MiB q35 maps RAM
+# above 4 GiB and the debug kernel (-cpu max, 5-level paging) reports a KASAN
+# wild-memory-access in an early interrupt before any module loads.
+mem=2560
 smp=2
 envs=()
 while [ $# -gt 0 ]; do
