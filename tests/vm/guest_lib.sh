@@ -24,7 +24,7 @@ start_guest() {
 	shift 2
 	args=$(IFS=,; echo "$*")
 	: > "$log"
-	qemu-system-x86_64 -accel tcg -cpu max -M q35 -nodefaults -no-reboot \
+	qemu-system-x86_64 -accel tcg -cpu max,la57=off -M q35 -nodefaults -no-reboot \
 		-m "$GUEST_MEM" -smp 1 -display none -monitor none \
 		-serial "file:$log" \
 		-kernel "${GUEST_KERNEL:-$GUEST_DIR/vmlinux}" -initrd "$GUEST_DIR/initrd.cpio.gz" \
