@@ -72,6 +72,14 @@ static struct mem_cgroup *mvgpu_host_memcg(struct mvgpu_ctx *ctx)
 	return READ_ONCE(ctx->vgpu->memcg);
 }
 
+/* Unpin what nothing maps, once the backend can no longer reach it. */
+static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
+{
+	lockdep_assert_held(&ctx->as.pin_lock);
+	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
+	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
+}
+
 /* Map the next piece of the request; false once it is over. */
 static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 {
@@ -89,6 +97,15 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 		goto fault;
 	}
 	ret = mvgpu_pin_get(as, ctx->vdev, iova, n, r->flags & MVGPU_GPT_WRITE);
+	/*
+	 * Pages an UNMAP let go of still count until they are unpinned: make
+	 * the room they hold, then try again.
+	 */
+	if (ret == -ENOSPC && mvgpu_aspace_pins_idle(as)) {
+		mvgpu_host_release(ctx, 0, U64_MAX);
+		ret = mvgpu_pin_get(as, ctx->vdev, iova, n,
+				    r->flags & MVGPU_GPT_WRITE);
+	}
 	if (ret) {
 		dev_dbg(ctx->vgpu->vdev.dev,
 			"vGPU %u: cannot pin guest memory at IOVA %#llx: %d\n",
@@ -100,7 +117,9 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 	}
 	ret = mvgpu_aspace_map_sysmem(as, va, iova, n, r->flags, &addr);
 	if (ret) {
+		/* -EINVAL: an IOVA past what a page-table entry holds. */
 		reason = ret == -EEXIST ? MVGPU_MAP_ERR_OVERLAP :
+			 ret == -EINVAL ? MVGPU_MAP_ERR_PIN :
 					  MVGPU_MAP_ERR_TABLES;
 		goto fault;
 	}
@@ -120,14 +139,6 @@ fault:
 	return false;
 }
 
-/* Unpin what nothing maps, once the backend can no longer reach it. */
-static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
-{
-	lockdep_assert_held(&ctx->as.pin_lock);
-	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
-	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
-}
-
 /* The core's part of a MAP of guest memory, in pieces. */
 static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 {
@@ -138,6 +149,13 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
+	/*
+	 * An abort is for the request being served: forget one a dma_unmap
+	 * left after the previous request was answered.
+	 */
+	mutex_lock(&as->pin_lock);
+	ctx->host_abort = false;
+	mutex_unlock(&as->pin_lock);
 	while (more && !READ_ONCE(ctx->stopping)) {
 		mutex_lock(&as->pin_lock);
 		more = mvgpu_host_piece(ctx, &done);
@@ -146,7 +164,6 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 		mutex_unlock(&as->pin_lock);
 		cond_resched();
 	}
-	ctx->host_abort = false;
 	set_active_memcg(old);
 	mvgpu_host_be(ctx)->ctx_host_done(ctx->bctx, &ctx->host_result);
 }

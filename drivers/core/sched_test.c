@@ -483,6 +483,37 @@ static void mock_engine_reset_test(struct kunit *test)
 	report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
 }
 
+/*
+ * One knob changes, the others stay; a bad value changes nothing; and a
+ * knob can be set while the vGPU's lock is held (a reset waiting for a pin
+ * must not hold up the administrator).
+ */
+static void mock_knob_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_ctx *ctx = &x->vgpu[0]->ctx;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_ctx_set_sched(ctx, 2, 1, 50), 0);
+	mutex_lock(&x->vgpu[0]->lock);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 7), 0);
+	mutex_unlock(&x->vgpu[0]->lock);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 50U);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 100), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO, 2), 0);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 101), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO,
+						 MVGPU_SCHED_LEVELS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+}
+
 struct mock_resetter {
 	struct mvgpu_ctx *ctx;
 	struct completion done;
@@ -594,6 +625,7 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_fault_test),
 	KUNIT_CASE(mock_reset_test),
 	KUNIT_CASE(mock_engine_reset_test),
+	KUNIT_CASE(mock_knob_test),
 	KUNIT_CASE(mock_host_test),
 	KUNIT_CASE(mock_save_restore_test),
 	{}

@@ -124,6 +124,16 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap);
+
+/* The scheduler knobs of a vGPU, for mvgpu_ctx_set_knob(). */
+enum mvgpu_knob {
+	MVGPU_KNOB_WEIGHT,
+	MVGPU_KNOB_PRIO,
+	MVGPU_KNOB_CAP,
+	MVGPU_KNOB_COUNT,
+};
+
+int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val);
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n);
 ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
