@@ -251,11 +251,23 @@ static int mock_test_init(struct kunit *test)
 	return 0;
 }
 
+static void report(struct mock_fixture *x, unsigned int engine,
+		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
+
 static void mock_test_exit(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
-	unsigned int i;
+	unsigned int i, e;
 
+	/*
+	 * The GPU finishes whatever it still runs (a context whose run never
+	 * ends would hold its teardown forever): each report may start the
+	 * next context with work, at most CTXS of them per engine.
+	 */
+	for (i = 0; i <= CTXS; i++)
+		for (e = 0; e < ENGINES; e++)
+			if (x->g->running[e])
+				report(x, e, MVGPU_STOP_EMPTY, 0, 0);
 	for (i = 0; i < CTXS; i++)
 		if (x->vgpu[i])
 			mvgpu_ctx_fini(&x->vgpu[i]->ctx);

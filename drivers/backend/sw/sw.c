@@ -74,12 +74,20 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 	b->vram = vram;
 	b->as = as;
 	init_rwsem(&b->step_sem);
+	INIT_WORK(&b->mem_work, mvgpu_sw_mem_work);
 	return b;
 }
 
 static void mvgpu_sw_ctx_destroy(struct mvgpu_bctx *b)
 {
+	mvgpu_sw_mem_cancel(b);
 	kfree(b);
+}
+
+static void mvgpu_sw_ctx_reset(struct mvgpu_bctx *b)
+{
+	mvgpu_sw_mem_cancel(b);
+	mvgpu_exec_reset(b);
 }
 
 static void mvgpu_sw_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
@@ -177,7 +185,7 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 {
 	const struct mvgpu_sw_state *st = buf;
 
-	mvgpu_exec_reset(b);
+	mvgpu_sw_ctx_reset(b);
 	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
 	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1)
 		return -EINVAL;
@@ -244,7 +252,7 @@ const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.vram_backed = mvgpu_sw_vram_backed,
 	.ctx_create = mvgpu_sw_ctx_create,
 	.ctx_destroy = mvgpu_sw_ctx_destroy,
-	.ctx_reset = mvgpu_exec_reset,
+	.ctx_reset = mvgpu_sw_ctx_reset,
 	.ctx_set_ring = mvgpu_sw_ctx_set_ring,
 	.ctx_host_done = mvgpu_sw_ctx_host_done,
 	.ctx_flush = mvgpu_sw_ctx_flush,
