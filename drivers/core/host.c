@@ -168,14 +168,19 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 	mvgpu_host_be(ctx)->ctx_host_done(ctx->bctx, &ctx->host_result);
 }
 
-/* The request is answered: back on the run queue (unless a reset stops it). */
-static void mvgpu_host_done(struct mvgpu_ctx *ctx)
+/*
+ * The request is answered: charged for the @cpu_ns it took, back on the
+ * run queue (unless a reset stops it).
+ */
+static void mvgpu_host_done(struct mvgpu_ctx *ctx, u64 cpu_ns)
 {
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
 
 	spin_lock_irq(&sched->lock);
 	ctx->host_queued = false;
+	ctx->host_cpu_ns += cpu_ns;
 	if (ctx->state == MVGPU_CTX_HOST) {
+		mvgpu_sched_charge_host_locked(ctx->gdev, ctx, ktime_get_ns());
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
 		else	/* like a WAIT that is over: no reason to preempt */
@@ -184,19 +189,32 @@ static void mvgpu_host_done(struct mvgpu_ctx *ctx)
 	spin_unlock_irq(&sched->lock);
 }
 
+/* CPU time this worker thread has used (as of its last tick or switch). */
+static u64 mvgpu_host_cpu_now(void)
+{
+	return READ_ONCE(current->se.sum_exec_runtime);
+}
+
 static void mvgpu_host_work(struct work_struct *work)
 {
 	struct mvgpu_ctx *ctx = container_of(work, struct mvgpu_ctx, host_work);
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	struct mvgpu_aspace *as = &ctx->as;
+	u64 t0 = mvgpu_host_cpu_now();
 
 	if (READ_ONCE(ctx->host_queued)) {
 		mvgpu_host_map(ctx);
-		mvgpu_host_done(ctx);
+		mvgpu_host_done(ctx, mvgpu_host_cpu_now() - t0);
 	}
 	if (mvgpu_aspace_pins_idle(as)) {
+		t0 = mvgpu_host_cpu_now();
 		mutex_lock(&as->pin_lock);
 		mvgpu_host_release(ctx, 0, U64_MAX);
 		mutex_unlock(&as->pin_lock);
+		/* Charged when it next comes off an engine or gets an answer. */
+		spin_lock_irq(&sched->lock);
+		ctx->host_cpu_ns += mvgpu_host_cpu_now() - t0;
+		spin_unlock_irq(&sched->lock);
 	}
 }
 

@@ -235,6 +235,28 @@ static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
 	*busy = 0;
 }
 
+/**
+ * mvgpu_sched_charge_host_locked() - charge a context for host work
+ * @gdev: its GPU
+ * @ctx: the context, neither queued nor running
+ * @now: current time
+ *
+ * The host worker's CPU time for it (pinning and unpinning its guest
+ * memory) counts against its share and cap (mvgpu_policy_charge()).
+ *
+ * Context: sched.lock held.
+ */
+void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
+				    struct mvgpu_ctx *ctx, u64 now)
+{
+	lockdep_assert_held(&gdev->sched.lock);
+	if (!ctx->host_cpu_ns)
+		return;
+	mvgpu_policy_charge(&gdev->sched.policy, &ctx->se, ctx->host_cpu_ns,
+			    now);
+	ctx->host_cpu_ns = 0;
+}
+
 /* Charge a run of @ctx on @slot and apply the policy's rules. */
 static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 				       struct mvgpu_engine_slot *slot,
@@ -268,6 +290,7 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 	slot->busy_ns += ran;
 	WRITE_ONCE(ctx->busy_ns, ctx->busy_ns + ran);
 	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
+	mvgpu_sched_charge_host_locked(gdev, ctx, now);
 	trace_mvgpu_put(gdev->index, slot->index, ctx->vgpu->id, why_name[why],
 			ran, level, ctx->se.level);
 	mvgpu_window_add(&ctx->win_start, &ctx->win_busy, &ctx->share_ppm, ran,

@@ -404,6 +404,36 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_put);
 
 /**
+ * mvgpu_policy_charge() - charge an entity for work done for it off the
+ *	engines
+ * @p: the policy
+ * @e: the entity; neither queued nor running
+ * @ns: the time the work took
+ * @now: current time
+ *
+ * Host time spent on a vGPU's behalf (pinning its guest memory) counts
+ * against its share and its cap as engine time does, so a tenant cannot
+ * buy host CPU for free by asking for it; it is not engine service and
+ * does not move it between MLFQ levels.
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_charge(struct mvgpu_sched_policy *p,
+			 struct mvgpu_sched_entity *e, u64 ns, u64 now)
+{
+	u32 weight = p->mode == MVGPU_SCHED_EQUAL ? 1 : e->weight;
+
+	if (WARN_ON_ONCE(e->queued || e->running))
+		return;
+	e->vtime += div_u64(ns * MVGPU_SCHED_MAX_WEIGHT, weight);
+	if (mvgpu_policy_cap(p, e) < 100) {
+		mvgpu_policy_refill(p, e, now);
+		e->budget -= ns;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_charge);
+
+/**
  * mvgpu_policy_preempts() - should a newly runnable entity preempt one
  *	that runs?
  * @p: the policy

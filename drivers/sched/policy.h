@@ -143,6 +143,8 @@ u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
 void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 		      struct mvgpu_sched_entity *e, u64 ran_ns,
 		      enum mvgpu_put_reason why, u64 now);
+void mvgpu_policy_charge(struct mvgpu_sched_policy *p,
+			 struct mvgpu_sched_entity *e, u64 ns, u64 now);
 bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 			   struct mvgpu_sched_entity *waiting,
 			   struct mvgpu_sched_entity *running);

@@ -458,6 +458,35 @@ static void mvgpu_policy_mlfq_rules_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, next, U64_MAX);
 }
 
+/*
+ * Host work done for an entity (pinning its guest memory) costs it share
+ * and cap as engine time does, but is no engine service and no demotion.
+ */
+static void mvgpu_policy_charge_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct mvgpu_sched_entity a, c, *e;
+	u64 next;
+
+	mvgpu_policy_entity_init(&a, 2, 0, 100);
+	mvgpu_policy_charge(&s->p, &a, 4 * SLICE, s->now);
+	KUNIT_EXPECT_EQ(test, a.vtime, 4 * SLICE * MVGPU_SCHED_MAX_WEIGHT / 2);
+	KUNIT_EXPECT_EQ(test, a.stats.service_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, a.level, 0U);
+
+	/* A capped entity charged more than its bucket waits to run. */
+	mvgpu_policy_entity_init(&c, 1, 0, 10);
+	mvgpu_policy_enqueue(&s->p, &c, true, s->now);
+	e = mvgpu_policy_pick(&s->p, s->now, &next);
+	KUNIT_ASSERT_PTR_EQ(test, e, &c);
+	mvgpu_policy_put(&s->p, &c, 0, MVGPU_PUT_IDLE, s->now);
+	mvgpu_policy_charge(&s->p, &c, 4 * SLICE, s->now);
+	KUNIT_EXPECT_LT(test, c.budget, 0LL);
+	mvgpu_policy_enqueue(&s->p, &c, true, s->now);
+	KUNIT_EXPECT_NULL(test, mvgpu_policy_pick(&s->p, s->now, &next));
+	KUNIT_EXPECT_GT(test, next, s->now);
+}
+
 static void mvgpu_policy_churn_test(struct kunit *test)
 {
 	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
@@ -512,6 +541,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_cap_window_test),
 	KUNIT_CASE(mvgpu_policy_modes_test),
 	KUNIT_CASE(mvgpu_policy_churn_test),
+	KUNIT_CASE(mvgpu_policy_charge_test),
 	{}
 };
 

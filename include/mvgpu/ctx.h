@@ -70,6 +70,8 @@ enum mvgpu_ctx_state {
  * @host_abort: VFIO unmapped guest memory @host was mapping; under the
  *	address space's pin_lock
  * @host_queued: the host worker owns @host; sched.lock
+ * @host_cpu_ns: CPU time the host worker spent for this context (pinning,
+ *	unpinning) not yet charged to its share; sched.lock
  * @host_work: the host worker: maps guest memory for @host, unpins pages
  *	nothing maps any more
  * @as: the GPU address space
@@ -106,6 +108,7 @@ struct mvgpu_ctx {
 	struct mvgpu_fault host_result;
 	bool host_abort;
 	bool host_queued;
+	u64 host_cpu_ns;
 	struct work_struct host_work;
 
 	struct mvgpu_aspace as;
