@@ -53,7 +53,7 @@ static int top_opt(const struct command *cmd, int key, const char *arg,
 /* ---- the terminal ---- */
 
 static volatile sig_atomic_t quit;
-static int tty_in, tty_out, raw;
+static int tty_in, tty_out, raw, watch_in;
 static struct termios saved;
 
 static void on_signal(int sig)
@@ -89,6 +89,7 @@ static void term_setup(void)
 		t.c_cc[VMIN] = 0;
 		t.c_cc[VTIME] = 0;
 		raw = !tcsetattr(STDIN_FILENO, TCSANOW, &t);
+		watch_in = raw;
 	}
 	if (tty_out)
 		fputs("\033[?25l\033[H\033[2J", stdout);	/* hide cursor, clear */
@@ -115,8 +116,11 @@ static int wait_or_quit(double secs)
 
 		if (left <= 0)
 			return 0;
-		if (poll(&p, raw ? 1 : 0, (int)(left * 1000) + 1) > 0 &&
-		    read(STDIN_FILENO, &c, 1) == 1 && (c == 'q' || c == 'Q'))
+		if (poll(&p, watch_in ? 1 : 0, (int)(left * 1000) + 1) <= 0)
+			continue;
+		if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+			watch_in = 0;	/* the terminal is gone: just wait */
+		else if (read(STDIN_FILENO, &c, 1) == 1 && (c == 'q' || c == 'Q'))
 			quit = 1;
 	}
 	return 1;
