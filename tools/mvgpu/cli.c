@@ -216,3 +216,12 @@ uint64_t mib(uint64_t bytes)
 {
 	return bytes >> 20;
 }
+
+const char *fmt_mib(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes && bytes < (1 << 20))
+		snprintf(buf, len, "<1");
+	else
+		snprintf(buf, len, "%" PRIu64, mib(bytes));
+	return buf;
+}

@@ -67,5 +67,7 @@ int cli_parse_uuid(const char *s, char out[37]);
 const char *fmt_ns(uint64_t ns, char *buf, size_t len);
 /* MiB, rounded down. */
 uint64_t mib(uint64_t bytes);
+/* MiB as text: "0", "<1" for less than one but not none, else rounded down. */
+const char *fmt_mib(uint64_t bytes, char *buf, size_t len);
 
 #endif

@@ -98,16 +98,18 @@ static void list_text(const struct host_snapshot *s, const struct gpu_view *gv,
 		      const struct vgpu_view *vv)
 {
 	unsigned int i, k, t;
+	char backed[16];
 
 	for (i = 0; i < s->ngpus; i++) {
 		const struct host_gpu *g = &s->gpus[i];
 
 		if (i)
 			putchar('\n');
-		printf("%s: %" PRIu64 " MiB VRAM (%" PRIu64 " MiB allocated, %" PRIu64
+		printf("%s: %" PRIu64 " MiB VRAM (%" PRIu64 " MiB allocated, %s"
 		       " MiB backed), %u engine%s, %s scheduler, utilisation %.1f%%\n",
 		       g->name, mib(g->vram_total), mib(g->vram_allocated),
-		       mib(g->vram_backed), host_gpu_engines(g),
+		       fmt_mib(g->vram_backed, backed, sizeof(backed)),
+		       host_gpu_engines(g),
 		       host_gpu_engines(g) == 1 ? "" : "s", host_gpu_mode(g),
 		       gv[i].util_pct);
 		printf("  %-12s %-22s %9s %7s %9s\n", "TYPE", "NAME", "VRAM",
@@ -134,10 +136,11 @@ static void list_text(const struct host_snapshot *s, const struct gpu_view *gv,
 			if (w->v->gpu != i)
 				continue;
 			printf("  %-36s %-12s %-4s %6" PRIu64 " %4" PRIu64 " %4" PRIu64
-			       " %10" PRIu64 " %10" PRIu64 " %5.1f%%\n",
+			       " %10" PRIu64 " %10s %5.1f%%\n",
 			       w->v->uuid, w->t->id, yes_no(w->v->open), w->weight,
 			       w->priority, w->cap, mib(w->vram_bytes),
-			       mib(w->vram_used_bytes), w->share_pct);
+			       fmt_mib(w->vram_used_bytes, backed, sizeof(backed)),
+			       w->share_pct);
 		}
 	}
 }

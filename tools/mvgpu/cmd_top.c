@@ -166,8 +166,8 @@ static void screen_text(FILE *f, const struct host_snapshot *s, double secs,
 			const struct gpu_view *gv, const struct vgpu_view *vv,
 			int uuid_width, int max_rows)
 {
-	char clock[32], a[32], b[32], c[32], d[32], p50[32], p99[32], ty[32];
-	char vram[32];
+	char clock[32], a[32], b[32], c[32], d[32], e[16], p50[32], p99[32];
+	char ty[32], vram[48];
 	time_t t = time(NULL);
 	unsigned int i, rows;
 
@@ -183,7 +183,7 @@ static void screen_text(FILE *f, const struct host_snapshot *s, double secs,
 		fmt_pct(a, sizeof(a), gv[i].util_pct);
 		snprintf(b, sizeof(b), "%" PRIu64 "/%" PRIu64 " MiB",
 			 mib(g->vram_allocated), mib(g->vram_total));
-		snprintf(c, sizeof(c), "%" PRIu64 " MiB", mib(g->vram_backed));
+		snprintf(c, sizeof(c), "%s MiB", fmt_mib(g->vram_backed, d, sizeof(d)));
 		fprintf(f, "%-10s %-5s %7u %6s %16s %10s %5u\n", g->name,
 			host_gpu_mode(g), host_gpu_engines(g), a, b, c, g->nvgpus);
 	}
@@ -205,8 +205,8 @@ static void screen_text(FILE *f, const struct host_snapshot *s, double secs,
 		fmt_pct(b, sizeof(b), w->entitled_pct);
 		fmt_rate(c, sizeof(c), w->cmds_per_s, 0);
 		fmt_rate(d, sizeof(d), w->preempt_per_s, 1);
-		snprintf(vram, sizeof(vram), "%" PRIu64 "/%" PRIu64,
-			 mib(w->vram_used_bytes), mib(w->vram_bytes));
+		snprintf(vram, sizeof(vram), "%s/%" PRIu64,
+			 fmt_mib(w->vram_used_bytes, e, sizeof(e)), mib(w->vram_bytes));
 		fprintf(f, "%-*.*s %3u %-5s %-4s %6" PRIu64 " %4" PRIu64 " %4" PRIu64
 			" %6s %8s %7s %8s %8s %9s %6" PRIu64 " %9s\n",
 			uuid_width, uuid_width, w->v->uuid, w->g->index,
