@@ -17,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 M=$1
 outdir=$2
+ESC=$'\033'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$outdir"
@@ -84,7 +85,7 @@ check "entitled: only busy vGPUs, 2 engines (weights 1 and 4 both get one engine
 	jqe '[.gpus[].vgpus[].entitled_pct] == [100, 100, null]'
 text=$("$M" list)
 check "list (text): both GPUs, each vGPU once" \
-	bash -c "grep -q '^mvgpu.0: 1024 MiB VRAM (384 MiB allocated' <<< '$text' && [ \$(grep -c '$U1\\|$U2\\|$U3' <<< '$text') = 3 ]"
+	eval 'grep -q "^mvgpu.0: 1024 MiB VRAM (384 MiB allocated" <<< "$text" && [ "$(grep -cE "$U1|$U2|$U3" <<< "$text")" = 3 ]'
 
 "$M" metrics > "$tmp/m" 2> "$tmp/m.err"
 st=$?
@@ -114,16 +115,16 @@ check "list --json escapes them" bash -c "'$M' list --json | jq -e '.gpus[1].typ
 
 out=$("$M" top -n 2 -d 0.1)
 check "top -n 2 on a pipe: two screens, no escape codes" \
-	bash -c "[ \$(grep -c '^mvgpu top - ' <<< '$out') = 2 ] && ! grep -q \$'\\033' <<< '$out'"
+	eval '[ "$(grep -c "^mvgpu top - " <<< "$out")" = 2 ] && ! grep -qF "$ESC" <<< "$out"'
 out=$("$M" top -n 1 -d 0.1 --json)
-check "top --json: one line, jq accepts it" bash -c "[ \$(wc -l <<< '$out') = 1 ] && jq -e '.vgpus | length == 3' <<< '$out' > /dev/null"
+check "top --json: one line, jq accepts it" eval '[ "$(wc -l <<< "$out")" = 1 ] && jqe ".vgpus | length == 3"'
 
 empty=$tmp/empty
 mkdir -p "$empty"
 out=$(MVGPU_SYSFS=$empty "$M" list 2>&1)
 st=$?
 check "list without mvgpu: exit 1, one line that says to load the module" \
-	bash -c "[ $st = 1 ] && [ \$(wc -l <<< '$out') = 1 ] && grep -q 'modprobe mvgpu' <<< '$out'"
+	eval '[ "$st" = 1 ] && [ "$(wc -l <<< "$out")" = 1 ] && grep -q "modprobe mvgpu" <<< "$out"'
 out=$(MVGPU_SYSFS=$empty "$M" metrics)
 check "metrics without mvgpu: mvgpu_gpus 0" grep -qx 'mvgpu_gpus 0' <<< "$out"
 unset MVGPU_SYSFS
