@@ -48,7 +48,7 @@ install)
 	if [ -z "$kver" ]; then
 		kver=$(uname -r)
 		if [ ! -d "/lib/modules/$kver/build" ]; then
-			have=$(cd /lib/modules && for k in *; do [ -d "$k/build" ] && echo "$k"; done | tr '\n' ' ')
+			have=$(cd /lib/modules && for k in *; do [ -d "$k/build" ] && echo "$k"; done | xargs)
 			die "dkms: no headers for the running kernel $kver (apt-get install linux-headers-$kver), or pass one of: ${have:-none installed} (make dkms-install KVER=...)"
 		fi
 	fi
