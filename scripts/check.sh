@@ -203,10 +203,10 @@ vm() {
 	esac
 }
 
-vm stock 1800 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh sched.sh mdevctl.sh cli.sh guests.sh
+vm stock 1800 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh
 dkms_end
 if [ -n "$kdir" ]; then
-	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh fault_injection.sh
+	vm debug 2400 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

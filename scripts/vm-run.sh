@@ -33,7 +33,7 @@ extra_append=
 user_append=
 out=
 timeout=600
-mem=2048
+mem=3072
 smp=2
 envs=()
 while [ $# -gt 0 ]; do

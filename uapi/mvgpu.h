@@ -18,7 +18,7 @@
  * changes only when an existing layout or meaning changes.
  */
 #define MVGPU_UAPI_VERSION_MAJOR	0
-#define MVGPU_UAPI_VERSION_MINOR	2
+#define MVGPU_UAPI_VERSION_MINOR	3
 #define MVGPU_UAPI_VERSION \
 	((MVGPU_UAPI_VERSION_MAJOR << 16) | MVGPU_UAPI_VERSION_MINOR)
 
@@ -107,6 +107,7 @@
 #define MVGPU_REG_RING_HEAD		0x008c	/* RO: offset of the next command */
 #define MVGPU_REG_ENGINE_STATUS		0x0090	/* RO: MVGPU_ENGINE_* */
 #define MVGPU_REG_CMDS_DONE		0x0094	/* RO: commands completed, mod 2^32 */
+#define MVGPU_REG_WATCHDOG_MS		0x0098	/* RO: the watchdog's limit, ms (0.3) */
 
 #define MVGPU_ID_MAGIC			0x4d564750	/* "MVGP" */
 #define MVGPU_RESET_MAGIC		0x52535421	/* "RST!": whole vGPU */
@@ -140,6 +141,24 @@
 #define MVGPU_ERR_BAD_MAP		5	/* MAP of memory not the vGPU's, or overlap */
 #define MVGPU_ERR_RING			6	/* ring base, size or tail out of range */
 #define MVGPU_ERR_TIMEOUT		7	/* the watchdog stopped a command */
+#define MVGPU_ERR_NO_MEMORY		8	/* no host memory for VRAM or tables (0.3) */
+#define MVGPU_ERR_BUS_MASTER		9	/* guest memory, bus mastering off (0.3) */
+
+/*
+ * MVGPU_REG_ERROR_INFO: bits 7:0 the opcode of the command (0 when the
+ * command could not even be fetched), bits 15:8 for MVGPU_ERR_BAD_MAP the
+ * reason, MVGPU_MAP_ERR_* (0.3; 0 before).
+ */
+#define MVGPU_ERR_REASON_SHIFT		8
+#define MVGPU_ERR_INFO_OPCODE(info)	((info) & 0xff)
+#define MVGPU_ERR_INFO_REASON(info)	(((info) >> MVGPU_ERR_REASON_SHIFT) & 0xff)
+
+/* MVGPU_ERR_BAD_MAP reasons */
+#define MVGPU_MAP_ERR_OVERLAP		1	/* part of the VA range is mapped already */
+#define MVGPU_MAP_ERR_NOT_OWNED		2	/* VRAM target outside the vGPU's VRAM */
+#define MVGPU_MAP_ERR_TABLES		3	/* the page-table budget is used up */
+#define MVGPU_MAP_ERR_PIN		4	/* guest memory cannot be pinned */
+#define MVGPU_MAP_ERR_PIN_LIMIT		5	/* the vGPU's pinned-memory limit is reached */
 
 /* MVGPU_REG_ERROR_INFO for MVGPU_ERR_RING */
 #define MVGPU_RING_ERR_BASE		1	/* RING_BASE misaligned or beyond the VA space */
@@ -171,6 +190,7 @@
  * watchdog (module parameter watchdog_ms) faults with MVGPU_ERR_TIMEOUT.
  */
 #define MVGPU_RING_MIN_SIZE		0x100
+#define MVGPU_VA_BITS			40	/* GPU virtual addresses: [0, 2^40) */
 #define MVGPU_RING_MAX_SIZE		0x100000
 
 /**

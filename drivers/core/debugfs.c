@@ -34,6 +34,12 @@
  * engine runs, and every vGPU's scheduler state (level, weight, cap,
  * virtual time, cap budget).
  *
+ * ``/sys/kernel/debug/mvgpu/mvgpu.N/engine_hist``: each engine's histograms
+ * of step durations and of preemption latencies (``lower_bound_ns:count``
+ * per non-empty bucket, and the maximum); any write clears them (the
+ * benchmarks do, between runs).  Their percentiles are in the GPU's
+ * ``sched_stats``.
+ *
  * ``/sys/kernel/debug/mvgpu/pick_bench``: write N (1..4096), read back
  * ``N NS``: the mean cost of one scheduler pick + put + enqueue with N
  * runnable vGPUs, measured on a private policy instance (``make bench``
@@ -75,6 +81,36 @@ static int mvgpu_sched_dbg_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mvgpu_sched_dbg);
 
+static int mvgpu_hist_dbg_show(struct seq_file *m, void *unused)
+{
+	mvgpu_sched_hist_show(m, m->private);
+	return 0;
+}
+
+static int mvgpu_hist_dbg_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mvgpu_hist_dbg_show, inode->i_private);
+}
+
+/* Any write starts the histograms over. */
+static ssize_t mvgpu_hist_dbg_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+
+	mvgpu_sched_hist_clear(m->private);
+	return len;
+}
+
+static const struct file_operations mvgpu_hist_dbg_fops = {
+	.owner = THIS_MODULE,
+	.open = mvgpu_hist_dbg_open,
+	.read = seq_read,
+	.write = mvgpu_hist_dbg_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 /**
  * mvgpu_debugfs_gpu_init() - a GPU's debugfs directory
  * @gdev: the GPU
@@ -87,6 +123,8 @@ void mvgpu_debugfs_gpu_init(struct mvgpu_dev *gdev)
 					   mvgpu_debugfs_root);
 	debugfs_create_file("sched", 0400, gdev->debugfs, gdev,
 			    &mvgpu_sched_dbg_fops);
+	debugfs_create_file("engine_hist", 0600, gdev->debugfs, gdev,
+			    &mvgpu_hist_dbg_fops);
 }
 
 /**

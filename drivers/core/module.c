@@ -6,6 +6,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 
@@ -24,6 +25,7 @@ static struct mvgpu_params mvgpu_params = {
 };
 
 static char *mvgpu_sched = "mlfq";
+static bool mvgpu_vram_overcommit;
 
 module_param_named(num_gpus, mvgpu_params.num_gpus, uint, 0444);
 MODULE_PARM_DESC(num_gpus, "Number of software GPUs (mdev parents mvgpu.N), 1-8 (default 1)");
@@ -39,6 +41,8 @@ module_param_named(boost_ms, mvgpu_params.boost_ms, uint, 0444);
 MODULE_PARM_DESC(boost_ms, "MLFQ boost period in ms, 10-10000 (default 100)");
 module_param_named(watchdog_ms, mvgpu_params.watchdog_ms, uint, 0444);
 MODULE_PARM_DESC(watchdog_ms, "Longest a command may run in ms, 10-600000 (default 5000)");
+module_param_named(vram_overcommit, mvgpu_vram_overcommit, bool, 0444);
+MODULE_PARM_DESC(vram_overcommit, "Allow more VRAM (num_gpus * vram_mb) than the host has memory (default N)");
 
 static struct platform_device *mvgpu_gpus[MVGPU_MAX_GPUS];
 
@@ -60,17 +64,22 @@ static int __init mvgpu_init(void)
 	int ret;
 
 	mvgpu_params.sched_mode = mvgpu_params_parse_sched(mvgpu_sched);
+	mvgpu_params.vram_overcommit = mvgpu_vram_overcommit;
+	mvgpu_params.host_ram_mb = totalram_pages() >> (20 - PAGE_SHIFT);
 	why = mvgpu_params_check(&mvgpu_params);
 	if (why) {
-		pr_err("mvgpu: invalid module parameters (num_gpus=%u vram_mb=%u engines=%u sched=%s timeslice_us=%u boost_ms=%u watchdog_ms=%u): %s\n",
+		pr_err("mvgpu: invalid module parameters (num_gpus=%u vram_mb=%u engines=%u sched=%s timeslice_us=%u boost_ms=%u watchdog_ms=%u; host memory %lu MiB): %s\n",
 		       mvgpu_params.num_gpus, mvgpu_params.vram_mb,
 		       mvgpu_params.engines, mvgpu_sched,
 		       mvgpu_params.timeslice_us, mvgpu_params.boost_ms,
-		       mvgpu_params.watchdog_ms, why);
+		       mvgpu_params.watchdog_ms, mvgpu_params.host_ram_mb, why);
 		return -EINVAL;
 	}
 	mvgpu_watchdog_ms = mvgpu_params.watchdog_ms;
 
+	ret = mvgpu_aspace_module_init();
+	if (ret)
+		return ret;
 	mvgpu_debugfs_init();
 	/* Drivers first, so that GPUs and their vGPUs are probed. */
 	ret = mdev_register_driver(&mvgpu_vgpu_driver);
@@ -102,6 +111,7 @@ err_unregister_mdev_driver:
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 err_debugfs:
 	mvgpu_debugfs_fini();
+	mvgpu_aspace_module_exit();
 	return ret;
 }
 
@@ -111,6 +121,7 @@ static void __exit mvgpu_exit(void)
 	platform_driver_unregister(&mvgpu_dev_driver);
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 	mvgpu_debugfs_fini();
+	mvgpu_aspace_module_exit();
 }
 
 module_init(mvgpu_init);

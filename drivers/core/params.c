@@ -20,8 +20,10 @@
  * mvgpu_params_check() - validate load-time parameters
  * @p: the parameters as given on the insmod/modprobe command line
  *
- * VRAM must be a power of two so that every type (1/8, 1/4, 1/2, 1/1 of it)
- * is a whole number of 2 MiB large pages.
+ * VRAM must be a power of two so that every type (1/16 ... 1/1 of it) is a
+ * whole number of 2 MiB large pages; and, unless @p->vram_overcommit, all
+ * GPUs' VRAM together no more than the host's memory, since every byte of
+ * it that a tenant touches is host memory.
  *
  * Context: any.
  * Return: NULL if @p is valid, otherwise a static string saying which
@@ -47,6 +49,9 @@ const char *mvgpu_params_check(const struct mvgpu_params *p)
 		return "watchdog_ms must be between 10 and 600000";
 	if (p->sched_mode < 0 || p->sched_mode >= MVGPU_SCHED_NR_MODES)
 		return "sched must be mlfq, rr, equal or fixed";
+	if (p->host_ram_mb && !p->vram_overcommit &&
+	    (u64)p->num_gpus * p->vram_mb > p->host_ram_mb)
+		return "num_gpus * vram_mb exceeds host memory (vram_overcommit=1 allows it)";
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_params_check);

@@ -25,6 +25,10 @@
  * @boost_ms: MLFQ boost period
  * @watchdog_ms: longest a command may run
  * @sched_mode: enum mvgpu_sched_mode, from the ``sched`` parameter
+ * @vram_overcommit: allow more VRAM, all GPUs together, than the host has
+ *	memory (VRAM is host memory, backed as it is touched)
+ * @host_ram_mb: the host's memory, MiB; filled in by the module, 0 if not
+ *	known (no check)
  */
 struct mvgpu_params {
 	unsigned int num_gpus;
@@ -34,6 +38,8 @@ struct mvgpu_params {
 	unsigned int boost_ms;
 	unsigned int watchdog_ms;
 	int sched_mode;
+	bool vram_overcommit;
+	unsigned long host_ram_mb;
 };
 
 const char *mvgpu_params_check(const struct mvgpu_params *p);

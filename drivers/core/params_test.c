@@ -16,6 +16,8 @@ struct mvgpu_params_case {
 
 #define P(g, v, e) { g, v, e, 1000, 100, 5000, 0 }
 #define Q(ts, boost, wd, mode) { 1, 1024, 2, ts, boost, wd, mode }
+/* g GPUs of v MiB on a host with ram MiB, overcommit allowed or not */
+#define R(g, v, ram, oc) { g, v, 2, 1000, 100, 5000, 0, oc, ram }
 
 static const struct mvgpu_params_case mvgpu_params_cases[] = {
 	{ "defaults", P(1, 1024, 2), true },
@@ -41,6 +43,12 @@ static const struct mvgpu_params_case mvgpu_params_cases[] = {
 	{ "watchdog too long", Q(1000, 100, 600001, 0), false },
 	{ "unknown policy", Q(1000, 100, 5000, 4), false },
 	{ "bad policy", Q(1000, 100, 5000, -22), false },
+	{ "vram fits the host", R(2, 1024, 4096, false), true },
+	{ "vram just fits the host", R(4, 1024, 4096, false), true },
+	{ "vram larger than the host", R(1, 16384, 4096, false), false },
+	{ "all gpus larger than the host", R(8, 1024, 4096, false), false },
+	{ "vram larger than the host, overcommit", R(1, 16384, 4096, true), true },
+	{ "host memory unknown", R(8, 65536, 0, false), true },
 };
 
 static void mvgpu_params_case_desc(const struct mvgpu_params_case *c,

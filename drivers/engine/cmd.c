@@ -19,10 +19,10 @@
  * mvgpu_cmd_validate() accepts a command only if its opcode is known, every
  * field the opcode does not use is zero, its flags are ones the opcode
  * takes, its sizes are non-zero, aligned, within MVGPU_MAX_* and do not wrap
- * the 64-bit address space, and its addresses have the alignment the
- * opcode needs.  What it cannot know here - whether an address is mapped,
- * whether a MAP target belongs to the vGPU - the engine checks against the
- * page table as it goes.
+ * the 64-bit address space (MAP and UNMAP: the GPU's 40-bit one), and its
+ * addresses have the alignment the opcode needs.  What it cannot know
+ * here - whether an address is mapped, whether a MAP target belongs to the
+ * vGPU - the engine checks against the page table as it goes.
  */
 
 static bool mvgpu_cmd_zero(const __u64 *w, unsigned int n)
@@ -41,6 +41,15 @@ static bool mvgpu_cmd_range(u64 addr, u64 size)
 	u64 end;
 
 	return !check_add_overflow(addr, size, &end);
+}
+
+/* [va, va + size) must lie in the GPU's virtual address space. */
+static bool mvgpu_cmd_va_range(u64 va, u64 size)
+{
+	u64 end;
+
+	return !check_add_overflow(va, size, &end) &&
+	       end <= (1ULL << MVGPU_VA_BITS);
 }
 
 static int mvgpu_cmd_kernel(const struct mvgpu_cmd *cmd,
@@ -165,7 +174,7 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 		if (!cmd->map.size || cmd->map.size > MVGPU_MAX_XFER ||
 		    !IS_ALIGNED(cmd->map.va | cmd->map.target | cmd->map.size,
 				0x1000) ||
-		    !mvgpu_cmd_range(cmd->map.va, cmd->map.size) ||
+		    !mvgpu_cmd_va_range(cmd->map.va, cmd->map.size) ||
 		    !mvgpu_cmd_range(cmd->map.target, cmd->map.size))
 			ret = -ERANGE;
 		break;
@@ -174,7 +183,7 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 			return -EINVAL;
 		if (!cmd->unmap.size || cmd->unmap.size > MVGPU_MAX_XFER ||
 		    !IS_ALIGNED(cmd->unmap.va | cmd->unmap.size, 0x1000) ||
-		    !mvgpu_cmd_range(cmd->unmap.va, cmd->unmap.size))
+		    !mvgpu_cmd_va_range(cmd->unmap.va, cmd->unmap.size))
 			ret = -ERANGE;
 		break;
 	case MVGPU_OP_WAIT:

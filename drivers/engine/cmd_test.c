@@ -106,6 +106,18 @@ static const struct mvgpu_cmd_case mvgpu_cmd_cases[] = {
 	{ "map wraps", { .opcode = MVGPU_OP_MAP, .map = { .va = 0xfffffffffffff000ULL,
 			.size = 0x2000, .map_flags = MVGPU_MAP_READ } }, SIZE },
 	{ "unmap odd size", { .opcode = MVGPU_OP_UNMAP, .unmap = { .size = 0x1800 } }, SIZE },
+	{ "map up to the end of the VA space", { .opcode = MVGPU_OP_MAP,
+			.map = { .va = (1ULL << MVGPU_VA_BITS) - 0x1000, .size = 0x1000,
+				 .map_flags = MVGPU_MAP_READ } }, OK },
+	{ "map past the VA space", { .opcode = MVGPU_OP_MAP,
+			.map = { .va = (1ULL << MVGPU_VA_BITS) - 0x1000, .size = 0x2000,
+				 .map_flags = MVGPU_MAP_READ } }, SIZE },
+	{ "map beyond the VA space", { .opcode = MVGPU_OP_MAP,
+			.map = { .va = 1ULL << MVGPU_VA_BITS, .size = 0x1000,
+				 .map_flags = MVGPU_MAP_READ } }, SIZE },
+	{ "unmap past the VA space", { .opcode = MVGPU_OP_UNMAP,
+			.unmap = { .va = (1ULL << MVGPU_VA_BITS) - 0x1000, .size = 0x2000 } },
+	  SIZE },
 	{ "wait misaligned", { .opcode = MVGPU_OP_WAIT, .wait = { .addr = 1 } }, SIZE },
 };
 

@@ -5,8 +5,10 @@
  */
 
 #include <linux/kthread.h>
+#include <linux/memcontrol.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -50,6 +52,13 @@ static struct mvgpu_sched *mvgpu_ctx_sched(struct mvgpu_ctx *ctx)
 	return &ctx->vgpu->gdev->sched;
 }
 
+/* Ask @eng to give its context up; note when, for the latency histogram. */
+static void mvgpu_engine_preempt(struct mvgpu_engine *eng)
+{
+	cmpxchg(&eng->preempt_at, 0, ktime_get_ns());
+	WRITE_ONCE(eng->preempt, true);
+}
+
 /*
  * Make @ctx runnable; if @preempt, preempt the engine running the lowest
  * level if the policy says @ctx should go first; wake an idle engine.  @wakeup: it
@@ -82,7 +91,7 @@ static void __mvgpu_ctx_enqueue_locked(struct mvgpu_sched *sched,
 			victim = eng;
 	}
 	if (victim)
-		WRITE_ONCE(victim->preempt, true);
+		mvgpu_engine_preempt(victim);
 	if (wakeup || sched->policy.nr_queued > 1)
 		wake_up(&sched->wq);
 }
@@ -116,7 +125,7 @@ static enum hrtimer_restart mvgpu_engine_slice_end(struct hrtimer *t)
 						slice_timer);
 
 	WRITE_ONCE(eng->expired, true);
-	WRITE_ONCE(eng->preempt, true);
+	mvgpu_engine_preempt(eng);
 	return HRTIMER_NORESTART;
 }
 
@@ -145,6 +154,7 @@ static struct mvgpu_ctx *mvgpu_engine_pick(struct mvgpu_engine *eng,
 		eng->cur = ctx;
 		eng->preempt = false;
 		eng->expired = false;
+		eng->preempt_at = 0;
 		slice = mvgpu_policy_slice(&sched->policy, se);
 		eng->slice_ns = slice;
 		trace_mvgpu_pick(eng->gdev->index, eng->index, ctx->vgpu->id,
@@ -204,6 +214,12 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 
 	spin_lock_irq(&sched->lock);
 	now = ktime_get_ns();
+	if (res == MVGPU_RUN_PREEMPTED && eng->preempt_at) {
+		u64 lat = now - eng->preempt_at;
+
+		eng->preempt_hist[mvgpu_hist_bucket(lat)]++;
+		eng->preempt_max = max(eng->preempt_max, lat);
+	}
 	eng->cur = NULL;
 	eng->last_id = ctx->vgpu->id;
 	eng->last_end = now;
@@ -227,9 +243,14 @@ static void mvgpu_engine_put(struct mvgpu_engine *eng, struct mvgpu_ctx *ctx,
 				       MVGPU_WAIT_POLL_MAX_US * NSEC_PER_USEC);
 		hrtimer_start(&ctx->poll_timer, ns_to_ktime(ctx->poll_ns),
 			      HRTIMER_MODE_REL);
+	} else if (res == MVGPU_RUN_PINNING) {
+		/* The pin worker maps, then requeues it: mvgpu_ctx_pin_done(). */
+		ctx->state = MVGPU_CTX_PINNING;
+		ctx->pin_worker = true;
+		mvgpu_ctx_pin_queue(ctx);
 	} else if (res == MVGPU_RUN_PREEMPTED) {
 		mvgpu_ctx_enqueue_locked(sched, ctx, false);
-	} else if (ctx->head != ctx->tail) {
+	} else if (ctx->head != READ_ONCE(ctx->tail)) {
 		/* Rung again after it found the ring empty. */
 		mvgpu_ctx_enqueue_locked(sched, ctx, true);
 	} else {
@@ -246,6 +267,7 @@ static int mvgpu_engine_thread(void *data)
 
 	while (!kthread_should_stop()) {
 		enum mvgpu_run_result res;
+		struct mem_cgroup *old;
 		struct mvgpu_ctx *ctx;
 		unsigned long kicks;
 		u64 next, start;
@@ -275,9 +297,14 @@ static int mvgpu_engine_thread(void *data)
 							 timeout);
 			continue;
 		}
-		/* Charge the steps' own time, not gaps where the thread slept. */
+		/*
+		 * Charge the steps' own time, not gaps where the thread slept;
+		 * what the steps allocate, to the VM's memory cgroup.
+		 */
 		start = ctx->busy_ns;
+		old = set_active_memcg(READ_ONCE(ctx->vgpu->vram.memcg));
 		res = mvgpu_exec_run(ctx, &eng->bufs, &eng->preempt);
+		set_active_memcg(old);
 		mvgpu_engine_put(eng, ctx, res, ctx->busy_ns - start);
 		cond_resched();
 	}
@@ -294,6 +321,7 @@ static void mvgpu_bufs_free(struct mvgpu_exec_bufs *b)
 
 static int mvgpu_bufs_alloc(struct mvgpu_exec_bufs *b)
 {
+	memset(b, 0, sizeof(*b));
 	b->a = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
 	b->b = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
 	b->c = kvmalloc(MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
@@ -342,6 +370,7 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		ret = mvgpu_bufs_alloc(&eng->bufs);
 		if (ret)
 			goto err_stop;
+		eng->bufs.step_hist = eng->step_hist;
 		eng->task = kthread_run(mvgpu_engine_thread, eng, "mvgpu%u/e%u",
 					gdev->index, i);
 		if (IS_ERR(eng->task)) {
@@ -379,23 +408,6 @@ void mvgpu_sched_fini(struct mvgpu_dev *gdev)
 	sched->engines = NULL;
 }
 
-/* The mapping every reset starts from: VRAM at VA 0, read and write. */
-static int mvgpu_ctx_default_map(struct mvgpu_ctx *ctx)
-{
-	return mvgpu_gpt_map(&ctx->gpt, 0, 0, ctx->vgpu->vram_size,
-			     MVGPU_GPT_READ | MVGPU_GPT_WRITE);
-}
-
-/*
- * Page-table pages a vGPU may use, so a guest cannot grow host memory
- * without bound: the root, 64 L1 tables (64 GiB of VA), and L0 tables for
- * twice its VRAM plus 1 GiB of guest memory in 4 KiB pages.
- */
-static unsigned long mvgpu_gpt_max_tables(u64 vram_size)
-{
-	return 2 + 64 + 2 * (vram_size / MVGPU_GPT_HUGE_SIZE) + 512;
-}
-
 /**
  * mvgpu_ctx_init() - set up a vGPU's engine context
  * @ctx: the context, zeroed
@@ -408,30 +420,13 @@ static unsigned long mvgpu_gpt_max_tables(u64 vram_size)
 int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 		   u32 weight)
 {
-	int ret;
-
 	ctx->vgpu = vgpu;
 	mvgpu_policy_entity_init(&ctx->se, weight, 0, 100);
 	ctx->state = MVGPU_CTX_IDLE;
 	init_waitqueue_head(&ctx->idle_wq);
 	hrtimer_init(&ctx->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	ctx->poll_timer.function = mvgpu_ctx_poll;
-	mutex_init(&ctx->gpt_lock);
-	ret = mvgpu_gpt_init(&ctx->gpt);
-	if (ret)
-		goto err_mutex;
-	ctx->gpt.max_tables = mvgpu_gpt_max_tables(vgpu->vram_size);
-	mvgpu_ctx_gpt_changed(ctx);
-	ret = mvgpu_ctx_default_map(ctx);
-	if (ret)
-		goto err_gpt;
-	return 0;
-
-err_gpt:
-	mvgpu_gpt_fini(&ctx->gpt);
-err_mutex:
-	mutex_destroy(&ctx->gpt_lock);
-	return ret;
+	return mvgpu_ctx_aspace_init(ctx);
 }
 
 /**
@@ -443,18 +438,20 @@ err_mutex:
 void mvgpu_ctx_fini(struct mvgpu_ctx *ctx)
 {
 	mvgpu_ctx_stop(ctx);
-	mvgpu_gpt_fini(&ctx->gpt);
-	mutex_destroy(&ctx->gpt_lock);
+	mvgpu_ctx_aspace_fini(ctx);
 }
 
 /**
  * mvgpu_ctx_stop() - take a context off the engines, for reset or release
  * @ctx: the context
  *
- * Returns once no engine runs it and it is on no queue or timer; doorbells
- * are ignored until mvgpu_ctx_restart().
+ * Returns once no engine runs it and it is on no queue or timer and the pin
+ * worker is done with it; doorbells are ignored until mvgpu_ctx_restart().
  *
- * Context: process context; may sleep for one preemption step.
+ * Context: process context; may sleep for one preemption step, and for
+ * the pin worker to finish the piece it is at - which waits as long as
+ * the VM's memory makes vfio_pin_pages() wait (VFIO's own container lock
+ * waits as long).
  */
 void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 {
@@ -464,6 +461,7 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 	ctx->stopping = true;
 	spin_unlock_irq(&sched->lock);
 	hrtimer_cancel(&ctx->poll_timer);
+	flush_work(&ctx->pin_work);
 
 	spin_lock_irq(&sched->lock);
 	if (ctx->state == MVGPU_CTX_QUEUED)
@@ -481,7 +479,7 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
  * @ctx: the context, after mvgpu_ctx_stop()
  *
  * The ring is forgotten and the page table is back to its reset mapping;
- * guest memory mapped before is no longer reachable.
+ * guest memory mapped before is no longer reachable, and no longer pinned.
  *
  * Context: process context.
  */
@@ -490,13 +488,7 @@ void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
 	mvgpu_exec_reset(ctx);
-	mutex_lock(&ctx->gpt_lock);
-	mvgpu_ctx_gpt_changed(ctx);
-	mvgpu_gpt_unmap(&ctx->gpt, 0, MVGPU_GPT_VA_SIZE);
-	if (mvgpu_ctx_default_map(ctx))
-		dev_warn(ctx->vgpu->vdev.dev,
-			 "no memory for the VRAM mapping; GPU VA starts empty\n");
-	mutex_unlock(&ctx->gpt_lock);
+	mvgpu_ctx_aspace_reset(ctx);
 
 	spin_lock_irq(&sched->lock);
 	ctx->state = MVGPU_CTX_IDLE;
@@ -569,16 +561,19 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 		 * the tail or publishes idle before this busy.
 		 */
 		WRITE_ONCE(ctx->tail, tail);
-		if (tail != ctx->head || ctx->cmd_active)
+		/* head and cmd_active are the runner's: a racy look, as the
+		 * engine re-checks the tail under irq_lock before it says idle.
+		 */
+		if (tail != READ_ONCE(ctx->head) || READ_ONCE(ctx->cmd_active))
 			m->engine_status = MVGPU_ENGINE_BUSY;
 	}
 	spin_unlock(&vgpu->irq_lock);
 
 	if (err) {
-		ctx->faults++;
+		WRITE_ONCE(ctx->faults, ctx->faults + 1);
 		trace_mvgpu_fault(vgpu->id, MVGPU_ERR_RING, err,
 				  err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base,
-				  ctx->head);
+				  READ_ONCE(ctx->head));
 		if (ctx->state == MVGPU_CTX_QUEUED)
 			mvgpu_policy_dequeue(&sched->policy, &ctx->se);
 		/* A running context stops, as faulted, at its next step. */
@@ -587,7 +582,7 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 		else
 			ctx->state = MVGPU_CTX_STOPPED;
 	} else {
-		if (ctx->state == MVGPU_CTX_IDLE && tail != ctx->head)
+		if (ctx->state == MVGPU_CTX_IDLE && tail != READ_ONCE(ctx->head))
 			mvgpu_ctx_enqueue_locked(sched, ctx, true);
 	}
 	spin_unlock_irq(&sched->lock);
@@ -613,6 +608,7 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 {
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 	struct mvgpu_exec_bufs bufs;
+	struct mem_cgroup *old;
 	int ret;
 
 	ret = mvgpu_bufs_alloc(&bufs);
@@ -627,7 +623,7 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		return -ENODEV;
 	}
 	if (ctx->state != MVGPU_CTX_IDLE || ctx->stopping ||
-	    ctx->head != ctx->tail) {
+	    READ_ONCE(ctx->head) != ctx->tail) {
 		spin_unlock_irq(&sched->lock);
 		mvgpu_bufs_free(&bufs);
 		return -EBUSY;
@@ -635,7 +631,9 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 	ctx->state = MVGPU_CTX_RUNNING;
 	spin_unlock_irq(&sched->lock);
 
+	old = set_active_memcg(READ_ONCE(ctx->vgpu->vram.memcg));
 	ret = mvgpu_exec_direct(ctx, &bufs, cmds, n);
+	set_active_memcg(old);
 
 	spin_lock_irq(&sched->lock);
 	if (!ctx->stopping && ctx->head != ctx->tail)
@@ -649,21 +647,24 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 }
 
 /**
- * mvgpu_ctx_dma_unmap() - the VM unmapped guest memory
- * @ctx: the vGPU's context
- * @iova: first byte
- * @len: bytes
+ * mvgpu_ctx_pin_done() - the pin worker finished the MAP it was handed
+ * @ctx: the context, MVGPU_CTX_PINNING unless a reset stopped it
  *
- * Whatever maps [@iova, @iova + @len) in the GPU page table goes.
- *
- * Context: process context.
+ * Context: the pin worker.
  */
-void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
+void mvgpu_ctx_pin_done(struct mvgpu_ctx *ctx)
 {
-	mutex_lock(&ctx->gpt_lock);
-	if (mvgpu_gpt_unmap_target(&ctx->gpt, iova, len, true))
-		mvgpu_ctx_gpt_changed(ctx);
-	mutex_unlock(&ctx->gpt_lock);
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	ctx->pin_worker = false;
+	if (ctx->state == MVGPU_CTX_PINNING) {
+		if (ctx->stopping)
+			ctx->state = MVGPU_CTX_IDLE;
+		else	/* like a WAIT that is over: no reason to preempt */
+			__mvgpu_ctx_enqueue_locked(sched, ctx, true, false);
+	}
+	spin_unlock_irq(&sched->lock);
 }
 
 /**
@@ -702,9 +703,11 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
 {
 	struct mvgpu_sched *sched = &gdev->sched;
-	unsigned int i;
+	u32 *hist;
+	unsigned int i, b;
 
 	memset(s, 0, sizeof(*s));
+	hist = kcalloc(2 * MVGPU_WAIT_BUCKETS, sizeof(*hist), GFP_KERNEL);
 	spin_lock_irq(&sched->lock);
 	s->mode = sched->policy.mode;
 	s->engines = sched->nr_engines;
@@ -712,12 +715,90 @@ void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
 	s->util_ppm = ktime_get_ns() - sched->win_start >
 		      2 * MVGPU_SHARE_WINDOW_NS ? 0 : sched->util_ppm;
 	for (i = 0; i < sched->nr_engines; i++) {
-		s->switches += sched->engines[i].switches;
-		s->switch_ns += sched->engines[i].switch_ns;
-		s->busy_ns += sched->engines[i].busy_ns;
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		s->switches += eng->switches;
+		s->switch_ns += eng->switch_ns;
+		s->busy_ns += eng->busy_ns;
 		/* Racy reads of the engines' own counters: statistics only. */
-		s->tlb_hits += READ_ONCE(sched->engines[i].bufs.tlb->hits);
-		s->tlb_misses += READ_ONCE(sched->engines[i].bufs.tlb->misses);
+		s->tlb_hits += READ_ONCE(eng->bufs.tlb->hits);
+		s->tlb_misses += READ_ONCE(eng->bufs.tlb->misses);
+		s->step_max_ns = max(s->step_max_ns, READ_ONCE(eng->bufs.step_max));
+		s->preempt_max_ns = max(s->preempt_max_ns, eng->preempt_max);
+		for (b = 0; hist && b < MVGPU_WAIT_BUCKETS; b++) {
+			hist[b] += READ_ONCE(eng->step_hist[b]);
+			hist[MVGPU_WAIT_BUCKETS + b] += eng->preempt_hist[b];
+		}
+	}
+	spin_unlock_irq(&sched->lock);
+	if (!hist)
+		return;
+	for (b = 0; b < MVGPU_WAIT_BUCKETS; b++) {
+		s->steps += hist[b];
+		s->preempts += hist[MVGPU_WAIT_BUCKETS + b];
+	}
+	s->step_p50_ns = mvgpu_hist_percentile(hist, 50);
+	s->step_p99_ns = mvgpu_hist_percentile(hist, 99);
+	s->preempt_p50_ns = mvgpu_hist_percentile(hist + MVGPU_WAIT_BUCKETS, 50);
+	s->preempt_p99_ns = mvgpu_hist_percentile(hist + MVGPU_WAIT_BUCKETS, 99);
+	kfree(hist);
+}
+
+/**
+ * mvgpu_sched_hist_show() - every engine's step and preemption histograms
+ * @m: the seq_file
+ * @gdev: the GPU
+ *
+ * One line per engine and histogram: the non-empty buckets as
+ * ``lower_bound_ns:count``.
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i, b;
+
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		seq_printf(m, "engine %u step max %llu:", i,
+			   READ_ONCE(eng->bufs.step_max));
+		for (b = 0; b < MVGPU_WAIT_BUCKETS; b++)
+			if (READ_ONCE(eng->step_hist[b]))
+				seq_printf(m, " %llu:%u", mvgpu_wait_bucket_ns(b),
+					   READ_ONCE(eng->step_hist[b]));
+		seq_printf(m, "\nengine %u preempt max %llu:", i,
+			   READ_ONCE(eng->preempt_max));
+		for (b = 0; b < MVGPU_WAIT_BUCKETS; b++)
+			if (READ_ONCE(eng->preempt_hist[b]))
+				seq_printf(m, " %llu:%u", mvgpu_wait_bucket_ns(b),
+					   READ_ONCE(eng->preempt_hist[b]));
+		seq_putc(m, '\n');
+	}
+}
+
+/**
+ * mvgpu_sched_hist_clear() - start the step and preemption histograms over
+ * @gdev: the GPU
+ *
+ * For benchmarks: counts that race with the clear may survive it.
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i;
+
+	spin_lock_irq(&sched->lock);
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine *eng = &sched->engines[i];
+
+		memset(eng->step_hist, 0, sizeof(eng->step_hist));
+		memset(eng->preempt_hist, 0, sizeof(eng->preempt_hist));
+		WRITE_ONCE(eng->bufs.step_max, 0);
+		eng->preempt_max = 0;
 	}
 	spin_unlock_irq(&sched->lock);
 }
@@ -727,6 +808,7 @@ static const char * const mvgpu_ctx_state_name[] = {
 	[MVGPU_CTX_QUEUED] = "queued",
 	[MVGPU_CTX_RUNNING] = "running",
 	[MVGPU_CTX_WAITING] = "waiting",
+	[MVGPU_CTX_PINNING] = "pinning",
 	[MVGPU_CTX_STOPPED] = "stopped",
 };
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * GPU memory access: every byte the engine reads or writes on a vGPU's
- * behalf goes through its page table to its own VRAM or to guest memory.
+ * behalf goes through its page table to its own VRAM or to pinned guest
+ * memory.
  */
 
 #include <linux/err.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
-#include <linux/vfio.h>
+#include <linux/string.h>
 
 #include <mvgpu/engine.h>
 #include <mvgpu/vgpu.h>
@@ -17,16 +18,18 @@
 /**
  * DOC: GPU memory access
  *
- * mvgpu_gmem_rw() translates a GPU virtual address range through the
- * context's page table, one page (4 KiB or 2 MiB) at a time, and checks the
- * permission the access needs.  A VRAM target is an offset into the vGPU's
- * own VRAM allocation, resolved to the pool's host page by
- * mvgpu_vram_get_page(); unbacked VRAM reads as zero without being backed.
- * A system-memory target is an IOVA of the VM, reached with vfio_dma_rw(),
- * which checks it against the VM's current DMA mappings on every access:
- * an IOVA the VM never mapped, or has unmapped, faults like an unmapped
- * GPU VA.  The page table lock is held only to walk the table; the runner's
- * translation cache (struct mvgpu_tlb) answers repeated lookups without it.
+ * The engine reaches memory in runs: a GPU virtual address is translated
+ * through the context's page table (the runner's translation cache, struct
+ * mvgpu_tlb, answers repeated lookups without the page table's lock), and
+ * the run is the rest of that host page, at most 4 KiB, copied with one
+ * memcpy().  A VRAM target is an offset into the vGPU's own VRAM
+ * allocation, whose host page is found without a lock (DOC: VRAM pool);
+ * unbacked VRAM reads as zero without being backed, and a write backs it,
+ * charged to the VM's memory cgroup.  A guest-memory target is an IOVA the
+ * vGPU pinned when it was mapped (DOC: Guest memory): the engine only ever
+ * touches pinned pages, so it never faults a page in and never waits on a
+ * tenant's memory, and it reaches them only while the vGPU may master the
+ * bus (PCI_COMMAND_MASTER), as a device's DMA does.
  */
 
 static bool mvgpu_gmem_tlb_lookup(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
@@ -71,79 +74,241 @@ static int mvgpu_gmem_translate(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
 	return 0;
 }
 
-static int mvgpu_gmem_vram(struct mvgpu_vram *vram, u64 off, void *buf,
-			   u64 len, bool write)
+/*
+ * The host page behind GPU VA @va, @va's offset in it (*@off) and how many
+ * bytes from @va it holds (*@run, at most @len).  A read of unbacked VRAM
+ * gets the zero page.
+ */
+static struct page *mvgpu_gmem_page(struct mvgpu_ctx *ctx,
+				    struct mvgpu_tlb *tlb, u64 va, u64 len,
+				    bool write, u64 *off, u64 *run, int *err)
 {
-	while (len) {
-		u64 n = min_t(u64, len, PAGE_SIZE - offset_in_page(off));
-		struct page *page = mvgpu_vram_get_page(vram, off, write);
-		void *va;
+	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+	struct mvgpu_gpt_xlate x;
+	struct page *page;
 
-		if (IS_ERR(page))
-			return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EFAULT;
-		if (!page) {
-			memset(buf, 0, n);
-		} else {
-			va = kmap_local_page(page);
-			if (write)
-				memcpy(va + offset_in_page(off), buf, n);
-			else
-				memcpy(buf, va + offset_in_page(off), n);
-			kunmap_local(va);
-			put_page(page);
+	*err = mvgpu_gmem_translate(ctx, tlb, va, write ? MVGPU_GPT_WRITE :
+				    MVGPU_GPT_READ, &x);
+	if (*err)
+		return NULL;
+	*off = offset_in_page(x.target);
+	*run = min3(len, x.len, PAGE_SIZE - *off);
+	if (x.flags & MVGPU_GPT_SYSMEM) {
+		if (!READ_ONCE(vgpu->bus_master)) {
+			*err = -EPERM;
+			return NULL;
 		}
-		buf += n;
-		off += n;
-		len -= n;
+		page = mvgpu_pins_page(&vgpu->pins, x.target);
+		/* Entries and pins go together (DOC: Guest memory). */
+		if (WARN_ON_ONCE(!page))
+			*err = -EFAULT;
+		return page;
+	}
+	page = mvgpu_vram_page(&vgpu->vram, x.target, write);
+	if (IS_ERR(page)) {
+		*err = PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EFAULT;
+		return NULL;
+	}
+	return page ?: ZERO_PAGE(0);
+}
+
+/* Where @va is mapped for the CPU; kunmap_local() it after use. */
+static void *mvgpu_gmem_map(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+			    u64 va, u64 len, bool write, u64 *run, int *err)
+{
+	struct page *page;
+	u64 off;
+
+	page = mvgpu_gmem_page(ctx, tlb, va, len, write, &off, run, err);
+	if (!page)
+		return NULL;
+	return kmap_local_page(page) + off;
+}
+
+/**
+ * mvgpu_gmem_read() - copy GPU memory into a kernel buffer
+ * @ctx: the vGPU's context, whose page table translates; the caller runs it
+ * @tlb: the runner's translation cache
+ * @va: first GPU virtual address
+ * @buf: @len bytes
+ * @len: bytes
+ * @fault: see gmem.h
+ *
+ * Context: process context; the caller runs @ctx.
+ * Return: 0 or -errno, see gmem.h.
+ */
+int mvgpu_gmem_read(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		    void *buf, u64 len, u64 *fault)
+{
+	u64 run;
+	int err;
+
+	while (len) {
+		void *p = mvgpu_gmem_map(ctx, tlb, va, len, false, &run, &err);
+
+		if (!p) {
+			*fault = va;
+			return err;
+		}
+		memcpy(buf, p, run);
+		kunmap_local(p);
+		buf += run;
+		va += run;
+		len -= run;
 	}
 	return 0;
 }
 
 /**
- * mvgpu_gmem_rw() - copy between GPU virtual memory and a kernel buffer
- * @ctx: the vGPU's context, whose page table translates
+ * mvgpu_gmem_write() - copy a kernel buffer into GPU memory
+ * @ctx: the vGPU's context; the caller runs it
  * @tlb: the runner's translation cache
  * @va: first GPU virtual address
- * @buf: kernel buffer of @len bytes
+ * @buf: @len bytes
  * @len: bytes
- * @write: copy @buf to GPU memory, else GPU memory to @buf
- * @fault: set to the first address that could not be accessed, on error
+ * @fault: see gmem.h
  *
- * Context: process context (may sleep); the caller runs @ctx.
- * Return: 0; -EFAULT for an unmapped address (or an IOVA the VM has not
- * mapped), -EACCES for a permission the mapping lacks, -ENOMEM.  Bytes
- * before *@fault may have been copied.
+ * Context: process context; the caller runs @ctx.
+ * Return: 0 or -errno, see gmem.h.
  */
-int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
-		  void *buf, u64 len, bool write, u64 *fault)
+int mvgpu_gmem_write(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		     const void *buf, u64 len, u64 *fault)
 {
-	u32 access = write ? MVGPU_GPT_WRITE : MVGPU_GPT_READ;
-	struct mvgpu_vgpu *vgpu = ctx->vgpu;
-	struct mvgpu_gpt_xlate x;
-	int ret;
+	u64 run;
+	int err;
 
 	while (len) {
-		u64 n;
+		void *p = mvgpu_gmem_map(ctx, tlb, va, len, true, &run, &err);
 
-		ret = mvgpu_gmem_translate(ctx, tlb, va, access, &x);
-		if (ret)
-			goto fault;
-		n = min(len, x.len);
-		if (x.flags & MVGPU_GPT_SYSMEM)
-			ret = vfio_dma_rw(&vgpu->vdev, x.target, buf, n, write) ?
-			      -EFAULT : 0;
+		if (!p) {
+			*fault = va;
+			return err;
+		}
+		memcpy(p, buf, run);
+		kunmap_local(p);
+		buf += run;
+		va += run;
+		len -= run;
+	}
+	return 0;
+}
+
+/**
+ * mvgpu_gmem_fill32() - fill GPU memory with a 32-bit pattern
+ * @ctx: the vGPU's context; the caller runs it
+ * @tlb: the runner's translation cache
+ * @va: first GPU virtual address, 4-byte aligned
+ * @value: the pattern, stored little-endian
+ * @len: bytes, a multiple of 4
+ * @fault: see gmem.h
+ *
+ * Context: process context; the caller runs @ctx.
+ * Return: 0 or -errno, see gmem.h.
+ */
+int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		      u32 value, u64 len, u64 *fault)
+{
+	__le32 v = cpu_to_le32(value);
+	u64 run, i;
+	int err;
+
+	while (len) {
+		__le32 *p = mvgpu_gmem_map(ctx, tlb, va, len, true, &run, &err);
+
+		if (!p) {
+			*fault = va;
+			return err;
+		}
+		if (value)
+			for (i = 0; i < run / 4; i++)
+				p[i] = v;
 		else
-			ret = mvgpu_gmem_vram(&vgpu->vram, x.target, buf, n,
-					      write);
-		if (ret)
-			goto fault;
-		buf += n;
-		va += n;
+			memset(p, 0, run);
+		kunmap_local(p);
+		va += run;
+		len -= run;
+	}
+	return 0;
+}
+
+/*
+ * The run of @len bytes ending at GPU VA @end (exclusive) that one host
+ * page holds: its start is returned in *@start.
+ */
+static void *mvgpu_gmem_map_back(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb,
+				 u64 end, u64 len, bool write, u64 *run,
+				 int *err, u64 *fault)
+{
+	u64 last = end - 1, n;
+	void *p;
+
+	/* The page holding the last byte: from its start, or from end - len. */
+	n = min_t(u64, len, offset_in_page(last) + 1);
+	p = mvgpu_gmem_map(ctx, tlb, end - n, n, write, run, err);
+	if (!p)
+		*fault = end - n;
+	return p;
+}
+
+/**
+ * mvgpu_gmem_copy() - copy between two ranges of GPU memory
+ * @ctx: the vGPU's context; the caller runs it
+ * @tlb: the runner's translation cache
+ * @dst: first destination GPU VA
+ * @src: first source GPU VA
+ * @len: bytes
+ * @backward: copy from the end down, as memmove() does when the
+ *	destination overlaps the end of the source
+ * @fault: see gmem.h
+ *
+ * Host page by host page, without a bounce buffer.
+ *
+ * Context: process context; the caller runs @ctx.
+ * Return: 0 or -errno, see gmem.h.
+ */
+int mvgpu_gmem_copy(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 dst,
+		    u64 src, u64 len, bool backward, u64 *fault)
+{
+	u64 rs, rd, n;
+	void *s, *d;
+	int err;
+
+	while (len) {
+		if (!backward) {
+			s = mvgpu_gmem_map(ctx, tlb, src, len, false, &rs, &err);
+			if (!s) {
+				*fault = src;
+				return err;
+			}
+			d = mvgpu_gmem_map(ctx, tlb, dst, rs, true, &rd, &err);
+			if (!d) {
+				kunmap_local(s);
+				*fault = dst;
+				return err;
+			}
+		} else {
+			s = mvgpu_gmem_map_back(ctx, tlb, src + len, len, false,
+						&rs, &err, fault);
+			if (!s)
+				return err;
+			d = mvgpu_gmem_map_back(ctx, tlb, dst + len, rs, true,
+						&rd, &err, fault);
+			if (!d) {
+				kunmap_local(s);
+				return err;
+			}
+			/* Both runs end where the copy's tail ends. */
+			s += rs - rd;
+		}
+		n = rd;
+		memmove(d, s, n);
+		kunmap_local(d);
+		kunmap_local(s);
+		if (!backward) {
+			src += n;
+			dst += n;
+		}
 		len -= n;
 	}
 	return 0;
-
-fault:
-	*fault = va;
-	return ret;
 }

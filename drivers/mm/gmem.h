@@ -7,7 +7,20 @@
 struct mvgpu_ctx;
 struct mvgpu_tlb;
 
-int mvgpu_gmem_rw(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
-		  void *buf, u64 len, bool write, u64 *fault);
+/*
+ * Every function here returns 0 or: -EFAULT for an unmapped address,
+ * -EACCES for a permission the mapping lacks, -EPERM for guest memory while
+ * the vGPU may not master the bus, -ENOMEM when VRAM could not be backed.
+ * On error *@fault is the GPU VA of the first byte that could not be
+ * accessed; bytes before it may have been.
+ */
+int mvgpu_gmem_read(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		    void *buf, u64 len, u64 *fault);
+int mvgpu_gmem_write(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		     const void *buf, u64 len, u64 *fault);
+int mvgpu_gmem_fill32(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 va,
+		      u32 value, u64 len, u64 *fault);
+int mvgpu_gmem_copy(struct mvgpu_ctx *ctx, struct mvgpu_tlb *tlb, u64 dst,
+		    u64 src, u64 len, bool backward, u64 *fault);
 
 #endif /* _MVGPU_GMEM_H_ */

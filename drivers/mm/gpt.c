@@ -5,11 +5,13 @@
 
 #include <kunit/visibility.h>
 #include <linux/bits.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "gpt.h"
@@ -38,8 +40,14 @@
  *
  * mvgpu_gpt_map() uses a large entry wherever VA and target are both 2 MiB
  * aligned and at least 2 MiB remain; it never replaces a mapping (-EEXIST,
- * and nothing changes).  mvgpu_gpt_unmap() splits a large entry that is
- * only partly unmapped.
+ * and nothing changes).  Unmapping splits a large entry that is only partly
+ * unmapped, and gives back every table it leaves empty, so a vGPU's table
+ * memory follows what it maps now, not what it ever mapped; mvgpu_gpt_clear()
+ * returns the address space to empty (the root only).
+ *
+ * Removing a guest-memory entry, by any path, calls @put_sysmem for its
+ * IOVA range: the owner holds a pin on every guest page mapped and drops
+ * it there (one pin per page per entry that maps it).
  */
 
 #define PTE_VALID	BIT_ULL(0)
@@ -63,15 +71,18 @@ static u64 *pte_table(u64 pte)
 	return phys_to_virt(pte & PTE_ADDR);
 }
 
+/* A zeroed table; ERR_PTR(-ENOSPC) over the budget, ERR_PTR(-ENOMEM). */
 static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 {
 	u64 *t;
 
 	if (pt->max_tables && pt->tables + (1 << order) > pt->max_tables)
-		return NULL;
-	t = (u64 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
-	if (t)
-		pt->tables += 1 << order;
+		return ERR_PTR(-ENOSPC);
+	t = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+				    __GFP_NOWARN, order);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	pt->tables += 1 << order;
 	return t;
 }
 
@@ -91,13 +102,84 @@ static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
  */
 int mvgpu_gpt_init(struct mvgpu_gpt *pt)
 {
+	u64 *root;
+
 	pt->tables = 0;
 	pt->max_tables = 0;
 	pt->mapped = 0;
-	pt->root = mvgpu_gpt_alloc_table(pt, 1);	/* 1024 entries: 8 KiB */
-	return pt->root ? 0 : -ENOMEM;
+	pt->put_sysmem = NULL;
+	pt->put_arg = NULL;
+	root = mvgpu_gpt_alloc_table(pt, 1);	/* 1024 entries: 8 KiB */
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	pt->root = root;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_init);
+
+/* An entry that maps @size bytes goes: account it, release guest memory. */
+static void mvgpu_gpt_drop(struct mvgpu_gpt *pt, u64 pte, u64 size)
+{
+	pt->mapped -= size;
+	if ((pte & MVGPU_GPT_SYSMEM) && pt->put_sysmem)
+		pt->put_sysmem(pt->put_arg, pte & PTE_ADDR, size);
+}
+
+static bool mvgpu_gpt_table_empty(const u64 *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < LX_ENTRIES; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/*
+ * Unmap everything under root entry @i and free its tables.
+ */
+static void mvgpu_gpt_clear_l1(struct mvgpu_gpt *pt, unsigned int i)
+{
+	u64 *l1 = pte_table(pt->root[i]);
+	unsigned int j, k;
+
+	for (j = 0; j < LX_ENTRIES; j++) {
+		u64 *l0;
+
+		if (!(l1[j] & PTE_VALID))
+			continue;
+		if (!(l1[j] & PTE_TABLE)) {
+			mvgpu_gpt_drop(pt, l1[j], MVGPU_GPT_HUGE_SIZE);
+			continue;
+		}
+		l0 = pte_table(l1[j]);
+		for (k = 0; k < LX_ENTRIES; k++)
+			if (l0[k] & PTE_VALID)
+				mvgpu_gpt_drop(pt, l0[k], MVGPU_GPT_PAGE_SIZE);
+		mvgpu_gpt_free_table(pt, l0, 0);
+	}
+	mvgpu_gpt_free_table(pt, l1, 0);
+	pt->root[i] = 0;
+}
+
+/**
+ * mvgpu_gpt_clear() - unmap everything and free every table but the root
+ * @pt: the page table
+ *
+ * Context: process context; caller serialises.
+ */
+void mvgpu_gpt_clear(struct mvgpu_gpt *pt)
+{
+	unsigned int i;
+
+	for (i = 0; i < L2_ENTRIES; i++) {
+		if (pt->root[i] & PTE_VALID)
+			mvgpu_gpt_clear_l1(pt, i);
+		cond_resched();
+	}
+	WARN_ON_ONCE(pt->mapped);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_clear);
 
 /**
  * mvgpu_gpt_fini() - free every table
@@ -107,22 +189,9 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_init);
  */
 void mvgpu_gpt_fini(struct mvgpu_gpt *pt)
 {
-	unsigned int i, j;
-
-	for (i = 0; i < L2_ENTRIES; i++) {
-		u64 *l1;
-
-		if (!(pt->root[i] & PTE_VALID))
-			continue;
-		l1 = pte_table(pt->root[i]);
-		for (j = 0; j < LX_ENTRIES; j++)
-			if ((l1[j] & PTE_VALID) && (l1[j] & PTE_TABLE))
-				mvgpu_gpt_free_table(pt, pte_table(l1[j]), 0);
-		mvgpu_gpt_free_table(pt, l1, 0);
-	}
+	mvgpu_gpt_clear(pt);
 	mvgpu_gpt_free_table(pt, pt->root, 1);
 	pt->root = NULL;
-	pt->mapped = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_fini);
 
@@ -134,7 +203,10 @@ static bool mvgpu_gpt_range_ok(u64 va, u64 size)
 	       !check_add_overflow(va, size, &end) && end <= MVGPU_GPT_VA_SIZE;
 }
 
-/* The L1 table for @va, allocated if @alloc; NULL if absent or no memory. */
+/*
+ * The L1 table for @va: NULL if absent and !@alloc, else allocated;
+ * ERR_PTR() if that failed.
+ */
 static u64 *mvgpu_gpt_l1(struct mvgpu_gpt *pt, u64 va, bool alloc)
 {
 	u64 *e = &pt->root[l2_idx(va)];
@@ -145,12 +217,15 @@ static u64 *mvgpu_gpt_l1(struct mvgpu_gpt *pt, u64 va, bool alloc)
 	if (!alloc)
 		return NULL;
 	t = mvgpu_gpt_alloc_table(pt, 0);
-	if (t)
+	if (!IS_ERR(t))
 		*e = virt_to_phys(t) | PTE_TABLE | PTE_VALID;
 	return t;
 }
 
-/* The L0 table for @va; splits a large entry if @split, allocates if @alloc. */
+/*
+ * The L0 table under @l1e: splits a large entry if @split, allocates an
+ * absent one if @alloc; NULL if neither applies, ERR_PTR() on failure.
+ */
 static u64 *mvgpu_gpt_l0(struct mvgpu_gpt *pt, u64 *l1e, bool alloc,
 			 bool split)
 {
@@ -164,8 +239,8 @@ static u64 *mvgpu_gpt_l0(struct mvgpu_gpt *pt, u64 *l1e, bool alloc,
 	if (!(*l1e & PTE_VALID) && !alloc)
 		return NULL;
 	t = mvgpu_gpt_alloc_table(pt, 0);
-	if (!t)
-		return NULL;
+	if (IS_ERR(t))
+		return t;
 	if (*l1e & PTE_VALID) {
 		/* Split: 512 small entries with the large page's target. */
 		for (i = 0; i < LX_ENTRIES; i++)
@@ -175,8 +250,16 @@ static u64 *mvgpu_gpt_l0(struct mvgpu_gpt *pt, u64 *l1e, bool alloc,
 	return t;
 }
 
-/* Is any page of [va, va + size) mapped?  Ranges are page aligned. */
-static bool mvgpu_gpt_any_mapped(struct mvgpu_gpt *pt, u64 va, u64 size)
+/**
+ * mvgpu_gpt_first_mapped() - the first mapped page of a range
+ * @pt: the page table
+ * @va: first address, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB, inside the address space
+ *
+ * Context: any; caller serialises against map/unmap.
+ * Return: the lowest mapped VA in [@va, @va + @size), or U64_MAX.
+ */
+u64 mvgpu_gpt_first_mapped(struct mvgpu_gpt *pt, u64 va, u64 size)
 {
 	u64 end = va + size;
 
@@ -193,16 +276,17 @@ static bool mvgpu_gpt_any_mapped(struct mvgpu_gpt *pt, u64 va, u64 size)
 			u64 *l0;
 
 			if (!(l1[l1_idx(va)] & PTE_TABLE))
-				return true;
+				return va;
 			l0 = pte_table(l1[l1_idx(va)]);
 			for (; va < min(next, end); va += MVGPU_GPT_PAGE_SIZE)
 				if (l0[l0_idx(va)] & PTE_VALID)
-					return true;
+					return va;
 		}
 		va = next;
 	}
-	return false;
+	return U64_MAX;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_first_mapped);
 
 /**
  * mvgpu_gpt_map() - map a range of GPU VA
@@ -212,31 +296,37 @@ static bool mvgpu_gpt_any_mapped(struct mvgpu_gpt *pt, u64 va, u64 size)
  * @size: bytes, a multiple of 4 KiB
  * @flags: MVGPU_GPT_READ, MVGPU_GPT_WRITE, MVGPU_GPT_SYSMEM
  *
- * The caller has checked that @target names memory the vGPU owns.
+ * The caller has checked that @target names memory the vGPU owns (and, for
+ * guest memory, holds a pin on every page of it for this mapping).
  *
  * Context: process context; caller serialises.
  * Return: 0; -EINVAL for a misaligned, empty, overflowing or out-of-range
  * request or unknown flags; -EEXIST if part of the range is mapped
- * already; -ENOMEM.  On error nothing changed.
+ * already; -ENOSPC if the tables it needs exceed @max_tables; -ENOMEM.  On
+ * error nothing changed.
  */
 int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
 		  u32 flags)
 {
 	u64 done = 0, end_t;
+	void (*put)(void *arg, u64 iova, u64 size);
+	int ret;
 
 	if (!mvgpu_gpt_range_ok(va, size) || !IS_ALIGNED(target, MVGPU_GPT_PAGE_SIZE) ||
 	    check_add_overflow(target, size, &end_t) || end_t > PTE_ADDR + MVGPU_GPT_PAGE_SIZE ||
 	    (flags & ~PTE_PERM) || !(flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)))
 		return -EINVAL;
-	if (mvgpu_gpt_any_mapped(pt, va, size))
+	if (mvgpu_gpt_first_mapped(pt, va, size) != U64_MAX)
 		return -EEXIST;
 
 	while (done < size) {
 		u64 v = va + done, t = target + done, left = size - done;
 		u64 *l1 = mvgpu_gpt_l1(pt, v, true), *l1e, *l0;
 
-		if (!l1)
-			goto err_nomem;
+		if (IS_ERR(l1)) {
+			ret = PTR_ERR(l1);
+			goto err_undo;
+		}
 		l1e = &l1[l1_idx(v)];
 		if (IS_ALIGNED(v | t, MVGPU_GPT_HUGE_SIZE) &&
 		    left >= MVGPU_GPT_HUGE_SIZE && !(*l1e & PTE_VALID)) {
@@ -245,21 +335,136 @@ int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
 			continue;
 		}
 		l0 = mvgpu_gpt_l0(pt, l1e, true, false);
-		if (!l0)
-			goto err_nomem;
+		if (IS_ERR(l0)) {
+			ret = PTR_ERR(l0);
+			goto err_undo;
+		}
 		l0[l0_idx(v)] = t | flags | PTE_VALID;
 		done += MVGPU_GPT_PAGE_SIZE;
 	}
 	pt->mapped += size;
 	return 0;
 
-err_nomem:
+err_undo:
+	/* The pins are the caller's until we return 0: do not drop them. */
 	pt->mapped += done;
-	if (done)
-		mvgpu_gpt_unmap(pt, va, done);
-	return -ENOMEM;
+	put = pt->put_sysmem;
+	pt->put_sysmem = NULL;
+	/* One page more: a table allocated for it and left empty goes too. */
+	mvgpu_gpt_unmap(pt, va, done + MVGPU_GPT_PAGE_SIZE);
+	pt->put_sysmem = put;
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_map);
+
+/* Free the L0 table under @l1e if it maps nothing any more. */
+static void mvgpu_gpt_reap_l0(struct mvgpu_gpt *pt, u64 *l1e)
+{
+	if ((*l1e & PTE_VALID) && (*l1e & PTE_TABLE) &&
+	    mvgpu_gpt_table_empty(pte_table(*l1e))) {
+		mvgpu_gpt_free_table(pt, pte_table(*l1e), 0);
+		*l1e = 0;
+	}
+}
+
+/* Free the L1 table for @va if it maps nothing any more. */
+static void mvgpu_gpt_reap_l1(struct mvgpu_gpt *pt, u64 va)
+{
+	u64 *re = &pt->root[l2_idx(va)];
+
+	if ((*re & PTE_VALID) && mvgpu_gpt_table_empty(pte_table(*re))) {
+		mvgpu_gpt_free_table(pt, pte_table(*re), 0);
+		*re = 0;
+	}
+}
+
+/*
+ * Unmap from @va up to @end, but not past the end of @va's L1 table (at
+ * most 1 GiB), spending *@budget.  Returns where it stopped, or an
+ * ERR_PTR()-style negative errno cast through *@err.
+ */
+static u64 mvgpu_gpt_unmap_l1(struct mvgpu_gpt *pt, u64 *l1, u64 va, u64 end,
+			      unsigned int *budget, int *err)
+{
+	end = min(end, round_down(va, 1ULL << L2_SHIFT) + (1ULL << L2_SHIFT));
+	while (va < end && *budget) {
+		u64 *l1e = &l1[l1_idx(va)], *l0, pte;
+		u64 next = round_down(va, MVGPU_GPT_HUGE_SIZE) + MVGPU_GPT_HUGE_SIZE;
+
+		(*budget)--;
+		if (!(*l1e & PTE_VALID)) {
+			va = next;
+			continue;
+		}
+		if (!(*l1e & PTE_TABLE) && IS_ALIGNED(va, MVGPU_GPT_HUGE_SIZE) &&
+		    end >= next) {
+			pte = *l1e;
+			*l1e = 0;
+			mvgpu_gpt_drop(pt, pte, MVGPU_GPT_HUGE_SIZE);
+			va = next;
+			continue;
+		}
+		l0 = mvgpu_gpt_l0(pt, l1e, false, true);
+		if (IS_ERR(l0)) {
+			*err = PTR_ERR(l0);
+			break;
+		}
+		for (; va < min(next, end) && *budget; va += MVGPU_GPT_PAGE_SIZE) {
+			(*budget)--;
+			pte = l0[l0_idx(va)];
+			if (pte & PTE_VALID) {
+				l0[l0_idx(va)] = 0;
+				mvgpu_gpt_drop(pt, pte, MVGPU_GPT_PAGE_SIZE);
+			}
+		}
+		mvgpu_gpt_reap_l0(pt, l1e);
+	}
+	return va;
+}
+
+/**
+ * mvgpu_gpt_unmap_some() - unmap the start of a range of GPU VA
+ * @pt: the page table
+ * @va: first address, 4 KiB aligned
+ * @size: bytes, a multiple of 4 KiB
+ * @budget: look at no more than this many entries (an absent table, a
+ *	large entry and a small one count one each), so that a caller can
+ *	bound the time it spends and come back for the rest
+ * @done: set to how much of the range, from @va, has been dealt with
+ *
+ * Holes in the range are fine; a large entry partly inside is split first;
+ * tables left empty are freed.
+ *
+ * Context: process context; caller serialises.
+ * Return: 0 (also when *@done < @size: call again for the rest); -EINVAL
+ * for a bad range; -ENOMEM or -ENOSPC if a large entry could not be split
+ * (*@done says how far it got).
+ */
+int mvgpu_gpt_unmap_some(struct mvgpu_gpt *pt, u64 va, u64 size,
+			 unsigned int budget, u64 *done)
+{
+	u64 start = va, end = va + size;
+	int err = 0;
+
+	*done = 0;
+	if (!mvgpu_gpt_range_ok(va, size))
+		return -EINVAL;
+
+	while (va < end && budget && !err) {
+		u64 *l1 = mvgpu_gpt_l1(pt, va, false);
+
+		if (!l1) {
+			budget--;
+			va = round_down(va, 1ULL << L2_SHIFT) + (1ULL << L2_SHIFT);
+			continue;
+		}
+		va = mvgpu_gpt_unmap_l1(pt, l1, va, end, &budget, &err);
+		mvgpu_gpt_reap_l1(pt, va - 1);
+	}
+	*done = min(va, end) - start;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap_some);
 
 /**
  * mvgpu_gpt_unmap() - unmap a range of GPU VA
@@ -267,55 +472,22 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_map);
  * @va: first address, 4 KiB aligned
  * @size: bytes, a multiple of 4 KiB
  *
- * Holes in the range are fine; a large entry partly inside is split first.
- * Empty tables are kept (they are few and reused).
+ * mvgpu_gpt_unmap_some() without a budget.
  *
  * Context: process context; caller serialises.
  * Return: 0; -EINVAL for a bad range; -ENOENT if nothing in the range was
- * mapped; -ENOMEM if a large entry could not be split (nothing changed for
- * that entry).
+ * mapped; -ENOMEM or -ENOSPC if a large entry could not be split.
  */
 int mvgpu_gpt_unmap(struct mvgpu_gpt *pt, u64 va, u64 size)
 {
-	u64 end = va + size, unmapped = 0;
+	u64 before = pt->mapped, done;
+	int ret;
 
-	if (!mvgpu_gpt_range_ok(va, size))
-		return -EINVAL;
-
-	while (va < end) {
-		u64 *l1 = mvgpu_gpt_l1(pt, va, false), *l1e, *l0, next;
-
-		if (!l1) {
-			va = round_down(va, 1ULL << L2_SHIFT) + (1ULL << L2_SHIFT);
-			continue;
-		}
-		l1e = &l1[l1_idx(va)];
-		next = round_down(va, MVGPU_GPT_HUGE_SIZE) + MVGPU_GPT_HUGE_SIZE;
-		if (!(*l1e & PTE_VALID)) {
-			va = next;
-			continue;
-		}
-		if (!(*l1e & PTE_TABLE) && IS_ALIGNED(va, MVGPU_GPT_HUGE_SIZE) &&
-		    end >= next) {
-			*l1e = 0;
-			unmapped += MVGPU_GPT_HUGE_SIZE;
-			va = next;
-			continue;
-		}
-		l0 = mvgpu_gpt_l0(pt, l1e, false, true);
-		if (!l0) {
-			pt->mapped -= unmapped;
-			return -ENOMEM;
-		}
-		for (; va < min(next, end); va += MVGPU_GPT_PAGE_SIZE) {
-			if (l0[l0_idx(va)] & PTE_VALID) {
-				l0[l0_idx(va)] = 0;
-				unmapped += MVGPU_GPT_PAGE_SIZE;
-			}
-		}
-	}
-	pt->mapped -= unmapped;
-	return unmapped ? 0 : -ENOENT;
+	ret = mvgpu_gpt_unmap_some(pt, va, size, UINT_MAX, &done);
+	if (ret)
+		return ret;
+	WARN_ON_ONCE(done != size);
+	return pt->mapped == before ? -ENOENT : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap);
 
@@ -367,7 +539,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
  * @sysmem: the range is guest IOVA (else VRAM)
  *
  * For VFIO's dma_unmap: guest memory that the VM unmapped must not stay
- * reachable from the GPU.  Walks the whole table.
+ * reachable from the GPU.  Walks the whole table (at most @max_tables
+ * pages of it) and frees the tables it empties.
  *
  * Context: process context; caller serialises.
  * Return: bytes of VA unmapped.
@@ -375,7 +548,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 			   bool sysmem)
 {
-	u64 end = start + len, unmapped = 0;
+	u64 end, before = pt->mapped;
 	unsigned int i, j, k;
 
 	if (check_add_overflow(start, len, &end))
@@ -396,7 +569,7 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 				if (!!(e & MVGPU_GPT_SYSMEM) == sysmem &&
 				    t < end && t + MVGPU_GPT_HUGE_SIZE > start) {
 					l1[j] = 0;
-					unmapped += MVGPU_GPT_HUGE_SIZE;
+					mvgpu_gpt_drop(pt, e, MVGPU_GPT_HUGE_SIZE);
 				}
 				continue;
 			}
@@ -407,12 +580,20 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 				if ((e & PTE_VALID) && !!(e & MVGPU_GPT_SYSMEM) == sysmem &&
 				    t < end && t + MVGPU_GPT_PAGE_SIZE > start) {
 					l0[k] = 0;
-					unmapped += MVGPU_GPT_PAGE_SIZE;
+					mvgpu_gpt_drop(pt, e, MVGPU_GPT_PAGE_SIZE);
 				}
 			}
+			if (mvgpu_gpt_table_empty(l0)) {
+				mvgpu_gpt_free_table(pt, l0, 0);
+				l1[j] = 0;
+			}
 		}
+		if (mvgpu_gpt_table_empty(l1)) {
+			mvgpu_gpt_free_table(pt, l1, 0);
+			pt->root[i] = 0;
+		}
+		cond_resched();
 	}
-	pt->mapped -= unmapped;
-	return unmapped;
+	return before - pt->mapped;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap_target);

@@ -19,19 +19,30 @@
 /**
  * struct mvgpu_gpt - one vGPU's GPU page table
  * @root: the top-level table (VA bits 39..30), 1024 entries
- * @tables: page-table pages allocated, including @root
- * @max_tables: at most this many (map fails with -ENOMEM beyond); 0: no
+ * @tables: page-table pages allocated, including @root's two
+ * @max_tables: at most this many (map fails with -ENOSPC beyond); 0: no
  *	limit.  Bounds the host memory a vGPU's mappings can take.
  * @mapped: bytes of VA mapped
+ * @put_sysmem: if set, called for every guest-memory (MVGPU_GPT_SYSMEM)
+ *	range whose mapping is removed, whatever removes it: @put_arg, the
+ *	guest IOVA and the bytes (one page or a large page, or part of one)
+ * @put_arg: its first argument
  *
- * Not locked: the owner serialises map, unmap and translate.
+ * Not locked: the owner serialises map, unmap and translate.  Tables are
+ * allocated with GFP_KERNEL_ACCOUNT: charged to the memory cgroup the
+ * caller has made active.
  */
 struct mvgpu_gpt {
 	u64 *root;
 	unsigned long tables;
 	unsigned long max_tables;
 	u64 mapped;
+	void (*put_sysmem)(void *arg, u64 iova, u64 size);
+	void *put_arg;
 };
+
+/* Page-table pages of an empty address space: the two of the root. */
+#define MVGPU_GPT_ROOT_TABLES	2
 
 /**
  * struct mvgpu_gpt_xlate - where a GPU virtual address goes
@@ -50,6 +61,10 @@ void mvgpu_gpt_fini(struct mvgpu_gpt *pt);
 int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
 		  u32 flags);
 int mvgpu_gpt_unmap(struct mvgpu_gpt *pt, u64 va, u64 size);
+int mvgpu_gpt_unmap_some(struct mvgpu_gpt *pt, u64 va, u64 size,
+			 unsigned int budget, u64 *done);
+void mvgpu_gpt_clear(struct mvgpu_gpt *pt);
+u64 mvgpu_gpt_first_mapped(struct mvgpu_gpt *pt, u64 va, u64 size);
 int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 			struct mvgpu_gpt_xlate *x);
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,

@@ -253,6 +253,128 @@ static void mvgpu_gpt_random_test(struct kunit *test)
 	}
 	vfree(model);
 	KUNIT_EXPECT_EQ(test, bad, 0U);
+
+	/* Unmapped again, it keeps no table but the root. */
+	for (i = 0; i < WINDOWS; i++)
+		mvgpu_gpt_unmap(pt, win_base[i], (u64)WIN_PAGES * SZ_4K);
+	KUNIT_EXPECT_EQ(test, pt->mapped, 0ULL);
+	KUNIT_EXPECT_EQ(test, pt->tables, (unsigned long)MVGPU_GPT_ROOT_TABLES);
+}
+
+/*
+ * A tenant that maps one large page per GiB uses one table each; once it
+ * unmaps them (or the address space is cleared) the tables are gone and
+ * the next tenant has the whole budget again.
+ */
+static void mvgpu_gpt_tables_returned_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	unsigned int i, round;
+
+	pt->max_tables = MVGPU_GPT_ROOT_TABLES + 20;
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 20; i++)
+			KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, (u64)i * SZ_1G, 0,
+							    SZ_2M, RW), 0);
+		KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, 20ULL * SZ_1G, 0, SZ_2M, RW),
+				-ENOSPC);
+		KUNIT_EXPECT_EQ(test, pt->tables, pt->max_tables);
+		KUNIT_EXPECT_EQ(test, pt->mapped, 20ULL * SZ_2M);
+		if (round == 0) {
+			for (i = 0; i < 20; i++)
+				KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, (u64)i * SZ_1G,
+								      SZ_2M), 0);
+		} else {
+			mvgpu_gpt_clear(pt);
+		}
+		KUNIT_EXPECT_EQ(test, pt->tables,
+				(unsigned long)MVGPU_GPT_ROOT_TABLES);
+		KUNIT_EXPECT_EQ(test, pt->mapped, 0ULL);
+	}
+
+	/* Small pages: their L0 tables go as the last entry in each goes. */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4K, 0, 3 * SZ_2M, RW), 0);
+	KUNIT_EXPECT_EQ(test, pt->tables, MVGPU_GPT_ROOT_TABLES + 1UL + 4);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_4K, SZ_2M - SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, pt->tables, MVGPU_GPT_ROOT_TABLES + 1UL + 3);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, 0, SZ_1G), 0);
+	KUNIT_EXPECT_EQ(test, pt->tables, (unsigned long)MVGPU_GPT_ROOT_TABLES);
+}
+
+/* Guest-memory pages released, counted per 4 KiB page of IOVA. */
+#define PUT_PAGES	2048
+static void mvgpu_gpt_count_put(void *arg, u64 iova, u64 size)
+{
+	u8 *count = arg;
+	u64 p;
+
+	for (p = iova / SZ_4K; p < (iova + size) / SZ_4K; p++)
+		if (p < PUT_PAGES)
+			count[p]++;
+}
+
+/* Every removed guest-memory entry is released once, VRAM never. */
+static void mvgpu_gpt_put_sysmem_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	u8 *count = kunit_kzalloc(test, PUT_PAGES, GFP_KERNEL);
+	u32 sys = RW | MVGPU_GPT_SYSMEM;
+	unsigned int p, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, count);
+	pt->put_sysmem = mvgpu_gpt_count_put;
+	pt->put_arg = count;
+	/* IOVA pages 0..15 at 4 KiB, 512..1535 as two large pages, VRAM. */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, 0, SZ_64K, sys), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_2G, SZ_2M, SZ_4M, sys), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, 0, 0, SZ_4M, RW), 0);
+	/* A failed map releases nothing: the pins stay the caller's. */
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, SZ_1M, SZ_8K, sys), -EEXIST);
+	KUNIT_EXPECT_NULL(test, memchr_inv(count, 0, PUT_PAGES));
+
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_1G + SZ_4K, SZ_8K), 0);
+	KUNIT_EXPECT_EQ(test, count[1] + count[2], 2);
+	/* Part of a large page: split, then that part released. */
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_2G + SZ_64K, SZ_64K), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, SZ_2M + SZ_2M, SZ_2M, true),
+			(u64)SZ_2M);
+	mvgpu_gpt_clear(pt);
+	for (p = 0; p < PUT_PAGES; p++) {
+		bool mapped = p < 16 || (p >= 512 && p < 1536);
+
+		if (count[p] != mapped) {
+			kunit_err(test, "IOVA page %u released %u times", p, count[p]);
+			bad++;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+/* Unmapping in bounded pieces gets there, and frees the tables. */
+static void mvgpu_gpt_unmap_budget_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	u64 va = SZ_1G, size = SZ_16M, left, done;
+	unsigned int calls = 0;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, va, SZ_4K, size, RW), 0);
+	for (left = size; left; left -= done, va += done) {
+		KUNIT_ASSERT_EQ(test, mvgpu_gpt_unmap_some(pt, va, left, 512, &done), 0);
+		KUNIT_ASSERT_GT(test, done, 0ULL);
+		KUNIT_ASSERT_LE(test, done, (u64)SZ_2M);
+		calls++;
+	}
+	KUNIT_EXPECT_GE(test, calls, 8U);
+	KUNIT_EXPECT_EQ(test, pt->mapped, 0ULL);
+	KUNIT_EXPECT_EQ(test, pt->tables, (unsigned long)MVGPU_GPT_ROOT_TABLES);
+
+	/* Holes: an empty terabyte takes about one call per GiB. */
+	va = 0;
+	for (left = MVGPU_GPT_VA_SIZE, calls = 0; left; left -= done, va += done) {
+		KUNIT_ASSERT_EQ(test, mvgpu_gpt_unmap_some(pt, va, left, 512, &done), 0);
+		calls++;
+	}
+	KUNIT_EXPECT_LE(test, calls, 3U);
 }
 
 static struct kunit_case mvgpu_gpt_test_cases[] = {
@@ -263,6 +385,9 @@ static struct kunit_case mvgpu_gpt_test_cases[] = {
 	KUNIT_CASE(mvgpu_gpt_overlap_test),
 	KUNIT_CASE(mvgpu_gpt_unmap_target_test),
 	KUNIT_CASE(mvgpu_gpt_random_test),
+	KUNIT_CASE(mvgpu_gpt_tables_returned_test),
+	KUNIT_CASE(mvgpu_gpt_put_sysmem_test),
+	KUNIT_CASE(mvgpu_gpt_unmap_budget_test),
 	{}
 };
 

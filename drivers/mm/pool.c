@@ -25,11 +25,16 @@
  * The VRAM is host memory, allocated page by page, zeroed, the first time a
  * page is touched, and given back when the vGPU is reset or removed
  * (mvgpu_pool_scrub()): freed VRAM is thus scrubbed before anyone can reuse
- * it, and untouched VRAM costs nothing.
+ * it, and untouched VRAM costs nothing.  Backing pages are charged to the
+ * memory cgroup of whoever causes them (MVGPU_POOL_GFP): a tenant over its
+ * VM's memory limit gets an allocation failure, never the OOM killer.
  *
  * Locking: @lock, a simple mutex around the allocator as drm_buddy asks,
- * also guards the backing-page table.  Callers may hold a vGPU's VRAM lock
- * (struct mvgpu_vram) when they call in; never the other way round.
+ * is taken only to create and remove allocations.  Each allocation keeps
+ * its backing pages in an xarray of its own: a lookup takes no lock at all
+ * (RCU) and backing a page takes only that xarray's spinlock for the
+ * store, so one vGPU faulting its VRAM in never waits for another.  The
+ * owner of an allocation makes sure nobody looks pages up while it scrubs.
  *
  * Known kernel bug: in 6.1, drm_buddy_alloc_blocks() corrupts the buddy's
  * free lists if split_block() fails to allocate a block descriptor
@@ -56,7 +61,6 @@ int mvgpu_pool_init(struct mvgpu_pool *pool, u64 size)
 	if (ret)
 		return ret;
 	mutex_init(&pool->lock);
-	xa_init(&pool->pages);
 	pool->size = size;
 	atomic64_set(&pool->backed, 0);
 	return 0;
@@ -71,8 +75,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_init);
  */
 void mvgpu_pool_fini(struct mvgpu_pool *pool)
 {
-	WARN_ON_ONCE(!xa_empty(&pool->pages));
-	xa_destroy(&pool->pages);
+	WARN_ON_ONCE(atomic64_read(&pool->backed));
 	drm_buddy_fini(&pool->mm);
 	mutex_destroy(&pool->lock);
 }
@@ -132,6 +135,8 @@ int mvgpu_pool_alloc(struct mvgpu_pool *pool, u64 size,
 	if (!size || !IS_ALIGNED(size, MVGPU_POOL_CHUNK) || size > pool->size)
 		return -EINVAL;
 	INIT_LIST_HEAD(&a->blocks);
+	xa_init(&a->pages);
+	atomic_long_set(&a->backed, 0);
 	a->size = size;
 	a->nr_chunks = size / MVGPU_POOL_CHUNK;
 	a->chunks = kvcalloc(a->nr_chunks, sizeof(*a->chunks), GFP_KERNEL);
@@ -172,24 +177,17 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_alloc);
  */
 u64 mvgpu_pool_scrub(struct mvgpu_pool *pool, struct mvgpu_pool_alloc *a)
 {
-	unsigned long per_chunk = MVGPU_POOL_CHUNK >> PAGE_SHIFT;
 	struct page *page;
 	unsigned long idx;
-	unsigned int c;
 	u64 freed = 0;
 
-	mutex_lock(&pool->lock);
-	for (c = 0; c < a->nr_chunks; c++) {
-		unsigned long first = a->chunks[c] >> PAGE_SHIFT;
-
-		xa_for_each_range(&pool->pages, idx, page, first,
-				  first + per_chunk - 1) {
-			xa_erase(&pool->pages, idx);
-			put_page(page);
-			freed += PAGE_SIZE;
-		}
+	xa_for_each(&a->pages, idx, page) {
+		xa_erase(&a->pages, idx);
+		put_page(page);
+		freed += PAGE_SIZE;
+		cond_resched();
 	}
-	mutex_unlock(&pool->lock);
+	atomic_long_set(&a->backed, 0);
 	atomic64_sub(freed, &pool->backed);
 	return freed;
 }
@@ -205,6 +203,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_scrub);
 void mvgpu_pool_free(struct mvgpu_pool *pool, struct mvgpu_pool_alloc *a)
 {
 	mvgpu_pool_scrub(pool, a);
+	xa_destroy(&a->pages);
 	mutex_lock(&pool->lock);
 	drm_buddy_free_list(&pool->mm, &a->blocks);
 	mutex_unlock(&pool->lock);
@@ -219,48 +218,44 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_free);
  * @pool: the pool
  * @a: the allocation
  * @off: byte offset inside the allocation (not a VRAM address)
- * @alloc: back the page (zeroed) if it has no page yet
+ * @alloc: back the page (zeroed, MVGPU_POOL_GFP) if it has no page yet
  * @new: set to true if this call backed it
  *
+ * Lock-free: concurrent callers that back the same page agree on one.
  * The returned page stays valid until the allocation is scrubbed or freed.
  *
- * Context: process context.
+ * Context: process context; may sleep if @alloc.
  * Return: the page; NULL if not backed and !@alloc; ERR_PTR(-EINVAL) for an
- * offset outside @a, ERR_PTR(-ENOMEM).
+ * offset outside @a, ERR_PTR(-ENOMEM) if no page could be had (host memory
+ * or the memory cgroup's limit).
  */
 struct page *mvgpu_pool_page(struct mvgpu_pool *pool,
 			     struct mvgpu_pool_alloc *a, u64 off, bool alloc,
 			     bool *new)
 {
-	unsigned long idx;
-	struct page *page;
-	int ret;
+	unsigned long idx = off >> PAGE_SHIFT;
+	struct page *page, *old;
 
 	*new = false;
 	if (off >= a->size)
 		return ERR_PTR(-EINVAL);
-	idx = (a->chunks[off / MVGPU_POOL_CHUNK] +
-	       (off % MVGPU_POOL_CHUNK)) >> PAGE_SHIFT;
-
-	mutex_lock(&pool->lock);
-	page = xa_load(&pool->pages, idx);
+	page = xa_load(&a->pages, idx);
 	if (page || !alloc)
-		goto out_unlock;
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
-	if (!page) {
-		page = ERR_PTR(-ENOMEM);
-		goto out_unlock;
-	}
-	ret = xa_err(xa_store(&pool->pages, idx, page, GFP_KERNEL));
-	if (ret) {
+		return page;
+
+	page = alloc_page(MVGPU_POOL_GFP);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	old = xa_cmpxchg(&a->pages, idx, NULL, page,
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (old) {
+		/* Someone else backed it first, or no memory for the node. */
 		put_page(page);
-		page = ERR_PTR(ret);
-		goto out_unlock;
+		return xa_is_err(old) ? ERR_PTR(-ENOMEM) : old;
 	}
+	atomic_long_inc(&a->backed);
 	atomic64_add(PAGE_SIZE, &pool->backed);
 	*new = true;
-out_unlock:
-	mutex_unlock(&pool->lock);
 	return page;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_pool_page);

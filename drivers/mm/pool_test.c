@@ -257,12 +257,78 @@ static void mvgpu_pool_race_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, overcommit, 0U);
 }
 
+struct mvgpu_pool_toucher {
+	struct mvgpu_pool *pool;
+	struct mvgpu_pool_alloc *a;
+	unsigned int pages;
+	unsigned int errors;
+	struct completion done;
+};
+
+static int mvgpu_pool_touch_fn(void *data)
+{
+	struct mvgpu_pool_toucher *t = data;
+	unsigned int i;
+	bool new;
+
+	for (i = 0; i < t->pages; i++)
+		if (IS_ERR_OR_NULL(mvgpu_pool_page(t->pool, t->a,
+						   (u64)i * PAGE_SIZE, true, &new)))
+			t->errors++;
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * Backing VRAM pages needs no GPU-wide lock: a vGPU touching its VRAM
+ * goes on while another holds the pool's lock (creating or removing a
+ * vGPU), and two touching the same pages at once back each page once.
+ */
+static void mvgpu_pool_lockless_test(struct kunit *test)
+{
+	struct mvgpu_pool *pool = test->priv;
+	struct mvgpu_pool_alloc *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct mvgpu_pool_toucher *t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	unsigned int i, started;
+	bool in_time;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_EQ(test, mvgpu_pool_alloc(pool, SZ_8M, a), 0);
+	mutex_lock(&pool->lock);
+	for (started = 0; started < 2; started++) {
+		struct task_struct *task;
+
+		t[started].pool = pool;
+		t[started].a = a;
+		t[started].pages = 256;
+		init_completion(&t[started].done);
+		task = kthread_run(mvgpu_pool_touch_fn, &t[started],
+				   "mvgpu-touch/%u", started);
+		if (IS_ERR(task))
+			break;
+	}
+	/* A liveness bound, generous: the touchers must not need the lock. */
+	in_time = wait_for_completion_timeout(&t[0].done, 60 * HZ);
+	mutex_unlock(&pool->lock);
+	for (i = 0; i < started; i++)
+		wait_for_completion(&t[i].done);
+	KUNIT_EXPECT_TRUE_MSG(test, in_time,
+			      "backing VRAM waited for the GPU-wide pool lock");
+	KUNIT_ASSERT_EQ(test, started, 2U);
+	KUNIT_EXPECT_EQ(test, t[0].errors + t[1].errors, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&a->backed), 256L);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&pool->backed), 256LL * PAGE_SIZE);
+	mvgpu_pool_free(pool, a);
+}
+
 static struct kunit_case mvgpu_pool_test_cases[] = {
 	KUNIT_CASE(mvgpu_pool_quota_test),
 	KUNIT_CASE(mvgpu_pool_fragmentation_test),
 	KUNIT_CASE(mvgpu_pool_scrub_test),
 	KUNIT_CASE(mvgpu_pool_fit_random_test),
 	KUNIT_CASE(mvgpu_pool_race_test),
+	KUNIT_CASE(mvgpu_pool_lockless_test),
 	{}
 };
 

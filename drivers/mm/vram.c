@@ -3,11 +3,15 @@
  * A vGPU's VRAM aperture (BAR2): host pages, backed on first touch.
  */
 
+#include <kunit/visibility.h>
 #include <linux/fs.h>
+#include <linux/file.h>
 #include <linux/highmem.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
+#include <linux/sched/mm.h>
 #include <linux/uaccess.h>
 
 #include "vram.h"
@@ -19,13 +23,20 @@
  * (DOC: VRAM pool).  A page is backed, zeroed, the first time it is written
  * through pwrite() or touched through an mmap, so a tenant never sees an
  * earlier tenant's data and an idle vGPU costs no memory.  Reads of a page
- * never touched return zeros without backing it.
+ * never touched return zeros without backing it.  Backing pages are charged
+ * to the memory cgroup of the process that opened the vGPU (the VMM), even
+ * when another process or the engine touches them; when that cgroup is at
+ * its limit the touch fails: SIGBUS for a mapping, -ENOMEM for pwrite(),
+ * MVGPU_ERR_NO_MEMORY for the engine.  Nothing calls the OOM killer.
  *
- * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  Every
- * mapping of a vGPU's aperture shares one address space, that of an inode
- * of our own (the VFIO device file's inode is shared by all anonymous-inode
- * files, so zapping through it would hit everyone); mvgpu_vram_mmap() points
- * the file's f_mapping at it, the way drm_open() does for DRM devices.
+ * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  They must
+ * all live in one address space that holds nothing else, so that a reset
+ * can zap exactly them: the VFIO device file's inode is shared by every
+ * anonymous-inode file of the system, so mvgpu_vram_mmap() moves each new
+ * mapping to a file of our own (vma_set_file(), as dma-buf does), created
+ * when the vGPU is opened and dropped when it is closed.  The mapping
+ * keeps a reference on the VFIO device file it was made from, so the
+ * vGPU stays open, and its VRAM allocated, as long as any mapping exists.
  * mvgpu_vram_reset() zaps that address space under @lock before it frees
  * the pages, and the fault handler inserts under @lock, so no mapping can
  * outlive its page.
@@ -46,39 +57,24 @@ static int mvgpu_vram_fs_init_fs_context(struct fs_context *fc)
 }
 
 /*
- * Never registered, so nobody else can mount it.  No .owner: a mount would
- * then pin the module while any vGPU exists and rmmod could not remove idle
- * vGPUs; our own mount ends with the last vGPU, which module exit removes.
+ * Never registered, so nobody else can mount it.  Mounted only while some
+ * vGPU is open: its superblock holds a reference on this module until the
+ * last file on it is gone, so nothing of ours is freed under a late fput().
  */
 static struct file_system_type mvgpu_vram_fs_type = {
+	.owner = THIS_MODULE,
 	.name = "mvgpu_vram",
 	.init_fs_context = mvgpu_vram_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };
 
-static struct inode *mvgpu_vram_inode_new(void)
-{
-	struct inode *inode;
-	int ret;
-
-	ret = simple_pin_fs(&mvgpu_vram_fs_type, &mvgpu_vram_mnt,
-			    &mvgpu_vram_mnt_count);
-	if (ret)
-		return ERR_PTR(ret);
-	inode = alloc_anon_inode(mvgpu_vram_mnt->mnt_sb);
-	if (IS_ERR(inode))
-		simple_release_fs(&mvgpu_vram_mnt, &mvgpu_vram_mnt_count);
-	return inode;
-}
-
-static void mvgpu_vram_inode_put(struct inode *inode)
-{
-	iput(inode);
-	simple_release_fs(&mvgpu_vram_mnt, &mvgpu_vram_mnt_count);
-}
+/* The aperture's own file: only ever a VMA's vm_file, never opened. */
+static const struct file_operations mvgpu_vram_fops = {
+	.owner = THIS_MODULE,
+};
 
 /**
- * mvgpu_vram_init() - allocate a vGPU's VRAM and set up its aperture
+ * mvgpu_vram_init() - allocate a vGPU's VRAM
  * @vram: the aperture
  * @pool: the GPU's VRAM pool
  * @size: bytes, a multiple of MVGPU_POOL_CHUNK
@@ -95,24 +91,101 @@ int mvgpu_vram_init(struct mvgpu_vram *vram, struct mvgpu_pool *pool,
 	ret = mvgpu_pool_alloc(pool, size, &vram->alloc);
 	if (ret)
 		return ret;
-	vram->inode = mvgpu_vram_inode_new();
-	if (IS_ERR(vram->inode)) {
-		mvgpu_pool_free(pool, &vram->alloc);
-		return PTR_ERR(vram->inode);
-	}
 	mutex_init(&vram->lock);
 	vram->pool = pool;
 	vram->size = size;
 	vram->map_pgoff = map_pgoff;
-	vram->backed = 0;
+	vram->file = NULL;
+	vram->memcg = NULL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_init);
 
-static void mvgpu_vram_free_pages_locked(struct mvgpu_vram *vram)
+/**
+ * mvgpu_vram_fini() - free the VRAM
+ * @vram: the aperture; closed
+ *
+ * Context: process context.
+ */
+void mvgpu_vram_fini(struct mvgpu_vram *vram)
 {
-	lockdep_assert_held(&vram->lock);
-	mvgpu_pool_scrub(vram->pool, &vram->alloc);
-	vram->backed = 0;
+	WARN_ON_ONCE(vram->file);
+	mvgpu_pool_free(vram->pool, &vram->alloc);
+	mutex_destroy(&vram->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_fini);
+
+/**
+ * mvgpu_vram_open() - the vGPU is opened: set up the mappings' file and
+ *	charge backing pages to the opener's memory cgroup
+ * @vram: the aperture
+ *
+ * Context: process context of the opener.
+ * Return: 0 or -errno.
+ */
+int mvgpu_vram_open(struct mvgpu_vram *vram)
+{
+	struct inode *inode;
+	struct file *file;
+	int ret;
+
+	ret = simple_pin_fs(&mvgpu_vram_fs_type, &mvgpu_vram_mnt,
+			    &mvgpu_vram_mnt_count);
+	if (ret)
+		return ret;
+	inode = alloc_anon_inode(mvgpu_vram_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		ret = PTR_ERR(inode);
+		goto err_release_fs;
+	}
+	if (!try_module_get(THIS_MODULE)) {	/* the file's fops reference */
+		ret = -ENODEV;
+		goto err_iput;
+	}
+	file = alloc_file_pseudo(inode, mvgpu_vram_mnt, "mvgpu-vram", O_RDWR,
+				 &mvgpu_vram_fops);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		module_put(THIS_MODULE);
+		goto err_iput;
+	}
+	file->private_data = vram;
+
+	mutex_lock(&vram->lock);
+	vram->file = file;
+	vram->memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
+	mutex_unlock(&vram->lock);
+	return 0;
+
+err_iput:
+	iput(inode);
+err_release_fs:
+	simple_release_fs(&mvgpu_vram_mnt, &mvgpu_vram_mnt_count);
+	return ret;
+}
+
+/**
+ * mvgpu_vram_close() - the vGPU's last file and mapping are gone
+ * @vram: the aperture, reset
+ *
+ * Context: process context.
+ */
+void mvgpu_vram_close(struct mvgpu_vram *vram)
+{
+	struct mem_cgroup *memcg;
+	struct file *file;
+
+	mutex_lock(&vram->lock);
+	file = vram->file;
+	memcg = vram->memcg;
+	vram->file = NULL;
+	WRITE_ONCE(vram->memcg, NULL);
+	mutex_unlock(&vram->lock);
+	mem_cgroup_put(memcg);
+	if (file) {
+		fput(file);
+		simple_release_fs(&mvgpu_vram_mnt, &mvgpu_vram_mnt_count);
+	}
 }
 
 /**
@@ -120,68 +193,55 @@ static void mvgpu_vram_free_pages_locked(struct mvgpu_vram *vram)
  * @vram: the aperture
  *
  * Afterwards the aperture reads as zero again; mappings refault fresh pages.
+ * The caller makes sure the engine does not run the vGPU meanwhile.
  *
  * Context: process context; takes vram->lock and the mappings' locks.
  */
 void mvgpu_vram_reset(struct mvgpu_vram *vram)
 {
 	mutex_lock(&vram->lock);
-	unmap_mapping_range(vram->inode->i_mapping, 0, 0, 1);
-	mvgpu_vram_free_pages_locked(vram);
+	if (vram->file)
+		unmap_mapping_range(vram->file->f_mapping, 0, 0, 1);
+	mvgpu_pool_scrub(vram->pool, &vram->alloc);
 	mutex_unlock(&vram->lock);
 }
 
 /**
- * mvgpu_vram_fini() - free the aperture
- * @vram: the aperture; no mapping of it may remain
+ * mvgpu_vram_page() - the host page behind a VRAM offset, for the engine
+ * @vram: the aperture
+ * @off: byte offset in the aperture
+ * @alloc: back the page if it is not yet (for a write); charged to the
+ *	memory cgroup the caller has made active
  *
- * Context: process context.
+ * No lock and no reference: the page stays until the next reset or the
+ * vGPU's release, and the engine does not run the vGPU across either.
+ *
+ * Context: process context; may sleep if @alloc.
+ * Return: the page; NULL if not backed and !@alloc (it reads as zero);
+ * ERR_PTR(-EINVAL) for an offset outside the aperture, ERR_PTR(-ENOMEM).
  */
-void mvgpu_vram_fini(struct mvgpu_vram *vram)
+struct page *mvgpu_vram_page(struct mvgpu_vram *vram, u64 off, bool alloc)
 {
-	mvgpu_pool_free(vram->pool, &vram->alloc);
-	vram->backed = 0;
-	mutex_destroy(&vram->lock);
-	mvgpu_vram_inode_put(vram->inode);
-}
+	bool new;
 
-/* Find the page at @idx, backing it with a zeroed page if @alloc. */
-static struct page *mvgpu_vram_page_locked(struct mvgpu_vram *vram,
-					   unsigned long idx, bool alloc)
+	return mvgpu_pool_page(vram->pool, &vram->alloc, off, alloc, &new);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vram_page);
+
+/* The page at @idx with a reference, backed if @alloc, charged to the owner. */
+static struct page *mvgpu_vram_get_page_locked(struct mvgpu_vram *vram,
+					       unsigned long idx, bool alloc)
 {
+	struct mem_cgroup *old = set_active_memcg(vram->memcg);
 	struct page *page;
 	bool new;
 
 	lockdep_assert_held(&vram->lock);
 	page = mvgpu_pool_page(vram->pool, &vram->alloc,
 			       (u64)idx << PAGE_SHIFT, alloc, &new);
-	if (new)
-		vram->backed++;
-	return page;
-}
-
-/**
- * mvgpu_vram_get_page() - the host page behind a VRAM offset, for the engine
- * @vram: the aperture
- * @off: byte offset in the aperture
- * @alloc: back the page if it is not yet (for a write)
- *
- * Context: process context.
- * Return: the page with a reference the caller drops with put_page(); NULL
- * if not backed and !@alloc (it reads as zero); ERR_PTR(-EINVAL) for an
- * offset outside the aperture, ERR_PTR(-ENOMEM).
- */
-struct page *mvgpu_vram_get_page(struct mvgpu_vram *vram, u64 off, bool alloc)
-{
-	struct page *page;
-
-	if (off >= vram->size)
-		return ERR_PTR(-EINVAL);
-	mutex_lock(&vram->lock);
-	page = mvgpu_vram_page_locked(vram, off >> PAGE_SHIFT, alloc);
+	set_active_memcg(old);
 	if (!IS_ERR_OR_NULL(page))
 		get_page(page);
-	mutex_unlock(&vram->lock);
 	return page;
 }
 
@@ -213,9 +273,7 @@ ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
 		void *va;
 
 		mutex_lock(&vram->lock);
-		page = mvgpu_vram_page_locked(vram, off >> PAGE_SHIFT, write);
-		if (!IS_ERR_OR_NULL(page))
-			get_page(page);
+		page = mvgpu_vram_get_page_locked(vram, off >> PAGE_SHIFT, write);
 		mutex_unlock(&vram->lock);
 		if (IS_ERR(page))
 			return done ?: PTR_ERR(page);
@@ -242,7 +300,7 @@ ssize_t mvgpu_vram_rw(struct mvgpu_vram *vram, u64 off, char __user *buf,
 static vm_fault_t mvgpu_vram_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mvgpu_vram *vram = vma->vm_private_data;
+	struct mvgpu_vram *vram = vma->vm_file->private_data;
 	unsigned long idx = vmf->pgoff - vram->map_pgoff;
 	struct page *page;
 	vm_fault_t ret;
@@ -251,56 +309,52 @@ static vm_fault_t mvgpu_vram_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	mutex_lock(&vram->lock);
-	page = mvgpu_vram_page_locked(vram, idx, true);
-	if (IS_ERR(page))
-		ret = VM_FAULT_OOM;
-	else
+	page = mvgpu_vram_get_page_locked(vram, idx, true);
+	if (IS_ERR(page)) {
+		/* The owner's memory limit, or the host's: no OOM killer. */
+		ret = VM_FAULT_SIGBUS;
+	} else {
 		ret = vmf_insert_pfn(vma, vmf->address, page_to_pfn(page));
+		put_page(page);
+	}
 	mutex_unlock(&vram->lock);
 	return ret;
 }
 
+/* A mapping keeps the VFIO device file it came from (vm_private_data). */
+static void mvgpu_vram_vm_open(struct vm_area_struct *vma)
+{
+	get_file(vma->vm_private_data);
+}
+
+static void mvgpu_vram_vm_close(struct vm_area_struct *vma)
+{
+	fput(vma->vm_private_data);
+}
+
 static const struct vm_operations_struct mvgpu_vram_vm_ops = {
+	.open = mvgpu_vram_vm_open,
+	.close = mvgpu_vram_vm_close,
 	.fault = mvgpu_vram_fault,
 };
-
-/*
- * Link the file's mappings into our address space; see DOC: VRAM aperture.
- * mmap_region() raised i_mmap_writable on the file's old f_mapping before
- * calling us and lowers it on the (new) f_mapping after, so the first time
- * a file switches, move that pending count over, or the counts drift by one
- * per mmap and the next mmap of the vGPU fails with EPERM.
- */
-static void mvgpu_vram_adopt_file(struct mvgpu_vram *vram,
-				  struct vm_area_struct *vma)
-{
-	struct address_space *ours = vram->inode->i_mapping;
-	struct file *file = vma->vm_file;
-	struct address_space *old = READ_ONCE(file->f_mapping);
-
-	if (old == ours || cmpxchg(&file->f_mapping, old, ours) != old)
-		return;
-	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
-	    (VM_SHARED | VM_MAYWRITE)) {
-		mapping_unmap_writable(old);
-		atomic_inc(&ours->i_mmap_writable);
-	}
-}
 
 /**
  * mvgpu_vram_mmap() - map (part of) the aperture into user space
  * @vram: the aperture
- * @vma: the new mapping; its file offset must fall inside the aperture,
- *	which starts at file page offset vram->map_pgoff
+ * @vma: the new mapping of the VFIO device file; its file offset must fall
+ *	inside the aperture, which starts at file page offset vram->map_pgoff
+ *
+ * Moves the mapping to the aperture's own file; see DOC: VRAM aperture.
  *
  * Context: process context, mmap_lock held for writing.
- * Return: 0, or -EINVAL for a private mapping or a range outside the
- * aperture.
+ * Return: 0, -EINVAL for a private mapping or a range outside the
+ * aperture, -ENODEV if the vGPU is not open.
  */
 int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma)
 {
 	unsigned long npages = vram->size >> PAGE_SHIFT;
 	unsigned long first;
+	int ret = 0;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
@@ -310,11 +364,18 @@ int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma)
 	if (first >= npages || vma_pages(vma) > npages - first)
 		return -EINVAL;
 
+	mutex_lock(&vram->lock);
+	if (!vram->file) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
 	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &mvgpu_vram_vm_ops;
-	vma->vm_private_data = vram;
-	mvgpu_vram_adopt_file(vram, vma);
-	return 0;
+	vma->vm_private_data = get_file(vma->vm_file);
+	vma_set_file(vma, vram->file);
+out_unlock:
+	mutex_unlock(&vram->lock);
+	return ret;
 }
 
 /**
@@ -326,5 +387,5 @@ int mvgpu_vram_mmap(struct mvgpu_vram *vram, struct vm_area_struct *vma)
  */
 u64 mvgpu_vram_backed_bytes(struct mvgpu_vram *vram)
 {
-	return (u64)READ_ONCE(vram->backed) << PAGE_SHIFT;
+	return (u64)atomic_long_read(&vram->alloc.backed) << PAGE_SHIFT;
 }

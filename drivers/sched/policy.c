@@ -35,9 +35,14 @@
  * period, off the per-pick path.
  *
  * A cap (percent of one engine) is a token bucket that fills at cap% of
- * wall time, up to cap% of MVGPU_CAP_WINDOW_NS; a vGPU whose bucket is
- * empty waits in the throttled tree until it refills.  Without caps the
- * policy is work-conserving.
+ * wall time and holds one quantum: the top level's slice, or cap% of
+ * MVGPU_CAP_QUANTUM_NS (10 ms) if that is less.  A capped vGPU runs only
+ * with a full bucket, and its slice is never longer than what the bucket
+ * holds; then it waits in the throttled tree until the bucket is full
+ * again.  So over any window it runs cap% of the window, give or take one
+ * quantum (plus one step of overrun): a busy vGPU capped at 10 % gets
+ * 10 +- 1 % of an engine in every 100 ms.  Without caps the policy is
+ * work-conserving.
  *
  * The other modes, for users who want them and as baselines: ``rr`` runs
  * vGPUs in arrival order with one slice (``2 * timeslice_us``), no levels,
@@ -53,7 +58,7 @@
  * 100 ms boost) and 16 busy vGPUs on 2 engines, that is under 110 ms.
  */
 
-#define MVGPU_CAP_WINDOW_NS	(100 * NSEC_PER_MSEC)
+#define MVGPU_CAP_QUANTUM_NS	(10 * NSEC_PER_MSEC)
 
 static bool mvgpu_policy_levels(const struct mvgpu_sched_policy *p)
 {
@@ -122,11 +127,20 @@ static bool mvgpu_entity_less(struct rb_node *a, const struct rb_node *b)
 	       rb_entry(b, struct mvgpu_sched_entity, node)->key;
 }
 
+/*
+ * What a capped entity's bucket holds when full, one quantum: a slice,
+ * but no more than it earns in MVGPU_CAP_QUANTUM_NS.
+ */
+static s64 mvgpu_policy_quantum(const struct mvgpu_sched_policy *p, u32 cap)
+{
+	return min_t(u64, p->slice_ns, div_u64(MVGPU_CAP_QUANTUM_NS * cap, 100));
+}
+
 static void mvgpu_policy_refill(struct mvgpu_sched_policy *p,
 				struct mvgpu_sched_entity *e, u64 now)
 {
 	u32 cap = mvgpu_policy_cap(p, e);
-	s64 burst = div_u64(MVGPU_CAP_WINDOW_NS * cap, 100);
+	s64 burst = mvgpu_policy_quantum(p, cap);
 
 	if (cap >= 100)
 		return;
@@ -153,8 +167,10 @@ static void mvgpu_policy_insert(struct mvgpu_sched_policy *p,
 	e->epoch = p->epoch;
 
 	mvgpu_policy_refill(p, e, now);
-	if (cap < 100 && e->budget <= 0) {
-		e->key = now + div_u64((u64)-e->budget * 100, cap) + 1;
+	if (cap < 100 && e->budget < mvgpu_policy_quantum(p, cap)) {
+		/* Until the bucket is full again. */
+		e->key = now + div_u64((u64)(mvgpu_policy_quantum(p, cap) -
+					     e->budget) * 100, cap) + 1;
 		e->throttled = true;
 		rb_add_cached(&e->node, &p->throttled, mvgpu_entity_less);
 		return;
@@ -229,7 +245,18 @@ static void mvgpu_policy_boost(struct mvgpu_sched_policy *p, u64 now)
 	}
 }
 
-static unsigned int mvgpu_wait_bucket(u64 ns)
+/**
+ * mvgpu_hist_bucket() - the bucket of a log-linear histogram a time goes in
+ * @ns: the time
+ *
+ * MVGPU_WAIT_BUCKETS buckets: below 8 ns one per nanosecond, above, four
+ * per power of two (mvgpu_wait_bucket_ns() gives their lower bounds); the
+ * last one takes everything above.
+ *
+ * Context: any.
+ * Return: the bucket.
+ */
+unsigned int mvgpu_hist_bucket(u64 ns)
 {
 	unsigned int l;
 
@@ -239,6 +266,7 @@ static unsigned int mvgpu_wait_bucket(u64 ns)
 	return min_t(unsigned int, 4 * (l - 1) + ((ns >> (l - 2)) & 3),
 		     MVGPU_WAIT_BUCKETS - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_hist_bucket);
 
 /**
  * mvgpu_wait_bucket_ns() - lower bound of a wait-histogram bucket
@@ -258,6 +286,34 @@ u64 mvgpu_wait_bucket_ns(unsigned int i)
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_wait_bucket_ns);
 
 /**
+ * mvgpu_hist_percentile() - a percentile of a histogram of times
+ * @hist: MVGPU_WAIT_BUCKETS counts (mvgpu_hist_bucket())
+ * @pct: 1..100
+ *
+ * Context: any.
+ * Return: the upper bound of the bucket holding the percentile, in ns; 0
+ * if the histogram is empty.
+ */
+u64 mvgpu_hist_percentile(const u32 *hist, unsigned int pct)
+{
+	u64 total = 0, want, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++)
+		total += hist[i];
+	if (!total)
+		return 0;
+	want = DIV_ROUND_UP_ULL(total * pct, 100);
+	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++) {
+		seen += hist[i];
+		if (seen >= want)
+			break;
+	}
+	return mvgpu_wait_bucket_ns(min(i + 1, (unsigned int)MVGPU_WAIT_BUCKETS));
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_hist_percentile);
+
+/**
  * mvgpu_wait_percentile() - a percentile of an entity's waits
  * @s: its stats
  * @pct: 1..100
@@ -268,20 +324,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_wait_bucket_ns);
  */
 u64 mvgpu_wait_percentile(const struct mvgpu_sched_stats *s, unsigned int pct)
 {
-	u64 total = 0, want, seen = 0;
-	unsigned int i;
-
-	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++)
-		total += s->wait_hist[i];
-	if (!total)
-		return 0;
-	want = DIV_ROUND_UP_ULL(total * pct, 100);
-	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++) {
-		seen += s->wait_hist[i];
-		if (seen >= want)
-			break;
-	}
-	return mvgpu_wait_bucket_ns(min(i + 1, (unsigned int)MVGPU_WAIT_BUCKETS));
+	return mvgpu_hist_percentile(s->wait_hist, pct);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_wait_percentile);
 
@@ -346,7 +389,7 @@ struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 		mvgpu_policy_dequeue(p, e);
 		e->running = true;
 		e->stats.runs++;
-		e->stats.wait_hist[mvgpu_wait_bucket(now - e->since)]++;
+		e->stats.wait_hist[mvgpu_hist_bucket(now - e->since)]++;
 		mvgpu_policy_update_min(p, e->vtime);
 		return e;
 	}
@@ -357,10 +400,19 @@ struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_pick);
 
+static u64 mvgpu_policy_level_slice(const struct mvgpu_sched_policy *p,
+				    const struct mvgpu_sched_entity *e)
+{
+	return mvgpu_policy_levels(p) ? p->slice_ns << e->level :
+					p->slice_ns * 2;
+}
+
 /**
  * mvgpu_policy_slice() - how long a picked entity may run
  * @p: the policy
  * @e: the entity
+ *
+ * Its level's slice, but no more than its cap's bucket holds.
  *
  * Context: any.
  * Return: nanoseconds.
@@ -368,9 +420,12 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_pick);
 u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
 		       struct mvgpu_sched_entity *e)
 {
-	if (!mvgpu_policy_levels(p))
-		return p->slice_ns * 2;
-	return p->slice_ns << e->level;
+	u64 slice = mvgpu_policy_level_slice(p, e);
+
+	/* Never more than a capped entity may still use. */
+	if (mvgpu_policy_cap(p, e) < 100)
+		slice = clamp_t(s64, e->budget, 1, slice);
+	return slice;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_slice);
 
@@ -407,7 +462,7 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	/* The level's allotment counts over all runs, not run by run. */
 	e->level_used += ran_ns;
 	if ((why == MVGPU_PUT_EXPIRED ||
-	     e->level_used >= mvgpu_policy_slice(p, e)) &&
+	     e->level_used >= mvgpu_policy_level_slice(p, e)) &&
 	    e->level < MVGPU_SCHED_LEVELS - 1) {
 		e->level++;
 		e->level_used = 0;
@@ -470,8 +525,7 @@ void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 	if (cap != e->cap) {
 		/* A new cap starts with a full bucket: it only limits. */
 		e->cap = cap;
-		e->budget = div_u64(MVGPU_CAP_WINDOW_NS * mvgpu_policy_cap(p, e),
-				    100);
+		e->budget = mvgpu_policy_quantum(p, mvgpu_policy_cap(p, e));
 		e->refill_at = now;
 	}
 	if (requeue)

@@ -148,7 +148,9 @@ bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 		      struct mvgpu_sched_entity *e, u32 weight, u32 prio,
 		      u32 cap, u64 now);
+unsigned int mvgpu_hist_bucket(u64 ns);
 u64 mvgpu_wait_bucket_ns(unsigned int i);
+u64 mvgpu_hist_percentile(const u32 *hist, unsigned int pct);
 u64 mvgpu_wait_percentile(const struct mvgpu_sched_stats *s, unsigned int pct);
 
 #endif /* _MVGPU_SCHED_POLICY_H_ */

@@ -52,16 +52,23 @@ struct sim {
 	bool measuring;
 };
 
-static struct sim *sim_new(struct kunit *test, enum mvgpu_sched_mode mode,
-			   unsigned int engines)
+static struct sim *sim_new_slice(struct kunit *test,
+				 enum mvgpu_sched_mode mode,
+				 unsigned int engines, u64 slice)
 {
 	struct sim *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->nr_engines = engines;
 	s->now = 1;
-	mvgpu_policy_init(&s->p, mode, SLICE, BOOST, s->now);
+	mvgpu_policy_init(&s->p, mode, slice, BOOST, s->now);
 	return s;
+}
+
+static struct sim *sim_new(struct kunit *test, enum mvgpu_sched_mode mode,
+			   unsigned int engines)
+{
+	return sim_new_slice(test, mode, engines, SLICE);
 }
 
 static void sim_arrive(struct sim *s, struct sim_ent *x)
@@ -353,6 +360,35 @@ static void mvgpu_policy_cap_test(struct kunit *test)
 	KUNIT_EXPECT_GE(test, d->service * 100, 5 * NSEC_PER_SEC * 29);
 }
 
+/*
+ * A cap holds over every short window from the start, not just on
+ * average: a 10 % cap next to a hog, with 1 ms and with 10 ms slices,
+ * gets 10 +- 2 % of the engine in each 100 ms window of two seconds.
+ */
+static void mvgpu_policy_cap_window_test(struct kunit *test)
+{
+	static const u64 slices[] = { SLICE, 10 * SLICE };
+	unsigned int i, w;
+
+	for (i = 0; i < ARRAY_SIZE(slices); i++) {
+		struct sim *s = sim_new_slice(test, MVGPU_SCHED_MLFQ, 1, slices[i]);
+		struct sim_ent *c = sim_add(s, true, 8, 0, 10, 0, 0);
+
+		sim_add(s, true, 1, 0, 100, 0, 0);
+		s->measuring = true;
+		for (w = 0; w < 20; w++) {
+			c->service = 0;
+			sim_run(s, 100 * NSEC_PER_MSEC);
+			KUNIT_EXPECT_LE_MSG(test, c->service, 12 * NSEC_PER_MSEC,
+					    "slice %llu us, window %u: %llu us",
+					    slices[i] / 1000, w, c->service / 1000);
+			KUNIT_EXPECT_GE_MSG(test, c->service, 8 * NSEC_PER_MSEC,
+					    "slice %llu us, window %u: %llu us",
+					    slices[i] / 1000, w, c->service / 1000);
+		}
+	}
+}
+
 static void mvgpu_policy_modes_test(struct kunit *test)
 {
 	static const u32 w[] = { 1, 2, 4, 8 };
@@ -473,6 +509,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_starvation_test),
 	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),
+	KUNIT_CASE(mvgpu_policy_cap_window_test),
 	KUNIT_CASE(mvgpu_policy_modes_test),
 	KUNIT_CASE(mvgpu_policy_churn_test),
 	{}

@@ -118,10 +118,10 @@ static int mvgpu_vgpu_cfg_access(struct mvgpu_vgpu *vgpu, u32 off, u8 *buf,
 	} else {
 		ret = mvgpu_cfg_write(&vgpu->cfg, off, buf, len);
 		if (!ret) {
-			/* INTx disable lives in config space; tell the irq code. */
+			/* INTx disable and bus mastering live in config space. */
 			spin_lock_irq(&vgpu->irq_lock);
-			vgpu->irq.intx_disabled = mvgpu_cfg_command(&vgpu->cfg) &
-						  PCI_COMMAND_INTX_DISABLE;
+			mvgpu_irq_command_locked(vgpu,
+						 mvgpu_cfg_command(&vgpu->cfg));
 			mvgpu_irq_update_locked(vgpu);
 			spin_unlock_irq(&vgpu->irq_lock);
 		}
@@ -257,7 +257,14 @@ static int mvgpu_vgpu_mmap(struct vfio_device *vdev,
 static int mvgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
+	int ret;
 
+	/* The opener's memory cgroup pays for what the vGPU allocates. */
+	ret = mvgpu_vram_open(&vgpu->vram);
+	if (ret) {
+		dev_err(vdev->dev, "cannot set up the VRAM aperture: %d\n", ret);
+		return ret;
+	}
 	mutex_lock(&vgpu->lock);
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
@@ -274,6 +281,7 @@ static void mvgpu_vgpu_close(struct vfio_device *vdev)
 	mvgpu_irq_disable_all(vgpu);
 	mutex_unlock(&vgpu->lock);
 	mvgpu_vgpu_reset(vgpu, true);
+	mvgpu_vram_close(&vgpu->vram);
 }
 
 static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
@@ -295,9 +303,12 @@ static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
  *	returns config space to power-on; else a register-triggered reset
  *
  * Stops the vGPU's engine context, clears the registers and pending
- * interrupts, returns the GPU page table to its reset mapping, zaps every mapping of the
- * VRAM aperture and frees its pages, so it reads as zero again.  Armed
- * eventfds stay armed (QEMU re-arms them itself after a reset).
+ * interrupts, returns the GPU page table to its reset mapping (unpinning
+ * all guest memory), zaps every mapping of the VRAM aperture and frees its
+ * pages, so it reads as zero again.  Armed eventfds stay armed, as on
+ * vfio-pci (QEMU re-arms them itself after a reset); a function-level reset
+ * clears PCI_COMMAND, so MSI and guest-memory access wait until the guest
+ * enables bus mastering again.  Returns when all of that is done.
  *
  * Context: process context; takes vgpu->lock.
  */

@@ -4,6 +4,7 @@
  * them (VFIO_DEVICE_GET_IRQ_INFO, VFIO_DEVICE_SET_IRQS).
  */
 
+#include <kunit/visibility.h>
 #include <linux/eventfd.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -18,9 +19,14 @@
  * set in MVGPU_REG_INT_MASK.  Which signal that makes depends on what user
  * space armed with VFIO_DEVICE_SET_IRQS (one mode at a time, as on vfio-pci):
  *
- * - MSI: an edge.  Each newly pending cause signals the MSI eventfd once;
- *   the same cause signals again only after it has been acknowledged
- *   (MVGPU_REG_INT_ACK) and raised anew.
+ * - MSI: an edge, and a memory write: only while the vGPU may master the
+ *   bus (PCI_COMMAND_MASTER).  Each newly pending cause signals the MSI
+ *   eventfd once; the same cause signals again only after it has been
+ *   acknowledged (MVGPU_REG_INT_ACK) and raised anew.  A cause that becomes
+ *   pending while bus mastering is off is signalled when it is turned on.
+ *   Arming another eventfd for MSI (as QEMU does when the guest moves the
+ *   vector) signals nothing already signalled; leaving MSI mode (disabling
+ *   it, or arming INTx) forgets what was signalled.
  * - INTx: a level.  While any enabled cause is pending and
  *   PCI_COMMAND_INTX_DISABLE is clear, the line is asserted: the eventfd is
  *   signalled and INTx is masked (vfio-pci's automask), until user space
@@ -44,6 +50,7 @@ void mvgpu_irq_init(struct mvgpu_irq *irq)
 	memset(irq, 0, sizeof(*irq));
 	irq->mode = -1;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_irq_init);
 
 /**
  * mvgpu_irq_line_reset_locked() - forget delivery state after a reset
@@ -59,7 +66,25 @@ void mvgpu_irq_line_reset_locked(struct mvgpu_vgpu *vgpu, u16 command)
 	lockdep_assert_held(&vgpu->irq_lock);
 	vgpu->irq.intx_masked = false;
 	vgpu->irq.msi_sent = 0;
+	mvgpu_irq_command_locked(vgpu, command);
+}
+
+/**
+ * mvgpu_irq_command_locked() - config space's command register changed
+ * @vgpu: the vGPU
+ * @command: PCI_COMMAND now
+ *
+ * Mirrors INTx disable and bus mastering, which MSI and the engine's
+ * access to guest memory need.  The caller delivers what became
+ * deliverable with mvgpu_irq_update_locked().
+ *
+ * Context: any; caller holds vgpu->irq_lock.
+ */
+void mvgpu_irq_command_locked(struct mvgpu_vgpu *vgpu, u16 command)
+{
+	lockdep_assert_held(&vgpu->irq_lock);
 	vgpu->irq.intx_disabled = command & PCI_COMMAND_INTX_DISABLE;
+	WRITE_ONCE(vgpu->bus_master, !!(command & PCI_COMMAND_MASTER));
 }
 
 static void mvgpu_irq_signal(struct mvgpu_irq *irq, struct eventfd_ctx *ctx)
@@ -85,6 +110,8 @@ void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu)
 
 	switch (irq->mode) {
 	case VFIO_PCI_MSI_IRQ_INDEX:
+		if (!vgpu->bus_master)
+			break;	/* delivered once bus mastering is on */
 		if (pending & ~irq->msi_sent)
 			mvgpu_irq_signal(irq, irq->msi);
 		irq->msi_sent = pending;
@@ -139,16 +166,24 @@ static struct eventfd_ctx *mvgpu_irq_swap(struct mvgpu_vgpu *vgpu,
 {
 	struct eventfd_ctx *old;
 
+	int mode;
+
 	spin_lock_irq(&vgpu->irq_lock);
+	mode = vgpu->irq.mode;
 	old = *slot;
 	*slot = ctx;
 	if (slot != &vgpu->irq.req) {
 		if (ctx)
-			vgpu->irq.mode = slot == &vgpu->irq.intx ?
-				VFIO_PCI_INTX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX;
+			mode = slot == &vgpu->irq.intx ?
+			       VFIO_PCI_INTX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX;
 		else if (old)
-			vgpu->irq.mode = -1;
-		mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
+			mode = -1;
+		/* A new eventfd for the same mode is a new wire, not a reset. */
+		if (mode != vgpu->irq.mode) {
+			vgpu->irq.mode = mode;
+			mvgpu_irq_line_reset_locked(vgpu,
+						    mvgpu_cfg_command(&vgpu->cfg));
+		}
 		mvgpu_irq_update_locked(vgpu);
 	}
 	spin_unlock_irq(&vgpu->irq_lock);

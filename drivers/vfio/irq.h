@@ -37,6 +37,7 @@ struct mvgpu_irq {
 void mvgpu_irq_init(struct mvgpu_irq *irq);
 void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu);
 void mvgpu_irq_line_reset_locked(struct mvgpu_vgpu *vgpu, u16 command);
+void mvgpu_irq_command_locked(struct mvgpu_vgpu *vgpu, u16 command);
 void mvgpu_irq_raise(struct mvgpu_vgpu *vgpu, u32 causes);
 void mvgpu_irq_request(struct mvgpu_vgpu *vgpu);
 void mvgpu_irq_disable_all(struct mvgpu_vgpu *vgpu);

@@ -22,16 +22,18 @@
  * @vgpu_id: the vGPU's id
  * @vram_size: its VRAM in bytes
  * @num_engines: engines of its GPU
+ * @watchdog_ms: the engine watchdog's limit
  *
  * Context: any.
  */
 void mvgpu_mmio_init(struct mvgpu_mmio *m, u32 vgpu_id, u64 vram_size,
-		     u32 num_engines)
+		     u32 num_engines, u32 watchdog_ms)
 {
 	memset(m, 0, sizeof(*m));
 	m->vgpu_id = vgpu_id;
 	m->vram_size = vram_size;
 	m->num_engines = num_engines;
+	m->watchdog_ms = watchdog_ms;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_mmio_init);
 
@@ -67,7 +69,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_mmio_engine_reset);
  */
 void mvgpu_mmio_reset(struct mvgpu_mmio *m)
 {
-	mvgpu_mmio_init(m, m->vgpu_id, m->vram_size, m->num_engines);
+	mvgpu_mmio_init(m, m->vgpu_id, m->vram_size, m->num_engines,
+			m->watchdog_ms);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_mmio_reset);
 
@@ -119,6 +122,8 @@ static u32 mvgpu_mmio_read32(const struct mvgpu_mmio *m, u32 off)
 		return m->engine_status;
 	case MVGPU_REG_CMDS_DONE:
 		return m->cmds_done;
+	case MVGPU_REG_WATCHDOG_MS:
+		return m->watchdog_ms;
 	default:
 		/* Write-only and undefined registers read as zero. */
 		return 0;

@@ -16,6 +16,7 @@
  * @vgpu_id: MVGPU_REG_VGPU_ID; constant
  * @vram_size: MVGPU_REG_VRAM_SIZE_*; constant
  * @num_engines: MVGPU_REG_NUM_ENGINES; constant
+ * @watchdog_ms: MVGPU_REG_WATCHDOG_MS; constant
  * @int_status: pending interrupt causes
  * @int_mask: enabled interrupt causes
  * @doorbell: last value written to MVGPU_REG_DOORBELL
@@ -38,6 +39,7 @@ struct mvgpu_mmio {
 	u32 vgpu_id;
 	u64 vram_size;
 	u32 num_engines;
+	u32 watchdog_ms;
 	u32 int_status;
 	u32 int_mask;
 	u32 doorbell;
@@ -55,7 +57,7 @@ struct mvgpu_mmio {
 };
 
 void mvgpu_mmio_init(struct mvgpu_mmio *m, u32 vgpu_id, u64 vram_size,
-		     u32 num_engines);
+		     u32 num_engines, u32 watchdog_ms);
 void mvgpu_mmio_reset(struct mvgpu_mmio *m);
 void mvgpu_mmio_engine_reset(struct mvgpu_mmio *m);
 int mvgpu_mmio_access(struct mvgpu_mmio *m, u32 off, void *buf, u32 len,

@@ -35,7 +35,7 @@ static int mvgpu_mmio_test_init(struct kunit *test)
 
 	if (!m)
 		return -ENOMEM;
-	mvgpu_mmio_init(m, 7, 6ULL * SZ_1G, 2);
+	mvgpu_mmio_init(m, 7, 6ULL * SZ_1G, 2, 1234);
 	test->priv = m;
 	return 0;
 }
@@ -50,6 +50,7 @@ static void mvgpu_mmio_identity_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_VRAM_SIZE_LO), 0x80000000U);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_VRAM_SIZE_HI), 1U);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_NUM_ENGINES), 2U);
+	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_WATCHDOG_MS), 1234U);
 
 	/* Read-only registers ignore writes and ask for nothing. */
 	KUNIT_EXPECT_EQ(test, wr(test, m, MVGPU_REG_ID, 0), 0U);

@@ -75,17 +75,19 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 			vgpu->vram_size / SZ_1M, ret);
 		goto err_erase_id;
 	}
+	/* At most as much guest memory pinned as it has VRAM. */
+	mvgpu_pins_init(&vgpu->pins, vdev, vgpu->vram_size >> PAGE_SHIFT);
 	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, type->profile->weight);
 	if (ret) {
 		dev_err(vdev->dev, "cannot set up the engine context: %d\n", ret);
-		goto err_vram;
+		goto err_pins;
 	}
 	mutex_init(&vgpu->lock);
 	spin_lock_init(&vgpu->irq_lock);
 	mvgpu_cfg_init(&vgpu->cfg, type->profile->divisor, MVGPU_BAR0_SIZE,
 		       vgpu->vram_size);
 	mvgpu_mmio_init(&vgpu->mmio, vgpu->id, vgpu->vram_size,
-			gdev->num_engines);
+			gdev->num_engines, mvgpu_watchdog_ms);
 	mvgpu_irq_init(&vgpu->irq);
 	mvgpu_dev_get(gdev);
 
@@ -93,7 +95,8 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 		 vgpu->id, type->profile->sysfs_name, vgpu->vram_size / SZ_1M);
 	return 0;
 
-err_vram:
+err_pins:
+	mvgpu_pins_fini(&vgpu->pins);
 	mvgpu_vram_fini(&vgpu->vram);
 err_erase_id:
 	xa_erase(&gdev->vgpus, vgpu->id);
@@ -112,6 +115,7 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
 	mvgpu_ctx_fini(&vgpu->ctx);
+	mvgpu_pins_fini(&vgpu->pins);
 	mvgpu_vram_fini(&vgpu->vram);
 	mutex_destroy(&vgpu->lock);
 	xa_erase(&gdev->vgpus, vgpu->id);

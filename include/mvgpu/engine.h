@@ -9,9 +9,11 @@
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "uapi/mvgpu.h"
 #include "mm/gpt.h"
@@ -28,6 +30,8 @@ struct task_struct;
  * @MVGPU_CTX_QUEUED: runnable, on the GPU's run queue
  * @MVGPU_CTX_RUNNING: on an engine (or claimed by the direct path)
  * @MVGPU_CTX_WAITING: blocked in a WAIT; its poll timer requeues it
+ * @MVGPU_CTX_PINNING: waits for the pin worker (a MAP of guest memory);
+ *	the worker requeues it
  * @MVGPU_CTX_STOPPED: stopped by a fault until the vGPU is reset
  */
 enum mvgpu_ctx_state {
@@ -35,7 +39,32 @@ enum mvgpu_ctx_state {
 	MVGPU_CTX_QUEUED,
 	MVGPU_CTX_RUNNING,
 	MVGPU_CTX_WAITING,
+	MVGPU_CTX_PINNING,
 	MVGPU_CTX_STOPPED,
+};
+
+/**
+ * enum mvgpu_pin_job - the pin worker's part in a MAP of guest memory
+ * @MVGPU_PIN_JOB_NONE: none
+ * @MVGPU_PIN_JOB_QUEUED: handed to the worker, not finished
+ * @MVGPU_PIN_JOB_DONE: finished; struct mvgpu_ctx @pin_fault says how
+ */
+enum mvgpu_pin_job {
+	MVGPU_PIN_JOB_NONE,
+	MVGPU_PIN_JOB_QUEUED,
+	MVGPU_PIN_JOB_DONE,
+};
+
+/**
+ * struct mvgpu_fault - what stopped a command, as the registers show it
+ * @code: MVGPU_ERR_*, for ERROR_CODE (0: none)
+ * @info: ERROR_INFO
+ * @addr: FAULT_ADDR
+ */
+struct mvgpu_fault {
+	u32 code;
+	u32 info;
+	u64 addr;
 };
 
 /**
@@ -43,12 +72,14 @@ enum mvgpu_ctx_state {
  * @MVGPU_RUN_EMPTY: the ring is empty
  * @MVGPU_RUN_PREEMPTED: the slice ended or a reset asked it to stop
  * @MVGPU_RUN_BLOCKED: a WAIT is not satisfied yet
+ * @MVGPU_RUN_PINNING: a MAP of guest memory waits for the pin worker
  * @MVGPU_RUN_FAULT: a fault stopped the ring
  */
 enum mvgpu_run_result {
 	MVGPU_RUN_EMPTY,
 	MVGPU_RUN_PREEMPTED,
 	MVGPU_RUN_BLOCKED,
+	MVGPU_RUN_PINNING,
 	MVGPU_RUN_FAULT,
 };
 
@@ -74,7 +105,19 @@ enum mvgpu_run_result {
  * @acc: @cmd's accumulator (REDUCE's sum)
  * @cmd_ns: engine time @cmd has used so far, for the watchdog
  * @poll_ns: current poll interval of a WAIT that blocks
- * @gpt_lock: protects @gpt against VFIO's dma_unmap and reset
+ * @pin_job: the pin worker's part in the command in flight
+ * @pin_fault: how the pin worker's part ended (code 0: mapped)
+ * @pin_abort: VFIO unmapped guest memory the pin worker was mapping; set
+ *	and read under the vGPU's pins lock
+ * @pin_worker: the pin worker owns the MAP in flight (its engine handed it
+ *	over); set under sched.lock, cleared by mvgpu_ctx_pin_done()
+ * @pin_work: the pin worker: maps guest memory for a MAP, unpins pages
+ *	nothing maps any more
+ * @step_sem: held for reading by whoever runs a step of the context;
+ *	mvgpu_ctx_step_barrier() takes it for writing to wait for the step
+ *	in flight before memory it may use is released
+ * @gpt_lock: protects @gpt against VFIO's dma_unmap, the pin worker and
+ *	reset
  * @gpt: the vGPU's GPU page table
  * @gpt_gen: bumped (under @gpt_lock) by every change of @gpt; translation
  *	cache entries of an older generation are stale
@@ -87,8 +130,9 @@ enum mvgpu_run_result {
  * @share_ppm: share of one engine in the last complete window, in
  *	millionths; sched.lock
  *
- * Everything from @head to @cmd_ns is the context's saved engine state: it
- * changes only while the context is MVGPU_CTX_RUNNING, by that one runner.
+ * Everything from @head to @pin_fault is the context's saved engine state:
+ * it changes only while the context is MVGPU_CTX_RUNNING, by that one
+ * runner, or MVGPU_CTX_PINNING, by the pin worker.
  */
 struct mvgpu_ctx {
 	struct mvgpu_vgpu *vgpu;
@@ -110,7 +154,13 @@ struct mvgpu_ctx {
 	u64 acc;
 	u64 cmd_ns;
 	u64 poll_ns;
+	enum mvgpu_pin_job pin_job;
+	struct mvgpu_fault pin_fault;
+	bool pin_abort;
+	bool pin_worker;
+	struct work_struct pin_work;
 
+	struct rw_semaphore step_sem;	/* see @step_sem above */
 	struct mutex gpt_lock;		/* @gpt */
 	struct mvgpu_gpt gpt;
 	u64 gpt_gen;
@@ -168,11 +218,30 @@ struct mvgpu_tlb {
  * @a: first operand staging buffer
  * @b: second operand staging buffer
  * @c: result staging buffer
+ * @sum: an aligned u64 to store or load
  * @tlb: translation cache
+ * @step_hist: if set, each step's duration is counted here
+ *	(mvgpu_hist_bucket())
+ * @step_max: the longest step, in ns
  */
 struct mvgpu_exec_bufs {
 	void *a, *b, *c;
+	__le64 sum;
 	struct mvgpu_tlb *tlb;
+	u32 *step_hist;
+	u64 step_max;
+};
+
+/**
+ * struct mvgpu_clock - where a step started, to tell how long it ran
+ * @wall: CLOCK_MONOTONIC ns
+ * @cpu: the thread's scheduler-accounted run time, ns
+ * @switches: the thread's context switches so far
+ */
+struct mvgpu_clock {
+	u64 wall;
+	u64 cpu;
+	unsigned long switches;
 };
 
 /**
@@ -187,6 +256,13 @@ struct mvgpu_exec_bufs {
  * @preempt: set by @slice_timer or by a higher-level arrival; the running
  *	context stops at its next preemption point
  * @expired: @slice_timer fired (else a preemption was asked for)
+ * @preempt_at: when @preempt was first set in this run (0: not set); for
+ *	the preemption-latency histogram
+ * @preempt_hist: from @preempt_at to the engine giving the context back,
+ *	one count per preemption (mvgpu_hist_bucket()); sched.lock
+ * @preempt_max: the longest of those, ns; sched.lock
+ * @step_hist: how long each step of a command took (mvgpu_hist_bucket());
+ *	written by the engine thread, read racily for statistics
  * @busy_ns: time spent running contexts
  * @switches: context switches: a run of a different context right after
  *	another, without the engine going idle in between
@@ -206,6 +282,10 @@ struct mvgpu_engine {
 	u64 slice_ns;
 	bool preempt;
 	bool expired;
+	u64 preempt_at;
+	u32 preempt_hist[MVGPU_WAIT_BUCKETS];
+	u64 preempt_max;
+	u32 step_hist[MVGPU_WAIT_BUCKETS];
 	u64 busy_ns;
 	u64 switches;
 	u64 switch_ns;
@@ -249,6 +329,15 @@ struct mvgpu_sched {
  * @util_ppm: utilisation of all engines over the last second, millionths
  * @tlb_hits: translations the engines' caches answered
  * @tlb_misses: translations that walked a page table
+ * @steps: command steps run, all engines
+ * @step_p50_ns: median step duration
+ * @step_p99_ns: 99th percentile of step durations
+ * @step_max_ns: the longest step
+ * @preempts: times an engine was asked to give up a context and did
+ * @preempt_p50_ns: median preemption latency (slice end or a higher-level
+ *	arrival to the engine stopped)
+ * @preempt_p99_ns: its 99th percentile
+ * @preempt_max_ns: the longest
  */
 struct mvgpu_sched_summary {
 	int mode;
@@ -259,6 +348,14 @@ struct mvgpu_sched_summary {
 	u32 util_ppm;
 	u64 tlb_hits;
 	u64 tlb_misses;
+	u64 steps;
+	u64 step_p50_ns;
+	u64 step_p99_ns;
+	u64 step_max_ns;
+	u64 preempts;
+	u64 preempt_p50_ns;
+	u64 preempt_p99_ns;
+	u64 preempt_max_ns;
 };
 
 struct seq_file;
@@ -278,6 +375,8 @@ static inline void mvgpu_ctx_gpt_changed(struct mvgpu_ctx *ctx)
 
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev);
 
 int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns);
@@ -291,6 +390,17 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len);
+void mvgpu_ctx_pin_queue(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_pin_kick(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_pin_run(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_pin_done(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_step_barrier(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_aspace_init(struct mvgpu_ctx *ctx);
+int mvgpu_aspace_module_init(void);
+void mvgpu_aspace_module_exit(void);
+unsigned long mvgpu_gpt_max_tables(u64 vram_size);
+void mvgpu_ctx_aspace_reset(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_aspace_fini(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n);
 

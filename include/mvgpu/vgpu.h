@@ -16,6 +16,7 @@
 #include "vfio/cfg_space.h"
 #include "vfio/irq.h"
 #include "vfio/mmio.h"
+#include "vfio/pin.h"
 
 struct mvgpu_dev;
 struct mvgpu_type;
@@ -36,8 +37,11 @@ struct mvgpu_type;
  * - the engine context is the GPU scheduler's (struct mvgpu_sched @lock)
  *   and its runner's; see struct mvgpu_ctx.
  *
- * Order: lock -> sched.lock -> irq_lock; lock -> vram lock.  irq_lock is
- * innermost.
+ * - the pinned guest memory has its own mutex (struct mvgpu_pins), taken
+ *   by reset, VFIO's dma_unmap and the pin worker, never by an engine.
+ *
+ * Order: lock -> sched.lock -> irq_lock; lock -> vram lock; lock -> pins
+ * lock -> the context's step_sem -> gpt_lock.  irq_lock is innermost.
  */
 
 /**
@@ -53,7 +57,11 @@ struct mvgpu_type;
  * @irq_lock: see DOC: vGPU locking
  * @mmio: BAR0 registers; protected by @irq_lock
  * @irq: interrupt delivery; protected by @irq_lock (eventfds also @lock)
+ * @bus_master: PCI_COMMAND_MASTER is set: the vGPU may reach guest memory
+ *	and send MSIs; written under @irq_lock, read by the engine with
+ *	READ_ONCE()
  * @vram: the BAR2 aperture; its own lock
+ * @pins: guest memory pinned for the GPU page table; its own lock
  * @resets: resets so far (device, register, close); protected by @lock
  * @open: its VFIO device is open; written under @lock
  * @ctx: its engine context
@@ -72,7 +80,9 @@ struct mvgpu_vgpu {
 	spinlock_t irq_lock;		/* @mmio, @irq */
 	struct mvgpu_mmio mmio;
 	struct mvgpu_irq irq;
+	bool bus_master;
 	struct mvgpu_vram vram;
+	struct mvgpu_pins pins;
 	u64 resets;
 	bool open;
 	struct mvgpu_ctx ctx;

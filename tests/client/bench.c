@@ -263,7 +263,8 @@ int main(int argc, char **argv)
 	else
 		snprintf(direct_path, sizeof(direct_path),
 			 "/sys/kernel/debug/mvgpu/%s/direct", argv[1]);
-	if (mvgpu_open(&g, argv[1]) || mvgpu_open(&t, argv[2])) {
+	if (mvgpu_open(&g, argv[1]) || mvgpu_bus_master(&g, 1) ||
+	    mvgpu_open(&t, argv[2])) {
 		fprintf(stderr, "bench: %s\n", mvgpu_errmsg());
 		return 1;
 	}

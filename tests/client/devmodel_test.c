@@ -338,6 +338,20 @@ static void test_irqs(struct mvgpu_handle *h)
 	tap_ok(!mvgpu_irq_arm(h, VFIO_PCI_MSI_IRQ_INDEX, efd), "MSI: eventfd armed");
 	tap_ok(!mvgpu_irq_fire(h, VFIO_PCI_MSI_IRQ_INDEX) && wait_irq(efd) == 1,
 	       "MSI: DATA_NONE trigger fires the eventfd");
+	/* An MSI is a memory write: not without bus mastering. */
+	mvgpu_bus_master(h, 0);
+	mvgpu_reg_write(h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST);
+	mvgpu_reg_write(h, MVGPU_REG_SELFTEST, 1);
+	tap_ok(wait_irq(efd) == 0 && (mvgpu_reg(h, MVGPU_REG_INT_STATUS) & MVGPU_INT_SELFTEST),
+	       "MSI: nothing sent while bus mastering is off, the cause pending");
+	mvgpu_bus_master(h, 1);
+	tap_ok(wait_irq(efd) == 1, "MSI: sent once bus mastering is turned on");
+	/* Re-arming (as QEMU does when the vector moves) re-sends nothing. */
+	tap_ok(!mvgpu_irq_arm(h, VFIO_PCI_MSI_IRQ_INDEX, efd2) && wait_irq(efd2) == 0,
+	       "MSI: a new eventfd for MSI does not get the cause already sent");
+	tap_ok(!mvgpu_irq_arm(h, VFIO_PCI_MSI_IRQ_INDEX, efd) && wait_irq(efd) == 0,
+	       "MSI: nor does the old one armed again");
+	mvgpu_reg_write(h, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
 	mvgpu_reg_write(h, MVGPU_REG_INT_MASK, 0);
 	mvgpu_reg_write(h, MVGPU_REG_SELFTEST, 1);
 	tap_ok(wait_irq(efd) == 0 && (mvgpu_reg(h, MVGPU_REG_INT_STATUS) & MVGPU_INT_SELFTEST),

@@ -8,6 +8,12 @@
  *	keep the ring (4 KiB, 63 slots) full of SPIN_US SPINs for SECONDS
  *	(or until SIGTERM/SIGINT), so the vGPU never goes idle; then wait
  *	for the ring to drain and print "hog UUID done N spins"
+ *   sched_load hogk UUID SECONDS KIND
+ *	the same with commands of another KIND, each long: spin (5 ms
+ *	SPINs), copy (16 MiB COPYs in VRAM), matmul (4x64x4096 MATMULs, k
+ *	large), map (a MAP of all the vGPU's VRAM in 4 KiB pages, then its
+ *	UNMAP), sysmem (4 MiB COPYs from guest memory); prints "hog UUID
+ *	done N spins" (N commands) at the end
  *   sched_load matmul UUID SECONDS DIM
  *	back-to-back DIMxDIMxDIM MATMULs of random operands in VRAM for
  *	SECONDS (or until SIGTERM/SIGINT), one queued while the previous
@@ -19,6 +25,13 @@
  *	eventfd seen and the fence value checked (CLOCK_MONOTONIC); prints
  *	"latency n=N p50_us=X p99_us=Y max_us=Z" (nearest-rank percentiles
  *	of the sorted samples)
+ *   sched_load efficiency UUID
+ *	the engine against the CPU: a 64 MiB COPY in VRAM against memcpy() of
+ *	64 MiB between two buffers of this process, a 256^3 MATMUL against
+ *	the same loop here (matmul_ref(), the engine's order: row by row,
+ *	product by product, column by column); medians of 5 and 3 rounds,
+ *	every buffer touched beforehand; prints BENCH copy_vs_memcpy and
+ *	matmul_vs_cpu (CPU time / engine time: 1 is as fast as the CPU)
  *   sched_load longcmd UUID DIM
  *	one DIMxDIMxDIM MATMUL (DIM 192: about 0.75 s of engine time on the
  *	debug kernel under TCG), checked bit for bit; prints
@@ -43,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,7 +150,7 @@ static int tenant_open(struct tenant *t, const char *uuid)
 	t->uuid = uuid;
 	t->efd = -1;
 	t->rng = ((uint64_t)time(NULL) << 20 ^ (uint64_t)getpid()) | 1;
-	if (mvgpu_open(&t->h, uuid))
+	if (mvgpu_open(&t->h, uuid) || mvgpu_bus_master(&t->h, 1))
 		return engine_error(t, "open");
 	t->vram = mvgpu_vram_map(&t->h);
 	if (!t->vram)
@@ -266,39 +280,96 @@ static long long read_stat(const char *uuid, const char *key)
 
 /* hog */
 
-static int do_hog(struct tenant *t, double seconds, uint32_t spin_us)
+#define SYS_IOVA	(1ull << 32)
+#define SYS_VA		(1ull << 36)
+#define SYS_LEN		(4ull << 20)
+#define MAP_VA		(1ull << 38)
+
+/*
+ * What a hog of @kind keeps queued: one or two commands, repeated.  Guest
+ * memory for "sysmem" is DMA-mapped and MAPped here.
+ */
+static int hog_cmds(struct tenant *t, const char *kind, struct mvgpu_cmd *c,
+		    unsigned int *n)
 {
-	struct mvgpu_cmd spin = mvgpu_cmd_spin(spin_us);
+	uint64_t size = t->h.vram_len - 8192;
+	uint32_t spin_us = 5000;
+
+	*n = 1;
+	if (!strcmp(kind, "spin") || sscanf(kind, "%u", &spin_us) == 1) {
+		c[0] = mvgpu_cmd_spin(spin_us);
+	} else if (!strcmp(kind, "copy")) {
+		c[0] = mvgpu_cmd_copy(DATA_OFF + (16 << 20), DATA_OFF, 16 << 20);
+	} else if (!strcmp(kind, "matmul")) {
+		c[0] = mvgpu_cmd_matmul(DATA_OFF, DATA_OFF + (64 << 10),
+					DATA_OFF + (2 << 20), 4, 64, 4096);
+	} else if (!strcmp(kind, "map")) {
+		/* 4 KiB pages: the target is not 2 MiB aligned */
+		c[0] = mvgpu_cmd_map(MAP_VA, 4096, size, MVGPU_MAP_READ);
+		c[1] = mvgpu_cmd_unmap(MAP_VA, size);
+		*n = 2;
+	} else if (!strcmp(kind, "sysmem")) {
+		struct mvgpu_cmd map = mvgpu_cmd_map(SYS_VA, SYS_IOVA, SYS_LEN,
+						     MVGPU_MAP_SYSMEM | MVGPU_MAP_READ);
+		void *p = mmap(NULL, SYS_LEN, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		uint64_t seq;
+
+		if (p == MAP_FAILED || mvgpu_dma_map(&t->h, p, SYS_IOVA, SYS_LEN) ||
+		    emit_room(t, map, TIMEOUT_MS) || fence_kick(t, &seq) ||
+		    wait_seq(t, seq, TIMEOUT_MS))
+			return engine_error(t, "guest memory set-up");
+		c[0] = mvgpu_cmd_copy(DATA_OFF, SYS_VA, SYS_LEN);
+	} else {
+		fprintf(stderr, "sched_load: unknown hog kind '%s'\n", kind);
+		return 1;
+	}
+	return 0;
+}
+
+static int do_hog(struct tenant *t, double seconds, const char *kind)
+{
 	int64_t end = now_ns() + (int64_t)(seconds * 1e9);
-	uint64_t spins = 0, seq;
+	uint64_t cmds = 0, seq;
+	struct mvgpu_cmd c[2];
 	/* A quarter of what a full ring holds, so it never runs dry. */
-	uint64_t pause = (uint64_t)RING_SLOTS * spin_us / 4;
-	unsigned int n;
+	uint64_t pause = 2000;
+	unsigned int n, i, k = 0;
+	uint32_t spin_us;
 	int err;
 
+	if (hog_cmds(t, kind, c, &n))
+		return 1;
+	if (sscanf(kind, "%u", &spin_us) == 1)
+		pause = (uint64_t)RING_SLOTS * spin_us / 4;
 	if (pause < 200)
 		pause = 200;
 	if (pause > 20000)
 		pause = 20000;
 	while (!stop && now_ns() < end) {
-		n = 0;
-		while (!(err = mvgpu_ring_emit(&t->r, &spin)))
-			n++;
+		i = 0;
+		while (!(err = mvgpu_ring_emit(&t->r, &c[k]))) {
+			k = (k + 1) % n;
+			i++;
+		}
 		if (err != -ENOSPC)
 			return engine_error(t, "emit");
-		if (n) {
+		if (i) {
 			if (mvgpu_ring_kick(&t->r))
 				return engine_error(t, "doorbell");
-			spins += n;
+			cmds += i;
 		} else if (mvgpu_reg(&t->h, MVGPU_REG_ENGINE_STATUS) ==
 			   MVGPU_ENGINE_STOPPED) {
 			return engine_stopped(t, "hog");
 		}
 		usleep(pause);
 	}
+	/* A MAP without its UNMAP would make the next MAP overlap: finish. */
+	if (k && emit_room(t, c[k], TIMEOUT_MS))
+		return 1;
 	if (fence_kick(t, &seq) || wait_seq(t, seq, TIMEOUT_MS))
 		return 1;
-	printf("hog %s done %" PRIu64 " spins\n", t->uuid, spins);
+	printf("hog %s done %" PRIu64 " spins\n", t->uuid, cmds);
 	return 0;
 }
 
@@ -500,6 +571,105 @@ out:
 	return ret;
 }
 
+/* efficiency: the engine against the CPU doing the same work */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define EFF_ROUNDS	5
+#define EFF_COPY	(64ull << 20)
+#define EFF_DIM		256
+
+/* Seconds the engine takes for @c, from the doorbell to the fence's MSI. */
+static double engine_seconds(struct tenant *t, struct mvgpu_cmd c)
+{
+	uint64_t seq;
+	int64_t t0;
+
+	if (emit_room(t, c, TIMEOUT_MS))
+		return -1;
+	t0 = now_ns();
+	if (fence_kick(t, &seq) || wait_seq(t, seq, LONG_TIMEOUT_MS))
+		return -1;
+	return (now_ns() - t0) / 1e9;
+}
+
+/* The engine's MATMUL loop, in user space: the same order, the same types. */
+static void matmul_cpu(uint32_t *c, const uint32_t *a, const uint32_t *b,
+		       uint32_t dim)
+{
+	matmul_ref(c, a, b, dim);
+}
+
+static int do_efficiency(struct tenant *t)
+{
+	double eng[EFF_ROUNDS], cpu[EFF_ROUNDS], ratio[EFF_ROUNDS];
+	uint8_t *src = malloc(EFF_COPY), *dst = malloc(EFF_COPY);
+	struct mm m = { 0 };
+	char desc[200];
+	int i, ret = 1;
+
+	if (!src || !dst || DATA_OFF + 2 * EFF_COPY > t->h.vram_len) {
+		fprintf(stderr, "sched_load: efficiency needs 2 x 64 MiB of memory and VRAM\n");
+		goto out;
+	}
+	/* Every page of both sides touched before anything is timed. */
+	memset(src, 1, EFF_COPY);
+	memset(dst, 2, EFF_COPY);
+	memset(t->vram + DATA_OFF, 3, 2 * EFF_COPY);
+	for (i = 0; i < EFF_ROUNDS; i++) {
+		struct mvgpu_cmd c = mvgpu_cmd_copy(DATA_OFF + EFF_COPY, DATA_OFF, EFF_COPY);
+		int64_t t0 = now_ns();
+
+		memcpy(dst, src, EFF_COPY);
+		cpu[i] = (now_ns() - t0) / 1e9;
+		eng[i] = engine_seconds(t, c);
+		if (eng[i] <= 0)
+			goto out;
+		ratio[i] = cpu[i] / eng[i];
+	}
+	qsort(eng, EFF_ROUNDS, sizeof(double), cmp_double);
+	qsort(cpu, EFF_ROUNDS, sizeof(double), cmp_double);
+	qsort(ratio, EFF_ROUNDS, sizeof(double), cmp_double);
+	printf("BENCH copy_engine_ms %.1f ms\nBENCH copy_memcpy_ms %.1f ms\n",
+	       eng[EFF_ROUNDS / 2] * 1e3, cpu[EFF_ROUNDS / 2] * 1e3);
+	printf("BENCH copy_vs_memcpy %.3f x\n", ratio[EFF_ROUNDS / 2]);
+
+	if (mm_setup(t, &m, EFF_DIM, 1))
+		goto out;
+	for (i = 0; i < 3; i++) {
+		int64_t t0 = now_ns();
+
+		matmul_cpu(m.want, m.ha, m.hb, EFF_DIM);
+		cpu[i] = (now_ns() - t0) / 1e9;
+		mm_poison(t, &m, 0, (uint32_t)rnd(t));
+		eng[i] = engine_seconds(t, mvgpu_cmd_matmul(m.a, m.b, m.c[0], EFF_DIM,
+							    EFF_DIM, EFF_DIM));
+		if (eng[i] <= 0 || mm_check(t, &m, 0, desc, sizeof(desc))) {
+			fprintf(stderr, "sched_load: efficiency MATMUL: %s\n",
+				eng[i] <= 0 ? "engine error" : desc);
+			goto out;
+		}
+		ratio[i] = cpu[i] / eng[i];
+	}
+	qsort(eng, 3, sizeof(double), cmp_double);
+	qsort(cpu, 3, sizeof(double), cmp_double);
+	qsort(ratio, 3, sizeof(double), cmp_double);
+	printf("BENCH matmul_engine_ms %.1f ms\nBENCH matmul_cpu_ms %.1f ms\n",
+	       eng[1] * 1e3, cpu[1] * 1e3);
+	printf("BENCH matmul_vs_cpu %.3f x\n", ratio[1]);
+	ret = 0;
+out:
+	mm_free(&m);
+	free(src);
+	free(dst);
+	return ret;
+}
+
 /* interactive */
 
 static int cmp_i64(const void *a, const void *b)
@@ -578,9 +748,11 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: sched_load hog UUID SECONDS SPIN_US\n"
+		"       sched_load hogk UUID SECONDS spin|copy|matmul|map|sysmem\n"
 		"       sched_load matmul UUID SECONDS DIM\n"
 		"       sched_load interactive UUID SECONDS PERIOD_US SPIN_US\n"
-		"       sched_load longcmd UUID DIM\n");
+		"       sched_load longcmd UUID DIM\n"
+		"       sched_load efficiency UUID\n");
 }
 
 /* A whole decimal number in [lo, hi], else -1. */
@@ -613,7 +785,7 @@ int main(int argc, char **argv)
 	struct tenant t;
 	int ret;
 
-	if (argc < 4) {
+	if (argc < 3) {
 		usage();
 		return 2;
 	}
@@ -621,6 +793,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "hog") && argc == 5) {
 		secs = arg_seconds(argv[3]);
 		a = arg_num(argv[4], 1, MVGPU_MAX_SPIN_US);
+	} else if (!strcmp(mode, "hogk") && argc == 5) {
+		secs = arg_seconds(argv[3]);
 	} else if (!strcmp(mode, "matmul") && argc == 5) {
 		secs = arg_seconds(argv[3]);
 		a = arg_num(argv[4], 1, MVGPU_MAX_DIM);
@@ -628,6 +802,8 @@ int main(int argc, char **argv)
 		secs = arg_seconds(argv[3]);
 		a = arg_num(argv[4], 1, 10000000);
 		b = arg_num(argv[5], 0, MVGPU_MAX_SPIN_US);
+	} else if (!strcmp(mode, "efficiency") && argc == 3) {
+		secs = 1;
 	} else if (!strcmp(mode, "longcmd") && argc == 4) {
 		secs = 1;
 		a = arg_num(argv[3], 1, MVGPU_MAX_DIM);
@@ -647,7 +823,8 @@ int main(int argc, char **argv)
 	sigemptyset(&stop_sigs);
 	sigaddset(&stop_sigs, SIGTERM);
 	sigaddset(&stop_sigs, SIGINT);
-	if (!strcmp(mode, "hog") || !strcmp(mode, "matmul")) {
+	if (!strcmp(mode, "hog") || !strcmp(mode, "hogk") ||
+	    !strcmp(mode, "matmul")) {
 		catch_stop();
 		sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
 	}
@@ -657,12 +834,14 @@ int main(int argc, char **argv)
 		tenant_close(&t);
 		return 1;
 	}
-	if (!strcmp(mode, "hog"))
-		ret = do_hog(&t, secs, a);
+	if (!strcmp(mode, "hog") || !strcmp(mode, "hogk"))
+		ret = do_hog(&t, secs, argv[4]);
 	else if (!strcmp(mode, "matmul"))
 		ret = do_matmul(&t, secs, a);
 	else if (!strcmp(mode, "interactive"))
 		ret = do_interactive(&t, secs, a, b);
+	else if (!strcmp(mode, "efficiency"))
+		ret = do_efficiency(&t);
 	else
 		ret = do_longcmd(&t, a);
 	fflush(stdout);

@@ -6,10 +6,22 @@
  *   vram_tenant fill UUID MIB        fill MIB MiB through mmap, check
  *                                    pread and sysfs vram_used_bytes agree
  *   vram_tenant check-zero UUID MIB  fault in MIB MiB through mmap: all zero
+ *   vram_tenant touch UUID MIB       write one word per page of MIB MiB
+ *                                    through mmap; exit 0 if all got there
+ *   vram_tenant mmap-race UUID N     N times: a new device file, whose
+ *                                    first mmap two processes make at once
+ *   vram_tenant engine-fill UUID MIB FILL MIB MiB with the engine; print
+ *                                    the engine's state; exit 0 if it
+ *                                    completed, 3 if it stopped
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../tools/mvgpu/libmvgpu.h"
 #include "tap.h"
@@ -30,6 +42,62 @@ static unsigned long long sysfs_used(const char *uuid)
 	return v;
 }
 
+/* Map and unmap 1 MiB of BAR2 through @fd; 0 if that worked. */
+static int map_once(int fd, uint64_t off)
+{
+	void *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+
+	if (m == MAP_FAILED)
+		return errno;
+	*(volatile uint8_t *)m = 1;
+	munmap(m, 1 << 20);
+	return 0;
+}
+
+/*
+ * Two processes, one new device file, the first mmap at the same moment:
+ * the kernel's count of writable mappings must not drift.
+ */
+static int mmap_race(struct mvgpu_handle *h, unsigned int rounds)
+{
+	uint64_t off = h->regions[VFIO_PCI_BAR2_REGION_INDEX].offset;
+	unsigned int i, failed = 0, first_err = 0;
+
+	for (i = 0; i < rounds; i++) {
+		int fd = ioctl(h->group, VFIO_GROUP_GET_DEVICE_FD, h->uuid);
+		int go[2], st = 0, err;
+		pid_t pid;
+		char c = 0;
+
+		if (fd < 0 || pipe(go)) {
+			failed++;
+			continue;
+		}
+		pid = fork();
+		if (!pid) {
+			if (read(go[0], &c, 1) != 1)
+				_exit(1);
+			_exit(map_once(fd, off) ? 1 : 0);
+		}
+		if (write(go[1], &c, 1) != 1)
+			failed++;
+		err = map_once(fd, off);
+		waitpid(pid, &st, 0);
+		if (err || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			if (!failed++)
+				first_err = err;
+		}
+		close(go[0]);
+		close(go[1]);
+		close(fd);
+	}
+	tap_ok(!failed, "mmap race: %u rounds of two first mmaps at once, %u failed (first errno %u)",
+	       rounds, failed, first_err);
+	tap_ok(!map_once(h->device, off) && !map_once(h->device, off),
+	       "mmap race: the device file maps as before");
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	struct mvgpu_handle h;
@@ -37,7 +105,7 @@ int main(int argc, char **argv)
 	uint8_t *va, buf[4096];
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: vram_tenant fill|check-zero UUID MIB\n");
+		fprintf(stderr, "usage: vram_tenant fill|check-zero|touch|engine-fill|mmap-race UUID MIB|N\n");
 		return 2;
 	}
 	len = strtoull(argv[3], NULL, 0) << 20;
@@ -45,11 +113,37 @@ int main(int argc, char **argv)
 		printf("not ok 1 - open and map %s: %s\n", argv[2], mvgpu_errmsg());
 		return 1;
 	}
-	if (len > h.vram_len) {
+	if (strcmp(argv[1], "mmap-race") && len > h.vram_len) {
 		printf("not ok 1 - %zu MiB do not fit the aperture\n", len >> 20);
 		return 1;
 	}
 
+	if (!strcmp(argv[1], "mmap-race"))
+		return mmap_race(&h, len >> 20) ? 1 : 0;
+	if (!strcmp(argv[1], "touch")) {
+		for (i = 0; i < len; i += 4096)
+			*(volatile uint64_t *)(va + i) = i | 1;
+		printf("# touched %zu MiB\n", len >> 20);
+		return 0;
+	}
+	if (!strcmp(argv[1], "engine-fill")) {
+		struct mvgpu_engine_state s;
+		struct mvgpu_ring r;
+		struct mvgpu_cmd c = mvgpu_cmd_fill(1 << 20, len - (1 << 20), 0x5a5a5a5a);
+		char desc[160];
+		int err;
+
+		err = mvgpu_engine_reset(&h) ?:
+		      mvgpu_ring_init(&r, &h, 0, 4096, 65536) ?:
+		      mvgpu_ring_emit(&r, &c) ?:
+		      mvgpu_ring_fence_wait(&r, 600000);
+		mvgpu_engine_state(&h, &s);
+		printf("# engine-fill of %zu MiB: %s\n", len >> 20,
+		       err == -EIO ? mvgpu_engine_str(&s, desc, sizeof(desc)) :
+		       err ? mvgpu_errmsg() : "completed");
+		printf("error_code %u\n", s.code);
+		return err == -EIO ? 3 : err ? 1 : 0;
+	}
 	if (!strcmp(argv[1], "fill")) {
 		for (i = 0; i < len; i += sizeof(uint64_t))
 			*(uint64_t *)(va + i) = 0x5ec7e7000000000ull | i;

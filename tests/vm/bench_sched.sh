@@ -32,7 +32,27 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 #                           alone, next to 8 hogs of 5 ms SPINs (loaded),
 #                           and the same loaded with sched=rr (rr)
 #   interactive_p99_inflation     loaded / alone
+#   interactive_p99_inflation_matmul  the same next to 8 hogs of
+#                           4x64x4096 MATMULs (k large) instead of SPINs
 #   interactive_p99_rr_over_mlfq  rr / loaded
+#
+# Inside long commands (engines=1, a 1 GiB vGPU: vram_mb=4096 with
+# vram_overcommit=1, since a MAP backs no VRAM):
+#
+#   preempt_latency_p99_us_KIND  per-GPU sched_stats: p99 of the time from
+#                           the engine being asked to stop (slice end, or
+#                           the interactive vGPU arriving every 10 ms) to
+#                           the hog's context given back, with a hog of
+#                           KIND: spin (5 ms SPINs), copy (16 MiB COPYs),
+#                           matmul (k = 4096), map (MAP, then UNMAP, of
+#                           1 GiB in 4 KiB pages), sysmem (4 MiB COPYs from
+#                           guest memory)
+#   step_max_us_KIND        the longest command step in that run
+#   preempt_latency_p99_us, step_max_us   the worst over the kinds
+#   copy_vs_memcpy          memcpy time / engine time for 64 MiB (both
+#                           sides touched before; 1: as fast as the CPU)
+#   matmul_vs_cpu           the same for a 256^3 MATMUL against the same
+#                           loop in user space
 TS_US=1000
 PICK=/sys/kernel/debug/mvgpu/pick_bench
 sched_tmp=$(mktemp -d)
@@ -71,10 +91,11 @@ interactive_p99() {
 # ratio A B: A / B to 3 decimals (0 if B is 0)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
-# interactive_p99_loaded SECONDS: the same next to 8 hogs of 5 ms SPINs,
-# into P99_LOADED (the hogs must run in this shell, not a subshell).
+# interactive_p99_loaded SECONDS [KIND]: the same next to 8 hogs of 5 ms
+# SPINs (or of KIND, see hogs_start), into P99_LOADED (the hogs must run in
+# this shell, not a subshell).
 interactive_p99_loaded() {
-	hogs_start "$sched_tmp" 5000 "${S[@]:1:8}" || bench_fail "$HOG_ERR"
+	hogs_start "$sched_tmp" "${2:-5000}" "${S[@]:1:8}" || bench_fail "$HOG_ERR"
 	P99_LOADED=$(interactive_p99 "$1")
 	hogs_stop || bench_fail "$HOG_ERR"
 }
@@ -120,6 +141,9 @@ interactive_p99_loaded 8
 p99_mlfq=$P99_LOADED
 echo "BENCH interactive_p99_loaded_us $p99_mlfq us"
 echo "BENCH interactive_p99_inflation $(ratio "$p99_mlfq" "$p99_alone") x"
+interactive_p99_loaded 8 matmul
+echo "BENCH interactive_p99_loaded_matmul_us $P99_LOADED us"
+echo "BENCH interactive_p99_inflation_matmul $(ratio "$P99_LOADED" "$p99_alone") x"
 sched_down
 
 sched_up rr
@@ -127,4 +151,33 @@ interactive_p99_loaded 8
 p99_rr=$P99_LOADED
 echo "BENCH interactive_p99_rr_us $p99_rr us"
 echo "BENCH interactive_p99_rr_over_mlfq $(ratio "$p99_rr" "$p99_mlfq") x"
+sched_down
+
+# ---- Inside long commands ----
+mvgpu_load engines=1 timeslice_us=$TS_US watchdog_ms=10000 vram_mb=4096 vram_overcommit=1 ||
+	bench_fail "cannot load mvgpu with vram_mb=4096 vram_overcommit=1"
+H=$(create_vgpu 1_4) || bench_fail "cannot create a 1 GiB vGPU"
+I=$(create_vgpu 1_16) || bench_fail "cannot create a 1/16 vGPU"
+S=("$I")
+HIST=/sys/kernel/debug/mvgpu/mvgpu.0/engine_hist
+worst_p99=0
+worst_step=0
+for kind in spin copy matmul map sysmem; do
+	hogs_start "$sched_tmp" "$kind" "$H" || bench_fail "$HOG_ERR"
+	echo 0 > "$HIST" || bench_fail "cannot clear $HIST"
+	interactive_p99 4 > /dev/null
+	p99=$(sched_stat "$GPU_SCHED_STATS" preempt_latency_p99_ns) || bench_fail "no preempt_latency_p99_ns"
+	step=$(sched_stat "$GPU_SCHED_STATS" step_max_ns) || bench_fail "no step_max_ns"
+	n=$(sched_stat "$GPU_SCHED_STATS" preemptions)
+	hogs_stop || bench_fail "$HOG_ERR"
+	[ "$n" -gt 0 ] || bench_fail "no preemption measured with a $kind hog"
+	echo "BENCH preempt_latency_p99_us_$kind $(awk -v v="$p99" 'BEGIN { printf "%.1f", v / 1000 }') us ($n preemptions)"
+	echo "BENCH step_max_us_$kind $(awk -v v="$step" 'BEGIN { printf "%.1f", v / 1000 }') us"
+	[ "$p99" -gt "$worst_p99" ] && worst_p99=$p99
+	[ "$step" -gt "$worst_step" ] && worst_step=$step
+done
+echo "BENCH preempt_latency_p99_us $(awk -v v="$worst_p99" 'BEGIN { printf "%.1f", v / 1000 }') us (worst kind; slice $TS_US us)"
+echo "BENCH step_max_us $(awk -v v="$worst_step" 'BEGIN { printf "%.1f", v / 1000 }') us (worst kind)"
+"$SCHED_LOAD" efficiency "$H" > "$sched_tmp/eff" 2>&1 || bench_fail "efficiency: $(tr '\n' ' ' < "$sched_tmp/eff")"
+grep '^BENCH ' "$sched_tmp/eff"
 sched_down

@@ -162,9 +162,11 @@ shares() {
 # fle A B: true if the number A <= B (awk, for fractions).
 fle() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
-# hogs_start DIR SPIN_US UUID...: one "sched_load hog" per vGPU (output in
-# DIR/hog.UUID), ended only by hogs_stop; returns once every one of them
-# has been picked by the scheduler since (its sched_stats runs went up).
+# hogs_start DIR SPIN_US|KIND UUID...: one "sched_load hog" (SPINs of
+# SPIN_US) or "sched_load hogk" (commands of KIND: spin, copy, matmul, map,
+# sysmem) per vGPU (output in DIR/hog.UUID), ended only by hogs_stop;
+# returns once every one of them has been picked by the scheduler since
+# (its sched_stats runs went up).
 # On failure HOG_ERR says why; call hogs_stop anyway.
 HOG_PIDS=()
 HOG_UUIDS=()
@@ -177,7 +179,11 @@ hogs_start() {
 	for u; do
 		r=$(vgpu_stat "$u" runs) || { HOG_ERR="no sched_stats runs for $u"; return 1; }
 		runs0+=("$r")
-		"$SCHED_LOAD" hog "$u" 3600 "$spin" > "$HOG_DIR/hog.$u" 2>&1 &
+		if [[ $spin =~ ^[0-9]+$ ]]; then
+			"$SCHED_LOAD" hog "$u" 3600 "$spin" > "$HOG_DIR/hog.$u" 2>&1 &
+		else
+			"$SCHED_LOAD" hogk "$u" 3600 "$spin" > "$HOG_DIR/hog.$u" 2>&1 &
+		fi
 		HOG_PIDS+=($!)
 		HOG_UUIDS+=("$u")
 	done

@@ -170,8 +170,8 @@ fi
 check "cap back to 100" set_knob "${V[0]}" cap 100
 
 # d. An interactive vGPU (200 us of work every 10 ms) next to eight hogs:
-#    every round works, p99 latency under 50 ms (a sanity bound; the
-#    figures are in the bench).
+#    every round works.  Its latency is reported, not asserted: durations
+#    belong to make bench (interactive_p99_inflation).
 if start_hogs $SPIN "${V[@]:1:8}"; then
 	st=0
 	"$SCHED_LOAD" interactive "${V[0]}" 6 10000 200 > "$tmp/interactive" 2>&1 || st=$?
@@ -183,11 +183,7 @@ if start_hogs $SPIN "${V[@]:1:8}"; then
 	else
 		not_ok "interactive next to 8 hogs: $n rounds, all completed (exit $st)"
 	fi
-	if [ -n "$p99" ] && fle "$p99" 50000; then
-		ok "interactive next to 8 hogs: p99 latency $p99 us < 50 ms"
-	else
-		not_ok "interactive next to 8 hogs: p99 latency '$p99' us < 50 ms"
-	fi
+	diag "interactive next to 8 hogs: p99 latency ${p99:-?} us"
 	diag "interactive vGPU: wait_p99_ns $(vgpu_stat "${V[0]}" wait_p99_ns), demotions $(vgpu_stat "${V[0]}" demotions)"
 	stop_hogs "interactive"
 fi

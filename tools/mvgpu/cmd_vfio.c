@@ -198,7 +198,10 @@ static int cmd_irq_test(struct mvgpu_handle *h, int argc, char **argv)
 	efd = eventfd(0, EFD_CLOEXEC);
 	if (efd < 0)
 		return -errno;
-	ret = mvgpu_irq_arm(h, index, efd);
+	/* An MSI is a memory write: the device must be a bus master. */
+	ret = mvgpu_bus_master(h, 1);
+	if (!ret)
+		ret = mvgpu_irq_arm(h, index, efd);
 	if (!ret)
 		ret = mvgpu_reg_write(h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST);
 	if (!ret)

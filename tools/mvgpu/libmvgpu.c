@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "libmvgpu.h"
 
@@ -199,6 +200,21 @@ int mvgpu_cfg_write(struct mvgpu_handle *h, unsigned int off,
 			  len, 1);
 }
 
+int mvgpu_bus_master(struct mvgpu_handle *h, int on)
+{
+	uint16_t cmd;
+	int err = mvgpu_cfg_read(h, PCI_COMMAND, &cmd, 2);
+
+	if (err)
+		return err;
+	cmd |= PCI_COMMAND_MEMORY;
+	if (on)
+		cmd |= PCI_COMMAND_MASTER;
+	else
+		cmd &= ~PCI_COMMAND_MASTER;
+	return mvgpu_cfg_write(h, PCI_COMMAND, &cmd, 2);
+}
+
 uint32_t mvgpu_cfg_read32(struct mvgpu_handle *h, unsigned int off)
 {
 	uint32_t v = ~0u;
@@ -356,6 +372,16 @@ static const char *const err_names[] = {
 	[MVGPU_ERR_BAD_MAP] = "BAD_MAP",
 	[MVGPU_ERR_RING] = "RING",
 	[MVGPU_ERR_TIMEOUT] = "TIMEOUT",
+	[MVGPU_ERR_NO_MEMORY] = "NO_MEMORY",
+	[MVGPU_ERR_BUS_MASTER] = "BUS_MASTER",
+};
+
+static const char *const map_err_names[] = {
+	[MVGPU_MAP_ERR_OVERLAP] = "overlap",
+	[MVGPU_MAP_ERR_NOT_OWNED] = "not the vGPU's VRAM",
+	[MVGPU_MAP_ERR_TABLES] = "page-table budget",
+	[MVGPU_MAP_ERR_PIN] = "cannot pin",
+	[MVGPU_MAP_ERR_PIN_LIMIT] = "pin limit",
 };
 
 static const char *const op_names[] = {
@@ -431,6 +457,8 @@ const char *mvgpu_engine_str(const struct mvgpu_engine_state *s, char *buf,
 		what = mvgpu_op_name(s->info);
 	else if (s->code == MVGPU_ERR_RING)
 		what = NAME_OF(ring_err_names, s->info);
+	else if (s->code == MVGPU_ERR_BAD_MAP && MVGPU_ERR_INFO_REASON(s->info))
+		what = NAME_OF(map_err_names, MVGPU_ERR_INFO_REASON(s->info));
 	snprintf(buf, len, "%s %s info 0x%x%s%s%s fault_addr 0x%llx head 0x%x",
 		 NAME_OF(status, s->status), mvgpu_err_name(s->code), s->info,
 		 *what ? " (" : "", what, *what ? ")" : "",

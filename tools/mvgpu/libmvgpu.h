@@ -41,6 +41,11 @@ int mvgpu_cfg_read(struct mvgpu_handle *h, unsigned int off, void *buf,
 int mvgpu_cfg_write(struct mvgpu_handle *h, unsigned int off,
 		    const void *buf, size_t len);
 uint32_t mvgpu_cfg_read32(struct mvgpu_handle *h, unsigned int off);
+/*
+ * Enable memory decoding and, if on, bus mastering (else turn it off), as
+ * a guest driver does before the device may DMA or send MSIs.
+ */
+int mvgpu_bus_master(struct mvgpu_handle *h, int on);
 int mvgpu_reg_read(struct mvgpu_handle *h, uint32_t reg, uint32_t *val);
 int mvgpu_reg_write(struct mvgpu_handle *h, uint32_t reg, uint32_t val);
 uint32_t mvgpu_reg(struct mvgpu_handle *h, uint32_t reg);	/* ~0 on error */

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the command processor on a context of its own (VRAM from a pool,
+ * a page table, no VFIO): how much one step may do, and that a command
+ * preempted after every single step still gives the exact result.
+ */
+
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/prandom.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <mvgpu/engine.h>
+#include <mvgpu/vgpu.h>
+
+#define VRAM		SZ_32M
+#define RING		SZ_4K		/* 63 commands at VRAM 0 */
+#define ARENA		SZ_1M
+
+struct exec_fixture {
+	struct mvgpu_pool pool;
+	struct mvgpu_vgpu *vgpu;
+	struct mvgpu_exec_bufs bufs;
+	struct mvgpu_tlb tlb;
+	u32 step_hist[MVGPU_WAIT_BUCKETS];
+	u32 tail;
+};
+
+/* Steps run since the last call. */
+static unsigned int steps(struct exec_fixture *x)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < MVGPU_WAIT_BUCKETS; i++)
+		n += x->step_hist[i];
+	memset(x->step_hist, 0, sizeof(x->step_hist));
+	return n;
+}
+
+static void *vram_ptr(struct exec_fixture *x, u64 off, bool alloc)
+{
+	struct page *page = mvgpu_vram_page(&x->vgpu->vram, off, alloc);
+
+	if (IS_ERR_OR_NULL(page))
+		return NULL;
+	return page_address(page) + offset_in_page(off);
+}
+
+static void vram_write(struct exec_fixture *x, u64 off, const void *p, size_t n)
+{
+	while (n) {
+		size_t c = min_t(size_t, n, PAGE_SIZE - offset_in_page(off));
+
+		memcpy(vram_ptr(x, off, true), p, c);
+		off += c;
+		p += c;
+		n -= c;
+	}
+}
+
+static void vram_read(struct exec_fixture *x, u64 off, void *p, size_t n)
+{
+	while (n) {
+		size_t c = min_t(size_t, n, PAGE_SIZE - offset_in_page(off));
+		void *v = vram_ptr(x, off, false);
+
+		if (v)
+			memcpy(p, v, c);
+		else
+			memset(p, 0, c);
+		off += c;
+		p += c;
+		n -= c;
+	}
+}
+
+static int exec_test_init(struct kunit *test)
+{
+	struct exec_fixture *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct mvgpu_vgpu *vgpu;
+	int ret;
+
+	if (!x)
+		return -ENOMEM;
+	vgpu = kunit_kzalloc(test, sizeof(*vgpu), GFP_KERNEL);
+	if (!vgpu)
+		return -ENOMEM;
+	x->vgpu = vgpu;
+	ret = mvgpu_pool_init(&x->pool, VRAM);
+	if (ret)
+		return ret;
+	vgpu->vram_size = VRAM;
+	ret = mvgpu_vram_init(&vgpu->vram, &x->pool, VRAM, 0);
+	if (ret)
+		return ret;
+	spin_lock_init(&vgpu->irq_lock);
+	mvgpu_mmio_init(&vgpu->mmio, 1, VRAM, 1, 5000);
+	mvgpu_irq_init(&vgpu->irq);
+	mvgpu_pins_init(&vgpu->pins, NULL, 0);
+	vgpu->ctx.vgpu = vgpu;
+	ret = mvgpu_ctx_aspace_init(&vgpu->ctx);
+	if (ret)
+		return ret;
+	vgpu->ctx.ring_base = 0;
+	vgpu->ctx.ring_size = RING;
+	x->bufs.a = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	x->bufs.b = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	x->bufs.c = kunit_kmalloc(test, MVGPU_EXEC_BUF_SIZE, GFP_KERNEL);
+	x->bufs.tlb = &x->tlb;
+	x->bufs.step_hist = x->step_hist;
+	if (!x->bufs.a || !x->bufs.b || !x->bufs.c)
+		return -ENOMEM;
+	test->priv = x;
+	return 0;
+}
+
+static void exec_test_exit(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+
+	mvgpu_ctx_aspace_fini(&x->vgpu->ctx);
+	mvgpu_vram_fini(&x->vgpu->vram);
+	mvgpu_pool_fini(&x->pool);
+}
+
+/* Put @cmd in the ring and make it the next to run. */
+static void submit(struct exec_fixture *x, struct mvgpu_cmd cmd)
+{
+	vram_write(x, x->tail, &cmd, sizeof(cmd));
+	x->tail = (x->tail + MVGPU_CMD_SIZE) % RING;
+	WRITE_ONCE(x->vgpu->ctx.tail, x->tail);
+}
+
+/*
+ * Run until the ring is empty; with @preempt_each, the engine is asked to
+ * stop before every step, so each run does exactly one.  Returns the
+ * number of runs, or 0 if the command faulted.
+ */
+static unsigned int run_all(struct kunit *test, struct exec_fixture *x,
+			    bool preempt_each)
+{
+	bool preempt = preempt_each;
+	unsigned int runs = 0;
+	enum mvgpu_run_result res;
+
+	do {
+		res = mvgpu_exec_run(&x->vgpu->ctx, &x->bufs, &preempt);
+		runs++;
+	} while (res == MVGPU_RUN_PREEMPTED && runs < 10000000);
+	KUNIT_EXPECT_EQ_MSG(test, res, MVGPU_RUN_EMPTY, "error %u at %#llx",
+			    x->vgpu->mmio.error_code, x->vgpu->mmio.fault_addr);
+	return res == MVGPU_RUN_EMPTY ? runs : 0;
+}
+
+/* One step of a command that the engine was asked to stop before. */
+static void one_step(struct kunit *test, struct exec_fixture *x)
+{
+	bool preempt = true;
+
+	KUNIT_EXPECT_EQ(test, mvgpu_exec_run(&x->vgpu->ctx, &x->bufs, &preempt),
+			MVGPU_RUN_PREEMPTED);
+	KUNIT_EXPECT_TRUE(test, x->vgpu->ctx.cmd_active);
+}
+
+/*
+ * A MAP or UNMAP of 16 MiB in 4 KiB pages: one step does at most 512
+ * entries, so it takes at least 8, and stops when asked after one.
+ */
+static void exec_map_bounded_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_gpt_xlate xl;
+	u64 va = SZ_1G;
+	struct mvgpu_cmd map = { .opcode = MVGPU_OP_MAP, .map = { .va = va,
+		.target = SZ_4K, .size = SZ_16M, .map_flags = MVGPU_MAP_READ } };
+	struct mvgpu_cmd unmap = { .opcode = MVGPU_OP_UNMAP,
+		.unmap = { .va = va, .size = SZ_16M } };
+
+	submit(x, map);
+	one_step(test, x);
+	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)SZ_2M);
+	steps(x);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+	KUNIT_EXPECT_GE(test, steps(x), 7U);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_translate(&ctx->gpt, va + SZ_16M - 8,
+						  MVGPU_GPT_READ, &xl), 0);
+	KUNIT_EXPECT_EQ(test, xl.target, (u64)SZ_16M + SZ_4K - 8);
+
+	submit(x, unmap);
+	one_step(test, x);
+	KUNIT_EXPECT_LE(test, ctx->progress, (u64)SZ_2M);
+	steps(x);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+	KUNIT_EXPECT_GE(test, steps(x), 7U);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_translate(&ctx->gpt, va, MVGPU_GPT_READ, &xl),
+			-EFAULT);
+	/* Back to the reset mapping's tables: root and one L1. */
+	KUNIT_EXPECT_EQ(test, ctx->gpt.tables, MVGPU_GPT_ROOT_TABLES + 1UL);
+}
+
+/* FILL and COPY stop after the page they are at once asked to. */
+static void exec_copy_bounded_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL,
+		.fill = { .dst = ARENA, .size = SZ_1M, .value = 7 } };
+	struct mvgpu_cmd copy = { .opcode = MVGPU_OP_COPY,
+		.copy = { .dst = 2 * ARENA + 100, .src = ARENA, .size = SZ_1M } };
+
+	submit(x, fill);
+	one_step(test, x);
+	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)PAGE_SIZE);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+	submit(x, copy);
+	one_step(test, x);
+	KUNIT_EXPECT_LE(test, ctx->progress, (u64)PAGE_SIZE);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+}
+
+/*
+ * A MATMUL step does at most MVGPU_MATMUL_STEP_MACS (8192) products, even
+ * with k = 4096, and only one once the engine is asked to stop.
+ */
+static void exec_matmul_bounded_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_ctx *ctx = &x->vgpu->ctx;
+	u32 m = 2, n = 64, k = 4096;
+	struct mvgpu_cmd mm = { .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ARENA, .b = 2 * ARENA,
+			    .c = 4 * ARENA, .m = m, .n = n, .k = k } };
+
+	submit(x, mm);
+	one_step(test, x);
+	/* progress (i, j0, k0): row 0, first segment, one product per column */
+	KUNIT_EXPECT_EQ(test, ctx->progress, 1ULL);
+	steps(x);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+	KUNIT_EXPECT_GE(test, steps(x), m * n * k / 8192 - 1);
+}
+
+/*
+ * Every opcode on random operands: run once straight through, once
+ * preempted before every step; the results agree to the byte.
+ */
+static void exec_preempt_exact_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	static const u64 in = ARENA, out1 = 8 * ARENA, out2 = 16 * ARENA;
+	struct rnd_state rnd;
+	u8 *buf = kunit_kmalloc(test, 4 * ARENA, GFP_KERNEL);
+	u8 *r1 = kunit_kmalloc(test, 4 * ARENA, GFP_KERNEL);
+	u8 *r2 = kunit_kmalloc(test, 4 * ARENA, GFP_KERNEL);
+	unsigned int pass, i;
+
+	KUNIT_ASSERT_TRUE(test, buf && r1 && r2);
+	prandom_seed_state(&rnd, 11);
+	prandom_bytes_state(&rnd, buf, 4 * ARENA);
+	vram_write(x, in, buf, 4 * ARENA);
+
+	for (pass = 0; pass < 2; pass++) {
+		u64 out = pass ? out2 : out1;
+		struct mvgpu_cmd cmds[] = {
+			{ .opcode = MVGPU_OP_FILL, .fill = { .dst = out, .size = 300000,
+							     .value = 0xabcd1234 } },
+			{ .opcode = MVGPU_OP_COPY, .copy = { .dst = out + 5, .src = in + 3,
+							     .size = 700001 } },
+			/* overlapping, backwards */
+			{ .opcode = MVGPU_OP_COPY, .copy = { .dst = out + 4099, .src = out + 5,
+							     .size = 300000 } },
+			{ .opcode = MVGPU_OP_KERNEL, .kernel = { .kind = MVGPU_KERNEL_VADD,
+				.a = in, .b = in + ARENA, .c = out + ARENA, .n = 70000 } },
+			{ .opcode = MVGPU_OP_KERNEL, .kernel = { .kind = MVGPU_KERNEL_MATMUL,
+				.a = in, .b = in + ARENA, .c = out + 2 * ARENA,
+				.m = 33, .n = 1500, .k = 97 } },
+			{ .opcode = MVGPU_OP_KERNEL, .kernel = { .kind = MVGPU_KERNEL_MATMUL,
+				.a = in, .b = in + 2 * ARENA, .c = out + 3 * ARENA,
+				.m = 3, .n = 5, .k = 4096 } },
+			{ .opcode = MVGPU_OP_KERNEL, .kernel = { .kind = MVGPU_KERNEL_REDUCE,
+				.a = in, .c = out + 3 * ARENA + SZ_512K, .n = 200000 } },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+			submit(x, cmds[i]);
+			KUNIT_EXPECT_NE_MSG(test, run_all(test, x, pass), 0U,
+					    "command %u, pass %u", i, pass);
+		}
+		vram_read(x, out, pass ? r2 : r1, 4 * ARENA);
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(r1, r2, 4 * ARENA), 0);
+	/* And the MATMUL of 33x1500x97 is right, checked at a few places. */
+	for (i = 0; i < 20; i++) {
+		u32 row = prandom_u32_state(&rnd) % 33, col = prandom_u32_state(&rnd) % 1500;
+		u32 sum = 0, kk, got;
+
+		for (kk = 0; kk < 97; kk++)
+			sum += le32_to_cpu(((__le32 *)buf)[row * 97 + kk]) *
+			       le32_to_cpu(((__le32 *)(buf + ARENA))[kk * 1500 + col]);
+		memcpy(&got, r2 + 2 * ARENA + ((u64)row * 1500 + col) * 4, 4);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu((__force __le32)got), sum);
+	}
+}
+
+static struct kunit_case exec_test_cases[] = {
+	KUNIT_CASE(exec_map_bounded_test),
+	KUNIT_CASE(exec_copy_bounded_test),
+	KUNIT_CASE(exec_matmul_bounded_test),
+	KUNIT_CASE(exec_preempt_exact_test),
+	{}
+};
+
+static struct kunit_suite exec_test_suite = {
+	.name = "mvgpu_exec",
+	.init = exec_test_init,
+	.exit = exec_test_exit,
+	.test_cases = exec_test_cases,
+};
+
+kunit_test_suite(exec_test_suite);

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a tenant's memory can do to the host, and what it cannot:
+#
+# 1. A pool larger than the host's memory is refused at load, with a
+#    message naming vram_overcommit, which allows it.
+# 2. VRAM is charged to the memory cgroup of the process that opened the
+#    vGPU: a VMM in a cgroup whose memory.max is below the VRAM it touches
+#    gets SIGBUS on its mmap fault and MVGPU_ERR_NO_MEMORY from the engine;
+#    nothing is OOM-killed, nothing outside the cgroup notices, the vGPU
+#    works for the next user.
+# 3. Two processes sharing one device file map the VRAM aperture at the
+#    same moment, again and again: every mmap works, and afterwards so do
+#    the shared mappings of other files (the kernel's shared counters were
+#    not unbalanced).
+
+. "$(dirname "$0")/lib.sh"
+VT=$MVGPU_REPO/build/tests/vram_tenant
+CG=/sys/fs/cgroup
+
+# --- 1. the pool against the host's memory ---------------------------------
+ram_mb=$(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+dmesg -C
+if mvgpu_load vram_mb=65536 2>/dev/null; then
+	not_ok "vram_mb=65536 on a ${ram_mb} MiB host is refused"
+	rmmod mvgpu
+else
+	ok "vram_mb=65536 on a ${ram_mb} MiB host is refused"
+fi
+check "the refusal says why and names vram_overcommit" \
+	bash -c "dmesg | grep -q 'exceeds host memory.*vram_overcommit'"
+check "vram_overcommit=1 allows it" mvgpu_load vram_mb=65536 vram_overcommit=1
+check "and the oversized GPU unloads" rmmod mvgpu
+
+mvgpu_load engines=1 || { not_ok "load mvgpu engines=1"; exit 1; }
+ok "load mvgpu engines=1"
+
+# --- 2. VRAM charged to the VMM's memory cgroup ----------------------------
+mountpoint -q "$CG" || mount -t cgroup2 none "$CG"
+echo +memory > "$CG/cgroup.subtree_control"
+mkdir -p "$CG/vmm"
+echo 64M > "$CG/vmm/memory.max"
+[ -e "$CG/vmm/memory.swap.max" ] && echo 0 > "$CG/vmm/memory.swap.max"
+check "a cgroup-v2 group with memory.max 64M" test "$(cat "$CG/vmm/memory.max")" = 67108864
+
+u=$(create_vgpu 1_2) || { not_ok "create a 1/2 vGPU"; rmmod mvgpu; exit 1; }
+ok "create a 1/2 vGPU ($(( $(cat "$MDEV_DEVS/$u/mvgpu/vram_bytes") >> 20 )) MiB of VRAM)"
+
+# in_cg CMD...: run CMD as a process of the vmm group.
+in_cg() { bash -c 'echo $$ > '"$CG/vmm/cgroup.procs"'; exec "$@"' in_cg "$@"; }
+
+sleep 3600 &
+bystander=$!
+dmesg -C
+in_cg "$VT" touch "$u" 256 > /tmp/touch.log 2>&1
+st=$?
+expect_eq "a VMM limited to 64M touching 256 MiB of VRAM dies of SIGBUS" "$st" 135
+check "it was charged for the VRAM it got (memory.peak or max events)" \
+	bash -c "[ \$(awk '\$1 == \"max\" { print \$2 }' $CG/vmm/memory.events) -gt 0 ]"
+expect_eq "no OOM kill in its cgroup" \
+	"$(awk '$1 == "oom_kill" { print $2 }' "$CG/vmm/memory.events")" 0
+check "no OOM killer anywhere" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
+check "a process outside the cgroup lives on" kill -0 "$bystander"
+check "its VRAM was given back" wait_for 10 test "$(cat "$MDEV_DEVS/$u/mvgpu/vram_used_bytes")" = 0
+
+in_cg "$VT" engine-fill "$u" 256 > /tmp/efill.log 2>&1
+st=$?
+sed 's/^/# /' /tmp/efill.log | grep -v '^# error_code'
+expect_eq "the engine filling 256 MiB for that VMM stops" "$st" 3
+expect_eq "with MVGPU_ERR_NO_MEMORY" "$(awk '$1 == "error_code" { print $2 }' /tmp/efill.log)" 8
+check "still no OOM killer" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
+check "the process outside still lives" kill -0 "$bystander"
+
+"$VT" touch "$u" 256 > /tmp/touch2.log 2>&1
+expect_eq "outside the cgroup the same vGPU gets its 256 MiB" "$?" 0
+kill "$bystander"
+wait "$bystander" 2>/dev/null
+check "the VMM's group is empty and can go" rmdir "$CG/vmm"
+
+# --- 3. racing first mmaps of one device file ------------------------------
+"$VT" mmap-race "$u" 200 > /tmp/race.log 2>&1
+st=$?
+tap_through < /tmp/race.log
+expect_eq "mmap race: exit status" "$st" 0
+
+check "remove the vGPU" remove_vgpu "$u"
+check "module unloads" rmmod mvgpu
+exit $((T_FAILED > 0))
