@@ -178,7 +178,7 @@ trap dkms_end EXIT
 "$here/dkms-check.sh" begin "$stock" "$dkms_state" > "$logs/dkms-install.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then
-	pass "DKMS: make dkms-install builds and installs for the stock kernel $stock (this host runs $(uname -r)); AUTOINSTALL rebuilds it (dkms autoinstall -k)"
+	pass "DKMS: make dkms-install builds and installs for the stock kernel $stock (this host runs $(uname -r)); AUTOINSTALL puts it back (dkms autoinstall -k)"
 else
 	fail "DKMS: make dkms-install for the stock kernel $stock (log: $logs/dkms-install.log)"
 	tail -n 15 "$logs/dkms-install.log" | sed 's/^/    /'

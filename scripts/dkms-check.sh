@@ -10,10 +10,11 @@
 #	refuse if mvgpu is already known to DKMS (a machine's own install is
 #	left alone); note the state of /lib/modules/KVER; make dkms-install
 #	KVER=KVER (add, build, install for the stock kernel, not the running
-#	one) and check what DKMS installed; then drop the build (dkms
-#	unbuild) and run "dkms autoinstall -k KVER", which is what DKMS's
-#	kernel hook runs when a kernel is installed, and check that
-#	AUTOINSTALL rebuilt and reinstalled it
+#	one) and check what DKMS installed; then take it out of the kernel
+#	(dkms uninstall) and run "dkms autoinstall -k KVER", which is what
+#	DKMS's kernel hook runs when a kernel is installed: only a module
+#	with AUTOINSTALL comes back (the build itself was shown above, so
+#	it is not done twice)
 #   scripts/dkms-check.sh end KVER STATE_DIR
 #	make dkms-uninstall, then check that nothing is left: no DKMS
 #	entry, no sources in /usr/src, no mvgpu.ko under /lib/modules, and
@@ -72,12 +73,12 @@ begin)
 	say "make dkms-install KVER=$kver (the stock kernel; this host runs $(uname -r))"
 	make -C "$repo" dkms-install KVER="$kver"
 	installed_ok
-	say "dkms unbuild, then dkms autoinstall -k $kver (what a kernel install runs)"
-	dkms unbuild -m mvgpu -v "$version" -k "$kver"
-	[ ! -e "$mods/updates/dkms/mvgpu.ko" ] || fail "unbuild left $mods/updates/dkms/mvgpu.ko"
+	say "dkms uninstall, then dkms autoinstall -k $kver (what a kernel install runs)"
+	dkms uninstall -m mvgpu -v "$version" -k "$kver"
+	[ ! -e "$mods/updates/dkms/mvgpu.ko" ] || fail "uninstall left $mods/updates/dkms/mvgpu.ko"
 	dkms autoinstall -k "$kver"
 	installed_ok
-	say "ok: built and installed for $kver by make dkms-install and by AUTOINSTALL"
+	say "ok: built and installed for $kver by make dkms-install, installed again by AUTOINSTALL"
 	;;
 end)
 	[ -f "$state/modules.md5" ] || fail "no $state/modules.md5: run begin first"

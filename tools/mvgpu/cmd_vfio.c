@@ -230,9 +230,14 @@ out:
 
 static int cmd_reset(struct mvgpu_handle *h, int argc, char **argv)
 {
+	int ret;
+
 	(void)argc;
 	(void)argv;
-	return mvgpu_reset(h);
+	ret = mvgpu_reset(h);
+	if (!ret && json)
+		printf("{\"uuid\":\"%s\",\"reset\":true}\n", h->uuid);
+	return ret;
 }
 
 static int cmd_hold(struct mvgpu_handle *h, int argc, char **argv)
@@ -241,10 +246,13 @@ static int cmd_hold(struct mvgpu_handle *h, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	printf("holding %s open; close stdin to release\n", h->uuid);
+	printf(json ? "{\"uuid\":\"%s\",\"holding\":true}\n" :
+	       "holding %s open; close stdin to release\n", h->uuid);
 	fflush(stdout);
 	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
 		;
+	if (json)
+		printf("{\"uuid\":\"%s\",\"holding\":false}\n", h->uuid);
 	return 0;
 }
 
