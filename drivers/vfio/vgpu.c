@@ -202,6 +202,15 @@ static ssize_t vgpu_id_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(vgpu_id);
 
+static ssize_t open_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(vgpu->open));
+}
+static DEVICE_ATTR_RO(open);
+
 static ssize_t vram_bytes_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
@@ -353,6 +362,7 @@ static DEVICE_ATTR_RO(gpt_bytes);
 
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vgpu_id.attr,
+	&dev_attr_open.attr,
 	&dev_attr_vram_bytes.attr,
 	&dev_attr_vram_used_bytes.attr,
 	&dev_attr_cmds.attr,
