@@ -528,17 +528,49 @@ static void mock_knob_test(struct kunit *test)
 
 struct mock_resetter {
 	struct mvgpu_ctx *ctx;
+	bool restart;
 	struct completion done;
 };
 
+/* A reset as the VFIO glue does it: stop, registers, restart. */
 static int mock_reset_fn(void *data)
 {
 	struct mock_resetter *r = data;
+	struct mvgpu_vgpu *v = r->ctx->vgpu;
 
 	mvgpu_ctx_stop(r->ctx);
-	mvgpu_ctx_restart(r->ctx);
+	if (r->restart) {
+		spin_lock_irq(&v->irq_lock);
+		mvgpu_mmio_reset(&v->mmio);
+		spin_unlock_irq(&v->irq_lock);
+		mvgpu_ctx_restart(r->ctx);
+	}
 	complete(&r->done);
 	return 0;
+}
+
+/*
+ * Stop vGPU @i's context, which runs on @engine, from another thread (as a
+ * reset or a migration does): it waits until the GPU, asked to preempt,
+ * gives the context back after @cmds more commands.
+ */
+static void stop_running(struct kunit *test, struct mock_fixture *x,
+			 unsigned int i, unsigned int engine, u32 cmds,
+			 bool restart)
+{
+	struct mock_resetter r = { .ctx = &x->vgpu[i]->ctx, .restart = restart };
+	struct task_struct *task;
+	unsigned int n;
+
+	init_completion(&r.done);
+	task = kthread_run(mock_reset_fn, &r, "mock-reset");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (n = 0; n < 500 && !x->g->preempt[engine]; n++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[engine]);
+	KUNIT_EXPECT_FALSE(test, completion_done(&r.done));
+	report(x, engine, MVGPU_STOP_PREEMPTED, 10, cmds);
+	wait_for_completion(&r.done);
 }
 
 /*
@@ -548,21 +580,10 @@ static int mock_reset_fn(void *data)
 static void mock_reset_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
-	struct mock_resetter r = { .ctx = &x->vgpu[0]->ctx };
-	struct task_struct *task;
-	unsigned int i;
 
 	ring(x, 0, 1024);
 	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
-	init_completion(&r.done);
-	task = kthread_run(mock_reset_fn, &r, "mock-reset");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	for (i = 0; i < 500 && !x->g->preempt[0]; i++)
-		msleep(20);
-	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
-	KUNIT_EXPECT_FALSE(test, completion_done(&r.done));
-	report(x, 0, MVGPU_STOP_PREEMPTED, 10, 3);
-	wait_for_completion(&r.done);
+	stop_running(test, x, 0, 0, 3, true);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_IDLE);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.cmds_before, 3ULL);
@@ -614,9 +635,9 @@ static void mock_save_restore_test(struct kunit *test)
 	ssize_t n;
 
 	ring(x, 0, 1024);
-	report(x, 0, MVGPU_STOP_PREEMPTED, 10, 7);
+	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, sizeof(buf)), -EBUSY);
-	mvgpu_ctx_stop(a);
+	stop_running(test, x, 0, 0, 7, false);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, 8), -ENOSPC);
 	n = mvgpu_ctx_save(a, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, n, 16);
