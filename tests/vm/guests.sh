@@ -4,13 +4,16 @@
 # vGPUs in real VMs: QEMU (nested, TCG) boots this VM's own stock kernel with
 # a busybox initramfs (scripts/mkguest.sh) and one vGPU as
 # -device vfio-pci,sysfsdev=...; the guest program (tools/guest/) finds the
-# device on its PCI bus, checks its identity and BARs, maps BAR0 and BAR2
-# through sysfs and runs workloads through the command ring, exact against
-# its CPU.
+# device on its PCI bus, checks its identity and BARs, turns bus mastering
+# on, maps BAR0 and BAR2 through sysfs, maps pages of its own RAM into the
+# GPU's address space (MAP SYSMEM of guest-physical addresses) and runs
+# workloads through the command ring with operands in VRAM, in its RAM and
+# in both, exact against its CPU.
 #
 # 1. Two guests at once on a 1/4 vGPU (weight 2) and a 1/2 vGPU (weight 4),
-#    one engine: both pass, and the host's sched_stats show both got engine
-#    time while they ran.
+#    one engine: both pass, every workload ran exactly with operands in
+#    guest memory (and mixed), and the host's sched_stats show both got
+#    engine time while they ran.
 # 2. A guest on the 1/4 vGPU again, its QEMU killed (SIGKILL) in the middle
 #    of its workload: the vGPU is closed, scrubbed and works for the next
 #    user (a host-side workload); the module unloads.
@@ -91,6 +94,12 @@ for g in a b; do
 	guest_tap "$name" "$log"
 	expect_eq "$name: the guest program exits 0" "$(guest_status "$log")" 0
 	check "$name: no mismatch in the summary" grep -q 'summary.* mismatches=0$' "$log"
+	for w in fill copy vadd matmul reduce; do
+		check "$name: $w ran exactly with operands in guest memory" \
+			grep -Eq "^ok [0-9]+ - $w in sysmem: ([1-9][0-9]*) of \\1 rounds exact" "$log"
+		check "$name: $w ran exactly with operands mixed" \
+			grep -Eq "^ok [0-9]+ - $w in mixed vram/sysmem: ([1-9][0-9]*) of \\1 rounds exact" "$log"
+	done
 	grep -E '^mvgpu-guest-init: /init|^mvgpu-guest: summary|^[0-9a-f:.]+ 3D controller|^	(Subsystem|Region)' "$log" |
 		sed "s|^|# $name: |"
 	diag "$name: nested run $secs s from QEMU start to power-off"
