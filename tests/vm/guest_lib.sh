@@ -7,7 +7,9 @@
 # (scripts/mkguest.sh), and one vGPU as -device vfio-pci,sysfsdev=...
 # Its serial console goes to a file; the program's arguments travel on the
 # kernel command line (mvgpu.args=, commas for spaces); /init prints
-# "MVGPU-GUEST-END status=N" and powers off.
+# "MVGPU-GUEST-END status=N" and powers off.  A second serial port (the
+# guest's /dev/ttyS1) carries words from the host to the guest program
+# (guest_tell; mvgpu-guest --control /dev/ttyS1).
 
 GUEST_MEM=${GUEST_MEM:-256}
 
@@ -18,15 +20,18 @@ guest_prepare() {
 }
 
 # start_guest UUID LOG [PROGRAM ARGS...]: start QEMU in the background;
-# GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output.
+# GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output,
+# LOG.ctl.in/.out the FIFOs of its second serial port.
 start_guest() {
 	local uuid=$1 log=$2 args
 	shift 2
 	args=$(IFS=,; echo "$*")
 	: > "$log"
+	rm -f "$log.ctl.in" "$log.ctl.out"
+	mkfifo "$log.ctl.in" "$log.ctl.out"
 	qemu-system-x86_64 -accel tcg -cpu max -M q35 -nodefaults -no-reboot \
 		-m "$GUEST_MEM" -smp 1 -display none -monitor none \
-		-serial "file:$log" \
+		-serial "file:$log" -serial "pipe:$log.ctl" \
 		-kernel "${GUEST_KERNEL:-$GUEST_DIR/vmlinux}" -initrd "$GUEST_DIR/initrd.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check ${GUEST_APPEND:-} mvgpu.args=$args" \
 		-device "vfio-pci,sysfsdev=$MDEV_DEVS/$uuid" \
@@ -53,6 +58,13 @@ wait_guest() {
 	fi
 	[ -z "$log" ] || sed -i 's/\r$//' "$log"
 	return $rc
+}
+
+# guest_tell LOG WORD: a line for the guest's /dev/ttyS1.  (Opened read-write
+# the FIFO never blocks, even once QEMU is gone; a line is far below its
+# buffer.)
+guest_tell() {
+	echo "$2" 1<> "$1.ctl.in"
 }
 
 # The guest program's exit status from its console log ("" if it never ended).

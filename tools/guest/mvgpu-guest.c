@@ -5,6 +5,7 @@
  * way a user-space GPU driver would: through the PCI device's sysfs files.
  *
  *   mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]
+ *               [--hog-seconds H [--control TTY]]
  *               [--expect-subsys D] [--expect-vram BYTES] [--quiet]
  *
  * 1. finds the device in /sys/bus/pci/devices (vendor 1234, device 4d47),
@@ -30,11 +31,19 @@
  *    fences by polling VRAM (and ENGINE_STATUS, to catch a stopped engine);
  * 6. with --hog-us, queues that many microseconds of SPIN behind every
  *    round, so the vGPU stays backlogged while the CPU checks results;
- * 7. unmaps its system memory, checks CMDS_DONE counted every command and
+ * 7. with --hog-seconds, after the rounds keeps HOG_BACKLOG_US of SPIN
+ *    queued, topping the ring up every HOG_POLL_US, for H seconds or until
+ *    the line "stop" arrives on TTY (a serial port whose other end the host
+ *    holds): a tenant that wants the whole GPU, whose share the host
+ *    measures;
+ * 8. unmaps its system memory, checks CMDS_DONE counted every command and
  *    the locked pages never moved.
  *
  * Prints TAP lines and a summary line
- *   mvgpu-guest: summary rounds=R workloads=W sysmem_workloads=S commands=C seconds=S workloads_per_s=X mismatches=M
+ *   mvgpu-guest: summary rounds=R workloads=W sysmem_workloads=S commands=C seconds=S workloads_per_s=X hog_seconds=H mismatches=M
+ * (seconds and workloads_per_s: the rounds only), and for the host to watch
+ *   mvgpu-guest: hog started ...    once the SPIN backlog is queued
+ *   mvgpu-guest: hog stopping ...   when it stops topping it up
  * and exits 0 if everything was exact, 1 on any mismatch or engine error,
  * 2 on bad usage, 3 if there is no vGPU.
  *
@@ -51,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +84,15 @@
 #define SYS_LEN		(2ull << 20)
 #define PAGE_SZ		4096u
 #define SYS_PAGES	(SYS_LEN / PAGE_SZ)
+
+/*
+ * --hog-seconds: engine time kept queued, and how often it is topped up.
+ * Under nested TCG the tenant's CPU may stall for a while; the backlog
+ * outlasts that even when it has the engine alone, and is short enough to
+ * drain in seconds at the end.
+ */
+#define HOG_BACKLOG_US	2000000u
+#define HOG_POLL_US	100000u
 
 #define IORESOURCE_MEM		0x00000200
 #define IORESOURCE_PREFETCH	0x00002000
@@ -432,6 +451,12 @@ static int ring_sync(struct ring *r)
 		return -1;
 	ring_kick(r);
 	return ring_wait(r, seq);
+}
+
+/* Commands between the last RING_HEAD read and the tail. */
+static uint32_t ring_pending(const struct ring *r)
+{
+	return ((r->tail - r->head) & (RING_SIZE - 1)) / MVGPU_CMD_SIZE;
 }
 
 /*
@@ -989,8 +1014,9 @@ static int run_round(struct ring *r, unsigned int round, enum place pl,
 
 struct opts {
 	unsigned int rounds, hog_us, expect_subsys;
-	double seconds;
+	double seconds, hog_s;
 	uint64_t expect_vram;
+	const char *control;
 };
 
 /*
@@ -1034,6 +1060,116 @@ static void report_workloads(const struct tally *t, unsigned int nplaces)
 			       t->exact[pl][i], t->tried[pl][i]);
 }
 
+/* --control: the host's "stop", a line on a serial port it holds the other end of. */
+
+struct control {
+	int fd;
+	char line[32];
+	size_t len;
+};
+
+static void control_open(struct control *c, const char *path)
+{
+	struct termios t;
+
+	c->len = 0;
+	c->fd = path ? open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK) : -1;
+	if (path && c->fd < 0)
+		tap_diag("open %s: %s; the hog runs to its time limit", path, strerror(errno));
+	/* Raw: bytes as they come, nothing echoed back to the host. */
+	if (c->fd >= 0 && !tcgetattr(c->fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(c->fd, TCSANOW, &t);
+	}
+}
+
+/* 1 once the line "stop" has arrived. */
+static int control_stop(struct control *c)
+{
+	char ch;
+
+	while (c->fd >= 0 && read(c->fd, &ch, 1) == 1) {
+		if (ch != '\n' && ch != '\r') {
+			if (c->len < sizeof(c->line) - 1)
+				c->line[c->len++] = ch;
+			continue;
+		}
+		c->line[c->len] = 0;
+		c->len = 0;
+		if (!strcmp(c->line, "stop"))
+			return 1;
+	}
+	return 0;
+}
+
+static void control_close(struct control *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* --hog-seconds: keep the engine busy until told to stop */
+
+struct hog {
+	unsigned int spins, checks, dry;
+	double secs;
+	int told;
+};
+
+/*
+ * Top the SPIN backlog up to HOG_BACKLOG_US of engine time.  Every command
+ * still pending is a SPIN by now: the rounds' fences are all done.
+ */
+static int hog_top_up(struct ring *r, struct hog *h)
+{
+	uint32_t want = HOG_BACKLOG_US / HOG_CHUNK_US, added = 0;
+
+	r->head = rd(r->g, MVGPU_REG_RING_HEAD);
+	if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED) {
+		tap_diag("the engine stopped during the hog");
+		engine_report(r->g);
+		return -1;
+	}
+	h->checks++;
+	h->dry += !ring_pending(r);
+	for (; ring_pending(r) < want; added++)
+		if (emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+				.spin = { .usecs = HOG_CHUNK_US } }))
+			return -1;
+	h->spins += added;
+	if (added)
+		ring_kick(r);
+	return 0;
+}
+
+static int hog_run(struct ring *r, double max_s, const char *control, struct hog *h)
+{
+	struct control c;
+	double start;
+	int failed;
+
+	memset(h, 0, sizeof(*h));
+	control_open(&c, control);
+	start = now_s();
+	failed = hog_top_up(r, h);
+	/* The ring was drained before: only the checks from now on count. */
+	h->checks = h->dry = 0;
+	if (!failed)
+		printf("mvgpu-guest: hog started: %u ms of SPIN queued, topped up every %u ms until %s (at most %g s)\n",
+		       HOG_BACKLOG_US / 1000, HOG_POLL_US / 1000,
+		       c.fd >= 0 ? "the host says stop" : "the time limit", max_s);
+	while (!failed && !(h->told = control_stop(&c)) && now_s() - start < max_s) {
+		usleep(HOG_POLL_US);
+		failed = hog_top_up(r, h);
+	}
+	h->secs = now_s() - start;
+	if (!failed)
+		printf("mvgpu-guest: hog stopping: %s after %.1f s, the backlog drains\n",
+		       h->told ? "the host said stop" : "time limit", h->secs);
+	control_close(&c);
+	return failed;
+}
+
 /* The end: everything done, and counted; the locked pages never moved. */
 
 static int check_cmds_done(struct ring *r, uint32_t done0, uint64_t emitted0)
@@ -1064,6 +1200,7 @@ static void sysmem_check_stayed(const struct sysmem *s)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]\n"
+		   "                   [--hog-seconds H [--control TTY]]\n"
 		   "                   [--expect-subsys D] [--expect-vram BYTES] [--quiet]\n");
 }
 
@@ -1089,6 +1226,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			rng = strtoull(v, NULL, 0) * 2 + 1;
 		else if (!strcmp(a, "--hog-us"))
 			o->hog_us = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--hog-seconds"))
+			o->hog_s = strtod(v, NULL);
+		else if (!strcmp(a, "--control"))
+			o->control = v;
 		else if (!strcmp(a, "--expect-subsys"))
 			o->expect_subsys = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--expect-vram"))
@@ -1106,6 +1247,7 @@ int main(int argc, char **argv)
 	unsigned int nplaces = 1, rounds_run = 0;
 	struct sysmem sys = { 0 };
 	struct tally t = { 0 };
+	struct hog hog = { 0 };
 	struct opts o = { 0 };
 	struct gpu g = { 0 };
 	uint64_t emitted0;
@@ -1149,8 +1291,15 @@ int main(int argc, char **argv)
 	start = now_s();
 	failed = run_rounds(&r, &o, nplaces, &t, &rounds_run);
 	secs = now_s() - start;
+	if (!failed && o.hog_s > 0) {
+		failed = hog_run(&r, o.hog_s, o.control, &hog);
+		tap_ok(!failed, "hog: %u SPINs of %u ms in %.1f s, %u ms kept queued until %s; ring found empty at %u of %u checks",
+		       hog.spins, HOG_CHUNK_US / 1000, hog.secs, HOG_BACKLOG_US / 1000,
+		       hog.told ? "the host said stop" : "the time limit", hog.dry, hog.checks);
+	}
 	if (!failed && nplaces > 1)
 		failed = sysmem_unmap(&r);
+	/* Its fence waits for any backlog of SPIN to drain. */
 	if (!failed)
 		failed = check_cmds_done(&r, done0, emitted0);
 	if (nplaces > 1)
@@ -1159,9 +1308,9 @@ int main(int argc, char **argv)
 	tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
 	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
 	printf("mvgpu-guest: summary rounds=%u workloads=%" PRIu64 " sysmem_workloads=%" PRIu64
-	       " commands=%" PRIu64 " seconds=%.1f workloads_per_s=%.2f mismatches=%" PRIu64 "\n",
+	       " commands=%" PRIu64 " seconds=%.1f workloads_per_s=%.2f hog_seconds=%.1f mismatches=%" PRIu64 "\n",
 	       rounds_run, t.workloads, t.sysmem_workloads, r.emitted, secs,
-	       secs > 0 ? t.workloads / secs : 0, t.mismatches);
+	       secs > 0 ? t.workloads / secs : 0, hog.secs, t.mismatches);
 	printf("1..%d\n", tap_n);
 	return tap_failed || failed ? 1 : 0;
 }
