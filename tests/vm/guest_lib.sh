@@ -19,19 +19,24 @@ guest_prepare() {
 	[ -n "${GUEST_DIR:-}" ] || GUEST_DIR=$("$MVGPU_REPO/scripts/mkguest.sh")
 }
 
+# The FIFOs of the second serial port of the guest whose console is LOG,
+# $GUEST_CTL.in and .out: in this VM's own /tmp, named after LOG (LOG may
+# be on a 9p share such as /mnt/out, no place for a FIFO).
+guest_ctl() { GUEST_CTL=${TMPDIR:-/tmp}/mvgpu-ctl${1//\//_}; }
+
 # start_guest UUID LOG [PROGRAM ARGS...]: start QEMU in the background;
-# GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output,
-# LOG.ctl.in/.out the FIFOs of its second serial port.
+# GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output.
 start_guest() {
 	local uuid=$1 log=$2 args
 	shift 2
 	args=$(IFS=,; echo "$*")
 	: > "$log"
-	rm -f "$log.ctl.in" "$log.ctl.out"
-	mkfifo "$log.ctl.in" "$log.ctl.out"
+	guest_ctl "$log"
+	rm -f "$GUEST_CTL.in" "$GUEST_CTL.out"
+	mkfifo "$GUEST_CTL.in" "$GUEST_CTL.out"
 	qemu-system-x86_64 -accel tcg -cpu max -M q35 -nodefaults -no-reboot \
 		-m "$GUEST_MEM" -smp 1 -display none -monitor none \
-		-serial "file:$log" -serial "pipe:$log.ctl" \
+		-serial "file:$log" -serial "pipe:$GUEST_CTL" \
 		-kernel "${GUEST_KERNEL:-$GUEST_DIR/vmlinux}" -initrd "$GUEST_DIR/initrd.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check ${GUEST_APPEND:-} mvgpu.args=$args" \
 		-device "vfio-pci,sysfsdev=$MDEV_DEVS/$uuid" \
@@ -64,7 +69,8 @@ wait_guest() {
 # the FIFO never blocks, even once QEMU is gone; a line is far below its
 # buffer.)
 guest_tell() {
-	echo "$2" 1<> "$1.ctl.in"
+	guest_ctl "$1"
+	echo "$2" 1<> "$GUEST_CTL.in"
 }
 
 # The guest program's exit status from its console log ("" if it never ended).
