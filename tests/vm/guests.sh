@@ -183,6 +183,8 @@ for g in a b; do
 	guest_tap "$name" "$log"
 	expect_eq "$name: the guest program exits 0" "$(guest_status "$log")" 0
 	check "$name: no mismatch in the summary" grep -q 'summary.* mismatches=0$' "$log"
+	check "$name: the summary counts rounds in guest memory" \
+		grep -Eq 'summary .*sysmem_rounds=[1-9]' "$log"
 	for w in fill copy vadd matmul reduce; do
 		check "$name: $w ran exactly with operands in guest memory" \
 			grep -Eq "^ok [0-9]+ - $w in sysmem: ([1-9][0-9]*) of \\1 rounds exact" "$log"

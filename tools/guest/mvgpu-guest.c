@@ -40,8 +40,9 @@
  *    the locked pages never moved.
  *
  * Prints TAP lines and a summary line
- *   mvgpu-guest: summary rounds=R workloads=W sysmem_workloads=S commands=C seconds=S workloads_per_s=X hog_seconds=H mismatches=M
- * (seconds and workloads_per_s: the rounds only), and for the host to watch
+ *   mvgpu-guest: summary rounds=R sysmem_rounds=SR workloads=W sysmem_workloads=SW commands=C seconds=S workloads_per_s=X hog_seconds=H mismatches=M
+ * (sysmem_*: with operands in guest memory; seconds and workloads_per_s:
+ * the rounds only), and for the host to watch
  *   mvgpu-guest: hog started ...    once the SPIN backlog is queued
  *   mvgpu-guest: hog stopping ...   when it stops topping it up
  * and exits 0 if everything was exact, 1 on any mismatch or engine error,
@@ -945,6 +946,7 @@ static int engine_init(struct gpu *g, struct ring *r)
 
 struct tally {
 	unsigned int tried[PL_NUM][W_NUM], exact[PL_NUM][W_NUM];
+	unsigned int sysmem_rounds;	/* rounds with operands in guest memory */
 	uint64_t workloads, sysmem_workloads, mismatches;
 };
 
@@ -1008,6 +1010,7 @@ static int run_round(struct ring *r, unsigned int round, enum place pl,
 		tap_ok(0, "round %u (%s): the engine ran the round", round, pname[pl]);
 	else
 		check_round(work, round, t);
+	t->sysmem_rounds += !failed && pl != PL_VRAM;
 	free_wants(work);
 	return failed ? -1 : 0;
 }
@@ -1307,9 +1310,10 @@ int main(int argc, char **argv)
 	report_workloads(&t, nplaces);
 	tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
 	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
-	printf("mvgpu-guest: summary rounds=%u workloads=%" PRIu64 " sysmem_workloads=%" PRIu64
-	       " commands=%" PRIu64 " seconds=%.1f workloads_per_s=%.2f hog_seconds=%.1f mismatches=%" PRIu64 "\n",
-	       rounds_run, t.workloads, t.sysmem_workloads, r.emitted, secs,
+	printf("mvgpu-guest: summary rounds=%u sysmem_rounds=%u workloads=%" PRIu64
+	       " sysmem_workloads=%" PRIu64 " commands=%" PRIu64
+	       " seconds=%.1f workloads_per_s=%.2f hog_seconds=%.1f mismatches=%" PRIu64 "\n",
+	       rounds_run, t.sysmem_rounds, t.workloads, t.sysmem_workloads, r.emitted, secs,
 	       secs > 0 ? t.workloads / secs : 0, hog.secs, t.mismatches);
 	printf("1..%d\n", tap_n);
 	return tap_failed || failed ? 1 : 0;
