@@ -471,6 +471,8 @@ static void mock_engine_reset_test(struct kunit *test)
 	slice_end(x, 0);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
+	/* The request armed the preemption timeout. */
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&slot->slice_timer));
 	/* Not yet: the timeout has not passed. */
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
@@ -479,7 +481,14 @@ static void mock_engine_reset_test(struct kunit *test)
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
 	KUNIT_EXPECT_EQ(test, slot->engine_resets, 1ULL);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[1], 0U);
+	/* Still not given back: reset again a timeout later, not before. */
+	slice_end(x, 0);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
+	slot->preempt_at -= SLICE_NS;
+	slice_end(x, 0);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 2U);
 	/* The backend reports what the reset did to the context. */
 	m = x->g->running[0];
 	x->g->running[0] = NULL;
