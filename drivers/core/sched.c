@@ -156,7 +156,7 @@ static void mvgpu_sched_dispatch_locked(struct mvgpu_dev *gdev,
 	slot->cur = ctx;
 	slot->expired = false;
 	slot->preempt_at = 0;
-	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se);
+	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se, now);
 	trace_mvgpu_pick(gdev->index, slot->index, ctx->vgpu->id, se->level,
 			 slot->slice_ns, now - se->since);
 	if (ctx->vgpu->id != slot->last_id && slot->last_end) {

@@ -196,7 +196,7 @@ static void sim_run(struct sim *s, u64 duration)
 			g->cur = x;
 			g->ran = 0;
 			g->preempt = false;
-			g->slice = mvgpu_policy_slice(&s->p, e);
+			g->slice = mvgpu_policy_slice(&s->p, e, s->now);
 		}
 	}
 }
@@ -429,13 +429,13 @@ static void mvgpu_policy_mlfq_rules_test(struct kunit *test)
 	h = sim_add(s, true, 1, 0, 100, 0, 0);
 	e = mvgpu_policy_pick(&s->p, s->now, &next);
 	KUNIT_ASSERT_PTR_EQ(test, e, &h->e);
-	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e), SLICE);
+	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e, s->now), SLICE);
 	/* Used the whole slice: down one level, twice the slice. */
 	mvgpu_policy_put(&s->p, e, SLICE, MVGPU_PUT_EXPIRED, s->now);
 	KUNIT_EXPECT_EQ(test, e->level, 1U);
 	mvgpu_policy_enqueue(&s->p, e, false, s->now);
 	e = mvgpu_policy_pick(&s->p, s->now, &next);
-	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e), 2 * SLICE);
+	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e, s->now), 2 * SLICE);
 	/* Emptied its ring early: keeps the level. */
 	mvgpu_policy_put(&s->p, e, SLICE / 2, MVGPU_PUT_IDLE, s->now);
 	KUNIT_EXPECT_EQ(test, e->level, 1U);
@@ -476,6 +476,7 @@ static void mvgpu_policy_charge_test(struct kunit *test)
 
 	/* A capped entity charged more than its bucket waits to run. */
 	mvgpu_policy_entity_init(&c, 1, 0, 10);
+	s->now += 20 * NSEC_PER_MSEC;	/* its bucket fills */
 	mvgpu_policy_enqueue(&s->p, &c, true, s->now);
 	e = mvgpu_policy_pick(&s->p, s->now, &next);
 	KUNIT_ASSERT_PTR_EQ(test, e, &c);
