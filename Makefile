@@ -8,7 +8,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 PWD := $(shell pwd)
 
-.PHONY: all modules clean check demo bench
+.PHONY: all modules clean check demo bench dkms-install dkms-uninstall install uninstall
 
 all modules:
 	@test -n "$(KDIR)" || { echo "mvgpu: no kernel build directory; install linux-headers-amd64 or set KDIR" >&2; exit 1; }
@@ -27,3 +27,16 @@ demo:
 # Benchmarks in the debug-kernel VM: "BENCH <name> <value> <unit>" lines.
 bench:
 	scripts/bench.sh
+
+# DKMS (as root): add, build and install for kernel KVER (default: the
+# running one); AUTOINSTALL rebuilds it for kernels installed later.  Then
+# "modprobe mvgpu" loads it with vfio, mdev and drm_buddy.
+dkms-install:
+	scripts/dkms.sh install $(KVER)
+
+dkms-uninstall:
+	scripts/dkms.sh uninstall
+
+# The mvgpu command and its man page, under PREFIX (default /usr/local).
+install uninstall:
+	$(MAKE) -C tools/mvgpu $@

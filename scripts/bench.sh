@@ -4,19 +4,40 @@
 # make bench: build what is needed, run tests/vm/bench.sh in the debug-kernel
 # VM and tests/vm/bench_sched.sh and bench_migration.sh in the stock-kernel
 # VM, print their BENCH lines.
+#
+#   scripts/bench.sh [--setup-only]
+#
+# --setup-only stops after the set-up (packages, debug kernel, builds):
+# make check runs that in a fresh copy of the tree, without build/, to show
+# that make bench works first thing on a fresh clone.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
+setup_only=
+case "${1:-}" in
+"") ;;
+--setup-only) setup_only=1 ;;
+*) die "usage: scripts/bench.sh [--setup-only]" ;;
+esac
+
 "$here/setup.sh"
+# build/ does not exist yet on a fresh clone.
+mkdir -p "$repo/build/tools" "$repo/build/tests"
 { "$here/build-module.sh" debug && "$here/build-module.sh" stock; } \
 	> "$repo/build/bench-build.log" 2>&1 ||
 	{ tail -n 30 "$repo/build/bench-build.log"; die "module build failed"; }
-mkdir -p "$repo/build/tools" "$repo/build/tests"
 make -s -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 make -s -C "$repo/tests/client" OUT="$repo/build/tests"
+if [ -n "$setup_only" ]; then
+	for f in build/debug/mvgpu.ko build/stock/mvgpu.ko build/tools/mvgpu build/tests/bench build/tests/sched_load; do
+		[ -e "$repo/$f" ] || die "bench: set-up did not make $f"
+	done
+	echo "bench: set-up done"
+	exit 0
+fi
 rc=0
 echo "bench: device model and engine, in the debug-kernel VM (about 2 minutes)" >&2
 "$here/vm-run.sh" --kernel debug --timeout 1200 --out "$repo/build/bench" \

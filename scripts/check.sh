@@ -7,9 +7,14 @@
 #  2. builds (or reuses) the debug kernel (scripts/build-debug-kernel.sh);
 #  3. host checks: the module builds for both kernels, the client builds,
 #     the uapi header stands alone, checkpatch --strict, sparse and
-#     kernel-doc are clean, the VM harness catches a kernel splat;
+#     kernel-doc are clean, the VM harness catches a kernel splat; the
+#     mvgpu command's host tests (tests/tool), make bench's set-up on a
+#     fresh copy of the tree, and DKMS: make dkms-install for the stock
+#     kernel (and AUTOINSTALL), kept for the stock VM;
 #  4. boots the stock kernel and the debug kernel under QEMU and runs the
-#     in-VM tests (KUnit on the debug kernel only; it alone has KUnit).
+#     in-VM tests (KUnit on the debug kernel only; it alone has KUnit);
+#     the stock VM first loads the DKMS-installed module with a bare
+#     modprobe; afterwards make dkms-uninstall must leave nothing behind.
 #
 # Prints PASS/FAIL per test and ends with "N passed, N failed".  Any failure,
 # including a VM that did not boot, exits non-zero.  Logs: build/check/.
@@ -39,6 +44,7 @@ run() {
 	else
 		fail "$name (log: $log)"
 		tail -n 15 "$log" | sed 's/^/    /'
+		return 1
 	fi
 }
 
@@ -149,6 +155,55 @@ fi
 run "backend seam: the software GPU is reached only through its ops" seam.log check_seam
 run "VM harness fails a run whose kernel log has a splat" harness.log check_harness_splat
 
+# The mvgpu command without a kernel: its decisions, list/top/metrics on a
+# fake sysfs (promtool), make install and the man page.
+"$repo/tests/tool/run.sh" "$repo/build/tools/mvgpu" "$repo/build/tests" > "$logs/tool.log" 2>&1
+rc=$?
+tap_results "mvgpu tool" "$logs/tool.log"
+[ $rc = 0 ] || grep -q '^not ok' "$logs/tool.log" ||
+	fail "mvgpu tool tests exited $rc (log: $logs/tool.log)"
+
+# make bench first thing on a fresh clone: its set-up path (packages, builds,
+# not the VMs) in a copy of the tree as git would check it out, no build/.
+check_fresh_bench() {
+	local scratch=$logs/fresh-clone
+	rm -rf "$scratch"
+	mkdir -p "$scratch"
+	rsync -a --filter=':- .gitignore' --exclude=/.git "$repo/" "$scratch/"
+	[ ! -e "$scratch/build" ] || { echo "the copy has a build/"; return 1; }
+	(cd "$scratch" && scripts/bench.sh --setup-only)
+	local rc=$?
+	rm -rf "$scratch"
+	return $rc
+}
+if [ -n "$kdir" ]; then
+	run "make bench's set-up works on a fresh clone (no build/ yet)" fresh-bench.log check_fresh_bench
+fi
+
+# DKMS on the host, for the stock kernel's headers (not the running
+# kernel); the stock VM then loads what it installed (tests/vm/dkms.sh).
+# "end" runs after the VMs, or on the way out if make check is interrupted.
+stock=$(stock_kver)
+dkms_state=$logs/dkms
+dkms_pending=
+dkms_end() {
+	[ -n "$dkms_pending" ] || return 0
+	dkms_pending=
+	run "DKMS: make dkms-uninstall leaves nothing behind (no DKMS entry, sources, module or modules.dep change)" \
+		dkms-uninstall.log "$here/dkms-check.sh" end "$stock" "$dkms_state"
+}
+trap dkms_end EXIT
+"$here/dkms-check.sh" begin "$stock" "$dkms_state" > "$logs/dkms-install.log" 2>&1
+rc=$?
+if [ $rc = 0 ]; then
+	pass "DKMS: make dkms-install builds and installs for the stock kernel $stock (this host runs $(uname -r)); AUTOINSTALL puts it back (dkms autoinstall -k)"
+else
+	fail "DKMS: make dkms-install for the stock kernel $stock (log: $logs/dkms-install.log)"
+	tail -n 15 "$logs/dkms-install.log" | sed 's/^/    /'
+fi
+# A refusal (mvgpu already installed by hand) leaves that install alone.
+grep -q 'make check leaves it alone' "$logs/dkms-install.log" || dkms_pending=1
+
 vm() {
 	local kernel=$1 timeout=$2 rc
 	shift 2
@@ -166,7 +221,8 @@ vm() {
 	esac
 }
 
-vm stock 2400 mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh guests.sh migration.sh
+vm stock 2400 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh
+dkms_end
 if [ -n "$kdir" ]; then
 	vm debug 3000 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh
 else

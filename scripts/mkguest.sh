@@ -36,7 +36,9 @@ bzimage=/boot/vmlinuz-$kver
 [ -r "$bzimage" ] || die "mkguest: $bzimage not readable"
 
 src=$repo/tools/guest
-key=$( { cat "$src/mvgpu-guest.c" "$src/Makefile" "$repo/uapi/mvgpu.h" \
+# Every source of the program (a new file cannot be left out of the key).
+shopt -s nullglob
+key=$( { cat "$src/Makefile" "$src"/*.[ch] "$repo/uapi/mvgpu.h" \
 	      "$repo/tests/client/tap.h" \
 	      "$here/guest-init" "$here/mkguest.sh"; sha256sum "$busybox";
 	 gcc --version | head -n 1; echo "$kver"; stat -L -c '%s %Y' "$bzimage"; } |

@@ -15,6 +15,10 @@ pkgs=(
 	qemu-system-x86 busybox-static mdevctl
 	# the demo's plot
 	gnuplot-nox
+	# installing like users do (make dkms-install), and what the mvgpu
+	# command's tests use: promtool (in Debian's prometheus package), jq,
+	# tmux for a terminal to run mvgpu top in, groff/man for the man page
+	dkms prometheus jq tmux groff-base man-db
 )
 
 missing=()

@@ -434,6 +434,12 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 	return ret;
 }
 
+static bool mvgpu_ctx_sched_valid(u32 weight, u32 prio, u32 cap)
+{
+	return weight && weight <= MVGPU_SCHED_MAX_WEIGHT &&
+	       prio < MVGPU_SCHED_LEVELS && cap && cap <= 100;
+}
+
 /**
  * mvgpu_ctx_set_sched() - change a vGPU's weight, priority and cap
  * @ctx: the vGPU's context
@@ -450,8 +456,7 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 {
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
-	if (!weight || weight > MVGPU_SCHED_MAX_WEIGHT ||
-	    prio >= MVGPU_SCHED_LEVELS || !cap || cap > 100)
+	if (!mvgpu_ctx_sched_valid(weight, prio, cap))
 		return -EINVAL;
 	spin_lock_irq(&sched->lock);
 	mvgpu_policy_set(&sched->policy, &ctx->se, weight, prio, cap,
@@ -460,6 +465,45 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_sched);
+
+/**
+ * mvgpu_ctx_set_knob() - change one of a vGPU's scheduler knobs
+ * @ctx: the vGPU's context
+ * @knob: which: weight, priority or cap
+ * @val: the new value, in the range mvgpu_ctx_set_sched() gives
+ *
+ * The others keep their values, however many writers race.  Takes only
+ * the scheduler's lock, so a knob can be set while the vGPU is held up in
+ * a reset.
+ *
+ * Context: any process context.
+ * Return: 0, or -EINVAL for a value out of range.
+ */
+int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+	u32 v[MVGPU_KNOB_COUNT];
+	int ret = 0;
+
+	if (WARN_ON_ONCE(knob >= MVGPU_KNOB_COUNT))
+		return -EINVAL;
+
+	spin_lock_irq(&sched->lock);
+	v[MVGPU_KNOB_WEIGHT] = ctx->se.weight;
+	v[MVGPU_KNOB_PRIO] = ctx->se.prio;
+	v[MVGPU_KNOB_CAP] = ctx->se.cap;
+	v[knob] = val;
+	if (mvgpu_ctx_sched_valid(v[MVGPU_KNOB_WEIGHT], v[MVGPU_KNOB_PRIO],
+				  v[MVGPU_KNOB_CAP]))
+		mvgpu_policy_set(&sched->policy, &ctx->se, v[MVGPU_KNOB_WEIGHT],
+				 v[MVGPU_KNOB_PRIO], v[MVGPU_KNOB_CAP],
+				 ktime_get_ns());
+	else
+		ret = -EINVAL;
+	spin_unlock_irq(&sched->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_knob);
 
 /**
  * mvgpu_ctx_save() - copy a stopped context's engine state into a buffer

@@ -4,6 +4,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/platform_device.h>
@@ -14,6 +15,8 @@
 
 #include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
+
+#include "mm/gpt.h"
 
 /**
  * DOC: debugfs
@@ -264,6 +267,10 @@ void mvgpu_debugfs_init(void)
 	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
 	debugfs_create_file("pick_bench", 0600, mvgpu_debugfs_root, NULL,
 			    &mvgpu_pick_bench_fops);
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
+				  &mvgpu_fail_nowait_attr);
+#endif
 }
 
 /**
@@ -273,5 +280,5 @@ void mvgpu_debugfs_init(void)
  */
 void mvgpu_debugfs_fini(void)
 {
-	debugfs_remove(mvgpu_debugfs_root);
+	debugfs_remove_recursive(mvgpu_debugfs_root);
 }

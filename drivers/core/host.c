@@ -72,6 +72,14 @@ static struct mem_cgroup *mvgpu_host_memcg(struct mvgpu_ctx *ctx)
 	return READ_ONCE(ctx->vgpu->memcg);
 }
 
+/* Unpin what nothing maps, once the backend can no longer reach it. */
+static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
+{
+	lockdep_assert_held(&ctx->as.pin_lock);
+	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
+	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
+}
+
 /* Map the next piece of the request; false once it is over. */
 static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 {
@@ -89,6 +97,15 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 		goto fault;
 	}
 	ret = mvgpu_pin_get(as, ctx->vdev, iova, n, r->flags & MVGPU_GPT_WRITE);
+	/*
+	 * Pages an UNMAP let go of still count until they are unpinned: make
+	 * the room they hold, then try again.
+	 */
+	if (ret == -ENOSPC && mvgpu_aspace_pins_idle(as)) {
+		mvgpu_host_release(ctx, 0, U64_MAX);
+		ret = mvgpu_pin_get(as, ctx->vdev, iova, n,
+				    r->flags & MVGPU_GPT_WRITE);
+	}
 	if (ret) {
 		dev_dbg(ctx->vgpu->vdev.dev,
 			"vGPU %u: cannot pin guest memory at IOVA %#llx: %d\n",
@@ -100,7 +117,9 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 	}
 	ret = mvgpu_aspace_map_sysmem(as, va, iova, n, r->flags, &addr);
 	if (ret) {
+		/* -EINVAL: an IOVA past what a page-table entry holds. */
 		reason = ret == -EEXIST ? MVGPU_MAP_ERR_OVERLAP :
+			 ret == -EINVAL ? MVGPU_MAP_ERR_PIN :
 					  MVGPU_MAP_ERR_TABLES;
 		goto fault;
 	}
@@ -120,14 +139,6 @@ fault:
 	return false;
 }
 
-/* Unpin what nothing maps, once the backend can no longer reach it. */
-static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
-{
-	lockdep_assert_held(&ctx->as.pin_lock);
-	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
-	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
-}
-
 /* The core's part of a MAP of guest memory, in pieces. */
 static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 {
@@ -138,6 +149,13 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
+	/*
+	 * An abort is for the request being served: forget one a dma_unmap
+	 * left after the previous request was answered.
+	 */
+	mutex_lock(&as->pin_lock);
+	ctx->host_abort = false;
+	mutex_unlock(&as->pin_lock);
 	/* A reset cuts the MAP short; a freeze lets it finish. */
 	while (more && (!READ_ONCE(ctx->stopping) || READ_ONCE(ctx->frozen))) {
 		mutex_lock(&as->pin_lock);
@@ -147,19 +165,23 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 		mutex_unlock(&as->pin_lock);
 		cond_resched();
 	}
-	ctx->host_abort = false;
 	set_active_memcg(old);
 	mvgpu_host_be(ctx)->ctx_host_done(ctx->bctx, &ctx->host_result);
 }
 
-/* The request is answered: back on the run queue (unless a reset stops it). */
-static void mvgpu_host_done(struct mvgpu_ctx *ctx)
+/*
+ * The request is answered: charged for the @cpu_ns it took, back on the
+ * run queue (unless a reset stops it).
+ */
+static void mvgpu_host_done(struct mvgpu_ctx *ctx, u64 cpu_ns)
 {
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
 
 	spin_lock_irq(&sched->lock);
 	ctx->host_queued = false;
+	ctx->host_cpu_ns += cpu_ns;
 	if (ctx->state == MVGPU_CTX_HOST) {
+		mvgpu_sched_charge_host_locked(ctx->gdev, ctx, ktime_get_ns());
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
 		else	/* like a WAIT that is over: no reason to preempt */
@@ -168,19 +190,32 @@ static void mvgpu_host_done(struct mvgpu_ctx *ctx)
 	spin_unlock_irq(&sched->lock);
 }
 
+/* CPU time this worker thread has used (as of its last tick or switch). */
+static u64 mvgpu_host_cpu_now(void)
+{
+	return READ_ONCE(current->se.sum_exec_runtime);
+}
+
 static void mvgpu_host_work(struct work_struct *work)
 {
 	struct mvgpu_ctx *ctx = container_of(work, struct mvgpu_ctx, host_work);
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	struct mvgpu_aspace *as = &ctx->as;
+	u64 t0 = mvgpu_host_cpu_now();
 
 	if (READ_ONCE(ctx->host_queued)) {
 		mvgpu_host_map(ctx);
-		mvgpu_host_done(ctx);
+		mvgpu_host_done(ctx, mvgpu_host_cpu_now() - t0);
 	}
 	if (mvgpu_aspace_pins_idle(as)) {
+		t0 = mvgpu_host_cpu_now();
 		mutex_lock(&as->pin_lock);
 		mvgpu_host_release(ctx, 0, U64_MAX);
 		mutex_unlock(&as->pin_lock);
+		/* Charged when it next comes off an engine or gets an answer. */
+		spin_lock_irq(&sched->lock);
+		ctx->host_cpu_ns += mvgpu_host_cpu_now() - t0;
+		spin_unlock_irq(&sched->lock);
 	}
 }
 

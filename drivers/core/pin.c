@@ -42,6 +42,9 @@
  * lock, so: VFIO device list -> @pin_lock -> VFIO container.
  */
 
+/* Charged to the VM, and failing at its limit rather than calling the OOM killer. */
+#define MVGPU_PIN_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static int mvgpu_pin_vfio(struct vfio_device *vdev, u64 iova, int n,
 			  bool write, struct page **pages)
 {
@@ -60,7 +63,7 @@ static int mvgpu_pin_vfio(struct vfio_device *vdev, u64 iova, int n,
 static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 			 bool write)
 {
-	struct mvgpu_pin *pin = kmalloc(sizeof(*pin), GFP_KERNEL_ACCOUNT);
+	struct mvgpu_pin *pin = kmalloc(sizeof(*pin), MVGPU_PIN_GFP);
 	unsigned long idx = iova >> PAGE_SHIFT;
 	int ret;
 
@@ -70,7 +73,7 @@ static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 	pin->refs = 0;
 	pin->vfio_refs = 1;
 	pin->write = write;
-	ret = xa_insert(&as->pins, idx, pin, GFP_KERNEL_ACCOUNT);
+	ret = xa_insert(&as->pins, idx, pin, MVGPU_PIN_GFP);
 	if (ret) {
 		kfree(pin);
 		return ret;
@@ -89,7 +92,7 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
 
 	if (as->nr_pins + n > as->max_pins)
 		return -ENOSPC;
-	pages = kmalloc_array(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	pages = kmalloc_array(n, sizeof(*pages), MVGPU_PIN_GFP);
 	if (!pages)
 		return -ENOMEM;
 	ret = mvgpu_pin_vfio(vdev, iova, n, write, pages);

@@ -47,28 +47,40 @@
 #define MVGPU_WAIT_POLL_MAX_US	2000
 #define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
 
-/* Ask @slot's engine to give its context up; note when, for the histogram. */
+/*
+ * Ask @slot's engine to give its context up; note when, for the histogram.
+ * The first time in a run, with a backend that can reset an engine, the
+ * slice timer becomes the preemption timeout (mvgpu_slot_slice_end()).
+ */
 static void mvgpu_slot_preempt_locked(struct mvgpu_dev *gdev,
 				      struct mvgpu_engine_slot *slot)
 {
+	u64 timeout = gdev->sched.preempt_timeout_ns;
+
 	lockdep_assert_held(&gdev->sched.lock);
-	if (!slot->preempt_at)
+	if (!slot->preempt_at) {
 		slot->preempt_at = ktime_get_ns();
+		if (gdev->be_ops->engine_reset && timeout)
+			hrtimer_start(&slot->slice_timer, ns_to_ktime(timeout),
+				      HRTIMER_MODE_REL);
+	}
 	gdev->be_ops->preempt(gdev->be, slot->index);
 }
 
 /*
  * The slice ended: ask the engine to give its context up.  With a backend
- * that can reset an engine, the timer then stays armed as the preemption
- * timeout: an engine that has not given the context back by then is reset,
- * and the backend reports the context stopped with MVGPU_ERR_TIMEOUT.
+ * that can reset an engine, the timer fires again at the preemption
+ * timeout, counted from the first request to preempt (whatever made it): an
+ * engine that has not given the context back by then is reset, and the
+ * backend reports the context stopped with MVGPU_ERR_TIMEOUT; if it still
+ * does not, it is reset again every timeout.
  */
 static enum hrtimer_restart mvgpu_slot_slice_end(struct hrtimer *t)
 {
 	struct mvgpu_engine_slot *slot = container_of(t, struct mvgpu_engine_slot,
 						      slice_timer);
 	struct mvgpu_dev *gdev = slot->gdev;
-	u64 timeout = gdev->sched.preempt_timeout_ns;
+	u64 timeout = gdev->sched.preempt_timeout_ns, now, waited;
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	bool reset = false;
 	unsigned long flags;
@@ -82,20 +94,27 @@ static enum hrtimer_restart mvgpu_slot_slice_end(struct hrtimer *t)
 	if (!slot->cur || hrtimer_is_queued(t))
 		goto out;
 	if (!slot->expired) {
+		bool first = !slot->preempt_at;
+
 		slot->expired = true;
 		mvgpu_slot_preempt_locked(gdev, slot);
+		if (first)	/* the timeout is armed now, if there is one */
+			goto out;
 	}
-	if (gdev->be_ops->engine_reset && timeout) {
-		reset = ktime_get_ns() - slot->preempt_at >= timeout;
-		if (reset) {
-			slot->engine_resets++;
-			id = slot->cur->vgpu->id;
-			gdev->be_ops->engine_reset(gdev->be, slot->index);
-		} else {
-			hrtimer_forward_now(t, ns_to_ktime(timeout));
-			ret = HRTIMER_RESTART;
-		}
+	if (!gdev->be_ops->engine_reset || !timeout)
+		goto out;
+	now = ktime_get_ns();
+	waited = now - slot->preempt_at;
+	if (waited >= timeout) {
+		reset = true;
+		slot->engine_resets++;
+		slot->preempt_at = now;
+		id = slot->cur->vgpu->id;
+		gdev->be_ops->engine_reset(gdev->be, slot->index);
+		waited = 0;
 	}
+	hrtimer_forward_now(t, ns_to_ktime(timeout - waited));
+	ret = HRTIMER_RESTART;
 out:
 	spin_unlock_irqrestore(&gdev->sched.lock, flags);
 	if (reset)
@@ -137,7 +156,7 @@ static void mvgpu_sched_dispatch_locked(struct mvgpu_dev *gdev,
 	slot->cur = ctx;
 	slot->expired = false;
 	slot->preempt_at = 0;
-	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se);
+	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se, now);
 	trace_mvgpu_pick(gdev->index, slot->index, ctx->vgpu->id, se->level,
 			 slot->slice_ns, now - se->since);
 	if (ctx->vgpu->id != slot->last_id && slot->last_end) {
@@ -235,6 +254,28 @@ static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
 	*busy = 0;
 }
 
+/**
+ * mvgpu_sched_charge_host_locked() - charge a context for host work
+ * @gdev: its GPU
+ * @ctx: the context, neither queued nor running
+ * @now: current time
+ *
+ * The host worker's CPU time for it (pinning and unpinning its guest
+ * memory) counts against its share and cap (mvgpu_policy_charge()).
+ *
+ * Context: sched.lock held.
+ */
+void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
+				    struct mvgpu_ctx *ctx, u64 now)
+{
+	lockdep_assert_held(&gdev->sched.lock);
+	if (!ctx->host_cpu_ns)
+		return;
+	mvgpu_policy_charge(&gdev->sched.policy, &ctx->se, ctx->host_cpu_ns,
+			    now);
+	ctx->host_cpu_ns = 0;
+}
+
 /* Charge a run of @ctx on @slot and apply the policy's rules. */
 static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 				       struct mvgpu_engine_slot *slot,
@@ -268,6 +309,7 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 	slot->busy_ns += ran;
 	WRITE_ONCE(ctx->busy_ns, ctx->busy_ns + ran);
 	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
+	mvgpu_sched_charge_host_locked(gdev, ctx, now);
 	trace_mvgpu_put(gdev->index, slot->index, ctx->vgpu->id, why_name[why],
 			ran, level, ctx->se.level);
 	mvgpu_window_add(&ctx->win_start, &ctx->win_busy, &ctx->share_ppm, ran,

@@ -251,11 +251,23 @@ static int mock_test_init(struct kunit *test)
 	return 0;
 }
 
+static void report(struct mock_fixture *x, unsigned int engine,
+		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
+
 static void mock_test_exit(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
-	unsigned int i;
+	unsigned int i, e;
 
+	/*
+	 * The GPU finishes whatever it still runs (a context whose run never
+	 * ends would hold its teardown forever): each report may start the
+	 * next context with work, at most CTXS of them per engine.
+	 */
+	for (i = 0; i <= CTXS; i++)
+		for (e = 0; e < ENGINES; e++)
+			if (x->g->running[e])
+				report(x, e, MVGPU_STOP_EMPTY, 0, 0);
 	for (i = 0; i < CTXS; i++)
 		if (x->vgpu[i])
 			mvgpu_ctx_fini(&x->vgpu[i]->ctx);
@@ -459,6 +471,8 @@ static void mock_engine_reset_test(struct kunit *test)
 	slice_end(x, 0);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
+	/* The request armed the preemption timeout. */
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&slot->slice_timer));
 	/* Not yet: the timeout has not passed. */
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
@@ -467,7 +481,14 @@ static void mock_engine_reset_test(struct kunit *test)
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
 	KUNIT_EXPECT_EQ(test, slot->engine_resets, 1ULL);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[1], 0U);
+	/* Still not given back: reset again a timeout later, not before. */
+	slice_end(x, 0);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
+	slot->preempt_at -= SLICE_NS;
+	slice_end(x, 0);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 2U);
 	/* The backend reports what the reset did to the context. */
 	m = x->g->running[0];
 	x->g->running[0] = NULL;
@@ -483,19 +504,82 @@ static void mock_engine_reset_test(struct kunit *test)
 	report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
 }
 
+/*
+ * One knob changes, the others stay; a bad value changes nothing; and a
+ * knob can be set while the vGPU's lock is held (a reset waiting for a pin
+ * must not hold up the administrator).
+ */
+static void mock_knob_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_ctx *ctx = &x->vgpu[0]->ctx;
+
+	KUNIT_ASSERT_EQ(test, mvgpu_ctx_set_sched(ctx, 2, 1, 50), 0);
+	mutex_lock(&x->vgpu[0]->lock);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 7), 0);
+	mutex_unlock(&x->vgpu[0]->lock);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 50U);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 100), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO, 2), 0);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 101), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO,
+						 MVGPU_SCHED_LEVELS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+}
+
 struct mock_resetter {
 	struct mvgpu_ctx *ctx;
+	bool restart;
 	struct completion done;
 };
 
+/* A reset as the VFIO glue does it: stop, registers, restart. */
 static int mock_reset_fn(void *data)
 {
 	struct mock_resetter *r = data;
+	struct mvgpu_vgpu *v = r->ctx->vgpu;
 
 	mvgpu_ctx_stop(r->ctx);
-	mvgpu_ctx_restart(r->ctx);
+	if (r->restart) {
+		spin_lock_irq(&v->irq_lock);
+		mvgpu_mmio_reset(&v->mmio);
+		spin_unlock_irq(&v->irq_lock);
+		mvgpu_ctx_restart(r->ctx);
+	}
 	complete(&r->done);
 	return 0;
+}
+
+/*
+ * Stop vGPU @i's context, which runs on @engine, from another thread (as a
+ * reset or a migration does): it waits until the GPU, asked to preempt,
+ * gives the context back after @cmds more commands.
+ */
+static void stop_running(struct kunit *test, struct mock_fixture *x,
+			 unsigned int i, unsigned int engine, u32 cmds,
+			 bool restart)
+{
+	struct mock_resetter r = { .ctx = &x->vgpu[i]->ctx, .restart = restart };
+	struct task_struct *task;
+	unsigned int n;
+
+	init_completion(&r.done);
+	task = kthread_run(mock_reset_fn, &r, "mock-reset");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (n = 0; n < 500 && !x->g->preempt[engine]; n++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[engine]);
+	KUNIT_EXPECT_FALSE(test, completion_done(&r.done));
+	report(x, engine, MVGPU_STOP_PREEMPTED, 10, cmds);
+	wait_for_completion(&r.done);
 }
 
 /*
@@ -505,21 +589,10 @@ static int mock_reset_fn(void *data)
 static void mock_reset_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
-	struct mock_resetter r = { .ctx = &x->vgpu[0]->ctx };
-	struct task_struct *task;
-	unsigned int i;
 
 	ring(x, 0, 1024);
 	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
-	init_completion(&r.done);
-	task = kthread_run(mock_reset_fn, &r, "mock-reset");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	for (i = 0; i < 500 && !x->g->preempt[0]; i++)
-		msleep(20);
-	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
-	KUNIT_EXPECT_FALSE(test, completion_done(&r.done));
-	report(x, 0, MVGPU_STOP_PREEMPTED, 10, 3);
-	wait_for_completion(&r.done);
+	stop_running(test, x, 0, 0, 3, true);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_IDLE);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.cmds_before, 3ULL);
@@ -571,9 +644,9 @@ static void mock_save_restore_test(struct kunit *test)
 	ssize_t n;
 
 	ring(x, 0, 1024);
-	report(x, 0, MVGPU_STOP_PREEMPTED, 10, 7);
+	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, sizeof(buf)), -EBUSY);
-	mvgpu_ctx_stop(a);
+	stop_running(test, x, 0, 0, 7, false);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, 8), -ENOSPC);
 	n = mvgpu_ctx_save(a, buf, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, n, 16);
@@ -655,6 +728,7 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_fault_test),
 	KUNIT_CASE(mock_reset_test),
 	KUNIT_CASE(mock_engine_reset_test),
+	KUNIT_CASE(mock_knob_test),
 	KUNIT_CASE(mock_host_test),
 	KUNIT_CASE(mock_save_restore_test),
 	KUNIT_CASE(mock_freeze_test),

@@ -246,8 +246,10 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_translate);
  * Context: process context.
  * Return: 0; -ERANGE if the target is not all the vGPU's VRAM (*@fault:
  * @target); -EEXIST if part of the VA range is mapped (*@fault: the first
- * VA that is); -ENOSPC over the page-table budget, -ENOMEM (*@fault:
- * @va); -EINVAL for a malformed request.  On error nothing changed.
+ * VA that is); -ENOSPC over the page-table budget, -EAGAIN if a table
+ * could not be had without waiting (*@fault: @va; mvgpu_aspace_refill(),
+ * then try again); -EINVAL for a malformed request.  On error nothing
+ * changed.
  */
 int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
 			  u64 size, u32 flags, u64 *fault)
@@ -260,8 +262,10 @@ int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
 		return -ERANGE;
 	*fault = va;
 	mutex_lock(&as->lock);
+	as->gpt.nowait = true;
 	ret = mvgpu_gpt_map(&as->gpt, va, target, size,
 			    flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE));
+	as->gpt.nowait = false;
 	if (ret == -EEXIST)
 		*fault = mvgpu_gpt_first_mapped(&as->gpt, va, size);
 	else if (!ret)
@@ -327,7 +331,8 @@ int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
  *
  * Context: process context.
  * Return: 0 (call again while *@done < @size), -EINVAL, or -ENOSPC /
- * -ENOMEM if a large entry could not be split.
+ * -EAGAIN if a large entry could not be split (as for
+ * mvgpu_aspace_map_vram()).
  */
 int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
 			    unsigned int budget, u64 *done)
@@ -335,12 +340,50 @@ int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
 	int ret;
 
 	mutex_lock(&as->lock);
+	as->gpt.nowait = true;
 	ret = mvgpu_gpt_unmap_some(&as->gpt, va, size, budget, done);
+	as->gpt.nowait = false;
 	mvgpu_aspace_changed(as);
 	mutex_unlock(&as->lock);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_unmap_some);
+
+/**
+ * mvgpu_aspace_refill() - ready the page tables for a map that must not wait
+ * @as: the address space
+ *
+ * mvgpu_aspace_map_vram() and mvgpu_aspace_unmap_some() run on an engine
+ * and take no table that needs waiting for memory (reclaim, the memory
+ * cgroup's throttling): a tenant's memory pressure must not hold an engine
+ * that other vGPUs share.  When they return -EAGAIN, the caller gets the
+ * tables here, where it may wait, charged to the memory cgroup it made
+ * active, and tries again.  The pages are allocated outside @lock, so
+ * translations go on meanwhile.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM if not a page could be had.
+ */
+int mvgpu_aspace_refill(struct mvgpu_aspace *as)
+{
+	u64 *pages[MVGPU_GPT_SPARES];
+	unsigned int n, used;
+
+	for (n = 0; n < MVGPU_GPT_SPARES; n++) {
+		pages[n] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT |
+						  __GFP_RETRY_MAYFAIL |
+						  __GFP_NOWARN);
+		if (!pages[n])
+			break;
+	}
+	mutex_lock(&as->lock);
+	used = mvgpu_gpt_add_spares(&as->gpt, pages, n);
+	mutex_unlock(&as->lock);
+	while (n > used)
+		free_page((unsigned long)pages[--n]);
+	return used || n ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_refill);
 
 /**
  * mvgpu_aspace_unmap_iova() - unmap every entry that maps guest memory in

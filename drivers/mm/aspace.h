@@ -77,6 +77,7 @@ int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
 			    u64 size, u32 flags, u64 *fault);
 int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
 			    unsigned int budget, u64 *done);
+int mvgpu_aspace_refill(struct mvgpu_aspace *as);
 bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len);
 bool mvgpu_aspace_pins_idle(struct mvgpu_aspace *as);
 

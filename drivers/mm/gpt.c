@@ -7,6 +7,7 @@
 #include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/fault-inject.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -71,26 +72,96 @@ static u64 *pte_table(u64 pte)
 	return phys_to_virt(pte & PTE_ADDR);
 }
 
-/* A zeroed table; ERR_PTR(-ENOSPC) over the budget, ERR_PTR(-ENOMEM). */
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/* /sys/kernel/debug/mvgpu/fail_nowait (Documentation/testing.rst). */
+DECLARE_FAULT_ATTR(mvgpu_fail_nowait_attr);
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait_attr);
+
+/**
+ * mvgpu_fail_nowait() - should an allocation that may not wait fail?
+ *
+ * The fault-injection point of every allocation an engine makes without
+ * waiting (page tables here, VRAM pages in a backend): a test makes them
+ * fail to show that the work still completes, by memory had where waiting
+ * is fine.
+ *
+ * Return: true if it should (fault injection told it to).
+ */
+bool mvgpu_fail_nowait(void)
+{
+	return should_fail(&mvgpu_fail_nowait_attr, 1);
+}
+#else
+bool mvgpu_fail_nowait(void)
+{
+	return false;
+}
+#endif
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait);
+
+#define MVGPU_GPT_GFP		(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | \
+				 __GFP_RETRY_MAYFAIL)
+#define MVGPU_GPT_GFP_NOWAIT	(GFP_NOWAIT | __GFP_ACCOUNT | __GFP_ZERO | \
+				 __GFP_NOWARN)
+
+/*
+ * A zeroed table; ERR_PTR(-ENOSPC) over the budget, ERR_PTR(-ENOMEM), or
+ * ERR_PTR(-EAGAIN) if @pt->nowait and none is to be had at once.
+ */
 static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 {
 	u64 *t;
 
 	if (pt->max_tables && pt->tables + (1 << order) > pt->max_tables)
 		return ERR_PTR(-ENOSPC);
-	t = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
-				    __GFP_NOWARN, order);
+	if (!order && pt->nr_spare)
+		t = pt->spare[--pt->nr_spare];
+	else if (pt->nowait && mvgpu_fail_nowait())
+		t = NULL;
+	else
+		t = (u64 *)__get_free_pages(pt->nowait ? MVGPU_GPT_GFP_NOWAIT :
+					    MVGPU_GPT_GFP, order);
 	if (!t)
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(pt->nowait ? -EAGAIN : -ENOMEM);
 	pt->tables += 1 << order;
 	return t;
 }
 
+/**
+ * mvgpu_gpt_add_spares() - give the page table zeroed pages for tables
+ * @pt: the page table
+ * @pages: zeroed pages (4 KiB), e.g. from get_zeroed_page()
+ * @n: how many
+ *
+ * For an owner that maps with @pt->nowait: it fills the spares where it
+ * may wait, and a map that needs tables takes them from there first.
+ *
+ * Context: any; caller serialises with map and unmap.
+ * Return: how many of @pages it took (the first ones); the caller frees
+ * the rest.
+ */
+unsigned int mvgpu_gpt_add_spares(struct mvgpu_gpt *pt, u64 **pages,
+				  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && pt->nr_spare < MVGPU_GPT_SPARES; i++)
+		pt->spare[pt->nr_spare++] = pages[i];
+	return i;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_add_spares);
+
+/* A table goes; one page tables come back to the spares while there is room. */
 static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
 				 unsigned int order)
 {
-	free_pages((unsigned long)t, order);
 	pt->tables -= 1 << order;
+	if (!order && pt->nr_spare < MVGPU_GPT_SPARES) {
+		clear_page(t);
+		pt->spare[pt->nr_spare++] = t;
+		return;
+	}
+	free_pages((unsigned long)t, order);
 }
 
 /**
@@ -109,6 +180,8 @@ int mvgpu_gpt_init(struct mvgpu_gpt *pt)
 	pt->mapped = 0;
 	pt->put_sysmem = NULL;
 	pt->put_arg = NULL;
+	pt->nr_spare = 0;
+	pt->nowait = false;
 	root = mvgpu_gpt_alloc_table(pt, 1);	/* 1024 entries: 8 KiB */
 	if (IS_ERR(root))
 		return PTR_ERR(root);
@@ -192,6 +265,8 @@ void mvgpu_gpt_fini(struct mvgpu_gpt *pt)
 	mvgpu_gpt_clear(pt);
 	mvgpu_gpt_free_table(pt, pt->root, 1);
 	pt->root = NULL;
+	while (pt->nr_spare)
+		free_page((unsigned long)pt->spare[--pt->nr_spare]);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_fini);
 
@@ -302,8 +377,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_first_mapped);
  * Context: process context; caller serialises.
  * Return: 0; -EINVAL for a misaligned, empty, overflowing or out-of-range
  * request or unknown flags; -EEXIST if part of the range is mapped
- * already; -ENOSPC if the tables it needs exceed @max_tables; -ENOMEM.  On
- * error nothing changed.
+ * already; -ENOSPC if the tables it needs exceed @max_tables; -ENOMEM, or
+ * -EAGAIN with @pt->nowait.  On error nothing changed.
  */
 int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
 		  u32 flags)
@@ -437,8 +512,8 @@ static u64 mvgpu_gpt_unmap_l1(struct mvgpu_gpt *pt, u64 *l1, u64 va, u64 end,
  *
  * Context: process context; caller serialises.
  * Return: 0 (also when *@done < @size: call again for the rest); -EINVAL
- * for a bad range; -ENOMEM or -ENOSPC if a large entry could not be split
- * (*@done says how far it got).
+ * for a bad range; -ENOMEM (-EAGAIN with @pt->nowait) or -ENOSPC if a
+ * large entry could not be split (*@done says how far it got).
  */
 int mvgpu_gpt_unmap_some(struct mvgpu_gpt *pt, u64 va, u64 size,
 			 unsigned int budget, u64 *done)

@@ -5,6 +5,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+struct fault_attr;
+
 /* GPU virtual addresses are MVGPU_GPT_VA_BITS wide. */
 #define MVGPU_GPT_VA_BITS	40
 #define MVGPU_GPT_VA_SIZE	BIT_ULL(MVGPU_GPT_VA_BITS)
@@ -15,6 +17,9 @@
 #define MVGPU_GPT_READ		BIT(1)
 #define MVGPU_GPT_WRITE		BIT(2)
 #define MVGPU_GPT_SYSMEM	BIT(4)	/* target is a guest IOVA, else VRAM */
+
+/* Zeroed table pages kept ready for an owner that must not wait. */
+#define MVGPU_GPT_SPARES	4
 
 /**
  * struct mvgpu_gpt - one vGPU's GPU page table
@@ -27,10 +32,14 @@
  *	range whose mapping is removed, whatever removes it: @put_arg, the
  *	guest IOVA and the bytes (one page or a large page, or part of one)
  * @put_arg: its first argument
+ * @spare: zeroed pages a table is taken from first (mvgpu_gpt_add_spares())
+ * @nr_spare: how many
+ * @nowait: allocate no table that needs waiting (no reclaim, no memory
+ *	cgroup throttling): map and unmap fail with -EAGAIN instead when
+ *	@spare is empty and no page is free at once
  *
  * Not locked: the owner serialises map, unmap and translate.  Tables are
- * allocated with GFP_KERNEL_ACCOUNT: charged to the memory cgroup the
- * caller has made active.
+ * charged to the memory cgroup the caller has made active.
  */
 struct mvgpu_gpt {
 	u64 *root;
@@ -39,6 +48,9 @@ struct mvgpu_gpt {
 	u64 mapped;
 	void (*put_sysmem)(void *arg, u64 iova, u64 size);
 	void *put_arg;
+	u64 *spare[MVGPU_GPT_SPARES];
+	unsigned int nr_spare;
+	bool nowait;
 };
 
 /* Page-table pages of an empty address space: the two of the root. */
@@ -55,6 +67,13 @@ struct mvgpu_gpt_xlate {
 	u32 flags;
 	u64 len;
 };
+
+unsigned int mvgpu_gpt_add_spares(struct mvgpu_gpt *pt, u64 **pages,
+				  unsigned int n);
+bool mvgpu_fail_nowait(void);
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+extern struct fault_attr mvgpu_fail_nowait_attr;
+#endif
 
 int mvgpu_gpt_init(struct mvgpu_gpt *pt);
 void mvgpu_gpt_fini(struct mvgpu_gpt *pt);

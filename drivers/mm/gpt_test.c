@@ -5,6 +5,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/fault-inject.h>
 #include <linux/prandom.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
@@ -377,6 +378,59 @@ static void mvgpu_gpt_unmap_budget_test(struct kunit *test)
 	KUNIT_EXPECT_LE(test, calls, 3U);
 }
 
+/*
+ * An owner that must not wait (an engine): with no page free at once a map
+ * fails with -EAGAIN and changes nothing; with spares it takes them; the
+ * tables it frees go back to the spares, so a retry never starves.
+ */
+static void mvgpu_gpt_nowait_test(struct kunit *test)
+{
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	struct fault_attr *fa = &mvgpu_fail_nowait_attr;
+	unsigned long prob = fa->probability, verbose = fa->verbose;
+	int times = atomic_read(&fa->times);
+	struct mvgpu_gpt *pt = test->priv;
+	struct mvgpu_gpt_xlate x;
+	u64 *pages[3];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = (u64 *)get_zeroed_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+	}
+	pt->nowait = true;
+	fa->probability = 100;
+	fa->verbose = 0;
+	atomic_set(&fa->times, -1);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, 0, SZ_4K, RW), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, pt->tables, (unsigned long)MVGPU_GPT_ROOT_TABLES);
+	KUNIT_EXPECT_EQ(test, pt->mapped, 0ULL);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G, RD, &x), -EFAULT);
+
+	/* One spare is not enough (an L1 and an L0 table): still nothing. */
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_add_spares(pt, pages, 1), 1U);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, 0, SZ_4K, RW), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, pt->nr_spare, 1U);	/* given back */
+	KUNIT_EXPECT_EQ(test, pt->mapped, 0ULL);
+
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_add_spares(pt, pages + 1, 2), 2U);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, 0, SZ_4K, RW), 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_spare, 1U);
+	KUNIT_EXPECT_EQ(test, pt->tables, MVGPU_GPT_ROOT_TABLES + 2UL);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G, RW, &x), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_1G, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, pt->nr_spare, 3U);
+	KUNIT_EXPECT_EQ(test, pt->tables, (unsigned long)MVGPU_GPT_ROOT_TABLES);
+
+	fa->probability = prob;
+	fa->verbose = verbose;
+	atomic_set(&fa->times, times);
+	pt->nowait = false;
+#else
+	KUNIT_FAIL(test, "needs CONFIG_FAULT_INJECTION_DEBUG_FS");
+#endif
+}
+
 static struct kunit_case mvgpu_gpt_test_cases[] = {
 	KUNIT_CASE(mvgpu_gpt_basic_test),
 	KUNIT_CASE(mvgpu_gpt_permission_test),
@@ -388,6 +442,7 @@ static struct kunit_case mvgpu_gpt_test_cases[] = {
 	KUNIT_CASE(mvgpu_gpt_tables_returned_test),
 	KUNIT_CASE(mvgpu_gpt_put_sysmem_test),
 	KUNIT_CASE(mvgpu_gpt_unmap_budget_test),
+	KUNIT_CASE(mvgpu_gpt_nowait_test),
 	{}
 };
 

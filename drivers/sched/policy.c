@@ -35,14 +35,16 @@
  * period, off the per-pick path.
  *
  * A cap (percent of one engine) is a token bucket that fills at cap% of
- * wall time and holds one quantum: the top level's slice, or cap% of
- * MVGPU_CAP_QUANTUM_NS (10 ms) if that is less.  A capped vGPU runs only
- * with a full bucket, and its slice is never longer than what the bucket
- * holds; then it waits in the throttled tree until the bucket is full
- * again.  So over any window it runs cap% of the window, give or take one
- * quantum (plus one step of overrun): a busy vGPU capped at 10 % gets
- * 10 +- 1 % of an engine in every 100 ms.  Without caps the policy is
- * work-conserving.
+ * wall time, also while the vGPU runs.  A quantum is the top level's slice,
+ * or cap% of MVGPU_CAP_QUANTUM_NS (10 ms) if that is less; the bucket holds
+ * two.  A capped vGPU runs only once its bucket holds a quantum, and only
+ * for as long as the bucket lasts; then it waits in the throttled tree.  So
+ * that a long slice elsewhere cannot make it miss its turn, a slice started
+ * while a throttled vGPU at the same or a higher level is due to come back
+ * ends when it does (this is no demotion).  Over any window a busy capped
+ * vGPU therefore runs cap% of the window, give or take two quanta (plus one
+ * step of overrun): capped at 10 %, it gets 10 +- 2 % of an engine in
+ * every 100 ms.  Without caps the policy is work-conserving.
  *
  * The other modes, for users who want them and as baselines: ``rr`` runs
  * vGPUs in arrival order with one slice (``2 * timeslice_us``), no levels,
@@ -128,8 +130,9 @@ static bool mvgpu_entity_less(struct rb_node *a, const struct rb_node *b)
 }
 
 /*
- * What a capped entity's bucket holds when full, one quantum: a slice,
- * but no more than it earns in MVGPU_CAP_QUANTUM_NS.
+ * What a capped entity needs in its bucket to run, one quantum: a slice,
+ * but no more than it earns in MVGPU_CAP_QUANTUM_NS.  The bucket holds two,
+ * so a pick that comes a little late loses nothing.
  */
 static s64 mvgpu_policy_quantum(const struct mvgpu_sched_policy *p, u32 cap)
 {
@@ -140,7 +143,7 @@ static void mvgpu_policy_refill(struct mvgpu_sched_policy *p,
 				struct mvgpu_sched_entity *e, u64 now)
 {
 	u32 cap = mvgpu_policy_cap(p, e);
-	s64 burst = mvgpu_policy_quantum(p, cap);
+	s64 burst = 2 * mvgpu_policy_quantum(p, cap);
 
 	if (cap >= 100)
 		return;
@@ -319,6 +322,7 @@ struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 			continue;
 		e = rb_entry(n, struct mvgpu_sched_entity, node);
 		mvgpu_policy_dequeue(p, e);
+		mvgpu_policy_refill(p, e, now);	/* it earns from here on */
 		e->running = true;
 		e->stats.runs++;
 		e->stats.wait_hist[mvgpu_hist_bucket(now - e->since)]++;
@@ -339,24 +343,47 @@ static u64 mvgpu_policy_level_slice(const struct mvgpu_sched_policy *p,
 					p->slice_ns * 2;
 }
 
+/* The level a throttled entity comes back at. */
+static u32 mvgpu_policy_return_level(const struct mvgpu_sched_policy *p,
+				     const struct mvgpu_sched_entity *e)
+{
+	if (!mvgpu_policy_levels(p))
+		return 0;
+	return e->epoch != p->epoch ? e->prio : e->level;
+}
+
 /**
  * mvgpu_policy_slice() - how long a picked entity may run
  * @p: the policy
- * @e: the entity
+ * @e: the entity, just picked
+ * @now: current time, as given to mvgpu_policy_pick()
  *
- * Its level's slice, but no more than its cap's bucket holds.
+ * Its level's slice, but no longer than its cap's bucket lasts (it fills
+ * at cap% while it runs), and no later than a throttled entity at its
+ * level or above is due back.
  *
  * Context: any.
  * Return: nanoseconds.
  */
 u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
-		       struct mvgpu_sched_entity *e)
+		       struct mvgpu_sched_entity *e, u64 now)
 {
 	u64 slice = mvgpu_policy_level_slice(p, e);
+	u32 cap = mvgpu_policy_cap(p, e);
+	struct rb_node *n;
 
 	/* Never more than a capped entity may still use. */
-	if (mvgpu_policy_cap(p, e) < 100)
-		slice = clamp_t(s64, e->budget, 1, slice);
+	if (cap < 100)
+		slice = clamp_t(s64, div_u64(max_t(s64, e->budget, 0) * 100,
+					     100 - cap), 1, slice);
+	n = rb_first_cached(&p->throttled);
+	if (n) {
+		struct mvgpu_sched_entity *t =
+			rb_entry(n, struct mvgpu_sched_entity, node);
+
+		if (t->key > now && mvgpu_policy_return_level(p, t) <= e->level)
+			slice = min(slice, t->key - now);
+	}
 	return slice;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_slice);
@@ -384,16 +411,22 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	e->stats.service_ns += ran_ns;
 	e->vtime += div_u64(ran_ns * MVGPU_SCHED_MAX_WEIGHT, weight);
 	if (mvgpu_policy_cap(p, e) < 100) {
-		mvgpu_policy_refill(p, e, now);
+		/* Spent first: what it earned while running is not lost. */
 		e->budget -= ran_ns;
+		mvgpu_policy_refill(p, e, now);
 	}
 	if (why != MVGPU_PUT_IDLE)
 		e->stats.preemptions++;
 	if (!mvgpu_policy_levels(p) || e->epoch != p->epoch)
 		return;
-	/* The level's allotment counts over all runs, not run by run. */
+	/*
+	 * The level's allotment counts over all runs, not run by run.  A
+	 * slice cut short for a cap (its own or a neighbour's) is no
+	 * demotion: only one that came near the level's slice is.
+	 */
 	e->level_used += ran_ns;
-	if ((why == MVGPU_PUT_EXPIRED ||
+	if (((why == MVGPU_PUT_EXPIRED &&
+	      ran_ns >= mvgpu_policy_level_slice(p, e) * 7 / 8) ||
 	     e->level_used >= mvgpu_policy_level_slice(p, e)) &&
 	    e->level < MVGPU_SCHED_LEVELS - 1) {
 		e->level++;
@@ -402,6 +435,36 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_put);
+
+/**
+ * mvgpu_policy_charge() - charge an entity for work done for it off the
+ *	engines
+ * @p: the policy
+ * @e: the entity; neither queued nor running
+ * @ns: the time the work took
+ * @now: current time
+ *
+ * Host time spent on a vGPU's behalf (pinning its guest memory) counts
+ * against its share and its cap as engine time does, so a tenant cannot
+ * buy host CPU for free by asking for it; it is not engine service and
+ * does not move it between MLFQ levels.
+ *
+ * Context: any; the caller serialises all calls on @p.
+ */
+void mvgpu_policy_charge(struct mvgpu_sched_policy *p,
+			 struct mvgpu_sched_entity *e, u64 ns, u64 now)
+{
+	u32 weight = p->mode == MVGPU_SCHED_EQUAL ? 1 : e->weight;
+
+	if (WARN_ON_ONCE(e->queued || e->running))
+		return;
+	e->vtime += div_u64(ns * MVGPU_SCHED_MAX_WEIGHT, weight);
+	if (mvgpu_policy_cap(p, e) < 100) {
+		mvgpu_policy_refill(p, e, now);
+		e->budget -= ns;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_charge);
 
 /**
  * mvgpu_policy_preempts() - should a newly runnable entity preempt one
@@ -457,7 +520,7 @@ void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 	if (cap != e->cap) {
 		/* A new cap starts with a full bucket: it only limits. */
 		e->cap = cap;
-		e->budget = mvgpu_policy_quantum(p, mvgpu_policy_cap(p, e));
+		e->budget = 2 * mvgpu_policy_quantum(p, mvgpu_policy_cap(p, e));
 		e->refill_at = now;
 	}
 	if (requeue)

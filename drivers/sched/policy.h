@@ -139,10 +139,12 @@ void mvgpu_policy_dequeue(struct mvgpu_sched_policy *p,
 struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 					     u64 now, u64 *next);
 u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
-		       struct mvgpu_sched_entity *e);
+		       struct mvgpu_sched_entity *e, u64 now);
 void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 		      struct mvgpu_sched_entity *e, u64 ran_ns,
 		      enum mvgpu_put_reason why, u64 now);
+void mvgpu_policy_charge(struct mvgpu_sched_policy *p,
+			 struct mvgpu_sched_entity *e, u64 ns, u64 now);
 bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 			   struct mvgpu_sched_entity *waiting,
 			   struct mvgpu_sched_entity *running);

@@ -196,7 +196,7 @@ static void sim_run(struct sim *s, u64 duration)
 			g->cur = x;
 			g->ran = 0;
 			g->preempt = false;
-			g->slice = mvgpu_policy_slice(&s->p, e);
+			g->slice = mvgpu_policy_slice(&s->p, e, s->now);
 		}
 	}
 }
@@ -429,13 +429,13 @@ static void mvgpu_policy_mlfq_rules_test(struct kunit *test)
 	h = sim_add(s, true, 1, 0, 100, 0, 0);
 	e = mvgpu_policy_pick(&s->p, s->now, &next);
 	KUNIT_ASSERT_PTR_EQ(test, e, &h->e);
-	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e), SLICE);
+	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e, s->now), SLICE);
 	/* Used the whole slice: down one level, twice the slice. */
 	mvgpu_policy_put(&s->p, e, SLICE, MVGPU_PUT_EXPIRED, s->now);
 	KUNIT_EXPECT_EQ(test, e->level, 1U);
 	mvgpu_policy_enqueue(&s->p, e, false, s->now);
 	e = mvgpu_policy_pick(&s->p, s->now, &next);
-	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e), 2 * SLICE);
+	KUNIT_EXPECT_EQ(test, mvgpu_policy_slice(&s->p, e, s->now), 2 * SLICE);
 	/* Emptied its ring early: keeps the level. */
 	mvgpu_policy_put(&s->p, e, SLICE / 2, MVGPU_PUT_IDLE, s->now);
 	KUNIT_EXPECT_EQ(test, e->level, 1U);
@@ -456,6 +456,36 @@ static void mvgpu_policy_mlfq_rules_test(struct kunit *test)
 	/* Nothing runnable: pick says so. */
 	KUNIT_EXPECT_NULL(test, mvgpu_policy_pick(&s->p, s->now, &next));
 	KUNIT_EXPECT_EQ(test, next, U64_MAX);
+}
+
+/*
+ * Host work done for an entity (pinning its guest memory) costs it share
+ * and cap as engine time does, but is no engine service and no demotion.
+ */
+static void mvgpu_policy_charge_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct mvgpu_sched_entity a, c, *e;
+	u64 next;
+
+	mvgpu_policy_entity_init(&a, 2, 0, 100);
+	mvgpu_policy_charge(&s->p, &a, 4 * SLICE, s->now);
+	KUNIT_EXPECT_EQ(test, a.vtime, 4 * SLICE * MVGPU_SCHED_MAX_WEIGHT / 2);
+	KUNIT_EXPECT_EQ(test, a.stats.service_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, a.level, 0U);
+
+	/* A capped entity charged more than its bucket waits to run. */
+	mvgpu_policy_entity_init(&c, 1, 0, 10);
+	s->now += 20 * NSEC_PER_MSEC;	/* its bucket fills */
+	mvgpu_policy_enqueue(&s->p, &c, true, s->now);
+	e = mvgpu_policy_pick(&s->p, s->now, &next);
+	KUNIT_ASSERT_PTR_EQ(test, e, &c);
+	mvgpu_policy_put(&s->p, &c, 0, MVGPU_PUT_IDLE, s->now);
+	mvgpu_policy_charge(&s->p, &c, 4 * SLICE, s->now);
+	KUNIT_EXPECT_LT(test, c.budget, 0LL);
+	mvgpu_policy_enqueue(&s->p, &c, true, s->now);
+	KUNIT_EXPECT_NULL(test, mvgpu_policy_pick(&s->p, s->now, &next));
+	KUNIT_EXPECT_GT(test, next, s->now);
 }
 
 static void mvgpu_policy_churn_test(struct kunit *test)
@@ -512,6 +542,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_cap_window_test),
 	KUNIT_CASE(mvgpu_policy_modes_test),
 	KUNIT_CASE(mvgpu_policy_churn_test),
+	KUNIT_CASE(mvgpu_policy_charge_test),
 	{}
 };
 

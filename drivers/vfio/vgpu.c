@@ -50,7 +50,12 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	struct mvgpu_type *type = mvgpu_type_from_mtype(mdev->type);
 	int ret;
 
-	ret = xa_alloc(&gdev->vgpus, &vgpu->id, vgpu, xa_limit_31b, GFP_KERNEL);
+	/*
+	 * Reserve the id now (a NULL entry, which readers of the table skip)
+	 * and publish the vGPU only once it is whole: sysfs and debugfs walk
+	 * the table under its lock and use what they find.
+	 */
+	ret = xa_alloc(&gdev->vgpus, &vgpu->id, NULL, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		dev_err(vdev->dev, "cannot allocate a vGPU id: %d\n", ret);
 		return ret;
@@ -94,6 +99,8 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 	mvgpu_irq_init(&vgpu->irq);
 	mvgpu_mig_init(vgpu);
 	mvgpu_dev_get(gdev);
+	/* The id is reserved: this store allocates nothing and cannot fail. */
+	xa_store(&gdev->vgpus, vgpu->id, vgpu, GFP_KERNEL);
 
 	dev_info(vdev->dev, "vGPU %u created: type %s, %llu MiB VRAM\n",
 		 vgpu->id, type->profile->sysfs_name, vgpu->vram_size / SZ_1M);
@@ -119,12 +126,13 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 	struct mvgpu_dev *gdev = vgpu->gdev;
 
+	/* Unpublish first: nothing that walks the table may find it half gone. */
+	xa_erase(&gdev->vgpus, vgpu->id);
 	mvgpu_mig_fini(vgpu);
 	mvgpu_ctx_fini(&vgpu->ctx);
 	gdev->be_ops->vram_destroy(vgpu->bvram);
 	mvgpu_pool_free(&gdev->pool, &vgpu->vram);
 	mutex_destroy(&vgpu->lock);
-	xa_erase(&gdev->vgpus, vgpu->id);
 	vfio_free_device(vdev);
 	mvgpu_dev_put(gdev);
 }
@@ -196,6 +204,15 @@ static ssize_t vgpu_id_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(vgpu_id);
 
+static ssize_t open_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(vgpu->open));
+}
+static DEVICE_ATTR_RO(open);
+
 static ssize_t vram_bytes_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
@@ -244,26 +261,16 @@ static DEVICE_ATTR_RO(busy_ns);
 
 /* Scheduler knobs: weight, priority, cap; they act at once. */
 static ssize_t mvgpu_vgpu_knob_store(struct device *dev, const char *buf,
-				     size_t count, unsigned int which)
+				     size_t count, enum mvgpu_knob knob)
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	struct mvgpu_sched *sched = &vgpu->gdev->sched;
-	u32 v[3], val;
+	u32 val;
 	int ret;
 
 	ret = kstrtou32(buf, 0, &val);
 	if (ret)
 		return ret;
-	/* Serialise writers so that one knob's store keeps the others. */
-	mutex_lock(&vgpu->lock);
-	spin_lock_irq(&sched->lock);
-	v[0] = vgpu->ctx.se.weight;
-	v[1] = vgpu->ctx.se.prio;
-	v[2] = vgpu->ctx.se.cap;
-	spin_unlock_irq(&sched->lock);
-	v[which] = val;
-	ret = mvgpu_ctx_set_sched(&vgpu->ctx, v[0], v[1], v[2]);
-	mutex_unlock(&vgpu->lock);
+	ret = mvgpu_ctx_set_knob(&vgpu->ctx, knob, val);
 	if (ret)
 		dev_dbg(dev, "scheduler knob value %u out of range\n", val);
 	return ret ?: count;
@@ -280,7 +287,7 @@ static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
 static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
-	return mvgpu_vgpu_knob_store(dev, buf, count, 0);
+	return mvgpu_vgpu_knob_store(dev, buf, count, MVGPU_KNOB_WEIGHT);
 }
 static DEVICE_ATTR_RW(weight);
 
@@ -296,7 +303,7 @@ static ssize_t priority_store(struct device *dev,
 			      struct device_attribute *attr, const char *buf,
 			      size_t count)
 {
-	return mvgpu_vgpu_knob_store(dev, buf, count, 1);
+	return mvgpu_vgpu_knob_store(dev, buf, count, MVGPU_KNOB_PRIO);
 }
 static DEVICE_ATTR_RW(priority);
 
@@ -311,7 +318,7 @@ static ssize_t cap_show(struct device *dev, struct device_attribute *attr,
 static ssize_t cap_store(struct device *dev, struct device_attribute *attr,
 			 const char *buf, size_t count)
 {
-	return mvgpu_vgpu_knob_store(dev, buf, count, 2);
+	return mvgpu_vgpu_knob_store(dev, buf, count, MVGPU_KNOB_CAP);
 }
 static DEVICE_ATTR_RW(cap);
 
@@ -357,6 +364,7 @@ static DEVICE_ATTR_RO(gpt_bytes);
 
 static struct attribute *mvgpu_vgpu_attrs[] = {
 	&dev_attr_vgpu_id.attr,
+	&dev_attr_open.attr,
 	&dev_attr_vram_bytes.attr,
 	&dev_attr_vram_used_bytes.attr,
 	&dev_attr_cmds.attr,

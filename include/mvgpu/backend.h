@@ -43,9 +43,11 @@ struct vm_area_struct;
  *    starts it and returns at once (it is called with the core's
  *    scheduler spinlock held and must not sleep).
  * 2. The backend runs the context's ring until it is empty, a WAIT is not
- *    satisfied, a command needs the host (a MAP of guest memory), a
- *    command faults, or the core calls @preempt for that engine (the slice
- *    ended, a higher level arrived, or a reset wants the context).
+ *    satisfied, a command needs the host (a MAP of guest memory) or memory
+ *    it could only have by waiting, a command faults, or the core calls
+ *    @preempt for that engine (the slice ended, a higher level arrived, or
+ *    a reset wants the context).  An engine never sleeps on a tenant's
+ *    behalf: not for its memory, not for its guest pages.
  * 3. It then calls the core's &mvgpu_core_ops.ctx_stopped with a struct
  *    mvgpu_stop saying why, how far the ring got and how much engine time
  *    the run used; from then on it does not touch the context until the
@@ -89,7 +91,9 @@ struct mvgpu_gpu_config {
  * enum mvgpu_stop_reason - why a backend gave a context back
  * @MVGPU_STOP_EMPTY: the ring is empty (head reached the tail)
  * @MVGPU_STOP_PREEMPTED: @preempt asked it to stop; work is left
- * @MVGPU_STOP_BLOCKED: a WAIT is not satisfied; the core polls
+ * @MVGPU_STOP_BLOCKED: the context cannot go on now - a WAIT is not
+ *	satisfied, or a step waits for memory the backend gets off the engine
+ *	(an engine must not wait for a tenant's memory); the core polls
  * @MVGPU_STOP_HOST: a command needs the core (&mvgpu_stop.host); the core
  *	answers with &mvgpu_backend_ops.ctx_host_done before the next run
  * @MVGPU_STOP_FAULT: a command faulted (&mvgpu_stop.fault); the context
@@ -244,8 +248,9 @@ struct mvgpu_core_ops {
  *	and engines go on.  Called with the scheduler spinlock held from the
  *	slice timer: must not sleep (a hardware backend queues its reset
  *	work).  The software backend has none: its steps are bounded (DOC:
- *	Preemption points), so only a host that does not run its thread can
- *	delay it, which a reset would not cure.
+ *	Preemption points) and never wait for memory (DOC: Memory off the
+ *	engine), so only a host that does not run its thread can delay it,
+ *	which a reset would not cure.
  * @engine_stats: the engine's counters.
  * @engine_stats_clear: start them over.
  * @timestamp: the GPU's clock, in ns.  Any context.

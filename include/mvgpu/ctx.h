@@ -76,6 +76,8 @@ enum mvgpu_ctx_state {
  * @host_abort: VFIO unmapped guest memory @host was mapping; under the
  *	address space's pin_lock
  * @host_queued: the host worker owns @host; sched.lock
+ * @host_cpu_ns: CPU time the host worker spent for this context (pinning,
+ *	unpinning) not yet charged to its share; sched.lock
  * @host_work: the host worker: maps guest memory for @host, unpins pages
  *	nothing maps any more
  * @as: the GPU address space
@@ -114,6 +116,7 @@ struct mvgpu_ctx {
 	struct mvgpu_fault host_result;
 	bool host_abort;
 	bool host_queued;
+	u64 host_cpu_ns;
 	struct work_struct host_work;
 
 	struct mvgpu_aspace as;
@@ -155,6 +158,16 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap);
+
+/* The scheduler knobs of a vGPU, for mvgpu_ctx_set_knob(). */
+enum mvgpu_knob {
+	MVGPU_KNOB_WEIGHT,
+	MVGPU_KNOB_PRIO,
+	MVGPU_KNOB_CAP,
+	MVGPU_KNOB_COUNT,
+};
+
+int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val);
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n);
 ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);

@@ -139,6 +139,8 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 void mvgpu_sched_fini(struct mvgpu_dev *gdev);
 void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 				bool wakeup, bool preempt);
+void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
+				    struct mvgpu_ctx *ctx, u64 now);
 void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);

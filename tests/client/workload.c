@@ -1216,6 +1216,45 @@ static void attack_bus_master(struct tenant *t)
 	munmap(p, len);
 }
 
+/*
+ * Pins are bounded by the vGPU's VRAM size.  A MAP past it is refused; but
+ * pages an UNMAP let go of no longer count, even when the MAP that needs
+ * the room comes right behind the UNMAP, before the host could unpin them.
+ */
+static void attack_pin_limit(struct tenant *t)
+{
+	uint32_t flags = MVGPU_MAP_SYSMEM | MVGPU_MAP_READ | MVGPU_MAP_WRITE;
+	size_t len = t->vram_size;
+	struct mvgpu_cmd again[] = {
+		mvgpu_cmd_map(ATTACK_VA, ATTACK_IOVA, len, flags),
+		mvgpu_cmd_unmap(ATTACK_VA, len),
+		mvgpu_cmd_map(ATTACK_VA, ATTACK_IOVA, len, flags),
+		mvgpu_cmd_fill(ATTACK_VA + len - 4096, 4096, 0x600dcafe),
+	};
+	struct mvgpu_cmd all = mvgpu_cmd_map(ATTACK_VA, ATTACK_IOVA, len, flags);
+	uint8_t *p;
+
+	p = mmap(NULL, len + 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(p != MAP_FAILED &&
+		    !mvgpu_dma_map(&t->h, p, ATTACK_IOVA, len + 4096),
+		    "guest memory of the VRAM size + 4 KiB, DMA-mapped"))
+		return;
+	recover(t, "before the pin limit");
+	submit_ok(t, "MAP as much guest memory as the VRAM size", &all, 1);
+	probe(t, "MAP of one page past the pin limit",
+	      mvgpu_cmd_map(ATTACK_VA + len, ATTACK_IOVA + len, 4096, flags),
+	      MVGPU_ERR_BAD_MAP, MAP_INFO(MVGPU_MAP_ERR_PIN_LIMIT),
+	      ATTACK_IOVA + len);
+	if (!submit_ok(t, "MAP all, UNMAP all, MAP all again in one submission",
+		       again, 4))
+		tap_ok(mem_is_u32(p + len - 4096, 4096, 0x600dcafe),
+		       "the third MAP reaches guest memory");
+	recover(t, "after the pin limit");
+	mvgpu_dma_unmap(&t->h, ATTACK_IOVA, len + 4096);
+	munmap(p, len + 4096);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct tenant *t);
@@ -1253,6 +1292,8 @@ static const struct {
 	  "page-table budget: BAD_MAP, and every table back after reset" },
 	{ "bus_master", attack_bus_master,
 	  "guest memory with bus mastering off: BUS_MASTER" },
+	{ "pin_limit", attack_pin_limit,
+	  "guest memory past the VRAM size: BAD_MAP/PIN_LIMIT; unmapped pages free room at once" },
 };
 
 #define N_ATTACKS (sizeof(attacks) / sizeof(attacks[0]))

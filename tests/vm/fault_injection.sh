@@ -44,6 +44,29 @@ check "other caches (kmalloc-64) are armed" \
 # above; a run with those would fail the kernel-log scan for bugs that are
 # not ours.  Run it by hand: build/tests/failnth create TYPE_DIR.
 a=$(create_vgpu 1_8) && b=$(create_vgpu 1_8)
+
+# An engine never waits for memory (DOC: Memory off the engine): make every
+# allocation it tries without waiting fail, and the work must still come
+# out exact - the memory had off the engine - and the page-table budget
+# still end in TABLES, not NO_MEMORY.
+t_engine_never_waits() {
+	local F=/sys/kernel/debug/mvgpu/fail_nowait left
+	[ -d "$F" ] || { not_ok "mvgpu's fail_nowait fault injection exists"; return; }
+	echo 0 > "$F/verbose"
+	echo 1 > "$F/interval"
+	echo 100 > "$F/probability"
+	echo 1000000 > "$F/times"
+	"$W" run "$a" --rounds 2 --seed 7 | tap_through "engine allocations fail: "
+	"$W" attack "$a" page_tables | tap_through "engine allocations fail: "
+	left=$(cat "$F/times")
+	echo 0 > "$F/probability"
+	diag "$((1000000 - left)) engine allocations failed by injection"
+	check "injection hit engine allocations (VRAM pages, page tables)" \
+		[ "$left" -lt 1000000 ]
+}
+W=$T/workload
+t_engine_never_waits
+
 "$T/failnth" use "$a" | tap_through
 
 "$T/devmodel_test" "$a" "$b" | sed -E "s/^((not )?ok [0-9]+ - )/\1after fault injection: /" | tap_through

@@ -7,7 +7,9 @@
 # (scripts/mkguest.sh), and one vGPU as -device vfio-pci,sysfsdev=...
 # Its serial console goes to a file; the program's arguments travel on the
 # kernel command line (mvgpu.args=, commas for spaces); /init prints
-# "MVGPU-GUEST-END status=N" and powers off.
+# "MVGPU-GUEST-END status=N" and powers off.  A second serial port (the
+# guest's /dev/ttyS1) carries words from the host to the guest program
+# (guest_tell; mvgpu-guest --control /dev/ttyS1).
 
 GUEST_MEM=${GUEST_MEM:-256}
 
@@ -17,6 +19,11 @@ guest_prepare() {
 	[ -n "${GUEST_DIR:-}" ] || GUEST_DIR=$("$MVGPU_REPO/scripts/mkguest.sh")
 }
 
+# The FIFOs of the second serial port of the guest whose console is LOG,
+# $GUEST_CTL.in and .out: in this VM's own /tmp, named after LOG (LOG may
+# be on a 9p share such as /mnt/out, no place for a FIFO).
+guest_ctl() { GUEST_CTL=${TMPDIR:-/tmp}/mvgpu-ctl${1//\//_}; }
+
 # start_guest UUID LOG [PROGRAM ARGS...]: start QEMU in the background;
 # GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output.
 start_guest() {
@@ -24,9 +31,12 @@ start_guest() {
 	shift 2
 	args=$(IFS=,; echo "$*")
 	: > "$log"
-	qemu-system-x86_64 -accel tcg -cpu max -M q35 -nodefaults -no-reboot \
+	guest_ctl "$log"
+	rm -f "$GUEST_CTL.in" "$GUEST_CTL.out"
+	mkfifo "$GUEST_CTL.in" "$GUEST_CTL.out"
+	qemu-system-x86_64 -accel tcg -cpu max,la57=off -M q35 -nodefaults -no-reboot \
 		-m "$GUEST_MEM" -smp 1 -display none -monitor none \
-		-serial "file:$log" \
+		-serial "file:$log" -serial "pipe:$GUEST_CTL" \
 		-kernel "${GUEST_KERNEL:-$GUEST_DIR/vmlinux}" -initrd "$GUEST_DIR/initrd.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check ${GUEST_APPEND:-} mvgpu.args=$args" \
 		-device "vfio-pci,sysfsdev=$MDEV_DEVS/$uuid" \
@@ -53,6 +63,14 @@ wait_guest() {
 	fi
 	[ -z "$log" ] || sed -i 's/\r$//' "$log"
 	return $rc
+}
+
+# guest_tell LOG WORD: a line for the guest's /dev/ttyS1.  (Opened read-write
+# the FIFO never blocks, even once QEMU is gone; a line is far below its
+# buffer.)
+guest_tell() {
+	guest_ctl "$1"
+	echo "$2" 1<> "$GUEST_CTL.in"
 }
 
 # The guest program's exit status from its console log ("" if it never ended).

@@ -4,13 +4,17 @@
 # vGPUs in real VMs: QEMU (nested, TCG) boots this VM's own stock kernel with
 # a busybox initramfs (scripts/mkguest.sh) and one vGPU as
 # -device vfio-pci,sysfsdev=...; the guest program (tools/guest/) finds the
-# device on its PCI bus, checks its identity and BARs, maps BAR0 and BAR2
-# through sysfs and runs workloads through the command ring, exact against
-# its CPU.
+# device on its PCI bus, checks its identity and BARs, turns bus mastering
+# on, maps BAR0 and BAR2 through sysfs, maps pages of its own RAM into the
+# GPU's address space (MAP SYSMEM of guest-physical addresses) and runs
+# workloads through the command ring with operands in VRAM, in its RAM and
+# in both, exact against its CPU.
 #
 # 1. Two guests at once on a 1/4 vGPU (weight 2) and a 1/2 vGPU (weight 4),
-#    one engine: both pass, and the host's sched_stats show both got engine
-#    time while they ran.
+#    one engine: both pass, every workload ran exactly with operands in
+#    guest memory (and mixed), and, while both hog the engine (each keeps
+#    seconds of SPIN queued until told to stop), the host's busy_ns give
+#    them engine time 1:2 (asserted: see "shares" below).
 # 2. A guest on the 1/4 vGPU again, its QEMU killed (SIGKILL) in the middle
 #    of its workload: the vGPU is closed, scrubbed and works for the next
 #    user (a host-side workload); the module unloads.
@@ -18,10 +22,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/guest_lib.sh"
 W=$MVGPU_REPO/build/tests/workload
-BOOT_TIMEOUT=${GUEST_TIMEOUT:-600}
+BOOT_TIMEOUT=${GUEST_TIMEOUT:-900}
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+# in_range X LO HI: LO <= X <= HI (fractions)
+in_range() { fle "$2" "$1" && fle "$1" "$3"; }
 
 t=$(now)
 if ! guest_prepare; then
@@ -49,72 +55,171 @@ expect_eq "1/2 vGPU weight 4" "$(cat "$MDEV_DEVS/$b/mvgpu/weight")" 4
 tmp=$(mktemp -d)
 stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$MDEV_DEVS/$1/mvgpu/sched_stats"; }
 
-# Sample both vGPUs' engine time every second until told to stop.
-sampler() {
-	local t0 ts
-	t0=$(now)
-	while [ ! -e "$tmp/stop" ]; do
-		ts=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
-		echo "$ts $(stat_of "$a" busy_ns) $(stat_of "$b" busy_ns)"
-		sleep 1
-	done > "$tmp/samples"
-}
-
 # Pass a guest's TAP lines through as ours, named after the guest.
 guest_tap() {
 	sed -n -E "s|^((not )?ok [0-9]+ - )|\1$1: |p" "$2" | tap_through
 }
 
 # --- 1. two guests at once -------------------------------------------------
-args=(--seconds 20 --hog-us 200000)
-sampler &
-spid=$!
-t=$(now)
+# Each guest runs exactness rounds for ROUNDS_S seconds, then hogs: keeps
+# 2 s of SPIN queued (topped up every 0.1 s) until the host tells it to
+# stop on its second serial port, or HOG_MAX_S pass.  The guests boot at
+# different times (40-70 s each under nested TCG), so the host decides the
+# window: it samples both vGPUs' busy_ns about every second, with whether
+# each guest's console says it is in its hog phase, and tells both to stop
+# once WINDOW_S seconds of intervals had both hogging and both busy_ns
+# growing.  Only those intervals are measured.
+ROUNDS_S=15
+HOG_MAX_S=150
+WINDOW_S=12
+
+# The sampling loop starts no process: under nested TCG, with two guests
+# on the VM's two CPUs, each fork costs a good part of a second, and the
+# samples are to be about a second apart.  Bash builtins read the files
+# and the clock ($EPOCHREALTIME), and nap waits on a FIFO nobody writes.
+mkfifo "$tmp/nap"
+nap() { read -rt "$1" <> "$tmp/nap" || :; }
+usecs() { US=${EPOCHREALTIME/./}; }
+
+# busy_ns of vGPU UUID into BUSY.
+busy_of() {
+	local k v
+	BUSY=0
+	while read -r k v; do
+		[ "$k" = busy_ns ] && BUSY=$v
+	done < "$MDEV_DEVS/$1/mvgpu/sched_stats"
+}
+
+# HOG=1 if the guest on LOG (QEMU PID) is in its hog phase, else 0;
+# STARTED=1 if it ever got there.
+hog_state() {
+	local -a lines
+	HOG=0 STARTED=0
+	mapfile -t lines < "$1"
+	case "${lines[*]}" in
+	*"mvgpu-guest: hog started"*) STARTED=1 ;;
+	*) return ;;
+	esac
+	case "${lines[*]}" in
+	*"mvgpu-guest: hog stopping"* | *MVGPU-GUEST-END*) ;;
+	*) kill -0 "$2" 2>/dev/null && HOG=1 ;;
+	esac
+}
+
+# The intervals between samples ("t busy_a busy_b hog_a hog_b") in which
+# both guests hogged (at both ends) and both busy_ns grew:
+# "intervals seconds delta_a delta_b per-interval-shares-of-a".
+both_busy() {
+	awk 'NR > 1 && ha && hb && $4 && $5 && $2 > pa && $3 > pb {
+		n++; dt += $1 - pt; da += $2 - pa; db += $3 - pb
+		sh = sh sprintf(" %.1f", 100 * ($2 - pa) / ($2 - pa + $3 - pb))
+	}
+	{ pt = $1; pa = $2; pb = $3; ha = $4; hb = $5 }
+	END { printf "%d %.1f %.0f %.0f%s\n", n, dt, da, db, sh }' "$1"
+}
+
+args=(--seconds "$ROUNDS_S" --hog-seconds "$HOG_MAX_S" --control /dev/ttyS1)
+usecs
+t0=$US
 start_guest "$a" "$tmp/a.log" "${args[@]}" --seed 1 --expect-subsys 4 --expect-vram $((256 << 20))
 pa=$GUEST_PID
 start_guest "$b" "$tmp/b.log" "${args[@]}" --seed 2 --expect-subsys 2 --expect-vram $((512 << 20))
 pb=$GUEST_PID
 diag "two nested guests started (QEMU pids $pa $pb), waiting up to $BOOT_TIMEOUT s"
-wait_guest "$pa" "$BOOT_TIMEOUT" "$tmp/a.log"
+
+# Sample until both QEMUs are gone; once both hogged for WINDOW_S s of
+# intervals (the same test as both_busy's), or one stopped hogging after
+# both had started, tell both to stop.
+: > "$tmp/samples"
+told="" ta="" tb="" hog_a="" hog_b="" both_us=0 prev=""
+while :; do
+	usecs
+	el=$(( (US - t0) / 1000000 ))
+	kill -0 "$pa" 2>/dev/null || ta=${ta:-$el}
+	kill -0 "$pb" 2>/dev/null || tb=${tb:-$el}
+	[ -z "$ta" ] || [ -z "$tb" ] || break
+	[ "$el" -lt "$BOOT_TIMEOUT" ] || break
+	if [ -z "$told" ]; then
+		hog_state "$tmp/a.log" "$pa"
+		ha=$HOG sa=$STARTED
+		hog_state "$tmp/b.log" "$pb"
+		hb=$HOG sb=$STARTED
+		busy_of "$a"
+		ba=$BUSY
+		busy_of "$b"
+		bb=$BUSY
+		usecs
+		now_us=$((US - t0))
+		printf '%d.%06d %s %s %s %s\n' $((now_us / 1000000)) $((now_us % 1000000)) \
+			"$ba" "$bb" "$ha" "$hb" >> "$tmp/samples"
+		[ "$ha" = 0 ] || hog_a=${hog_a:-$el}
+		[ "$hb" = 0 ] || hog_b=${hog_b:-$el}
+		if [ -n "$prev" ] && ((ha && hb && pha && phb && ba > pba && bb > pbb)); then
+			both_us=$((both_us + now_us - pt))
+		fi
+		prev=1 pt=$now_us pba=$ba pbb=$bb pha=$ha phb=$hb
+		if ((both_us >= WINDOW_S * 1000000)) || ((sa && sb && !(ha && hb))); then
+			guest_tell "$tmp/a.log" stop
+			guest_tell "$tmp/b.log" stop
+			told=$el
+			diag "told both guests to stop hogging after $told s"
+		fi
+	fi
+	nap 1
+done
+wait_guest "$pa" 1 "$tmp/a.log"
 sta=$?
-ta=$(since "$t")
-wait_guest "$pb" "$BOOT_TIMEOUT" "$tmp/b.log"
+wait_guest "$pb" 1 "$tmp/b.log"
 stb=$?
-tb=$(since "$t")
-touch "$tmp/stop"
-wait "$spid"
 
 for g in a b; do
 	log=$tmp/$g.log
-	if [ $g = a ]; then st=$sta; secs=$ta; name="guest on 1/4"; else st=$stb; secs=$tb; name="guest on 1/2"; fi
+	if [ $g = a ]; then
+		st=$sta; secs=$ta; hog=$hog_a; name="guest on 1/4"
+	else
+		st=$stb; secs=$tb; hog=$hog_b; name="guest on 1/2"
+	fi
 	expect_eq "$name: QEMU exits 0 (the guest powered off)" "$st" 0
 	guest_tap "$name" "$log"
 	expect_eq "$name: the guest program exits 0" "$(guest_status "$log")" 0
 	check "$name: no mismatch in the summary" grep -q 'summary.* mismatches=0$' "$log"
-	grep -E '^mvgpu-guest-init: /init|^mvgpu-guest: summary|^[0-9a-f:.]+ 3D controller|^	(Subsystem|Region)' "$log" |
+	check "$name: the summary counts rounds in guest memory" \
+		grep -Eq 'summary .*sysmem_rounds=[1-9]' "$log"
+	for w in fill copy vadd matmul reduce; do
+		check "$name: $w ran exactly with operands in guest memory" \
+			grep -Eq "^ok [0-9]+ - $w in sysmem: ([1-9][0-9]*) of \\1 rounds exact" "$log"
+		check "$name: $w ran exactly with operands mixed" \
+			grep -Eq "^ok [0-9]+ - $w in mixed vram/sysmem: ([1-9][0-9]*) of \\1 rounds exact" "$log"
+	done
+	grep -E '^mvgpu-guest-init: /init|^mvgpu-guest: (summary|hog)|^[0-9a-f:.]+ 3D controller|^	(Subsystem|Region)' "$log" |
 		sed "s|^|# $name: |"
-	diag "$name: nested run $secs s from QEMU start to power-off"
+	diag "$name: nested run ${secs:-(killed)} s from QEMU start to power-off, hogging from ${hog:-?} s"
 	[ "$st" = 0 ] && [ "$(guest_status "$log")" = 0 ] || guest_tail "$log"
 done
 check "both guests saw a 3D controller 1234:4d47" \
 	bash -c "grep -q '3D controller \[0302\]: Device \[1234:4d47\]' '$tmp/a.log' &&
 		 grep -q '3D controller \[0302\]: Device \[1234:4d47\]' '$tmp/b.log'"
 
-# Engine time while both ran: the intervals in which both busy_ns grew.
-read -r busy_a busy_b both_s sa sb < <(awk '
-	NR > 1 && $2 > pa && $3 > pb { da += $2 - pa; db += $3 - pb; n++ }
-	{ pa = $2; pb = $3 }
-	END {
-		s = da + db
-		printf "%.0f %.0f %d %.1f %.1f\n", pa, pb, n, s ? 100 * da / s : 0, s ? 100 * db / s : 0
-	}' "$tmp/samples")
-diag "1/4 vGPU (weight 2): busy_ns $busy_a; 1/2 vGPU (weight 4): busy_ns $busy_b"
-diag "while both were busy (${both_s} one-second samples): 1/4 got $sa%, 1/2 got $sb% of their engine time (weights say 33.3% / 66.7% when both keep the engine busy)"
+# Shares while both hogged.  Asserted: the measured intervals add up to at
+# least 10 s, and over them busy_a / busy_b (the 1/4 vGPU's engine time
+# over the 1/2 vGPU's) lies within 0.5 +- 5 % (0.475 .. 0.525), which also
+# puts the 1/4 vGPU's share of the sum within 33.3 % +- 5 % relative
+# (31.7 .. 35.0 %; the ratio bound is the tighter one: 32.2 .. 34.4 %).
+read -r n secs da db per < <(both_busy "$tmp/samples")
+read -r sa sb ratio busy_pct < <(awk -v a="$da" -v b="$db" -v s="$secs" 'BEGIN {
+	t = a + b
+	printf "%.2f %.2f %.4f %.1f\n", t ? 100 * a / t : 0, t ? 100 * b / t : 0,
+		b ? a / b : 0, s ? 100 * t / (s * 1e9) : 0 }')
+diag "both guests hogged and both busy_ns grew in $n sampled intervals, $secs s: the 1/4 vGPU (weight 2) got $sa %, the 1/2 vGPU (weight 4) $sb % of their engine time, ratio $ratio (weights: 33.3 % / 66.7 %, 0.5); the engine was busy $busy_pct % of those seconds"
+diag "the 1/4 vGPU's share, interval by interval:$per"
 for u in "$a" "$b"; do
 	diag "sched_stats $u: $(tr '\n' ' ' < "$MDEV_DEVS/$u/mvgpu/sched_stats")"
 done
-check "both vGPUs got engine time" test "${busy_a:-0}" -gt 0 -a "${busy_b:-0}" -gt 0
-check "both vGPUs got engine time in the same seconds" [ "${both_s:-0}" -gt 0 ]
+check "both vGPUs busy at once for at least 10 s (measured $secs s)" fle 10 "$secs"
+check "busy_ns ratio 1/4 : 1/2 vGPU $ratio within 0.5 +- 5 % (0.475 .. 0.525)" \
+	in_range "$ratio" 0.475 0.525
+check "the 1/4 vGPU's share $sa % within 33.3 % +- 5 % relative (31.67 .. 35.00 %)" \
+	in_range "$sa" 31.67 35.0
 expect_eq "closed vGPUs keep no VRAM" \
 	"$(cat "$MDEV_DEVS/$a/mvgpu/vram_used_bytes") $(cat "$MDEV_DEVS/$b/mvgpu/vram_used_bytes")" "0 0"
 

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 KUNIT_DIR=/sys/kernel/debug/kunit
-expected=$(grep -ho '\.name = "mvgpu_[a-z0-9_]*"' "$MVGPU_REPO"/drivers/*/*_test.c |
+expected=$(grep -rho --include='*_test.c' '\.name = "mvgpu_[a-z0-9_]*"' "$MVGPU_REPO"/drivers |
 	   sed 's/.*"\(.*\)"/\1/' | sort -u)
 [ -n "$expected" ] || { not_ok "found KUnit suites in the sources"; exit 1; }
 

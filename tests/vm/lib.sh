@@ -39,13 +39,14 @@ expect_eq() {
 	fi
 }
 
-# Pass the TAP lines of a helper program through as our own.
+# Pass the TAP lines of a helper program through as our own, each
+# description after an optional prefix $1.
 tap_through() {
-	local l
+	local l p=${1:-}
 	while IFS= read -r l; do
 		case "$l" in
-		"ok "*) ok "${l#ok * - }" ;;
-		"not ok "*) not_ok "${l#not ok * - }" ;;
+		"ok "*) ok "$p${l#ok * - }" ;;
+		"not ok "*) not_ok "$p${l#not ok * - }" ;;
 		*) echo "$l" ;;
 		esac
 	done

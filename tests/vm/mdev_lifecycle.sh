@@ -116,6 +116,37 @@ t_random_lifecycle() {
 		"$((1024 << 20)) 0 0 "
 }
 
+# The GPU's sysfs and debugfs files walk its table of vGPUs.  Readers racing
+# creates and removes must never see a vGPU half made or half freed (on the
+# debug kernel KASAN reports it; the run's splat scan fails on it).
+t_table_readers_race() {
+	local d=/sys/devices/platform/mvgpu.0 dbg=/sys/kernel/debug/mvgpu/mvgpu.0
+	local stop=/tmp/readers.stop bad=/tmp/readers.bad i u rc=0 reads
+	rm -f "$stop" "$bad"
+	(
+		n=0
+		while [ ! -e "$stop" ]; do
+			v=$(cat "$d/vram_backed_bytes") && [[ "$v" =~ ^[0-9]+$ ]] ||
+				{ echo "vram_backed_bytes: '$v'" >> "$bad"; }
+			cat "$dbg/sched" > /dev/null || echo "sched unreadable" >> "$bad"
+			n=$((n + 1))
+		done
+		echo "$n" > "$stop.n"
+	) &
+	for ((i = 0; i < 100; i++)); do
+		u=$(create_vgpu 1_16) || { rc=1; break; }
+		remove_vgpu "$u" || { rc=1; break; }
+	done
+	touch "$stop"
+	wait
+	reads=$(cat "$stop.n" 2>/dev/null)
+	[ -s "$bad" ] && { diag "$(head -3 "$bad")"; rc=1; }
+	diag "$reads sysfs + debugfs reads during 100 creates and removes"
+	check "readers of the vGPU table racing 100 creates/removes always read a whole table" \
+		[ $rc = 0 ] -a "${reads:-0}" -gt 0
+	rm -f "$stop" "$stop.n" "$bad"
+}
+
 t_exhaustion() {
 	local u err before=$(ls /dev/vfio | wc -l) i
 	local -a us=()
@@ -219,6 +250,7 @@ mvgpu_load || { not_ok "mvgpu_load"; exit 1; }
 ok "mvgpu_load"
 t_types
 t_random_lifecycle
+t_table_readers_race
 t_exhaustion
 t_vfio_device
 t_remove_while_open

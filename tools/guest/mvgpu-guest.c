@@ -5,25 +5,46 @@
  * way a user-space GPU driver would: through the PCI device's sysfs files.
  *
  *   mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]
+ *               [--hog-seconds H [--control TTY]]
  *               [--expect-subsys D] [--expect-vram BYTES] [--quiet]
  *
  * 1. finds the device in /sys/bus/pci/devices (vendor 1234, device 4d47),
  *    checks class, revision, subsystem and the BAR sizes in "resource", and
  *    prints lspci-like lines;
- * 2. enables it (the "enable" file), maps BAR0 (registers) and BAR2 (VRAM)
- *    from resource0 / resource2, checks the ID, version and VRAM_SIZE
- *    registers;
- * 3. resets the engine, puts a command ring in VRAM (after a reset GPU VA
- *    [0, VRAM) is VRAM itself, so VRAM offsets are the GPU addresses), and
- *    runs rounds of FILL, COPY, VADD, MATMUL and REDUCE on random operands,
- *    each result checked bit for bit against the CPU, waiting for fences by
- *    polling VRAM (and ENGINE_STATUS, to catch a stopped engine);
- * 4. with --hog-us, queues that many microseconds of SPIN behind every
- *    round, so the vGPU stays backlogged while the CPU checks results (a
- *    tenant that wants the whole GPU; the scheduler gives it its share).
+ * 2. enables it (the "enable" file) and its bus mastering (PCI_COMMAND_MASTER
+ *    through the "config" file, what a driver's pci_set_master() does: like
+ *    a real PCI device, the vGPU may not reach guest memory or send an MSI
+ *    without it), maps BAR0 (registers) and BAR2 (VRAM) from resource0 /
+ *    resource2, checks the ID, version and VRAM_SIZE registers;
+ * 3. resets the engine and puts a command ring in VRAM (after a reset GPU
+ *    VA [0, VRAM) is VRAM itself, so VRAM offsets are the GPU addresses);
+ * 4. gives the GPU some of its own system memory: a buffer, locked (mlock),
+ *    whose guest-physical pages it reads from /proc/self/pagemap (as root)
+ *    and maps at GPU VA SYS_VA, above any VRAM, with MAP commands
+ *    (MVGPU_MAP_SYSMEM, one per run of physically contiguous pages).  With
+ *    no vIOMMU a guest-physical address is the IOVA QEMU mapped through
+ *    VFIO, so that is the MAP's target;
+ * 5. runs rounds of FILL, COPY, VADD, MATMUL and REDUCE on random operands,
+ *    the rounds taking turns to put the operands in VRAM, in system memory,
+ *    or in both (alternating buffer by buffer), each result checked bit for
+ *    bit against the CPU, with random guard bytes on both sides, waiting for
+ *    fences by polling VRAM (and ENGINE_STATUS, to catch a stopped engine);
+ * 6. with --hog-us, queues that many microseconds of SPIN behind every
+ *    round, so the vGPU stays backlogged while the CPU checks results;
+ * 7. with --hog-seconds, after the rounds keeps HOG_BACKLOG_US of SPIN
+ *    queued, topping the ring up every HOG_POLL_US, for H seconds or until
+ *    the line "stop" arrives on TTY (a serial port whose other end the host
+ *    holds): a tenant that wants the whole GPU, whose share the host
+ *    measures;
+ * 8. unmaps its system memory, checks CMDS_DONE counted every command and
+ *    the locked pages never moved.
  *
  * Prints TAP lines and a summary line
- *   mvgpu-guest: summary rounds=R workloads=W commands=C seconds=S workloads_per_s=X mismatches=M
+ *   mvgpu-guest: summary rounds=R sysmem_rounds=SR workloads=W sysmem_workloads=SW commands=C seconds=S workloads_per_s=X hog_seconds=H mismatches=M
+ * (sysmem_*: with operands in guest memory; seconds and workloads_per_s:
+ * the rounds only), and for the host to watch
+ *   mvgpu-guest: hog started ...    once the SPIN backlog is queued
+ *   mvgpu-guest: hog stopping ...   when it stops topping it up
  * and exits 0 if everything was exact, 1 on any mismatch or engine error,
  * 2 on bad usage, 3 if there is no vGPU.
  *
@@ -40,8 +61,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/pci_regs.h>
 
 #include "../../tests/client/tap.h"
 #include "../../uapi/mvgpu.h"
@@ -55,6 +79,21 @@
 #define GUARD		64
 #define FENCE_TIMEOUT_S	120		/* nested TCG under load is slow */
 #define HOG_CHUNK_US	10000u		/* one SPIN of the backlog */
+
+/* Guest system memory: GPU VA above any VRAM (at most 64 GiB), < 2^40. */
+#define SYS_VA		(1ull << 39)
+#define SYS_LEN		(2ull << 20)
+#define PAGE_SZ		4096u
+#define SYS_PAGES	(SYS_LEN / PAGE_SZ)
+
+/*
+ * --hog-seconds: engine time kept queued, and how often it is topped up.
+ * Under nested TCG the tenant's CPU may stall for a while; the backlog
+ * outlasts that even when it has the engine alone, and is short enough to
+ * drain in seconds at the end.
+ */
+#define HOG_BACKLOG_US	2000000u
+#define HOG_POLL_US	100000u
 
 #define IORESOURCE_MEM		0x00000200
 #define IORESOURCE_PREFETCH	0x00002000
@@ -244,6 +283,33 @@ static void *map_bar(const struct gpu *g, int bar, size_t len)
 	return p;
 }
 
+/*
+ * Bus mastering on, as pci_set_master() would: the command register through
+ * the config file (little-endian, as x86 is).  *was and *now: its value
+ * before and after.
+ */
+static int enable_bus_master(const struct gpu *g, uint16_t *was, uint16_t *now)
+{
+	char path[400];
+	uint16_t cmd;
+	int fd, ok;
+
+	*was = *now = 0;
+	snprintf(path, sizeof(path), "%s/config", g->dir);
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		tap_diag("open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	ok = pread(fd, was, 2, PCI_COMMAND) == 2;
+	cmd = *was | PCI_COMMAND_MASTER;
+	if (ok && cmd != *was)
+		ok = pwrite(fd, &cmd, 2, PCI_COMMAND) == 2;
+	ok = ok && pread(fd, now, 2, PCI_COMMAND) == 2;
+	close(fd);
+	return ok && (*now & PCI_COMMAND_MASTER) ? 0 : -1;
+}
+
 static uint32_t rd(struct gpu *g, uint32_t reg)
 {
 	return g->regs[reg / 4];
@@ -372,25 +438,169 @@ static int ring_wait(struct ring *r, uint64_t seq)
 	return 0;
 }
 
-/* Operands in the VRAM arena, with random guard bytes on both sides. */
+static int emit(struct ring *r, struct mvgpu_cmd c)
+{
+	return ring_emit(r, &c);
+}
+
+/* A fence behind everything emitted so far, kicked and waited for. */
+static int ring_sync(struct ring *r)
+{
+	uint64_t seq;
+
+	if (ring_fence(r, &seq))
+		return -1;
+	ring_kick(r);
+	return ring_wait(r, seq);
+}
+
+/* Commands between the last RING_HEAD read and the tail. */
+static uint32_t ring_pending(const struct ring *r)
+{
+	return ((r->tail - r->head) & (RING_SIZE - 1)) / MVGPU_CMD_SIZE;
+}
+
+/*
+ * Guest system memory for the GPU.  User space cannot pin pages; locked
+ * (mlock), small (no THP for khugepaged to collapse) and with compaction
+ * told to leave locked pages alone, they stay where pagemap says, which
+ * the end of the run checks.
+ */
+
+struct sysmem {
+	uint8_t *p;			/* SYS_LEN bytes at GPU VA SYS_VA */
+	uint64_t gpa[SYS_PAGES];	/* guest-physical address of each page */
+	unsigned int runs;		/* physically contiguous runs: MAP commands */
+};
+
+#define PM_PRESENT	(1ull << 63)
+#define PM_PFN_MASK	((1ull << 55) - 1)
+
+static void sysmem_no_compaction(void)
+{
+	if (write_str("/proc/sys/vm", "compact_unevictable_allowed", "0"))
+		tap_diag("compact_unevictable_allowed: %s (compaction may move locked pages)",
+			 strerror(errno));
+}
+
+static int sysmem_alloc(struct sysmem *s)
+{
+	void *p = mmap(NULL, SYS_LEN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		tap_diag("mmap %llu bytes: %s", SYS_LEN, strerror(errno));
+		return -1;
+	}
+	if (madvise(p, SYS_LEN, MADV_NOHUGEPAGE))
+		tap_diag("madvise(MADV_NOHUGEPAGE): %s", strerror(errno));
+	if (mlock(p, SYS_LEN)) {
+		tap_diag("mlock %llu bytes: %s", SYS_LEN, strerror(errno));
+		munmap(p, SYS_LEN);
+		return -1;
+	}
+	/* Every page its own, written once (mlock faulted them in already). */
+	memset(p, 0, SYS_LEN);
+	s->p = p;
+	return 0;
+}
+
+/* The guest-physical address of each page of the buffer, from pagemap. */
+static int sysmem_translate(const struct sysmem *s, uint64_t *gpa)
+{
+	uint64_t vpn = (uintptr_t)s->p / PAGE_SZ, e;
+	unsigned int i;
+	int fd;
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0) {
+		tap_diag("open /proc/self/pagemap: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < SYS_PAGES; i++) {
+		/* Without CAP_SYS_ADMIN the PFN reads 0. */
+		if (pread(fd, &e, 8, (vpn + i) * 8) != 8 ||
+		    !(e & PM_PRESENT) || !(e & PM_PFN_MASK)) {
+			tap_diag("page %u of the buffer: pagemap entry 0x%" PRIx64, i, e);
+			close(fd);
+			return -1;
+		}
+		gpa[i] = (e & PM_PFN_MASK) * PAGE_SZ;
+	}
+	close(fd);
+	return 0;
+}
+
+/* MAP SYSMEM of every page at SYS_VA: one command per contiguous run. */
+static int sysmem_map(struct ring *r, struct sysmem *s)
+{
+	unsigned int i, n;
+
+	s->runs = 0;
+	for (i = 0; i < SYS_PAGES; i += n) {
+		for (n = 1; i + n < SYS_PAGES &&
+			    s->gpa[i + n] == s->gpa[i] + (uint64_t)n * PAGE_SZ; n++)
+			;
+		if (emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP,
+			.map = { .va = SYS_VA + (uint64_t)i * PAGE_SZ, .target = s->gpa[i],
+				 .size = (uint64_t)n * PAGE_SZ,
+				 .map_flags = MVGPU_MAP_SYSMEM | MVGPU_MAP_READ |
+					      MVGPU_MAP_WRITE } }))
+			return -1;
+		s->runs++;
+	}
+	return ring_sync(r);
+}
+
+static int sysmem_unmap(struct ring *r)
+{
+	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
+		.unmap = { .va = SYS_VA, .size = SYS_LEN } });
+}
+
+static int sysmem_setup(struct ring *r, struct sysmem *s)
+{
+	uint64_t lo = ~0ull, hi = 0;
+	unsigned int i;
+	int ok;
+
+	sysmem_no_compaction();
+	ok = !sysmem_alloc(s) && !sysmem_translate(s, s->gpa);
+	tap_ok(ok, "guest memory: %llu KiB locked, its pages' guest-physical addresses from /proc/self/pagemap",
+	       SYS_LEN >> 10);
+	if (!ok)
+		return -1;
+	for (i = 0; i < SYS_PAGES; i++) {
+		lo = s->gpa[i] < lo ? s->gpa[i] : lo;
+		hi = s->gpa[i] > hi ? s->gpa[i] : hi;
+	}
+	ok = !sysmem_map(r, s);
+	tap_ok(ok, "MAP SYSMEM of guest memory at GPU VA 0x%llx: %llu pages in %u commands (runs of contiguous pages)",
+	       SYS_VA, SYS_PAGES, s->runs);
+	tap_diag("guest memory: pages between guest-physical 0x%" PRIx64 " and 0x%" PRIx64,
+		 lo, hi + PAGE_SZ);
+	return ok ? 0 : -1;
+}
+
+/* Operand buffers in VRAM or guest memory, random guard bytes around them. */
+
+enum mem { MEM_VRAM, MEM_SYS, MEM_NUM };
+static const char *const mem_name[MEM_NUM] = { "vram", "sysmem" };
+
+struct arena {
+	uint64_t va;		/* GPU VA */
+	uint8_t *p;		/* the CPU's view: BAR2 or guest memory */
+	uint64_t len, used;
+};
+
+static struct arena arena[MEM_NUM];
 
 struct buf {
-	uint64_t off;		/* VRAM offset = GPU VA */
+	uint64_t va;
+	uint8_t *p;
 	size_t len;
 	uint8_t pre[GUARD], post[GUARD];
 };
-
-static uint64_t arena_used;
-
-static void vram_write(struct gpu *g, uint64_t off, const void *src, size_t len)
-{
-	memcpy(g->vram + off, src, len);
-}
-
-static void vram_read(struct gpu *g, uint64_t off, void *dst, size_t len)
-{
-	memcpy(dst, g->vram + off, len);
-}
 
 static void rnd_bytes(void *p, size_t len)
 {
@@ -407,44 +617,46 @@ static void rnd_bytes(void *p, size_t len)
 	memcpy(b, &v, len);
 }
 
-static void buf_alloc(struct gpu *g, struct buf *b, size_t len, size_t align,
+/* A buffer of len bytes in memory m, holding init[] or random bytes. */
+static void buf_alloc(struct buf *b, enum mem m, size_t len, size_t align,
 		      const void *init)
 {
-	uint64_t off = arena_used + GUARD + rnd() % 256;
+	struct arena *a = &arena[m];
+	uint64_t off = a->used + GUARD + rnd() % 256;
 
 	off = (off + align - 1) & ~(uint64_t)(align - 1);
-	if (off + len + GUARD > ARENA_LEN) {
-		tap_diag("arena overflow: program bug");
+	if (!a->p || off + len + GUARD > a->len) {
+		tap_diag("%s arena overflow: program bug", mem_name[m]);
 		exit(1);
 	}
-	arena_used = off + len + GUARD;
-	b->off = ARENA_OFF + off;
+	a->used = off + len + GUARD;
+	b->va = a->va + off;
+	b->p = a->p + off;
 	b->len = len;
 	rnd_bytes(b->pre, GUARD);
 	rnd_bytes(b->post, GUARD);
-	vram_write(g, b->off - GUARD, b->pre, GUARD);
-	vram_write(g, b->off + len, b->post, GUARD);
+	memcpy(b->p - GUARD, b->pre, GUARD);
+	memcpy(b->p + len, b->post, GUARD);
 	if (init) {
-		vram_write(g, b->off, init, len);
+		memcpy(b->p, init, len);
 	} else {
 		uint8_t *tmp = malloc(len);
 
 		rnd_bytes(tmp, len);
-		vram_write(g, b->off, tmp, len);
+		memcpy(b->p, tmp, len);
 		free(tmp);
 	}
 }
 
 /* 0 if the buffer holds want[] and its guards are intact. */
-static int buf_check(struct gpu *g, const char *what, const struct buf *b,
-		     const void *want)
+static int buf_check(const char *what, const struct buf *b, const void *want)
 {
 	uint8_t *got = malloc(b->len + 2 * GUARD);
 	const uint8_t *w = want;
 	size_t i, n = 0, first = 0;
 	int bad = 0;
 
-	vram_read(g, b->off - GUARD, got, b->len + 2 * GUARD);
+	memcpy(got, b->p - GUARD, b->len + 2 * GUARD);
 	for (i = 0; i < b->len; i++)
 		if (got[GUARD + i] != w[i] && !n++)
 			first = i;
@@ -461,23 +673,74 @@ static int buf_check(struct gpu *g, const char *what, const struct buf *b,
 	return bad;
 }
 
-/* One workload: set operands, emit commands, later check the result. */
+/*
+ * One workload: set operands, emit commands, later check the result.
+ * A round puts every operand in VRAM, every one in guest memory, or
+ * alternates buffer by buffer between the two from a random first one.
+ */
 
 enum { W_FILL, W_COPY, W_VADD, W_MATMUL, W_REDUCE, W_NUM };
 static const char *const wname[W_NUM] = { "fill", "copy", "vadd", "matmul", "reduce" };
 
+enum place { PL_VRAM, PL_SYSMEM, PL_MIXED, PL_NUM };
+static const char *const pname[PL_NUM] = { "vram", "sysmem", "mixed vram/sysmem" };
+
+#define MAX_BUFS	4
+
 struct work {
+	enum place pl;
+	unsigned int nbufs, first;
+	enum mem mem[MAX_BUFS];	/* where each operand went, in order */
 	struct buf out;
 	void *want;		/* the CPU's answer */
 	char desc[96];
 };
 
-static int emit(struct ring *r, struct mvgpu_cmd c)
+static void work_start(struct work *w, enum place pl)
 {
-	return ring_emit(r, &c);
+	memset(w, 0, sizeof(*w));
+	w->pl = pl;
+	w->first = rnd() & 1;
 }
 
-static int prep_fill(struct gpu *g, struct ring *r, struct work *w)
+/* The next operand of the workload, in the memory its placement says. */
+static void work_buf(struct work *w, struct buf *b, size_t len, size_t align,
+		     const void *init)
+{
+	enum mem m = w->pl == PL_VRAM ? MEM_VRAM :
+		     w->pl == PL_SYSMEM ? MEM_SYS :
+		     (enum mem)((w->first + w->nbufs) % MEM_NUM);
+
+	w->mem[w->nbufs++] = m;
+	buf_alloc(b, m, len, align, init);
+}
+
+static int work_uses_sysmem(const struct work *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nbufs; i++)
+		if (w->mem[i] == MEM_SYS)
+			return 1;
+	return 0;
+}
+
+/* "vram", "sysmem" or, mixed, each operand's memory: "sysmem+vram+sysmem". */
+static void work_where(const struct work *w, char *s, size_t len)
+{
+	unsigned int i;
+	size_t n = 0;
+
+	if (w->pl != PL_MIXED) {
+		snprintf(s, len, "%s", pname[w->pl]);
+		return;
+	}
+	s[0] = 0;
+	for (i = 0; i < w->nbufs && n < len; i++)
+		n += snprintf(s + n, len - n, "%s%s", i ? "+" : "", mem_name[w->mem[i]]);
+}
+
+static int prep_fill(struct ring *r, struct work *w)
 {
 	size_t len = rnd_range(1, 16384) * 4;
 	uint32_t v = rnd(), *want = malloc(len);
@@ -485,29 +748,29 @@ static int prep_fill(struct gpu *g, struct ring *r, struct work *w)
 
 	for (i = 0; i < len / 4; i++)
 		want[i] = v;
-	buf_alloc(g, &w->out, len, 4, NULL);
+	work_buf(w, &w->out, len, 4, NULL);
 	w->want = want;
 	snprintf(w->desc, sizeof(w->desc), "fill %zu B with 0x%08x", len, v);
 	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
-		.fill = { .dst = w->out.off, .size = len, .value = v } });
+		.fill = { .dst = w->out.va, .size = len, .value = v } });
 }
 
-static int prep_copy(struct gpu *g, struct ring *r, struct work *w)
+static int prep_copy(struct ring *r, struct work *w)
 {
 	size_t len = rnd_range(1, 65536);
 	struct buf src;
 
 	w->want = malloc(len);
 	rnd_bytes(w->want, len);
-	buf_alloc(g, &src, len, 1, w->want);
-	buf_alloc(g, &w->out, len, 1, NULL);
+	work_buf(w, &src, len, 1, w->want);
+	work_buf(w, &w->out, len, 1, NULL);
 	snprintf(w->desc, sizeof(w->desc), "copy %zu B 0x%" PRIx64 " -> 0x%" PRIx64,
-		 len, src.off, w->out.off);
+		 len, src.va, w->out.va);
 	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_COPY,
-		.copy = { .dst = w->out.off, .src = src.off, .size = len } });
+		.copy = { .dst = w->out.va, .src = src.va, .size = len } });
 }
 
-static int prep_vadd(struct gpu *g, struct ring *r, struct work *w)
+static int prep_vadd(struct ring *r, struct work *w)
 {
 	uint32_t n = rnd_range(1, 4096), i;
 	uint32_t *a = malloc(n * 4), *b = malloc(n * 4), *c = malloc(n * 4);
@@ -517,19 +780,19 @@ static int prep_vadd(struct gpu *g, struct ring *r, struct work *w)
 	rnd_bytes(b, n * 4);
 	for (i = 0; i < n; i++)
 		c[i] = a[i] + b[i];
-	buf_alloc(g, &ba, n * 4, 4, a);
-	buf_alloc(g, &bb, n * 4, 4, b);
-	buf_alloc(g, &w->out, n * 4, 4, NULL);
+	work_buf(w, &ba, n * 4, 4, a);
+	work_buf(w, &bb, n * 4, 4, b);
+	work_buf(w, &w->out, n * 4, 4, NULL);
 	free(a);
 	free(b);
 	w->want = c;
 	snprintf(w->desc, sizeof(w->desc), "vadd n=%u", n);
 	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
-		.kernel = { .kind = MVGPU_KERNEL_VADD, .a = ba.off, .b = bb.off,
-			    .c = w->out.off, .n = n } });
+		.kernel = { .kind = MVGPU_KERNEL_VADD, .a = ba.va, .b = bb.va,
+			    .c = w->out.va, .n = n } });
 }
 
-static int prep_matmul(struct gpu *g, struct ring *r, struct work *w)
+static int prep_matmul(struct ring *r, struct work *w)
 {
 	uint32_t m = rnd_range(1, 24), n = rnd_range(1, 24), k = rnd_range(1, 24);
 	uint32_t *a = malloc(m * k * 4), *b = malloc(k * n * 4), *c = malloc(m * n * 4);
@@ -545,19 +808,19 @@ static int prep_matmul(struct gpu *g, struct ring *r, struct work *w)
 			c[i * n + j] = s;
 		}
 	}
-	buf_alloc(g, &ba, m * k * 4, 4, a);
-	buf_alloc(g, &bb, k * n * 4, 4, b);
-	buf_alloc(g, &w->out, m * n * 4, 4, NULL);
+	work_buf(w, &ba, m * k * 4, 4, a);
+	work_buf(w, &bb, k * n * 4, 4, b);
+	work_buf(w, &w->out, m * n * 4, 4, NULL);
 	free(a);
 	free(b);
 	w->want = c;
 	snprintf(w->desc, sizeof(w->desc), "matmul m=%u n=%u k=%u", m, n, k);
 	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
-		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ba.off, .b = bb.off,
-			    .c = w->out.off, .m = m, .n = n, .k = k } });
+		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ba.va, .b = bb.va,
+			    .c = w->out.va, .m = m, .n = n, .k = k } });
 }
 
-static int prep_reduce(struct gpu *g, struct ring *r, struct work *w)
+static int prep_reduce(struct ring *r, struct work *w)
 {
 	uint32_t n = rnd_range(1, 8192), i;
 	uint32_t *a = malloc(n * 4);
@@ -567,17 +830,17 @@ static int prep_reduce(struct gpu *g, struct ring *r, struct work *w)
 	rnd_bytes(a, n * 4);
 	for (*sum = 0, i = 0; i < n; i++)
 		*sum += a[i];
-	buf_alloc(g, &ba, n * 4, 4, a);
-	buf_alloc(g, &w->out, 8, 8, NULL);
+	work_buf(w, &ba, n * 4, 4, a);
+	work_buf(w, &w->out, 8, 8, NULL);
 	free(a);
 	w->want = sum;
 	snprintf(w->desc, sizeof(w->desc), "reduce n=%u (sum 0x%" PRIx64 ")", n, *sum);
 	return emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_KERNEL,
-		.kernel = { .kind = MVGPU_KERNEL_REDUCE, .a = ba.off,
-			    .c = w->out.off, .n = n } });
+		.kernel = { .kind = MVGPU_KERNEL_REDUCE, .a = ba.va,
+			    .c = w->out.va, .n = n } });
 }
 
-static int (*const prep[W_NUM])(struct gpu *, struct ring *, struct work *) = {
+static int (*const prep[W_NUM])(struct ring *, struct work *) = {
 	prep_fill, prep_copy, prep_vadd, prep_matmul, prep_reduce,
 };
 
@@ -587,6 +850,7 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	const struct bar *b0 = &g->bar[0], *b2 = &g->bar[2];
 	uint32_t id, ver, caps;
 	uint64_t vram_reg;
+	uint16_t cmd_was, cmd;
 	char sz[32];
 	int good;
 
@@ -626,6 +890,9 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 		return -1;
 
 	tap_ok(!write_str(g->dir, "enable", "1"), "enable the device (sysfs enable)");
+	/* Before any DMA, as a driver would: the vGPU may need it to reach us. */
+	good = !enable_bus_master(g, &cmd_was, &cmd);
+	tap_ok(good, "bus mastering on (PCI_COMMAND 0x%04x -> 0x%04x)", cmd_was, cmd);
 	g->regs = map_bar(g, 0, MVGPU_BAR0_SIZE);
 	g->vram = map_bar(g, 2, b2->size);
 	tap_ok(g->regs && g->vram, "mmap BAR0 and BAR2 through resource0/resource2");
@@ -652,6 +919,8 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	if (id != MVGPU_ID_MAGIC || !(caps & MVGPU_CAP_ENGINE) ||
 	    g->vram_size < ARENA_OFF + ARENA_LEN)
 		return -1;
+	arena[MEM_VRAM] = (struct arena){ .va = ARENA_OFF, .p = g->vram + ARENA_OFF,
+					  .len = ARENA_LEN };
 	return 0;
 }
 
@@ -672,58 +941,330 @@ static int engine_init(struct gpu *g, struct ring *r)
 	       rd(g, MVGPU_REG_ERROR_CODE) == 0 && rd(g, MVGPU_REG_CMDS_DONE) == 0 ? 0 : -1;
 }
 
+
+/* Rounds of workloads */
+
+struct tally {
+	unsigned int tried[PL_NUM][W_NUM], exact[PL_NUM][W_NUM];
+	unsigned int sysmem_rounds;	/* rounds with operands in guest memory */
+	uint64_t workloads, sysmem_workloads, mismatches;
+};
+
+static void free_wants(struct work *work)
+{
+	unsigned int i;
+
+	for (i = 0; i < W_NUM; i++)
+		free(work[i].want);
+}
+
+/* Check every result of a round the engine ran; count them. */
+static void check_round(struct work *work, unsigned int round, struct tally *t)
+{
+	char what[200], where[64];
+	unsigned int i;
+	int bad;
+
+	for (i = 0; i < W_NUM; i++) {
+		work_where(&work[i], where, sizeof(where));
+		snprintf(what, sizeof(what), "round %u: %s in %s", round, work[i].desc, where);
+		bad = buf_check(what, &work[i].out, work[i].want);
+		t->tried[work[i].pl][i]++;
+		t->exact[work[i].pl][i] += !bad;
+		t->mismatches += bad;
+		t->workloads++;
+		t->sysmem_workloads += work_uses_sysmem(&work[i]);
+		if (!quiet && (bad || round <= PL_NUM))
+			tap_diag("%s: %s", what, bad ? "MISMATCH" : "exact");
+	}
+}
+
+/*
+ * One round: every workload, operands placed as pl says, then hog_us of
+ * SPIN behind the round's fence.  0, or -1 if the engine failed.
+ */
+static int run_round(struct ring *r, unsigned int round, enum place pl,
+		     unsigned int hog_us, struct tally *t)
+{
+	struct work work[W_NUM];
+	unsigned int i;
+	uint64_t seq;
+	int failed = 0;
+
+	arena[MEM_VRAM].used = arena[MEM_SYS].used = 0;
+	for (i = 0; i < W_NUM; i++)
+		work_start(&work[i], pl);
+	for (i = 0; i < W_NUM && !failed; i++)
+		failed = prep[i](r, &work[i]);
+	if (!failed)
+		failed = ring_fence(r, &seq);
+	/* The backlog behind this round's fence keeps the engine busy. */
+	for (i = 0; !failed && i < hog_us / HOG_CHUNK_US; i++)
+		failed = emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+			.spin = { .usecs = HOG_CHUNK_US } });
+	if (!failed) {
+		ring_kick(r);
+		failed = ring_wait(r, seq);
+	}
+	if (failed)
+		tap_ok(0, "round %u (%s): the engine ran the round", round, pname[pl]);
+	else
+		check_round(work, round, t);
+	t->sysmem_rounds += !failed && pl != PL_VRAM;
+	free_wants(work);
+	return failed ? -1 : 0;
+}
+
+struct opts {
+	unsigned int rounds, hog_us, expect_subsys;
+	double seconds, hog_s;
+	uint64_t expect_vram;
+	const char *control;
+};
+
+/*
+ * --rounds N, or rounds for --seconds S; a timed run ends only after a
+ * whole turn of the placements, so each of them gets as many rounds.
+ */
+static int run_rounds(struct ring *r, const struct opts *o, unsigned int nplaces,
+		      struct tally *t, unsigned int *rounds_run)
+{
+	double start = now_s(), last_progress = start;
+	unsigned int round;
+	int failed = 0;
+
+	for (round = 1;; round++) {
+		if (o->rounds ? round > o->rounds :
+		    round > nplaces && (round - 1) % nplaces == 0 &&
+		    now_s() - start >= o->seconds)
+			break;
+		failed = run_round(r, round, (enum place)((round - 1) % nplaces),
+				   o->hog_us, t);
+		if (failed)
+			break;
+		if (now_s() - last_progress >= 5) {
+			last_progress = now_s();
+			tap_diag("round %u, %.0f s, %" PRIu64 " mismatches", round,
+			     last_progress - start, t->mismatches);
+		}
+	}
+	*rounds_run = round - 1;
+	return failed;
+}
+
+static void report_workloads(const struct tally *t, unsigned int nplaces)
+{
+	unsigned int pl, i;
+
+	for (pl = 0; pl < nplaces; pl++)
+		for (i = 0; i < W_NUM; i++)
+			tap_ok(t->tried[pl][i] && t->exact[pl][i] == t->tried[pl][i],
+			       "%s in %s: %u of %u rounds exact", wname[i], pname[pl],
+			       t->exact[pl][i], t->tried[pl][i]);
+}
+
+/* --control: the host's "stop", a line on a serial port it holds the other end of. */
+
+struct control {
+	int fd;
+	char line[32];
+	size_t len;
+};
+
+static void control_open(struct control *c, const char *path)
+{
+	struct termios t;
+
+	c->len = 0;
+	c->fd = path ? open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK) : -1;
+	if (path && c->fd < 0)
+		tap_diag("open %s: %s; the hog runs to its time limit", path, strerror(errno));
+	/* Raw: bytes as they come, nothing echoed back to the host. */
+	if (c->fd >= 0 && !tcgetattr(c->fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(c->fd, TCSANOW, &t);
+	}
+}
+
+/* 1 once the line "stop" has arrived. */
+static int control_stop(struct control *c)
+{
+	char ch;
+
+	while (c->fd >= 0 && read(c->fd, &ch, 1) == 1) {
+		if (ch != '\n' && ch != '\r') {
+			if (c->len < sizeof(c->line) - 1)
+				c->line[c->len++] = ch;
+			continue;
+		}
+		c->line[c->len] = 0;
+		c->len = 0;
+		if (!strcmp(c->line, "stop"))
+			return 1;
+	}
+	return 0;
+}
+
+static void control_close(struct control *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* --hog-seconds: keep the engine busy until told to stop */
+
+struct hog {
+	unsigned int spins, checks, dry;
+	double secs;
+	int told;
+};
+
+/*
+ * Top the SPIN backlog up to HOG_BACKLOG_US of engine time.  Every command
+ * still pending is a SPIN by now: the rounds' fences are all done.
+ */
+static int hog_top_up(struct ring *r, struct hog *h)
+{
+	uint32_t want = HOG_BACKLOG_US / HOG_CHUNK_US, added = 0;
+
+	r->head = rd(r->g, MVGPU_REG_RING_HEAD);
+	if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED) {
+		tap_diag("the engine stopped during the hog");
+		engine_report(r->g);
+		return -1;
+	}
+	h->checks++;
+	h->dry += !ring_pending(r);
+	for (; ring_pending(r) < want; added++)
+		if (emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+				.spin = { .usecs = HOG_CHUNK_US } }))
+			return -1;
+	h->spins += added;
+	if (added)
+		ring_kick(r);
+	return 0;
+}
+
+static int hog_run(struct ring *r, double max_s, const char *control, struct hog *h)
+{
+	struct control c;
+	double start;
+	int failed;
+
+	memset(h, 0, sizeof(*h));
+	control_open(&c, control);
+	start = now_s();
+	failed = hog_top_up(r, h);
+	/* The ring was drained before: only the checks from now on count. */
+	h->checks = h->dry = 0;
+	if (!failed)
+		printf("mvgpu-guest: hog started: %u ms of SPIN queued, topped up every %u ms until %s (at most %g s)\n",
+		       HOG_BACKLOG_US / 1000, HOG_POLL_US / 1000,
+		       c.fd >= 0 ? "the host says stop" : "the time limit", max_s);
+	while (!failed && !(h->told = control_stop(&c)) && now_s() - start < max_s) {
+		usleep(HOG_POLL_US);
+		failed = hog_top_up(r, h);
+	}
+	h->secs = now_s() - start;
+	if (!failed)
+		printf("mvgpu-guest: hog stopping: %s after %.1f s, the backlog drains\n",
+		       h->told ? "the host said stop" : "time limit", h->secs);
+	control_close(&c);
+	return failed;
+}
+
+/* The end: everything done, and counted; the locked pages never moved. */
+
+static int check_cmds_done(struct ring *r, uint32_t done0, uint64_t emitted0)
+{
+	uint32_t done;
+	int failed;
+
+	failed = ring_sync(r);
+	/* Every command since the first fence (the difference: CMDS_DONE wraps). */
+	done = rd(r->g, MVGPU_REG_CMDS_DONE);
+	tap_ok(!failed && done - done0 == (uint32_t)(r->emitted - emitted0),
+	       "CMDS_DONE advanced by %u = commands submitted %" PRIu64,
+	       done - done0, r->emitted - emitted0);
+	if (done != (uint32_t)r->emitted)
+		tap_diag("CMDS_DONE %u, commands since the engine reset %" PRIu64,
+			 done, r->emitted);
+	return failed;
+}
+
+static void sysmem_check_stayed(const struct sysmem *s)
+{
+	uint64_t gpa[SYS_PAGES];
+
+	tap_ok(!sysmem_translate(s, gpa) && !memcmp(gpa, s->gpa, sizeof(gpa)),
+	       "guest memory stayed at the guest-physical pages mapped into the GPU");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]\n"
+		   "                   [--hog-seconds H [--control TTY]]\n"
 		   "                   [--expect-subsys D] [--expect-vram BYTES] [--quiet]\n");
 }
 
-int main(int argc, char **argv)
+static int parse_args(int argc, char **argv, struct opts *o)
 {
-	unsigned int expect_subsys = 0, rounds = 0, round, hog_us = 0;
-	unsigned int tried[W_NUM] = { 0 }, exact[W_NUM] = { 0 }, i;
-	uint64_t expect_vram = 0, seq, mismatches = 0, workloads = 0, emitted0 = 0;
-	uint32_t done0 = 0;
-	double seconds = 0, start, last_progress, secs;
-	struct work work[W_NUM];
-	struct gpu g = { 0 };
-	struct ring r;
-	int failed = 0;
+	int i;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 1; i < (unsigned int)argc; i++) {
-		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--quiet")) {
 			quiet = 1;
 			continue;
 		}
-		if (!v || v[0] == '-') {
-			usage(stderr);
-			return 2;
-		}
+		if (!v || v[0] == '-')
+			return -1;
 		i++;
 		if (!strcmp(a, "--seconds"))
-			seconds = strtod(v, NULL);
+			o->seconds = strtod(v, NULL);
 		else if (!strcmp(a, "--rounds"))
-			rounds = strtoul(v, NULL, 0);
+			o->rounds = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--seed"))
 			rng = strtoull(v, NULL, 0) * 2 + 1;
 		else if (!strcmp(a, "--hog-us"))
-			hog_us = strtoul(v, NULL, 0);
+			o->hog_us = strtoul(v, NULL, 0);
+		else if (!strcmp(a, "--hog-seconds"))
+			o->hog_s = strtod(v, NULL);
+		else if (!strcmp(a, "--control"))
+			o->control = v;
 		else if (!strcmp(a, "--expect-subsys"))
-			expect_subsys = strtoul(v, NULL, 0);
+			o->expect_subsys = strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--expect-vram"))
-			expect_vram = strtoull(v, NULL, 0);
-		else {
-			usage(stderr);
-			return 2;
-		}
+			o->expect_vram = strtoull(v, NULL, 0);
+		else
+			return -1;
 	}
-	if (!rounds && seconds <= 0)
-		rounds = 3;
+	if (!o->rounds && o->seconds <= 0)
+		o->rounds = PL_NUM;
+	return 0;
+}
 
-	if (setup(&g, expect_subsys, expect_vram))
+int main(int argc, char **argv)
+{
+	unsigned int nplaces = 1, rounds_run = 0;
+	struct sysmem sys = { 0 };
+	struct tally t = { 0 };
+	struct hog hog = { 0 };
+	struct opts o = { 0 };
+	struct gpu g = { 0 };
+	uint64_t emitted0;
+	double start, secs;
+	struct ring r;
+	uint32_t done0;
+	int failed;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (parse_args(argc, argv, &o)) {
+		usage(stderr);
+		return 2;
+	}
+	if (setup(&g, o.expect_subsys, o.expect_vram))
 		return g.vendor ? 1 : 3;
 	if (engine_init(&g, &r)) {
 		tap_ok(0, "engine reset (ENG!): idle, ring head 0, no error");
@@ -733,12 +1274,7 @@ int main(int argc, char **argv)
 	tap_ok(1, "engine reset (ENG!): idle, ring head 0, no error");
 
 	/* A first fence: the engine runs, and CMDS_DONE's starting point. */
-	failed = ring_fence(&r, &seq);
-	if (!failed) {
-		ring_kick(&r);
-		failed = ring_wait(&r, seq);
-	}
-	if (failed) {
+	if (ring_sync(&r)) {
 		tap_ok(0, "a FENCE alone completes");
 		return 1;
 	}
@@ -746,80 +1282,39 @@ int main(int argc, char **argv)
 	emitted0 = r.emitted;
 	tap_ok(*vram64(&g, FENCE_OFF) == 1, "a FENCE alone completes");
 
-	printf("mvgpu-guest: workload started (%s %g%s, hog %u us a round)\n",
-	       rounds ? "rounds" : "seconds", rounds ? (double)rounds : seconds,
-	       rounds ? "" : " s", hog_us);
-	start = last_progress = now_s();
-	for (round = 1;; round++) {
-		if (rounds ? round > rounds : round > 1 && now_s() - start >= seconds)
-			break;
-		arena_used = 0;
-		for (i = 0; i < W_NUM && !failed; i++)
-			failed = prep[i](&g, &r, &work[i]);
-		if (!failed)
-			failed = ring_fence(&r, &seq);
-		/* The backlog behind this round's fence keeps the engine busy. */
-		for (i = 0; !failed && i < hog_us / HOG_CHUNK_US; i++)
-			failed = emit(&r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
-				.spin = { .usecs = HOG_CHUNK_US } });
-		if (!failed) {
-			ring_kick(&r);
-			failed = ring_wait(&r, seq);
-		}
-		if (failed) {
-			tap_ok(0, "round %u: the engine ran the round", round);
-			break;
-		}
-		for (i = 0; i < W_NUM; i++) {
-			char what[160];
-			int bad;
-
-			snprintf(what, sizeof(what), "round %u: %s", round, work[i].desc);
-			bad = buf_check(&g, what, &work[i].out, work[i].want);
-			tried[i]++;
-			exact[i] += !bad;
-			mismatches += bad;
-			workloads++;
-			if (!quiet && (bad || round <= 1))
-				tap_diag("%s: %s", what, bad ? "MISMATCH" : "exact");
-			free(work[i].want);
-		}
-		if (now_s() - last_progress >= 5) {
-			last_progress = now_s();
-			tap_diag("round %u, %.0f s, %" PRIu64 " mismatches", round,
-			     last_progress - start, mismatches);
-		}
+	if (!sysmem_setup(&r, &sys)) {
+		arena[MEM_SYS] = (struct arena){ .va = SYS_VA, .p = sys.p, .len = SYS_LEN };
+		nplaces = PL_NUM;
 	}
-	/*
-	 * Let the SPIN backlog drain; then every command since the first
-	 * fence must be counted (the difference: CMDS_DONE wraps).
-	 */
-	if (!failed) {
-		uint32_t done;
 
-		failed = ring_fence(&r, &seq);
-		if (!failed) {
-			ring_kick(&r);
-			failed = ring_wait(&r, seq);
-		}
-		done = rd(&g, MVGPU_REG_CMDS_DONE);
-		tap_ok(!failed && done - done0 == (uint32_t)(r.emitted - emitted0),
-		    "CMDS_DONE advanced by %u = commands submitted %" PRIu64,
-		    done - done0, r.emitted - emitted0);
-		if (done != (uint32_t)r.emitted)
-			tap_diag("CMDS_DONE %u, commands since the engine reset %" PRIu64,
-			     done, r.emitted);
-	}
+	printf("mvgpu-guest: workload started (%s %g%s, hog %u us a round, operands in %s)\n",
+	       o.rounds ? "rounds" : "seconds", o.rounds ? (double)o.rounds : o.seconds,
+	       o.rounds ? "" : " s", o.hog_us,
+	       nplaces > 1 ? "vram, sysmem and both by turns" : "vram only");
+	start = now_s();
+	failed = run_rounds(&r, &o, nplaces, &t, &rounds_run);
 	secs = now_s() - start;
-	for (i = 0; i < W_NUM; i++)
-		tap_ok(tried[i] && exact[i] == tried[i], "%s: %u of %u rounds exact",
-		    wname[i], exact[i], tried[i]);
+	if (!failed && o.hog_s > 0) {
+		failed = hog_run(&r, o.hog_s, o.control, &hog);
+		tap_ok(!failed, "hog: %u SPINs of %u ms in %.1f s, %u ms kept queued until %s; ring found empty at %u of %u checks",
+		       hog.spins, HOG_CHUNK_US / 1000, hog.secs, HOG_BACKLOG_US / 1000,
+		       hog.told ? "the host said stop" : "the time limit", hog.dry, hog.checks);
+	}
+	if (!failed && nplaces > 1)
+		failed = sysmem_unmap(&r);
+	/* Its fence waits for any backlog of SPIN to drain. */
+	if (!failed)
+		failed = check_cmds_done(&r, done0, emitted0);
+	if (nplaces > 1)
+		sysmem_check_stayed(&sys);
+	report_workloads(&t, nplaces);
 	tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
 	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
-	printf("mvgpu-guest: summary rounds=%u workloads=%" PRIu64 " commands=%" PRIu64
-	       " seconds=%.1f workloads_per_s=%.2f mismatches=%" PRIu64 "\n",
-	       round - 1, workloads, r.emitted, secs, secs > 0 ? workloads / secs : 0,
-	       mismatches);
+	printf("mvgpu-guest: summary rounds=%u sysmem_rounds=%u workloads=%" PRIu64
+	       " sysmem_workloads=%" PRIu64 " commands=%" PRIu64
+	       " seconds=%.1f workloads_per_s=%.2f hog_seconds=%.1f mismatches=%" PRIu64 "\n",
+	       rounds_run, t.sysmem_rounds, t.workloads, t.sysmem_workloads, r.emitted, secs,
+	       secs > 0 ? t.workloads / secs : 0, hog.secs, t.mismatches);
 	printf("1..%d\n", tap_n);
 	return tap_failed || failed ? 1 : 0;
 }

@@ -1,312 +1,174 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvgpu: command-line client for mvgpu vGPUs, through VFIO as QEMU uses it.
+ * mvgpu: the administrator's command for mvgpu vGPUs.
+ *
+ * Host commands (list, top, create, remove, set, metrics) work through
+ * sysfs only and need no UUID; the vGPU commands (info, config, vram-*,
+ * irq-test, reset, hold) open one vGPU through VFIO as QEMU does.
  */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
-#include "libmvgpu.h"
+#include "commands.h"
 
-static int json;
+#ifndef MVGPU_VERSION
+#define MVGPU_VERSION "unknown"
+#endif
+
+static const struct command commands[] = {
+	{ "list", "list [--json]",
+	  "Every GPU (VRAM, engines, scheduler, utilisation), its vGPU types\n"
+	  "(available instances) and its vGPUs (type, open, weight/priority/cap,\n"
+	  "VRAM quota and backed, share of an engine over the last second).\n",
+	  "\n  --json   one JSON object: {\"gpus\": [...]}\n",
+	  cmd_list },
+	{ "top", "top [-d SECONDS] [-n COUNT] [--json]",
+	  "A live view of the GPUs and their vGPUs, sorted by share, refreshed\n"
+	  "every SECONDS: GPU utilisation; per vGPU the share of an engine, the\n"
+	  "share it is entitled to (weight / sum of the busy vGPUs' weights, at\n"
+	  "most its cap), commands/s, wait p50/p99, preemptions/s, faults, VRAM.\n"
+	  "Reads sysfs only, so it watches vGPUs that VMs hold open.\n",
+	  "\n  -d, --delay SECONDS      time between screens (default 1, at least 0.1)\n"
+	  "  -n, --iterations COUNT   stop after COUNT screens (default: until q or ^C)\n"
+	  "  --json                   one JSON object per screen, one per line\n"
+	  "\nOn a terminal the screen is redrawn in place; q quits.  Otherwise\n"
+	  "screens follow each other, separated by a blank line.\n",
+	  cmd_top },
+	{ "create", "create TYPE [--gpu N | --placement pack|spread] [--weight W]\n"
+		    "                    [--priority P] [--cap C] [--uuid UUID] [--json]",
+	  "Create a vGPU of TYPE (mvgpu-1_8, 1_8 or 1/8; see mvgpu list) with its\n"
+	  "scheduling knobs set, and print its UUID.\n",
+	  "\n  --gpu N              on GPU mvgpu.N\n"
+	  "  --placement pack     the fullest GPU that has room (default): fill one\n"
+	  "                       GPU before the next, for density (depth-first)\n"
+	  "  --placement spread   the least-loaded GPU that has room (least VRAM\n"
+	  "                       allocated, then fewest vGPUs): for performance\n"
+	  "                       (breadth-first)\n"
+	  "  --weight W           1-100 (default: the type's)\n"
+	  "  --priority P         starting scheduler level, 0 (top) to 2\n"
+	  "  --cap C              most of one engine it may use, percent, 1-100\n"
+	  "  --uuid UUID          use this UUID instead of a random one\n"
+	  "\nIf the driver refuses a knob value, the vGPU is removed again: nothing\n"
+	  "changes.\n",
+	  cmd_create },
+	{ "remove", "remove UUID... [--force] [--json]",
+	  "Remove vGPUs.  A vGPU that a VM or client holds open is refused\n"
+	  "unless --force, which waits until it is closed.\n",
+	  "\n  --force   remove even an open vGPU, waiting for its user to close it\n",
+	  cmd_remove },
+	{ "set", "set UUID KNOB=VALUE... [--json]",
+	  "Change a vGPU's scheduling knobs at run time: weight=1-100,\n"
+	  "priority=0-2, cap=1-100.  All or nothing: if the driver refuses a\n"
+	  "value, the knobs already written get their old values back.\n",
+	  NULL,
+	  cmd_set },
+	{ "metrics", "metrics [-o FILE] [--json]",
+	  "The figures of list and top in the Prometheus text exposition format,\n"
+	  "for node_exporter's textfile collector (see mvgpu(8)).\n",
+	  "\n  -o, --output FILE   write FILE atomically (a temporary file renamed\n"
+	  "                      over it) instead of standard output\n"
+	  "  --json              the same metrics as one JSON object\n",
+	  cmd_metrics },
+	{ "info", "info UUID [--json]",
+	  "Open the vGPU through VFIO: IDs, regions, registers.\n", NULL, cmd_vfio },
+	{ "config", "config UUID [--json]",
+	  "Hex dump of the vGPU's PCI config space (VFIO).\n", NULL, cmd_vfio },
+	{ "vram-write", "vram-write UUID OFFSET TEXT [--json]",
+	  "Write TEXT into the vGPU's VRAM at OFFSET, through mmap (VFIO).\n", NULL,
+	  cmd_vfio },
+	{ "vram-read", "vram-read UUID OFFSET LENGTH [--json]",
+	  "Hex dump of LENGTH bytes (at most 1 MiB) of VRAM at OFFSET (VFIO pread).\n",
+	  NULL, cmd_vfio },
+	{ "irq-test", "irq-test UUID [msi|intx] [--json]",
+	  "Arm an eventfd, raise the self-test interrupt, wait for it (VFIO).\n",
+	  NULL, cmd_vfio },
+	{ "reset", "reset UUID [--json]",
+	  "VFIO_DEVICE_RESET of the vGPU.\n", NULL, cmd_vfio },
+	{ "hold", "hold UUID [--json]",
+	  "Keep the vGPU open (VFIO) until standard input closes.\n", NULL,
+	  cmd_vfio },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: mvgpu [--json] COMMAND UUID [ARGS]\n"
-		"\n"
-		"  info UUID                 device, regions, IRQs and registers\n"
-		"  config UUID               hex dump of PCI config space\n"
-		"  vram-write UUID OFF TEXT  write TEXT into VRAM at OFF (through mmap)\n"
-		"  vram-read UUID OFF LEN    hex dump of LEN bytes of VRAM at OFF (pread)\n"
-		"  irq-test UUID [msi|intx]  arm an eventfd, raise the self-test interrupt, wait\n"
-		"  reset UUID                VFIO_DEVICE_RESET\n"
-		"  hold UUID                 keep the vGPU open until stdin closes\n"
-		"\n"
-		"--json prints one JSON object instead of text.  Numbers may be decimal\n"
-		"or 0x-prefixed hex.  Exit status 0 on success, 1 on a failure (with a\n"
-		"message on stderr), 2 on bad usage.\n");
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || !*s || *end) {
-		fprintf(stderr, "mvgpu: '%s' is not a number\n", s);
-		return -1;
-	}
-	return 0;
-}
-
-static const char *region_names[VFIO_PCI_NUM_REGIONS] = {
-	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "CONFIG", "VGA",
-};
-
-static int cmd_info(struct mvgpu_handle *h, int argc, char **argv)
-{
-	struct vfio_device_info info;
-	uint64_t vram;
-	int ret, i;
-
-	(void)argc;
-	(void)argv;
-	ret = mvgpu_device_info(h, &info);
-	if (ret)
-		return ret;
-	vram = mvgpu_reg(h, MVGPU_REG_VRAM_SIZE_LO) |
-	       (uint64_t)mvgpu_reg(h, MVGPU_REG_VRAM_SIZE_HI) << 32;
-	if (json) {
-		printf("{\"uuid\":\"%s\",\"iommu_group\":%d,\"pci\":%s,\"reset\":%s,"
-		       "\"num_regions\":%u,\"num_irqs\":%u,"
-		       "\"vendor\":%u,\"device\":%u,\"subsystem\":%u,\"class\":%u,"
-		       "\"id\":%u,\"version\":%u,\"vgpu_id\":%u,\"vram\":%" PRIu64 ","
-		       "\"bar0_size\":%llu,\"bar2_size\":%llu}\n",
-		       h->uuid, h->iommu_group,
-		       info.flags & VFIO_DEVICE_FLAGS_PCI ? "true" : "false",
-		       info.flags & VFIO_DEVICE_FLAGS_RESET ? "true" : "false",
-		       info.num_regions, info.num_irqs,
-		       mvgpu_cfg_read32(h, 0) & 0xffff, mvgpu_cfg_read32(h, 0) >> 16,
-		       mvgpu_cfg_read32(h, 0x2c) >> 16, mvgpu_cfg_read32(h, 8) >> 8,
-		       mvgpu_reg(h, MVGPU_REG_ID), mvgpu_reg(h, MVGPU_REG_VERSION),
-		       mvgpu_reg(h, MVGPU_REG_VGPU_ID), vram,
-		       (unsigned long long)h->regions[0].size,
-		       (unsigned long long)h->regions[2].size);
-		return 0;
-	}
-	printf("vGPU %s (IOMMU group %d)\n", h->uuid, h->iommu_group);
-	printf("  device api:  %s, reset %s, %u regions, %u irqs\n",
-	       info.flags & VFIO_DEVICE_FLAGS_PCI ? "vfio-pci" : "other",
-	       info.flags & VFIO_DEVICE_FLAGS_RESET ? "yes" : "no",
-	       info.num_regions, info.num_irqs);
-	printf("  PCI:         %04x:%04x subsystem %04x class %06x\n",
-	       mvgpu_cfg_read32(h, 0) & 0xffff, mvgpu_cfg_read32(h, 0) >> 16,
-	       mvgpu_cfg_read32(h, 0x2c) >> 16, mvgpu_cfg_read32(h, 8) >> 8);
-	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++) {
-		struct vfio_region_info *ri = &h->regions[i];
-
-		if (!ri->size)
-			continue;
-		printf("  %-6s       %10llu bytes at 0x%012llx%s\n",
-		       region_names[i], (unsigned long long)ri->size,
-		       (unsigned long long)ri->offset,
-		       ri->flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "");
-	}
-	printf("  registers:   id 0x%08x version 0x%08x caps 0x%x vgpu %u engines %u\n",
-	       mvgpu_reg(h, MVGPU_REG_ID), mvgpu_reg(h, MVGPU_REG_VERSION),
-	       mvgpu_reg(h, MVGPU_REG_CAPS), mvgpu_reg(h, MVGPU_REG_VGPU_ID),
-	       mvgpu_reg(h, MVGPU_REG_NUM_ENGINES));
-	printf("  VRAM:        %" PRIu64 " MiB\n", vram >> 20);
-	printf("  interrupts:  status 0x%x mask 0x%x; error %u\n",
-	       mvgpu_reg(h, MVGPU_REG_INT_STATUS), mvgpu_reg(h, MVGPU_REG_INT_MASK),
-	       mvgpu_reg(h, MVGPU_REG_ERROR_CODE));
-	return 0;
-}
-
-static void hexdump(const uint8_t *p, size_t len, uint64_t base)
-{
 	size_t i;
 
-	if (json) {
-		printf("{\"offset\":%" PRIu64 ",\"length\":%zu,\"hex\":\"", base, len);
-		for (i = 0; i < len; i++)
-			printf("%02x", p[i]);
-		printf("\"}\n");
-		return;
+	fprintf(f,
+		"usage: mvgpu [--json] COMMAND [ARGS]\n"
+		"       mvgpu COMMAND --help\n"
+		"\nOn the host, through sysfs (vGPUs in use by VMs included):\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (commands[i].run == cmd_vfio)
+			continue;
+		fprintf(f, "  %s\n", commands[i].synopsis);
 	}
-
-	for (i = 0; i < len; i++) {
-		if (i % 16 == 0)
-			printf("%s%08" PRIx64 ":", i ? "\n" : "", base + i);
-		printf(" %02x", p[i]);
+	fprintf(f, "\nOne vGPU that no VM holds, through VFIO:\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (commands[i].run != cmd_vfio)
+			continue;
+		fprintf(f, "  %s\n", commands[i].synopsis);
 	}
-	printf("\n");
+	fprintf(f,
+		"\n--json prints JSON instead of text.  Numbers may be decimal or\n"
+		"0x-prefixed hex.  Exit status 0 on success, 1 on a failure (a one-line\n"
+		"message on stderr says what and why), 2 on bad usage.  See mvgpu(8).\n");
 }
 
-static int cmd_config(struct mvgpu_handle *h, int argc, char **argv)
+int read_snapshot(struct host_snapshot *s)
 {
-	uint8_t cfg[MVGPU_PCI_CONFIG_SIZE];
-	int ret;
-
-	(void)argc;
-	(void)argv;
-	ret = mvgpu_cfg_read(h, 0, cfg, sizeof(cfg));
-	if (!ret)
-		hexdump(cfg, sizeof(cfg), 0);
-	return ret;
-}
-
-static int cmd_vram_write(struct mvgpu_handle *h, int argc, char **argv)
-{
-	uint64_t off;
-	size_t len;
-	uint8_t *vram;
-
-	if (argc != 2 || parse_u64(argv[0], &off))
-		return -EINVAL;
-	len = strlen(argv[1]);
-	vram = mvgpu_vram_map(h);
-	if (!vram)
-		return -EIO;
-	if (off > h->vram_len || len > h->vram_len - off) {
-		fprintf(stderr, "mvgpu: %zu bytes at %" PRIu64 " leave the %zu-byte aperture\n",
-			len, off, h->vram_len);
-		return -EINVAL;
+	if (host_snapshot_read(s)) {
+		cli_error("%s", host_errmsg());
+		return EXIT_FAIL;
 	}
-	memcpy(vram + off, argv[1], len);
-	printf(json ? "{\"written\":%zu,\"offset\":%" PRIu64 "}\n" :
-	       "wrote %zu bytes at 0x%" PRIx64 "\n", len, off);
+	if (!s->ngpus) {
+		cli_error("no mvgpu GPUs in %s/class/mdev_bus (%s)", host_sysfs(),
+			  s->loaded ? "the module has none" :
+			  "is the module loaded? modprobe mvgpu");
+		host_snapshot_free(s);
+		return EXIT_FAIL;
+	}
 	return 0;
 }
-
-static int cmd_vram_read(struct mvgpu_handle *h, int argc, char **argv)
-{
-	uint64_t off, len;
-	uint8_t *buf;
-	ssize_t n;
-
-	if (argc != 2 || parse_u64(argv[0], &off) || parse_u64(argv[1], &len))
-		return -EINVAL;
-	if (len > 1 << 20) {
-		fprintf(stderr, "mvgpu: at most 1 MiB at a time\n");
-		return -EINVAL;
-	}
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		return -ENOMEM;
-	n = mvgpu_region_rw(h, VFIO_PCI_BAR2_REGION_INDEX, off, buf, len, 0);
-	if (n >= 0)
-		hexdump(buf, (size_t)n, off);
-	free(buf);
-	return n < 0 ? (int)n : 0;
-}
-
-static int cmd_irq_test(struct mvgpu_handle *h, int argc, char **argv)
-{
-	unsigned int index = VFIO_PCI_MSI_IRQ_INDEX;
-	uint64_t count = 0;
-	int efd, ret, got;
-
-	if (argc > 1)
-		return -EINVAL;
-	if (argc == 1 && !strcmp(argv[0], "intx"))
-		index = VFIO_PCI_INTX_IRQ_INDEX;
-	else if (argc == 1 && strcmp(argv[0], "msi"))
-		return -EINVAL;
-
-	efd = eventfd(0, EFD_CLOEXEC);
-	if (efd < 0)
-		return -errno;
-	/* An MSI is a memory write: the device must be a bus master. */
-	ret = mvgpu_bus_master(h, 1);
-	if (!ret)
-		ret = mvgpu_irq_arm(h, index, efd);
-	if (!ret)
-		ret = mvgpu_reg_write(h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST);
-	if (!ret)
-		ret = mvgpu_reg_write(h, MVGPU_REG_SELFTEST, 0x5e1f7e57);
-	if (ret)
-		goto out;
-	got = mvgpu_eventfd_wait(efd, 2000, &count);
-	if (got < 0) {
-		ret = got;
-	} else if (!got) {
-		fprintf(stderr, "mvgpu: no %s interrupt within 2 s\n",
-			index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx");
-		ret = -ETIMEDOUT;
-	} else {
-		printf(json ? "{\"irq\":\"%s\",\"count\":%" PRIu64 ",\"status\":%u,\"data\":%u}\n" :
-		       "%s interrupt received (count %" PRIu64 "), status 0x%x, data 0x%x\n",
-		       index == VFIO_PCI_MSI_IRQ_INDEX ? "MSI" : "INTx", count,
-		       mvgpu_reg(h, MVGPU_REG_INT_STATUS),
-		       mvgpu_reg(h, MVGPU_REG_SELFTEST_DATA));
-		mvgpu_reg_write(h, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
-	}
-	mvgpu_irq_disarm(h, index);
-out:
-	close(efd);
-	return ret;
-}
-
-static int cmd_reset(struct mvgpu_handle *h, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return mvgpu_reset(h);
-}
-
-static int cmd_hold(struct mvgpu_handle *h, int argc, char **argv)
-{
-	char buf[64];
-
-	(void)argc;
-	(void)argv;
-	printf("holding %s open; close stdin to release\n", h->uuid);
-	fflush(stdout);
-	while (read(STDIN_FILENO, buf, sizeof(buf)) > 0)
-		;
-	return 0;
-}
-
-static const struct {
-	const char *name;
-	int (*fn)(struct mvgpu_handle *h, int argc, char **argv);
-} commands[] = {
-	{ "info", cmd_info },
-	{ "config", cmd_config },
-	{ "vram-write", cmd_vram_write },
-	{ "vram-read", cmd_vram_read },
-	{ "irq-test", cmd_irq_test },
-	{ "reset", cmd_reset },
-	{ "hold", cmd_hold },
-};
 
 int main(int argc, char **argv)
 {
-	struct mvgpu_handle h;
 	size_t i;
-	int ret;
 
-	if (argc > 1 && !strcmp(argv[1], "--json")) {
-		json = 1;
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "--json")) {
+			cli_json = 1;
+		} else if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[1], "--version")) {
+			printf("mvgpu %s\n", MVGPU_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "mvgpu: unknown option '%s' (see mvgpu --help)\n",
+				argv[1]);
+			return EXIT_USAGE;
+		}
 		argc--;
 		argv++;
 	}
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc < 3) {
+	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		argv[1] = argv[2];
+		argv[2] = "--help";
+		argc = 3;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
-			break;
-	if (i == sizeof(commands) / sizeof(commands[0])) {
-		fprintf(stderr, "mvgpu: unknown command '%s'\n", argv[1]);
-		usage(stderr);
-		return 2;
-	}
-
-	ret = mvgpu_open(&h, argv[2]);
-	if (ret) {
-		fprintf(stderr, "mvgpu: %s\n", mvgpu_errmsg());
-		return 1;
-	}
-	ret = commands[i].fn(&h, argc - 3, argv + 3);
-	if (ret == -EINVAL && !*mvgpu_errmsg())
-		fprintf(stderr, "mvgpu: bad arguments for '%s' (see --help)\n", argv[1]);
-	else if (ret && *mvgpu_errmsg())
-		fprintf(stderr, "mvgpu: %s\n", mvgpu_errmsg());
-	else if (ret)
-		fprintf(stderr, "mvgpu: %s failed: %s\n", argv[1], strerror(-ret));
-	mvgpu_close(&h);
-	return ret ? 1 : 0;
+			return commands[i].run(&commands[i], argc - 1, argv + 1);
+	fprintf(stderr, "mvgpu: unknown command '%s' (see mvgpu --help)\n", argv[1]);
+	return EXIT_USAGE;
 }

@@ -58,7 +58,10 @@ static enum mvgpu_step mvgpu_exec_map_fault(struct mvgpu_bctx *b, int err,
 		[ERANGE] = MVGPU_MAP_ERR_NOT_OWNED,
 	};
 
-	if (err == -ENOMEM)
+	/* Tables that could not be had at once: a worker gets them. */
+	if (err == -EAGAIN)
+		err = mvgpu_sw_mem_defer(b, MVGPU_SW_MEM_TABLES, 0);
+	if (err == -ENOMEM || err == -EAGAIN)
 		return mvgpu_exec_mem_fault(b, err, addr, f);
 	f->code = MVGPU_ERR_BAD_MAP;
 	f->info = b->cmd.opcode;
@@ -68,10 +71,6 @@ static enum mvgpu_step mvgpu_exec_map_fault(struct mvgpu_bctx *b, int err,
 	return MVGPU_STEP_FAULT;
 }
 
-/*
- * Map the next piece of a MAP of VRAM: up to 1 GiB of large pages, or to
- * the next 2 MiB boundary in small ones - at most MVGPU_PT_STEP entries.
- */
 /* MVGPU_MAP_READ / _WRITE as page-table permissions */
 static u32 mvgpu_exec_map_perm(u32 map_flags)
 {
@@ -79,6 +78,10 @@ static u32 mvgpu_exec_map_perm(u32 map_flags)
 	       (map_flags & MVGPU_MAP_WRITE ? MVGPU_GPT_WRITE : 0);
 }
 
+/*
+ * Map the next piece of a MAP of VRAM: up to 1 GiB of large pages, or to
+ * the next 2 MiB boundary in small ones - at most MVGPU_PT_STEP entries.
+ */
 static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 					   struct mvgpu_fault *f)
 {
@@ -329,7 +332,8 @@ static enum mvgpu_step mvgpu_exec_one(struct mvgpu_bctx *b,
 		WRITE_ONCE(bufs->step_max, dt);
 	if (s == MVGPU_STEP_MORE && b->cmd_ns > limit)
 		goto timeout;
-	if (s == MVGPU_STEP_BLOCKED && now - (b->progress - 1) > limit)
+	if (s == MVGPU_STEP_BLOCKED && b->cmd.opcode == MVGPU_OP_WAIT &&
+	    now - (b->progress - 1) > limit)
 		goto timeout;
 	return s;
 
@@ -521,6 +525,9 @@ static bool mvgpu_exec_progress_valid(const struct mvgpu_cmd *c, u64 progress)
 	case MVGPU_OP_COPY:
 		return progress < c->copy.size;
 	case MVGPU_OP_KERNEL:
+		/* A REDUCE at n has summed everything and has yet to store. */
+		if (c->kernel.kind == MVGPU_KERNEL_REDUCE)
+			return progress <= c->kernel.n;
 		if (c->kernel.kind != MVGPU_KERNEL_MATMUL)
 			return progress < c->kernel.n;
 		return MM_I(progress) < c->kernel.m && MM_J(progress) < c->kernel.n &&

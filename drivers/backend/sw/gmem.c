@@ -7,7 +7,10 @@
 
 #include <linux/err.h>
 #include <linux/highmem.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/workqueue.h>
 #include <linux/string.h>
 
 #include "mm/aspace.h"
@@ -75,7 +78,8 @@ static int mvgpu_gmem_translate(struct mvgpu_aspace *as, struct mvgpu_tlb *tlb,
 /*
  * The host page behind GPU VA @va, @va's offset in it (*@off) and how many
  * bytes from @va it holds (*@run, at most @len).  A read of unbacked VRAM
- * gets the zero page.
+ * gets the zero page; a write of it that cannot back it at once fails with
+ * -EAGAIN and *@off the VRAM offset to back.
  */
 static struct page *mvgpu_gmem_page(struct mvgpu_bctx *b,
 				    struct mvgpu_tlb *tlb, u64 va, u64 len,
@@ -101,12 +105,27 @@ static struct page *mvgpu_gmem_page(struct mvgpu_bctx *b,
 			*err = -EFAULT;
 		return page;
 	}
-	page = mvgpu_sw_vram_page(b->vram, x.target, write);
+	page = write ? mvgpu_sw_vram_page_nowait(b->vram, x.target) :
+		       mvgpu_sw_vram_page(b->vram, x.target, false);
 	if (IS_ERR(page)) {
-		*err = PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EFAULT;
+		*err = PTR_ERR(page) == -EAGAIN ? -EAGAIN : -EFAULT;
+		if (*err == -EAGAIN)
+			*off = x.target;	/* the VRAM offset to back */
 		return NULL;
 	}
 	return page ?: ZERO_PAGE(0);
+}
+
+/*
+ * A VRAM page that could not be backed without waiting: have it backed off
+ * the engine.  -EAGAIN (the step blocks and is tried again) or -ENOMEM
+ * (even waiting did not get it).
+ */
+static int mvgpu_gmem_wanted(struct mvgpu_bctx *b, int err, u64 vram_off)
+{
+	if (err != -EAGAIN)
+		return err;
+	return mvgpu_sw_mem_defer(b, MVGPU_SW_MEM_VRAM, vram_off);
 }
 
 /* Where @va is mapped for the CPU; kunmap_local() it after use. */
@@ -117,8 +136,10 @@ static void *mvgpu_gmem_map(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb,
 	u64 off;
 
 	page = mvgpu_gmem_page(b, tlb, va, len, write, &off, run, err);
-	if (!page)
+	if (!page) {
+		*err = mvgpu_gmem_wanted(b, *err, off);
 		return NULL;
+	}
 	return kmap_local_page(page) + off;
 }
 
@@ -171,9 +192,22 @@ int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 int mvgpu_gmem_write(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		     const void *buf, u64 len, u64 *fault)
 {
-	u64 run;
+	u64 run, off, v;
 	int err;
 
+	/*
+	 * Across pages, make sure of every one first: a write that stops for
+	 * memory (-EAGAIN) has then written nothing, and the step that
+	 * retries it finds its inputs as they were.
+	 */
+	for (v = va; offset_in_page(va) + len > PAGE_SIZE && v < va + len;
+	     v += run) {
+		if (!mvgpu_gmem_page(b, tlb, v, va + len - v, true, &off, &run,
+				     &err)) {
+			*fault = v;
+			return mvgpu_gmem_wanted(b, err, off);
+		}
+	}
 	while (len) {
 		void *p = mvgpu_gmem_map(b, tlb, va, len, true, &run, &err);
 
@@ -308,4 +342,84 @@ int mvgpu_gmem_copy(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 dst,
 		len -= n;
 	}
 	return 0;
+}
+
+/**
+ * DOC: Memory off the engine
+ *
+ * An engine never waits for memory: it is shared, and a tenant whose
+ * memory cgroup is at its limit (reclaim) or over its high mark (throttled
+ * for up to seconds per allocation) must not hold it.  So what an engine
+ * allocates - a VRAM page on first write, a page-table page for a MAP or
+ * UNMAP - it takes only if it is free at once.  If not, the step stops
+ * before it has changed anything, the context gives the engine up as
+ * blocked (the core polls it, as a WAIT), and a worker gets the memory
+ * where waiting is fine, charged to the same memory cgroup.  The next try
+ * finds it; if the worker could not get it either, the command faults
+ * with MVGPU_ERR_NO_MEMORY.  The time the worker waits is not engine time.
+ */
+
+/**
+ * mvgpu_sw_mem_work() - get the memory a step is waiting for
+ * @work: &mvgpu_bctx.mem_work
+ *
+ * Context: process context (a workqueue); may sleep.
+ */
+void mvgpu_sw_mem_work(struct work_struct *work)
+{
+	struct mvgpu_bctx *b = container_of(work, struct mvgpu_bctx, mem_work);
+	struct mem_cgroup *old = set_active_memcg(READ_ONCE(b->vram->memcg));
+	bool failed;
+
+	if (b->mem_need == MVGPU_SW_MEM_VRAM)
+		failed = IS_ERR(mvgpu_sw_vram_page(b->vram, b->mem_off, true));
+	else
+		failed = mvgpu_aspace_refill(b->as) != 0;
+	set_active_memcg(old);
+	b->mem_failed = failed;
+	/* Pairs with mvgpu_sw_mem_defer(): @mem_failed is seen with it. */
+	smp_store_release(&b->mem_busy, false);
+}
+
+/**
+ * mvgpu_sw_mem_defer() - a step needs memory it could not have at once
+ * @b: the context; the caller runs it
+ * @need: what
+ * @off: for MVGPU_SW_MEM_VRAM, the VRAM offset
+ *
+ * Context: the context's runner; does not sleep.
+ * Return: -EAGAIN: a worker gets it, the step is to block and try again;
+ * -ENOMEM: the worker could not get it, the step is to fail.
+ */
+int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off)
+{
+	/* Pairs with mvgpu_sw_mem_work(): its @mem_failed is seen after. */
+	if (smp_load_acquire(&b->mem_busy))
+		return -EAGAIN;
+	if (b->mem_failed && b->mem_need == need &&
+	    (need != MVGPU_SW_MEM_VRAM || b->mem_off == off)) {
+		b->mem_failed = false;
+		return -ENOMEM;
+	}
+	b->mem_need = need;
+	b->mem_off = off;
+	b->mem_failed = false;
+	WRITE_ONCE(b->mem_busy, true);
+	queue_work(system_unbound_wq, &b->mem_work);
+	return -EAGAIN;
+}
+
+/**
+ * mvgpu_sw_mem_cancel() - forget what the context was waiting for
+ * @b: the context; nobody runs it
+ *
+ * For a reset and for teardown: waits for the worker if it is on it.
+ *
+ * Context: process context; may sleep.
+ */
+void mvgpu_sw_mem_cancel(struct mvgpu_bctx *b)
+{
+	cancel_work_sync(&b->mem_work);
+	b->mem_busy = false;
+	b->mem_failed = false;
 }

@@ -10,9 +10,11 @@ struct mvgpu_tlb;
 /*
  * Every function here returns 0 or: -EFAULT for an unmapped address,
  * -EACCES for a permission the mapping lacks, -EPERM for guest memory while
- * the vGPU may not master the bus, -ENOMEM when VRAM could not be backed.
- * On error *@fault is the GPU VA of the first byte that could not be
- * accessed; bytes before it may have been.
+ * the vGPU may not master the bus, -EAGAIN when VRAM is being backed off
+ * the engine (DOC: Memory off the engine: the step is to block and try
+ * again), -ENOMEM when it could not be backed.  On error *@fault is the
+ * GPU VA of the first byte that could not be accessed; bytes before it may
+ * have been, except that a write stopped by -EAGAIN wrote nothing.
  */
 int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		    void *buf, u64 len, u64 *fault);

@@ -15,11 +15,16 @@
 #include "gmem.h"
 #include "sw.h"
 
-/* A memory access failed with @err at @addr: the fault to report. */
+/*
+ * A memory access failed with @err at @addr: the fault to report, or a
+ * block while memory is had off the engine (DOC: Memory off the engine).
+ */
 enum mvgpu_step mvgpu_exec_mem_fault(struct mvgpu_bctx *b, int err,
 				     u64 addr, struct mvgpu_fault *f)
 {
 	switch (err) {
+	case -EAGAIN:
+		return MVGPU_STEP_BLOCKED;
 	case -EACCES:
 		f->code = MVGPU_ERR_PERMISSION;
 		break;

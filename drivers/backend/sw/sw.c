@@ -74,12 +74,20 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 	b->vram = vram;
 	b->as = as;
 	init_rwsem(&b->step_sem);
+	INIT_WORK(&b->mem_work, mvgpu_sw_mem_work);
 	return b;
 }
 
 static void mvgpu_sw_ctx_destroy(struct mvgpu_bctx *b)
 {
+	mvgpu_sw_mem_cancel(b);
 	kfree(b);
+}
+
+static void mvgpu_sw_ctx_reset(struct mvgpu_bctx *b)
+{
+	mvgpu_sw_mem_cancel(b);
+	mvgpu_exec_reset(b);
 }
 
 static void mvgpu_sw_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
@@ -180,7 +188,7 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 	u64 ring_base = b->ring_base;
 	u32 ring_size = b->ring_size, tail = READ_ONCE(b->tail);
 
-	mvgpu_exec_reset(b);
+	mvgpu_sw_ctx_reset(b);
 	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
 	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1 ||
 	    st->ring_base != ring_base || st->ring_size != ring_size ||
@@ -258,7 +266,7 @@ const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.vram_page_write = mvgpu_sw_vram_page_write,
 	.ctx_create = mvgpu_sw_ctx_create,
 	.ctx_destroy = mvgpu_sw_ctx_destroy,
-	.ctx_reset = mvgpu_exec_reset,
+	.ctx_reset = mvgpu_sw_ctx_reset,
 	.ctx_set_ring = mvgpu_sw_ctx_set_ring,
 	.ctx_host_done = mvgpu_sw_ctx_host_done,
 	.ctx_flush = mvgpu_sw_ctx_flush,

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <mvgpu/backend.h>
@@ -99,6 +100,12 @@ enum mvgpu_host_state {
 	MVGPU_HOST_ANSWERED,
 };
 
+/* What a step needs that it could not have without waiting. */
+enum mvgpu_sw_mem {
+	MVGPU_SW_MEM_VRAM,	/* a VRAM page backed */
+	MVGPU_SW_MEM_TABLES,	/* page-table pages (mvgpu_aspace_refill()) */
+};
+
 /**
  * struct mvgpu_bvram - a vGPU's VRAM in the software GPU: host pages
  * @be: the GPU
@@ -130,6 +137,12 @@ struct mvgpu_bvram {
  * @as: the address space it runs in (the core's)
  * @step_sem: held for reading by whoever runs a step; ctx_flush takes it
  *	for writing to wait for the step in flight
+ * @mem_work: gets memory a step could not have without waiting (DOC:
+ *	Memory off the engine)
+ * @mem_need: what @mem_work is to get (enum mvgpu_sw_mem)
+ * @mem_off: for MVGPU_SW_MEM_VRAM: the VRAM offset
+ * @mem_busy: @mem_work is on it (release/acquire with @mem_failed)
+ * @mem_failed: @mem_work could not get it
  * @tail: ring tail, from the core (any time, READ_ONCE())
  * @ring_base: ring GPU VA
  * @ring_size: ring bytes; 0: no ring yet
@@ -152,6 +165,11 @@ struct mvgpu_bctx {
 	struct mvgpu_bvram *vram;
 	struct mvgpu_aspace *as;
 	struct rw_semaphore step_sem;	/* see @step_sem above */
+	struct work_struct mem_work;
+	unsigned int mem_need;
+	u64 mem_off;
+	bool mem_busy;
+	bool mem_failed;
 	u32 tail;
 
 	u64 ring_base;
@@ -203,6 +221,11 @@ struct mvgpu_backend {
 	struct mvgpu_sw_engine *engines;
 };
 
+/* gmem.c */
+void mvgpu_sw_mem_work(struct work_struct *work);
+int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off);
+void mvgpu_sw_mem_cancel(struct mvgpu_bctx *b);
+
 /* engine.c */
 int mvgpu_sw_engines_start(struct mvgpu_backend *be);
 void mvgpu_sw_engines_stop(struct mvgpu_backend *be);
@@ -240,5 +263,6 @@ int mvgpu_sw_vram_page_read(struct mvgpu_bvram *vram, u64 off, void *buf);
 int mvgpu_sw_vram_page_write(struct mvgpu_bvram *vram, u64 off,
 			     const void *buf);
 struct page *mvgpu_sw_vram_page(struct mvgpu_bvram *vram, u64 off, bool alloc);
+struct page *mvgpu_sw_vram_page_nowait(struct mvgpu_bvram *vram, u64 off);
 
 #endif /* _MVGPU_SW_H_ */

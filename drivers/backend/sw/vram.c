@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "mm/gpt.h"
 #include "mm/pool.h"
 
 #include "sw.h"
@@ -84,6 +85,9 @@ static const struct file_operations mvgpu_vram_fops = {
 /* Backing pages: charged to the active memory cgroup, allowed to fail. */
 #define MVGPU_SW_VRAM_GFP	(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT | \
 				 __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+/* The same for an engine, which must not wait (no reclaim, no throttling). */
+#define MVGPU_SW_VRAM_GFP_NOWAIT (GFP_NOWAIT | __GFP_HIGHMEM | __GFP_ZERO | \
+				  __GFP_ACCOUNT | __GFP_NOWARN)
 
 /**
  * mvgpu_sw_vram_create() - &mvgpu_backend_ops.vram_create
@@ -229,6 +233,30 @@ void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram)
 	mutex_unlock(&vram->lock);
 }
 
+/* Back page @idx: waiting for memory if it must, or -EAGAIN if @nowait. */
+static struct page *mvgpu_sw_vram_back(struct mvgpu_bvram *vram,
+				       unsigned long idx, bool nowait)
+{
+	struct page *page, *old;
+	int err = nowait ? -EAGAIN : -ENOMEM;
+
+	if (nowait && mvgpu_fail_nowait())
+		return ERR_PTR(err);
+	page = alloc_page(nowait ? MVGPU_SW_VRAM_GFP_NOWAIT : MVGPU_SW_VRAM_GFP);
+	if (!page)
+		return ERR_PTR(err);
+	old = xa_cmpxchg(&vram->pages, idx, NULL, page,
+			 nowait ? GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN :
+			 GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	if (old) {
+		/* Someone else backed it first, or no memory for the node. */
+		put_page(page);
+		return xa_is_err(old) ? ERR_PTR(err) : old;
+	}
+	atomic_long_inc(&vram->backed);
+	return page;
+}
+
 /**
  * mvgpu_sw_vram_page() - the host page behind a VRAM offset, for an engine
  * @vram: the block
@@ -247,29 +275,40 @@ void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram)
  */
 struct page *mvgpu_sw_vram_page(struct mvgpu_bvram *vram, u64 off, bool alloc)
 {
-	unsigned long idx = off >> PAGE_SHIFT;
-	struct page *page, *old;
+	struct page *page;
 
 	if (off >= vram->size)
 		return ERR_PTR(-EINVAL);
-	page = xa_load(&vram->pages, idx);
+	page = xa_load(&vram->pages, off >> PAGE_SHIFT);
 	if (page || !alloc)
 		return page;
-
-	page = alloc_page(MVGPU_SW_VRAM_GFP);
-	if (!page)
-		return ERR_PTR(-ENOMEM);
-	old = xa_cmpxchg(&vram->pages, idx, NULL, page,
-			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (old) {
-		/* Someone else backed it first, or no memory for the node. */
-		put_page(page);
-		return xa_is_err(old) ? ERR_PTR(-ENOMEM) : old;
-	}
-	atomic_long_inc(&vram->backed);
-	return page;
+	return mvgpu_sw_vram_back(vram, off >> PAGE_SHIFT, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_sw_vram_page);
+
+/**
+ * mvgpu_sw_vram_page_nowait() - mvgpu_sw_vram_page() for an engine's write
+ * @vram: the block
+ * @off: byte offset in the block
+ *
+ * Backs an unbacked page only if memory is to be had without waiting:
+ * an engine is shared, and one tenant's memory pressure (reclaim, its
+ * memory cgroup's throttling) must not hold it.
+ *
+ * Context: any; does not sleep.
+ * Return: the page; ERR_PTR(-EAGAIN) if it needs memory that is not free
+ * now (mvgpu_sw_vram_page() gets it where waiting is fine);
+ * ERR_PTR(-EINVAL) for an offset outside the block.
+ */
+struct page *mvgpu_sw_vram_page_nowait(struct mvgpu_bvram *vram, u64 off)
+{
+	struct page *page;
+
+	if (off >= vram->size)
+		return ERR_PTR(-EINVAL);
+	page = xa_load(&vram->pages, off >> PAGE_SHIFT);
+	return page ?: mvgpu_sw_vram_back(vram, off >> PAGE_SHIFT, true);
+}
 
 /* The page at @idx with a reference, backed if @alloc, charged to the owner. */
 static struct page *mvgpu_vram_get_page_locked(struct mvgpu_bvram *vram,
