@@ -368,7 +368,8 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 		return -EINVAL;
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	if (!(flags & MVGPU_GPT_SYSMEM)) {
-		ret = mvgpu_aspace_map_vram(as, va, target, size, flags, &fault);
+		ret = mvgpu_aspace_map_vram_wait(as, va, target, size, flags,
+						 &fault);
 		goto out;
 	}
 	if (!ctx->vdev || target > U64_MAX - size) {

@@ -234,6 +234,31 @@ int mvgpu_aspace_translate(struct mvgpu_aspace *as, u64 va, u32 access,
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_translate);
 
+/* mvgpu_aspace_map_vram(), taking tables without waiting if @nowait. */
+static int mvgpu_aspace_do_map_vram(struct mvgpu_aspace *as, u64 va,
+				    u64 target, u64 size, u32 flags,
+				    u64 *fault, bool nowait)
+{
+	u64 end;
+	int ret;
+
+	*fault = target;
+	if (check_add_overflow(target, size, &end) || end > as->vram_size)
+		return -ERANGE;
+	*fault = va;
+	mutex_lock(&as->lock);
+	as->gpt.nowait = nowait;
+	ret = mvgpu_gpt_map(&as->gpt, va, target, size,
+			    flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE));
+	as->gpt.nowait = false;
+	if (ret == -EEXIST)
+		*fault = mvgpu_gpt_first_mapped(&as->gpt, va, size);
+	else if (!ret)
+		mvgpu_aspace_changed(as);
+	mutex_unlock(&as->lock);
+	return ret;
+}
+
 /**
  * mvgpu_aspace_map_vram() - map GPU VA to the vGPU's own VRAM
  * @as: the address space
@@ -242,6 +267,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_translate);
  * @size: bytes, a multiple of 4 KiB
  * @flags: MVGPU_GPT_READ / MVGPU_GPT_WRITE
  * @fault: on error, the address to report (see the return values)
+ *
+ * For an engine: takes no page-table page that needs waiting for memory.
  *
  * Context: process context.
  * Return: 0; -ERANGE if the target is not all the vGPU's VRAM (*@fault:
@@ -254,26 +281,33 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_translate);
 int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
 			  u64 size, u32 flags, u64 *fault)
 {
-	u64 end;
-	int ret;
-
-	*fault = target;
-	if (check_add_overflow(target, size, &end) || end > as->vram_size)
-		return -ERANGE;
-	*fault = va;
-	mutex_lock(&as->lock);
-	as->gpt.nowait = true;
-	ret = mvgpu_gpt_map(&as->gpt, va, target, size,
-			    flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE));
-	as->gpt.nowait = false;
-	if (ret == -EEXIST)
-		*fault = mvgpu_gpt_first_mapped(&as->gpt, va, size);
-	else if (!ret)
-		mvgpu_aspace_changed(as);
-	mutex_unlock(&as->lock);
-	return ret;
+	return mvgpu_aspace_do_map_vram(as, va, target, size, flags, fault,
+					true);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_map_vram);
+
+/**
+ * mvgpu_aspace_map_vram_wait() - map GPU VA to VRAM, waiting for memory
+ * @as: the address space
+ * @va: as for mvgpu_aspace_map_vram()
+ * @target: as for mvgpu_aspace_map_vram()
+ * @size: as for mvgpu_aspace_map_vram()
+ * @flags: as for mvgpu_aspace_map_vram()
+ * @fault: as for mvgpu_aspace_map_vram()
+ *
+ * For the host side (a migration maps a whole page table at once), where
+ * waiting for memory is fine: the tables are charged to the memory cgroup
+ * the caller has made active.
+ *
+ * Context: process context; may sleep.
+ * Return: as mvgpu_aspace_map_vram(), with -ENOMEM instead of -EAGAIN.
+ */
+int mvgpu_aspace_map_vram_wait(struct mvgpu_aspace *as, u64 va, u64 target,
+			       u64 size, u32 flags, u64 *fault)
+{
+	return mvgpu_aspace_do_map_vram(as, va, target, size, flags, fault,
+					false);
+}
 
 /**
  * mvgpu_aspace_map_sysmem() - map GPU VA to pinned guest memory

@@ -73,6 +73,8 @@ int mvgpu_aspace_translate(struct mvgpu_aspace *as, u64 va, u32 access,
 			   struct mvgpu_gpt_xlate *x, u64 *gen);
 int mvgpu_aspace_map_vram(struct mvgpu_aspace *as, u64 va, u64 target,
 			  u64 size, u32 flags, u64 *fault);
+int mvgpu_aspace_map_vram_wait(struct mvgpu_aspace *as, u64 va, u64 target,
+			       u64 size, u32 flags, u64 *fault);
 int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
 			    u64 size, u32 flags, u64 *fault);
 int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
