@@ -532,16 +532,20 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_save);
  * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
  * @buf: the state, untrusted
  * @len: its bytes
+ * @why: on -EINVAL, set to what the backend found wrong (a static string)
  *
  * Context: process context.
  * Return: 0; -EBUSY if the context is not stopped; -EINVAL if the backend
  * refused the state (the context is then as after a reset).
  */
-int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len)
+int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len,
+		      const char **why)
 {
+	*why = "the context is not stopped";
 	if (!READ_ONCE(ctx->stopping) ||
 	    READ_ONCE(ctx->state) == MVGPU_CTX_RUNNING)
 		return -EBUSY;
-	return mvgpu_ctx_be(ctx)->ctx_restore(ctx->bctx, buf, len);
+	*why = "refused";	/* for a backend that does not say */
+	return mvgpu_ctx_be(ctx)->ctx_restore(ctx->bctx, buf, len, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_restore);

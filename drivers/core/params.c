@@ -12,9 +12,14 @@
 #include <linux/log2.h>
 #include <linux/string.h>
 
+#include <mvgpu/backend.h>
+
 #include "sched/policy.h"
 
 #include "params.h"
+
+/* Backends bound a migrated command's engine time by the largest watchdog. */
+static_assert(MVGPU_MAX_WATCHDOG_MS == MVGPU_WATCHDOG_MAX_MS);
 
 /**
  * mvgpu_params_check() - validate load-time parameters

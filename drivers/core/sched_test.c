@@ -131,12 +131,15 @@ static ssize_t mock_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
 	return 2 * sizeof(u64);
 }
 
-static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len)
+static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
+			    const char **why)
 {
 	const u64 *st = buf;
 
-	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE)
+	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE) {
+		*why = "not a mock state";
 		return -EINVAL;
+	}
 	MCTX(b)->head = st[0];
 	MCTX(b)->cmds = st[1];
 	return 0;
@@ -641,6 +644,7 @@ static void mock_save_restore_test(struct kunit *test)
 	struct mock_fixture *x = test->priv;
 	struct mvgpu_ctx *a = &x->vgpu[0]->ctx, *b = &x->vgpu[1]->ctx;
 	u64 buf[4] = { 0 };
+	const char *why;
 	ssize_t n;
 
 	ring(x, 0, 1024);
@@ -652,11 +656,12 @@ static void mock_save_restore_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, n, 16);
 	KUNIT_EXPECT_EQ(test, buf[0], 7ULL * MVGPU_CMD_SIZE);
 	mvgpu_ctx_stop(b);
-	KUNIT_EXPECT_EQ(test, mvgpu_ctx_restore(b, buf, n), 0);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_restore(b, buf, n, &why), 0);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[1]->head, 7U * MVGPU_CMD_SIZE);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[1]->cmds, 7ULL);
 	buf[0] = 13;
-	KUNIT_EXPECT_EQ(test, mvgpu_ctx_restore(b, buf, n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_restore(b, buf, n, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "not a mock state");
 	mvgpu_ctx_restart(a);
 	mvgpu_ctx_restart(b);
 }

@@ -91,6 +91,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_ring_check);
  * @r: the ring (mvgpu_ctx_ring_check() is applied)
  * @state: the backend's engine state, untrusted
  * @len: its bytes
+ * @why: on error, set to what was wrong (a static string)
  *
  * On success the context is as the source's was when it was frozen; it
  * runs after mvgpu_ctx_thaw().  On failure the engine state is as after a
@@ -101,18 +102,20 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_ring_check);
  * if the context is not frozen.
  */
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
-			const void *state, size_t len)
+			const void *state, size_t len, const char **why)
 {
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
 	int ret;
 
+	*why = "the ring is not one a doorbell can latch";
 	if (mvgpu_ctx_ring_check(r))
 		return -EINVAL;
+	*why = "the context is not frozen";
 	if (!READ_ONCE(ctx->frozen))
 		return -EBUSY;
 	be->ctx_set_ring(ctx->bctx, r->ring_base, r->ring_size, r->tail);
-	ret = mvgpu_ctx_restore(ctx, state, len);
+	ret = mvgpu_ctx_restore(ctx, state, len, why);
 	if (ret) {
 		be->ctx_reset(ctx->bctx);
 		return ret;

@@ -509,6 +509,7 @@ static int mvgpu_mig_apply(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld)
 	const struct mvgpu_mig_regs *r;
 	struct mvgpu_mig_image img;
 	struct mvgpu_ctx_ring ring;
+	const char *why;
 	int ret;
 
 	ret = mvgpu_mig_load_finish(ld, &img);
@@ -532,10 +533,9 @@ static int mvgpu_mig_apply(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld)
 	if (!ret)
 		ret = mvgpu_mig_load_gpt(vgpu, ld, &img);
 	if (!ret && mvgpu_ctx_state_set(&vgpu->ctx, &ring, img.context,
-					img.context_len))
-		ret = mvgpu_mig_refuse(ld,
-				       "the %s refused the engine state (ring, command in flight or its progress)",
-				       mvgpu_mig_be(vgpu)->name);
+					img.context_len, &why))
+		ret = mvgpu_mig_refuse(ld, "the %s refused the engine state: %s",
+				       mvgpu_mig_be(vgpu)->name, why);
 	if (!ret)
 		mvgpu_mig_commit(vgpu, &img);
 	mutex_unlock(&vgpu->lock);

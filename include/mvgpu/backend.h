@@ -72,13 +72,16 @@ struct vm_area_struct;
  * no core lock held.
  */
 
+/* The largest watchdog a GPU may have: a bound on what any source saves. */
+#define MVGPU_WATCHDOG_MAX_MS	600000
+
 /**
  * struct mvgpu_gpu_config - what the core asks of a new GPU
  * @index: N of mvgpu.N
  * @vram_size: VRAM bytes
  * @nr_engines: engines
  * @watchdog_ms: longest a command may run (engine time), then it faults
- *	with MVGPU_ERR_TIMEOUT
+ *	with MVGPU_ERR_TIMEOUT; at most MVGPU_WATCHDOG_MAX_MS
  */
 struct mvgpu_gpu_config {
 	unsigned int index;
@@ -226,10 +229,11 @@ struct mvgpu_core_ops {
  * @ctx_save: copy the engine state into @buf (at most @len bytes): bytes
  *	written, or -ENOSPC with @len too small.  It does not run.
  * @ctx_restore: load an engine state @ctx_save made, validating it as
- *	untrusted input: 0 or -EINVAL (the state is then as after
- *	@ctx_reset).  The core calls @ctx_set_ring with the ring it latched
- *	just before: a state whose ring (base, size, tail) is another one is
- *	refused.  It does not run.
+ *	untrusted input (it may come from another host's migration stream):
+ *	0, or -EINVAL with *@why set to a static string that says what was
+ *	wrong (the state is then as after @ctx_reset).  The core calls
+ *	@ctx_set_ring with the ring it latched just before: a state whose
+ *	ring (base, size, tail) is another one is refused.  It does not run.
  * @ctx_run_direct: run @n commands to completion on the caller's thread,
  *	outside any ring and scheduler (the mediated-vs-direct benchmark
  *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
@@ -290,7 +294,8 @@ struct mvgpu_backend_ops {
 			      const struct mvgpu_fault *result);
 	void (*ctx_flush)(struct mvgpu_bctx *bctx);
 	ssize_t (*ctx_save)(struct mvgpu_bctx *bctx, void *buf, size_t len);
-	int (*ctx_restore)(struct mvgpu_bctx *bctx, const void *buf, size_t len);
+	int (*ctx_restore)(struct mvgpu_bctx *bctx, const void *buf, size_t len,
+			   const char **why);
 	int (*ctx_run_direct)(struct mvgpu_bctx *bctx, const struct mvgpu_cmd *cmds,
 			      unsigned int n, const bool *stop);
 

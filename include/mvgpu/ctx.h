@@ -171,7 +171,8 @@ int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val);
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n);
 ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
-int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len);
+int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len,
+		      const char **why);
 void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status);
 void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f);
 void mvgpu_ctx_freeze(struct mvgpu_ctx *ctx);
@@ -181,7 +182,7 @@ void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
-			const void *state, size_t len);
+			const void *state, size_t len, const char **why);
 int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx,
 		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				 u32 flags),

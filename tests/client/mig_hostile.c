@@ -13,7 +13,8 @@
  * boundary and inside sections, with N random bits flipped one at a time,
  * and edited with valid checksums to say what no source can (another
  * magic, version, type, backend, read-only config bits, registers and
- * ring pointers out of range, an in-flight command that fails validation,
+ * ring pointers out of range, an in-flight command that fails validation
+ * or used more engine time than any watchdog, a host answer to no request,
  * page-table runs outside the vGPU's VRAM or over guest memory not mapped
  * for DMA, overlapping runs, sections missing, repeated, unknown, data
  * after the end).  An unknown section marked optional is skipped.
@@ -235,14 +236,22 @@ static void edits(const struct stream *good, uint64_t vram_size,
 	EDIT(good, "engine state longer than its section",
 	     ((struct mvgpu_mig_context *)sec_of(&e, MVGPU_MIG_SEC_CONTEXT, &len))->len += 8);
 
-	/* The in-flight command, found in the engine state by its bytes. */
-	for (int k = 0; k < 3; k++) {
+	/*
+	 * The in-flight command, found in the engine state by its bytes; the
+	 * software GPU's state (struct mvgpu_sw_state) has after it the
+	 * progress, the accumulator, the engine time used, the commands done
+	 * and the host's answer (code, info, address).
+	 */
+	for (int k = 0; k < 5; k++) {
 		struct stream e = stream_dup(good);
 		uint8_t *c = sec_of(&e, MVGPU_MIG_SEC_CONTEXT, &len);
 		struct mvgpu_cmd *cmd = memmem(c, len, inflight, sizeof(*inflight));
+		uint64_t *after = cmd ? (uint64_t *)(cmd + 1) : NULL;
 		static const char *const what[] = {
 			"an in-flight MATMUL of 0 rows", "an in-flight command with opcode 0x55",
 			"an in-flight MATMUL with a non-zero pad",
+			"an in-flight MATMUL that used more engine time than any watchdog allows",
+			"an answer from the host to a MATMUL that asked for none",
 		};
 
 		if (!tap_ok(cmd != NULL, "the in-flight MATMUL is in the engine state")) {
@@ -253,8 +262,12 @@ static void edits(const struct stream *good, uint64_t vram_size,
 			cmd->kernel.m = 0;
 		else if (k == 1)
 			cmd->opcode = 0x55;
-		else
+		else if (k == 2)
 			cmd->kernel.pad1 = 1;
+		else if (k == 3)
+			after[2] = ~0ull;
+		else
+			after[4] = MVGPU_ERR_BAD_MAP;
 		stream_rechain(&e);
 		expect(&e, 0, "%s", what[k]);
 		free(e.p);

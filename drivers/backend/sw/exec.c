@@ -547,16 +547,46 @@ static bool mvgpu_exec_progress_valid(const struct mvgpu_cmd *c, u64 progress)
 	}
 }
 
+/* Could the core have given @b this answer to its MAP of guest memory? */
+static bool mvgpu_exec_host_result_valid(const struct mvgpu_bctx *b)
+{
+	const struct mvgpu_fault *r = &b->host_result;
+	const typeof(b->cmd.map) *m = &b->cmd.map;
+	u32 reason = MVGPU_ERR_INFO_REASON(r->info);
+	bool in_va = r->addr >= m->va && r->addr - m->va < m->size;
+	bool in_iova = r->addr >= m->target && r->addr - m->target < m->size;
+
+	switch (r->code) {
+	case MVGPU_ERR_NONE:
+		return !r->info && !r->addr;
+	case MVGPU_ERR_NO_MEMORY:
+		return r->info == MVGPU_OP_MAP && in_va;
+	case MVGPU_ERR_BAD_MAP:
+		if (MVGPU_ERR_INFO_OPCODE(r->info) != MVGPU_OP_MAP ||
+		    r->info >> (MVGPU_ERR_REASON_SHIFT + 8))
+			return false;
+		if (reason == MVGPU_MAP_ERR_PIN || reason == MVGPU_MAP_ERR_PIN_LIMIT)
+			return in_iova || in_va;
+		return (reason == MVGPU_MAP_ERR_OVERLAP ||
+			reason == MVGPU_MAP_ERR_TABLES) && in_va;
+	default:
+		return false;
+	}
+}
+
 /**
- * mvgpu_exec_state_valid() - could the engine state have come from a run?
+ * mvgpu_exec_state_check() - could the engine state have come from a run?
  * @b: the context, its engine state just loaded from outside
  *
  * For &mvgpu_backend_ops.ctx_restore: the state is untrusted input, checked
- * as a guest's commands are.
+ * as a guest's commands are.  The engine time a command has used is bounded
+ * by the largest watchdog any GPU has (a source saves at most its own
+ * limit); above this GPU's, the command times out at its next step, as the
+ * watchdog here says.
  *
- * Return: true if it is safe to run.
+ * Return: NULL if it is safe to run, else what is wrong with it.
  */
-bool mvgpu_exec_state_valid(const struct mvgpu_bctx *b)
+const char *mvgpu_exec_state_check(const struct mvgpu_bctx *b)
 {
 	struct mvgpu_cmd_error err;
 
@@ -565,18 +595,29 @@ bool mvgpu_exec_state_valid(const struct mvgpu_bctx *b)
 		    b->ring_size > MVGPU_RING_MAX_SIZE ||
 		    !IS_ALIGNED(b->ring_base, MVGPU_CMD_SIZE) ||
 		    b->ring_base >= MVGPU_GPT_VA_SIZE)
-			return false;
+			return "ring base or size out of range";
 		if (b->head >= b->ring_size || !IS_ALIGNED(b->head, MVGPU_CMD_SIZE))
-			return false;
+			return "ring head out of range";
 	} else if (b->head || b->cmd_active) {
-		return false;
+		return "a head or a command in flight without a ring";
 	}
 	if (b->host > MVGPU_HOST_ANSWERED ||
 	    (b->host != MVGPU_HOST_NONE && (!b->cmd_active ||
 	     b->cmd.opcode != MVGPU_OP_MAP || !(b->cmd.map.map_flags & MVGPU_MAP_SYSMEM))))
-		return false;
+		return "a wait for the host without a MAP of guest memory";
+	if (b->host != MVGPU_HOST_ANSWERED &&
+	    (b->host_result.code || b->host_result.info || b->host_result.addr))
+		return "a host answer to no request";
+	if (b->host == MVGPU_HOST_ANSWERED && !mvgpu_exec_host_result_valid(b))
+		return "a host answer the core never gives (error code, reason or address)";
 	if (!b->cmd_active)
-		return !b->progress && !b->acc && !b->cmd_ns;
-	return !mvgpu_cmd_validate(&b->cmd, &err) &&
-	       mvgpu_exec_progress_valid(&b->cmd, b->progress);
+		return b->progress || b->acc || b->cmd_ns ?
+		       "progress of no command in flight" : NULL;
+	if (mvgpu_cmd_validate(&b->cmd, &err))
+		return "the command in flight fails validation";
+	if (!mvgpu_exec_progress_valid(&b->cmd, b->progress))
+		return "the command in flight's progress is outside it";
+	if (b->cmd_ns > (u64)MVGPU_WATCHDOG_MAX_MS * NSEC_PER_MSEC)
+		return "the command in flight used more engine time than any watchdog allows";
+	return NULL;
 }

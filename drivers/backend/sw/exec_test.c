@@ -8,6 +8,7 @@
 
 #include <kunit/test.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/prandom.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -319,11 +320,137 @@ static void exec_preempt_exact_test(struct kunit *test)
 	}
 }
 
+/* Restore @st as a migration does: the ring the core latched goes first. */
+static int restore(struct exec_fixture *x, const struct mvgpu_sw_state *st,
+		   const char **why)
+{
+	const struct mvgpu_backend_ops *ops = &mvgpu_sw_backend_ops;
+
+	*why = NULL;
+	ops->ctx_set_ring(x->b, 0, RING, x->tail);
+	return ops->ctx_restore(x->b, st, sizeof(*st), why);
+}
+
+/* @st is refused, says why, and leaves the engine state as after a reset. */
+static void refused(struct kunit *test, struct exec_fixture *x,
+		    const struct mvgpu_sw_state *st, const char *what)
+{
+	const char *why;
+
+	KUNIT_EXPECT_EQ_MSG(test, restore(x, st, &why), -EINVAL, "%s", what);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, why, "%s", what);
+	KUNIT_EXPECT_FALSE_MSG(test, x->b->cmd_active, "%s", what);
+	KUNIT_EXPECT_EQ_MSG(test, x->b->ring_size, 0U, "%s", what);
+}
+
+/*
+ * An engine state from a migration stream is hostile input: one saved in
+ * the middle of a MATMUL comes back exactly; with a host answer to no
+ * request, an answer the core never gives, or more engine time than any
+ * watchdog allows, it is refused and says why.
+ */
+static void exec_restore_checks_test(struct kunit *test)
+{
+	const struct mvgpu_backend_ops *ops = &mvgpu_sw_backend_ops;
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_cmd mm = { .opcode = MVGPU_OP_KERNEL,
+		.kernel = { .kind = MVGPU_KERNEL_MATMUL, .a = ARENA, .b = 2 * ARENA,
+			    .c = 4 * ARENA, .m = 2, .n = 64, .k = 4096 } };
+	struct mvgpu_cmd map = { .opcode = MVGPU_OP_MAP, .map = { .va = SZ_1G,
+		.target = SZ_4G, .size = SZ_64K,
+		.map_flags = MVGPU_MAP_READ | MVGPU_MAP_SYSMEM } };
+	struct mvgpu_sw_state st, e;
+	const char *why;
+
+	submit(x, mm);
+	one_step(test, x);
+	x->b->cmd_ns = U64_MAX;	/* a command past its budget saves at it */
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, &st, sizeof(st)),
+			(ssize_t)sizeof(st));
+	KUNIT_EXPECT_EQ(test, st.cmd_ns, 60000ULL * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, restore(x, &st, &why), 0);
+	KUNIT_EXPECT_TRUE(test, x->b->cmd_active);
+	KUNIT_EXPECT_EQ(test, x->b->progress, 1ULL);
+
+	e = st;
+	e.tail = 0;
+	refused(test, x, &e, "another ring tail");
+	e = st;
+	e.cmd_ns = (u64)MVGPU_WATCHDOG_MAX_MS * NSEC_PER_MSEC + 1;
+	refused(test, x, &e, "engine time beyond any watchdog");
+	e = st;
+	e.host_result.code = MVGPU_ERR_BAD_MAP;
+	refused(test, x, &e, "a host answer to no request");
+	e = st;
+	e.host = MVGPU_HOST_ANSWERED;
+	refused(test, x, &e, "a host answer to a MATMUL");
+
+	/* A MAP of guest memory the core has answered. */
+	e = st;
+	e.cmd = map;
+	e.progress = 0;
+	e.acc = 0;
+	e.host = MVGPU_HOST_ANSWERED;
+	e.host_result = (struct mvgpu_fault){ .code = MVGPU_ERR_BAD_MAP,
+		.info = MVGPU_OP_MAP | MVGPU_MAP_ERR_PIN << MVGPU_ERR_REASON_SHIFT,
+		.addr = SZ_4G + SZ_4K };
+	KUNIT_EXPECT_EQ(test, restore(x, &e, &why), 0);
+	e.host_result.addr = SZ_4G + SZ_64K;
+	refused(test, x, &e, "a pin failure outside the MAP");
+	e.host_result.addr = SZ_4G;
+	e.host_result.info = MVGPU_OP_MAP | 9 << MVGPU_ERR_REASON_SHIFT;
+	refused(test, x, &e, "an unknown MAP error reason");
+	e.host_result = (struct mvgpu_fault){ .code = MVGPU_ERR_TIMEOUT,
+		.info = MVGPU_OP_MAP };
+	refused(test, x, &e, "a host answer with a timeout");
+	e.host_result = (struct mvgpu_fault){ .addr = SZ_1G };
+	refused(test, x, &e, "a success with an address");
+	e.host_result = (struct mvgpu_fault){ .code = MVGPU_ERR_NO_MEMORY,
+		.info = MVGPU_OP_MAP, .addr = SZ_1G };
+	KUNIT_EXPECT_EQ(test, restore(x, &e, &why), 0);
+}
+
+/*
+ * A WAIT keeps when it started waiting, on the clock of the host that ran
+ * it: restored, its watchdog starts again on this host's clock, so a
+ * stream from a host whose clock is elsewhere does not time it out at
+ * once.
+ */
+static void exec_restore_wait_test(struct kunit *test)
+{
+	const struct mvgpu_backend_ops *ops = &mvgpu_sw_backend_ops;
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_cmd wait = { .opcode = MVGPU_OP_WAIT,
+		.wait = { .addr = ARENA, .value = 1 } };
+	struct mvgpu_sw_state st;
+	struct mvgpu_stop stop;
+	bool preempt = false;
+	const char *why;
+	u64 t0;
+
+	submit(x, wait);
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_BLOCKED);
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, &st, sizeof(st)),
+			(ssize_t)sizeof(st));
+	KUNIT_ASSERT_NE(test, st.progress, 0ULL);
+	/* Started on a host whose clock is an hour ahead of this one's. */
+	st.progress = ktime_get_ns() + 3600ULL * NSEC_PER_SEC;
+	t0 = ktime_get_ns();
+	KUNIT_ASSERT_EQ(test, restore(x, &st, &why), 0);
+	KUNIT_EXPECT_GT(test, x->b->progress, t0);
+	KUNIT_EXPECT_LE(test, x->b->progress, ktime_get_ns() + 1);
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_BLOCKED);
+}
+
 static struct kunit_case exec_test_cases[] = {
 	KUNIT_CASE(exec_map_bounded_test),
 	KUNIT_CASE(exec_copy_bounded_test),
 	KUNIT_CASE(exec_matmul_bounded_test),
 	KUNIT_CASE(exec_preempt_exact_test),
+	KUNIT_CASE(exec_restore_checks_test),
+	KUNIT_CASE(exec_restore_wait_test),
 	{}
 };
 

@@ -115,49 +115,9 @@ static void mvgpu_sw_ctx_flush(struct mvgpu_bctx *b)
 	up_write(&b->step_sem);
 }
 
-/**
- * struct mvgpu_sw_state - a context's engine state, as ctx_save writes it
- * @magic: MVGPU_SW_STATE_MAGIC
- * @size: sizeof(struct mvgpu_sw_state)
- * @ring_base: see struct mvgpu_bctx
- * @ring_size: see struct mvgpu_bctx
- * @tail: see struct mvgpu_bctx
- * @head: see struct mvgpu_bctx
- * @cmd_active: see struct mvgpu_bctx
- * @host: see struct mvgpu_bctx
- * @pad: zero
- * @cmd: see struct mvgpu_bctx
- * @progress: see struct mvgpu_bctx
- * @acc: see struct mvgpu_bctx
- * @cmd_ns: see struct mvgpu_bctx
- * @cmds_done: see struct mvgpu_bctx
- * @host_result: see struct mvgpu_bctx
- *
- * Little-endian on the wire would matter across hosts of another byte
- * order; the software GPU moves between hosts of its own kind only.
- */
-struct mvgpu_sw_state {
-	u32 magic;
-	u32 size;
-	u64 ring_base;
-	u32 ring_size;
-	u32 tail;
-	u32 head;
-	u8 cmd_active;
-	u8 host;
-	u16 pad;
-	struct mvgpu_cmd cmd;
-	u64 progress;
-	u64 acc;
-	u64 cmd_ns;
-	u64 cmds_done;
-	struct mvgpu_fault host_result;
-};
-
-#define MVGPU_SW_STATE_MAGIC	0x53574358	/* "SWCX" */
-
 static ssize_t mvgpu_sw_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
 {
+	u64 limit = (u64)b->be->cfg.watchdog_ms * NSEC_PER_MSEC;
 	struct mvgpu_sw_state *st = buf;
 
 	if (len < sizeof(*st))
@@ -174,14 +134,20 @@ static ssize_t mvgpu_sw_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
 	st->cmd = b->cmd;
 	st->progress = b->progress;
 	st->acc = b->acc;
-	st->cmd_ns = b->cmd_ns;
+	/*
+	 * A command past its budget (a step that blocked after it ran out)
+	 * saves as at it: its next step that takes time faults either way.
+	 */
+	st->cmd_ns = min(b->cmd_ns, limit);
 	st->cmds_done = b->cmds_done;
-	st->host_result = b->host_result;
+	/* An answer the command has taken is no state: it stays behind. */
+	if (b->host == MVGPU_HOST_ANSWERED)
+		st->host_result = b->host_result;
 	return sizeof(*st);
 }
 
 static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
-				size_t len)
+				size_t len, const char **why)
 {
 	const struct mvgpu_sw_state *st = buf;
 	/* The ring the core latched, from its ctx_set_ring just before. */
@@ -190,10 +156,15 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 
 	mvgpu_sw_ctx_reset(b);
 	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
-	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1 ||
-	    st->ring_base != ring_base || st->ring_size != ring_size ||
-	    st->tail != tail)
+	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1) {
+		*why = "not a software GPU engine state of this version";
 		return -EINVAL;
+	}
+	if (st->ring_base != ring_base || st->ring_size != ring_size ||
+	    st->tail != tail) {
+		*why = "its ring is not the one the registers latched";
+		return -EINVAL;
+	}
 	b->ring_base = st->ring_base;
 	b->ring_size = st->ring_size;
 	b->head = st->head;
@@ -205,16 +176,19 @@ static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
 	b->cmd_ns = st->cmd_ns;
 	b->cmds_done = st->cmds_done;
 	b->host_result = st->host_result;
+	*why = mvgpu_exec_state_check(b);
 	/* The tail is the core's to give again (ctx_set_ring), checked there. */
-	if (!mvgpu_exec_state_valid(b) ||
-	    (b->ring_size && (st->tail >= b->ring_size ||
-			      !IS_ALIGNED(st->tail, MVGPU_CMD_SIZE)))) {
+	if (!*why && b->ring_size && (st->tail >= b->ring_size ||
+				      !IS_ALIGNED(st->tail, MVGPU_CMD_SIZE)))
+		*why = "ring tail out of range";
+	if (*why) {
 		mvgpu_exec_reset(b);
 		return -EINVAL;
 	}
 	/*
-	 * A WAIT's progress is when it started waiting, on this host's clock;
-	 * another host's means nothing here, so its watchdog starts again.
+	 * A WAIT's progress is when it started waiting, on the source's
+	 * clock; another host's means nothing here, so its watchdog starts
+	 * again.
 	 */
 	if (b->cmd_active && b->cmd.opcode == MVGPU_OP_WAIT && b->progress)
 		b->progress = ktime_get_ns() + 1;

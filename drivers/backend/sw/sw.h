@@ -186,6 +186,51 @@ struct mvgpu_bctx {
 };
 
 /**
+ * struct mvgpu_sw_state - a context's engine state, as ctx_save writes it
+ * @magic: MVGPU_SW_STATE_MAGIC
+ * @size: sizeof(struct mvgpu_sw_state)
+ * @ring_base: see struct mvgpu_bctx
+ * @ring_size: see struct mvgpu_bctx
+ * @tail: see struct mvgpu_bctx
+ * @head: see struct mvgpu_bctx
+ * @cmd_active: see struct mvgpu_bctx
+ * @host: see struct mvgpu_bctx
+ * @pad: zero
+ * @cmd: see struct mvgpu_bctx
+ * @progress: see struct mvgpu_bctx; for a WAIT, when it started waiting
+ *	on the source's clock, which a restore does not use
+ * @acc: see struct mvgpu_bctx
+ * @cmd_ns: see struct mvgpu_bctx, at most the source's watchdog limit
+ * @cmds_done: see struct mvgpu_bctx
+ * @host_result: see struct mvgpu_bctx, zero unless @host is
+ *	MVGPU_HOST_ANSWERED
+ *
+ * In a migration stream (the CONTEXT section), so ctx_restore checks every
+ * field (mvgpu_exec_state_check()).  Little-endian on the wire would
+ * matter across hosts of another byte order; the software GPU moves
+ * between hosts of its own kind only.
+ */
+struct mvgpu_sw_state {
+	u32 magic;
+	u32 size;
+	u64 ring_base;
+	u32 ring_size;
+	u32 tail;
+	u32 head;
+	u8 cmd_active;
+	u8 host;
+	u16 pad;
+	struct mvgpu_cmd cmd;
+	u64 progress;
+	u64 acc;
+	u64 cmd_ns;
+	u64 cmds_done;
+	struct mvgpu_fault host_result;
+};
+
+#define MVGPU_SW_STATE_MAGIC	0x53574358	/* "SWCX" */
+
+/**
  * struct mvgpu_sw_engine - one engine: a kernel thread
  * @be: its GPU
  * @index: engine number
@@ -245,7 +290,7 @@ int mvgpu_exec_direct(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		      const struct mvgpu_cmd *cmds, unsigned int n,
 		      const bool *stop);
 void mvgpu_exec_reset(struct mvgpu_bctx *b);
-bool mvgpu_exec_state_valid(const struct mvgpu_bctx *b);
+const char *mvgpu_exec_state_check(const struct mvgpu_bctx *b);
 
 /* vram.c */
 struct mvgpu_bvram *mvgpu_sw_vram_create(struct mvgpu_backend *be,
