@@ -32,7 +32,7 @@ mkdir -p "$repo/build/tools" "$repo/build/tests"
 make -s -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 make -s -C "$repo/tests/client" OUT="$repo/build/tests"
 if [ -n "$setup_only" ]; then
-	for f in build/debug/mvgpu.ko build/stock/mvgpu.ko build/tools/mvgpu build/tests/bench build/tests/sched_load; do
+	for f in build/debug/mvgpu.ko build/stock/mvgpu.ko build/tools/mvgpu build/tests/bench build/tests/sched_load build/tests/mig_bench; do
 		[ -e "$repo/$f" ] || die "bench: set-up did not make $f"
 	done
 	echo "bench: set-up done"
