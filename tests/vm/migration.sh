@@ -4,8 +4,9 @@
 # Live migration (tests/client/migrate.c, tests/client/mig_hostile.c), on
 # two GPUs: the state machine, dirty tracking, aborted migrations, a
 # stopped ring, a tenant moved between the GPUs in the middle of its work
-# while a neighbour works on each GPU, hostile streams refused, and every
-# vGPU reusable and its memory given back afterwards.
+# while a neighbour works on each GPU, and again with engine allocations
+# failing (debug kernel), hostile streams refused, and every vGPU reusable
+# and its memory given back afterwards.
 
 . "$(dirname "$0")/lib.sh"
 M=$MVGPU_REPO/build/tests/migrate
@@ -61,6 +62,23 @@ read -r x0 x1 <<< "$b0"
 read -r y0 y1 <<< "$b1"
 check "both neighbours got engine time while the tenant migrated ($x0 -> $y0, $x1 -> $y1 ns)" \
 	test "$y0" -gt "$x0" -a "$y1" -gt "$x1"
+
+# The destination maps the stream's page table from the host side, where
+# it may wait for memory: with every allocation an engine makes without
+# waiting failing (fail_nowait, debug kernel), migrations still go through
+# and the work comes out exact, the engine's memory had off the engine.
+F=/sys/kernel/debug/mvgpu/fail_nowait
+if [ -d "$F" ]; then
+	echo 0 > "$F/verbose"
+	echo 1 > "$F/interval"
+	echo 100 > "$F/probability"
+	echo 1000000 > "$F/times"
+	run "engine allocations fail" "$M" live "$A" "$B" --hops 2 --seed 13
+	left=$(cat "$F/times")
+	echo 0 > "$F/probability"
+	check "injection failed engine allocations during those migrations ($((1000000 - left)))" \
+		test "$left" -lt 1000000
+fi
 
 if [ -x "$H" ]; then
 	run "hostile" "$H" "$A" "$B" "$C" --flips "${MIG_FLIPS:-2000}" --seed 5
