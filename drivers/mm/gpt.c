@@ -74,7 +74,7 @@ static u64 *pte_table(u64 pte)
 
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 /* /sys/kernel/debug/mvgpu/fail_nowait (Documentation/testing.rst). */
-DECLARE_FAULT_ATTR(mvgpu_fail_nowait_attr);
+struct fault_attr mvgpu_fail_nowait_attr = FAULT_ATTR_INITIALIZER;
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait_attr);
 
 /**
