@@ -139,7 +139,12 @@ check_seam() {
 	up=$(grep -hE '#include [<"]' drivers/backend/sw/*.[ch] |
 	     grep -E 'mvgpu/(vgpu|dev|sched|ctx)\.h|core/|vfio/' | sort -u)
 	[ -z "$up" ] || echo "the backend includes core internals: $up"
-	[ -z "$bad$up" ]
+	# mm/ and sched/ are below the core: they include nothing above them.
+	local below
+	below=$(grep -lE '#include [<"](mvgpu/(vgpu|dev|ctx|sched|backend)\.h|core/|vfio/|backend/)' \
+		drivers/mm/*.[ch] drivers/sched/*.[ch] | grep -v '_test\.c$')
+	[ -z "$below" ] || echo "mm/ or sched/ include layers above them: $below"
+	[ -z "$bad$up$below" ]
 }
 check_harness_splat() {
 	echo 'echo "WARNING: CPU: 0 PID: 1 at harness self-test" > /dev/kmsg' > "$logs/splat-test.sh"

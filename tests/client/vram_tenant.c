@@ -138,6 +138,14 @@ int main(int argc, char **argv)
 		      mvgpu_ring_emit(&r, &c) ?:
 		      mvgpu_ring_fence_wait(&r, 600000);
 		mvgpu_engine_state(&h, &s);
+		/*
+		 * Stopped for want of memory, this process's cgroup is at its
+		 * limit: a device reset gives the VRAM back before anything
+		 * here allocates (the output's page cache), as a driver would
+		 * recover, else the cgroup's own OOM killer takes us.
+		 */
+		if (err == -EIO)
+			mvgpu_reset(&h);
 		printf("# engine-fill of %zu MiB: %s\n", len >> 20,
 		       err == -EIO ? mvgpu_engine_str(&s, desc, sizeof(desc)) :
 		       err ? mvgpu_errmsg() : "completed");

@@ -143,7 +143,7 @@ t_table_readers_race() {
 	[ -s "$bad" ] && { diag "$(head -3 "$bad")"; rc=1; }
 	diag "$reads sysfs + debugfs reads during 100 creates and removes"
 	check "readers of the vGPU table racing 100 creates/removes always read a whole table" \
-		[ $rc = 0 ] -a "${reads:-0}" -gt 0
+		test "$rc" = 0 -a "${reads:-0}" -gt 0
 	rm -f "$stop" "$stop.n" "$bad"
 }
 
