@@ -39,7 +39,10 @@
  * freed only after the backend said that nothing that could have found it
  * still runs (&mvgpu_backend_ops.ctx_flush).  VFIO calls dma_unmap with
  * its device-list lock held, and vfio_pin_pages() takes the container's
- * lock, so: VFIO device list -> @pin_lock -> VFIO container.
+ * lock, so: VFIO device list -> @pin_lock -> VFIO container.  (6.1's type1
+ * itself nests the device list inside the container lock when a device
+ * opens, so this order closes a cycle, as every pinning driver's unpin in
+ * dma_unmap does; Documentation/testing.rst.)
  */
 
 /* Charged to the VM, and failing at its limit rather than calling the OOM killer. */

@@ -40,11 +40,14 @@
  * two.  A capped vGPU runs only once its bucket holds a quantum, and only
  * for as long as the bucket lasts; then it waits in the throttled tree.  So
  * that a long slice elsewhere cannot make it miss its turn, a slice started
- * while a throttled vGPU at the same or a higher level is due to come back
- * ends when it does (this is no demotion).  Over any window a busy capped
- * vGPU therefore runs cap% of the window, give or take two quanta (plus one
- * step of overrun): capped at 10 %, it gets 10 +- 2 % of an engine in
- * every 100 ms.  Without caps the policy is work-conserving.
+ * while the next throttled vGPU to come back, at the same or a higher
+ * level, waits ends before that vGPU's bucket is one and a half quanta full
+ * (this is no demotion).  Over any window a vGPU that stays busy and capped
+ * therefore runs cap% of the window, give or take two quanta (plus one step
+ * of overrun): capped at 10 %, it gets 10 +- 2 % of an engine in every
+ * 100 ms.  One that sleeps and is throttled when it wakes can wait out a
+ * slice already running, and get less than its cap over short windows (never
+ * more).  Without caps the policy is work-conserving.
  *
  * The other modes, for users who want them and as baselines: ``rr`` runs
  * vGPUs in arrival order with one slice (``2 * timeslice_us``), no levels,
@@ -147,10 +150,11 @@ static void mvgpu_policy_refill(struct mvgpu_sched_policy *p,
 
 	if (cap >= 100)
 		return;
-	if (now > e->refill_at)
+	if (now > e->refill_at) {
 		e->budget = min_t(s64, burst,
 				  e->budget + div_u64((now - e->refill_at) * cap, 100));
-	e->refill_at = now;
+		e->refill_at = now;
+	}
 }
 
 /* Put a runnable entity in its level, or in the throttled tree. */
@@ -381,8 +385,17 @@ u64 mvgpu_policy_slice(struct mvgpu_sched_policy *p,
 		struct mvgpu_sched_entity *t =
 			rb_entry(n, struct mvgpu_sched_entity, node);
 
-		if (t->key > now && mvgpu_policy_return_level(p, t) <= e->level)
-			slice = min(slice, t->key - now);
+		u32 tcap = mvgpu_policy_cap(p, t);
+		/*
+		 * Not when it is due but half-way to a full bucket: waiting
+		 * that long costs it nothing, and a short burst of someone
+		 * else's is not cut.
+		 */
+		u64 cut = t->key + div_u64((u64)mvgpu_policy_quantum(p, tcap) *
+					   100, tcap) / 2;
+
+		if (cut > now && mvgpu_policy_return_level(p, t) <= e->level)
+			slice = min(slice, cut - now);
 	}
 	return slice;
 }

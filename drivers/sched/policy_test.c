@@ -389,6 +389,29 @@ static void mvgpu_policy_cap_window_test(struct kunit *test)
 	}
 }
 
+/*
+ * Capped neighbours do not buy an interactive vGPU's latency: 16 vGPUs
+ * capped at 1 % next to 4 hogs, whose slices end for them, must not cut the
+ * interactive vGPU's bursts (p99 as in the interactive case).
+ */
+static void mvgpu_policy_tiny_caps_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct sim_ent *ia;
+	unsigned int i;
+
+	ia = sim_add(s, false, 1, 0, 100, 10 * NSEC_PER_MSEC,
+		     200 * NSEC_PER_USEC);
+	for (i = 0; i < 4; i++)
+		sim_add(s, true, 1, 0, 100, 0, 0);
+	for (i = 0; i < 16; i++) {
+		sim_run(s, 613 * NSEC_PER_USEC);	/* staggered */
+		sim_add(s, true, 1, 0, 1, 0, 0);
+	}
+	sim_measure(s, NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	KUNIT_EXPECT_LE(test, sim_p99(ia), 600 * NSEC_PER_USEC);
+}
+
 static void mvgpu_policy_modes_test(struct kunit *test)
 {
 	static const u32 w[] = { 1, 2, 4, 8 };
@@ -540,6 +563,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),
 	KUNIT_CASE(mvgpu_policy_cap_window_test),
+	KUNIT_CASE(mvgpu_policy_tiny_caps_test),
 	KUNIT_CASE(mvgpu_policy_modes_test),
 	KUNIT_CASE(mvgpu_policy_churn_test),
 	KUNIT_CASE(mvgpu_policy_charge_test),

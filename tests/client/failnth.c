@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,26 @@ static int op_create(const char *type_dir, const char *uuid, long n)
 	return finish(ret == 0);
 }
 
+static sigjmp_buf vram_fault;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(vram_fault, 1);
+}
+
+/*
+ * Write VRAM through the aperture.  A VRAM page that cannot be had is
+ * SIGBUS on the fault (programming-model.rst): a clean failure.
+ */
+static int touch_vram(uint8_t *va)
+{
+	if (sigsetjmp(vram_fault, 1))
+		return -1;
+	memset(va + 4096 * 3, 0x7e, 4096 * 3);
+	return 0;
+}
+
 static int op_use(const char *uuid, long n)
 {
 	struct mvgpu_handle h;
@@ -81,11 +103,12 @@ static int op_use(const char *uuid, long n)
 	uint8_t *va;
 
 	efd = eventfd(0, EFD_CLOEXEC);
+	signal(SIGBUS, on_sigbus);
 	arm_nth(n);
 	if (!mvgpu_open(&h, uuid)) {
 		va = mvgpu_vram_map(&h);
-		if (va)
-			memset(va + 4096 * 3, 0x7e, 4096 * 3);
+		if (va && touch_vram(va))
+			va = NULL;
 		if (!mvgpu_irq_arm(&h, VFIO_PCI_MSI_IRQ_INDEX, efd) &&
 		    !mvgpu_reg_write(&h, MVGPU_REG_INT_MASK, MVGPU_INT_SELFTEST) &&
 		    !mvgpu_reg_write(&h, MVGPU_REG_SELFTEST, 1) && va)

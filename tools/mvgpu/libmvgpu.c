@@ -697,6 +697,15 @@ int mvgpu_ring_fence_wait_irq(struct mvgpu_ring *r, int efd, int timeout_ms)
 	int err, got;
 
 	err = mvgpu_ring_fence(r, 1, &seq);
+	if (err == -ENOSPC) {
+		/* Make room first, as mvgpu_ring_fence_wait() does. */
+		struct mvgpu_cmd c = mvgpu_cmd_fence(r->fence_off, r->seq + 1,
+						     MVGPU_CMD_FLAG_IRQ);
+
+		err = mvgpu_ring_emit_wait(r, &c, timeout_ms);
+		if (!err)
+			seq = ++r->seq;
+	}
 	if (!err)
 		err = mvgpu_ring_kick(r);
 	if (err)
