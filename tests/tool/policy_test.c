@@ -10,7 +10,7 @@
 #include "../../tools/mvgpu/policy.h"
 #include "../client/tap.h"
 
-#define MiB (1ull << 20)
+#define MiB (1024ull * 1024)
 
 static const char *order_str(const unsigned int *o, unsigned int n, char *buf)
 {
@@ -80,8 +80,10 @@ int main(void)
 	check_order("spread: the emptiest GPU first", PLACE_SPREAD, three, 3, "0 1");
 	check_order("pack: empty GPUs in index order", PLACE_PACK, empty, 2, "0 1");
 	check_order("spread: empty GPUs in index order", PLACE_SPREAD, empty, 2, "0 1");
-	check_order("spread: same VRAM allocated, fewer vGPUs first", PLACE_SPREAD, same_vram, 2, "1 0");
-	check_order("spread: by the share of VRAM allocated, not bytes", PLACE_SPREAD, sizes, 2, "1 0");
+	check_order("spread: same VRAM allocated, fewer vGPUs first",
+		    PLACE_SPREAD, same_vram, 2, "1 0");
+	check_order("spread: by the share of VRAM allocated, not bytes",
+		    PLACE_SPREAD, sizes, 2, "1 0");
 	check_order("pack: by free VRAM", PLACE_PACK, sizes, 2, "0 1");
 	check_order("no GPU has room: none", PLACE_PACK, full, 2, "");
 	check_order("no GPU has room: none (spread)", PLACE_SPREAD, full, 2, "");
@@ -94,10 +96,12 @@ int main(void)
 		const double fx[] = { 12, 25, 50 };
 
 		check_entitle("mlfq, one engine: weight / sum of weights", SCHED_MLFQ, 1, v, 3, w1);
-		check_entitle("mlfq, two engines: at most one engine each, the rest shared", SCHED_MLFQ, 2, v, 3, w2);
+		check_entitle("mlfq, two engines: at most one engine each, the rest shared",
+			      SCHED_MLFQ, 2, v, 3, w2);
 		check_entitle("equal: weights do not count", SCHED_EQUAL, 1, v, 3, eq);
 		check_entitle("rr: an equal share", SCHED_RR, 1, v, 3, eq);
-		check_entitle("fixed: weight / 8 of an engine (as the scheduler rounds)", SCHED_FIXED, 1, v, 3, fx);
+		check_entitle("fixed: weight / 8 of an engine (as the scheduler rounds)",
+			      SCHED_FIXED, 1, v, 3, fx);
 	}
 	{
 		const struct entitle_vgpu v[] = { { 1, 20, 1 }, { 1, 100, 1 } };
@@ -109,13 +113,15 @@ int main(void)
 		const struct entitle_vgpu v[] = { { 8, 30, 1 }, { 1, 100, 1 }, { 1, 100, 1 } };
 		const double want[] = { 30, 85, 85 };
 
-		check_entitle("two engines, a capped heavy weight: the others fill up", SCHED_MLFQ, 2, v, 3, want);
+		check_entitle("two engines, a capped heavy weight: the others fill up",
+			      SCHED_MLFQ, 2, v, 3, want);
 	}
 	{
 		const struct entitle_vgpu v[] = { { 1, 100, 1 }, { 2, 100, 1 }, { 4, 100, 0 } };
 		const double want[] = { 100.0 / 3, 200.0 / 3, -1 };
 
-		check_entitle("an idle vGPU counts for nothing and is owed nothing", SCHED_MLFQ, 1, v, 3, want);
+		check_entitle("an idle vGPU counts for nothing and is owed nothing",
+			      SCHED_MLFQ, 1, v, 3, want);
 	}
 	{
 		const struct entitle_vgpu v[] = { { 1, 100, 0 } };
