@@ -64,13 +64,16 @@ void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r)
  * The rules of MVGPU_REG_DOORBELL: a ring is latched with a 64-byte
  * aligned base inside the GPU VA space and a power-of-two size in range;
  * head and tail are command offsets inside it.  Without a ring, nothing
- * can have run.
+ * can have run.  The commands done are fewer than 2^48 (years of work:
+ * the count adds up across resets and must not wrap).
  *
  * Context: any.
  * Return: 0, or -EINVAL.
  */
 int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r)
 {
+	if (r->cmds_done >= BIT_ULL(48))
+		return -EINVAL;
 	if (!r->ring_size)
 		return r->ring_base || r->tail || r->head || r->busy ? -EINVAL : 0;
 	if (!IS_ALIGNED(r->ring_base, MVGPU_CMD_SIZE) ||

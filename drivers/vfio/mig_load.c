@@ -78,6 +78,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_refuse);
 int mvgpu_mig_load_init(struct mvgpu_mig_load *ld,
 			const struct mvgpu_mig_desc *desc)
 {
+	BUILD_BUG_ON(PAGE_SIZE != MVGPU_MIG_PAGE_SIZE);
 	ld->desc = *desc;
 	ld->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!ld->page)
@@ -148,8 +149,10 @@ static int mvgpu_mig_load_header(struct mvgpu_mig_load *ld)
 	if (memchr_inv(h->backend + strlen(name), 0,
 		       sizeof(h->backend) - strlen(name)) ||
 	    strcmp(name, d->backend))
-		return mvgpu_mig_refuse(ld, "engine state of backend '%s', this vGPU runs on '%s'",
-					name, d->backend);
+		/* Escaped: the name is the stream's, it must not forge log lines. */
+		return mvgpu_mig_refuse(ld,
+					"engine state of backend '%*pE', this vGPU runs on '%s'",
+					(int)strlen(name), name, d->backend);
 	ld->phase = MVGPU_LOAD_SECTION;
 	ld->need = sizeof(ld->sec);
 	return 0;
@@ -219,7 +222,12 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 		ld->need = sizeof(ld->window);
 		return 0;
 	}
-	ld->bufs[type] = kvzalloc(max_t(u64, len, 8), GFP_KERNEL_ACCOUNT);
+	/*
+	 * Up to a few MiB per GiB of VRAM for the page table, charged to the
+	 * writer: a failure, not the OOM killer, if its cgroup cannot have it.
+	 */
+	ld->bufs[type] = kvzalloc(max_t(u64, len, 8), GFP_KERNEL_ACCOUNT |
+				  __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!ld->bufs[type]) {
 		ld->err = -ENOMEM;
 		snprintf(ld->why, sizeof(ld->why),

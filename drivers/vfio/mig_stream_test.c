@@ -286,6 +286,8 @@ static void mig_type_test(struct kunit *test)
 	struct fixture *x = test->priv;
 	struct mvgpu_mig_image img;
 	char why[MVGPU_MIG_WHY_LEN];
+	struct mvgpu_mig_header *h = (void *)x->stream;
+	struct mvgpu_mig_sum s;
 
 	x->dd.type_divisor = 8;
 	KUNIT_EXPECT_EQ(test, load(test, x->stream, x->len, 4096, &img, why), -EINVAL);
@@ -295,6 +297,15 @@ static void mig_type_test(struct kunit *test)
 	x->dd.backend = "other GPU";
 	KUNIT_EXPECT_EQ(test, load(test, x->stream, x->len, 4096, &img, why), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "backend 'test GPU'"));
+	/* The stream's name is escaped: it cannot forge a log line. */
+	x->dd.backend = "test GPU";
+	memcpy(h->backend, "a\nb", 3);
+	mvgpu_mig_sum_init(&s, 0);
+	mvgpu_mig_sum_update(&s, h, offsetof(struct mvgpu_mig_header, sum));
+	h->sum = cpu_to_le64(mvgpu_mig_sum_final(&s));
+	KUNIT_EXPECT_EQ(test, load(test, x->stream, x->len, 4096, &img, why), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(why, "backend 'a\\nbt GPU'"));
+	KUNIT_EXPECT_NULL(test, strchr(why, '\n'));
 }
 
 /* A page table larger than the budget is refused at its section header. */
@@ -329,6 +340,12 @@ static void mig_ring_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_ring_check(&r), -EINVAL);
 	r.ring_size = 4096;
 	r.ring_base = 1ULL << 40;
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_ring_check(&r), -EINVAL);
+	/* A count that would wrap the vGPU's total at the next reset. */
+	r.ring_base = 4096;
+	r.cmds_done = (1ULL << 48) - 1;
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_ring_check(&r), 0);
+	r.cmds_done = U64_MAX;
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_ring_check(&r), -EINVAL);
 }
 

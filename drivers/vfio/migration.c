@@ -8,6 +8,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/vfio.h>
@@ -444,6 +445,14 @@ static int mvgpu_mig_load_gpt(struct mvgpu_vgpu *vgpu,
 		u32 flags = le32_to_cpu(e->flags);
 		int ret;
 
+		/* Millions of runs for a big vGPU: the VMM stays killable. */
+		if (fatal_signal_pending(current)) {
+			ld->err = -EINTR;
+			snprintf(ld->why, sizeof(ld->why),
+				 "interrupted at page-table run %llu", i);
+			return -EINTR;
+		}
+		cond_resched();
 		ret = mvgpu_ctx_map_restore(&vgpu->ctx, va, target, size, flags);
 		if (ret == -ENOMEM) {
 			ld->err = -ENOMEM;
