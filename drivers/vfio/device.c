@@ -3,6 +3,7 @@
  * The vGPU's VFIO device: ioctls, region access and mmap.
  */
 
+#include <kunit/visibility.h>
 #include <linux/memcontrol.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
@@ -350,6 +351,7 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_reset);
 
 /**
  * mvgpu_vgpu_engine_reset() - reset only a vGPU's engine state
