@@ -346,8 +346,13 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	/* A register reset keeps config space, and with it INTx disable. */
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
-	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
+	/*
+	 * The context's reset first: the backend may still be getting memory
+	 * for it off the engine (a VRAM page a step waits for), and that must
+	 * be over before the scrub, or it would back a page after it.
+	 */
 	mvgpu_ctx_restart(&vgpu->ctx);
+	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);
 }
