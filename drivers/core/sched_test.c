@@ -47,6 +47,8 @@ struct mock_gpu {
 	unsigned int runs[CTXS];
 	struct mock_ctx *ctxs[CTXS];
 	unsigned int nr_ctxs;
+	bool mem_pending;
+	unsigned int vram_pages;
 };
 
 #define MOCK(be)	((struct mock_gpu *)(be))
@@ -99,6 +101,16 @@ static void mock_ctx_reset(struct mvgpu_bctx *b)
 	m->head = 0;
 	m->cmds = 0;
 	m->resets++;
+	/* As the software GPU's: waits for memory got off the engine. */
+	if (m->gpu->mem_pending)
+		m->gpu->vram_pages++;
+	m->gpu->mem_pending = false;
+}
+
+/* The mock's VRAM is a count of backed pages; the bvram is its GPU. */
+static void mock_vram_scrub(struct mvgpu_bvram *vram)
+{
+	MOCK(vram)->vram_pages = 0;
 }
 
 static void mock_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
@@ -188,6 +200,7 @@ static const struct mvgpu_backend_ops mock_ops = {
 	.name = "mock GPU",
 	.gpu_create = mock_gpu_create,
 	.gpu_destroy = mock_gpu_destroy,
+	.vram_scrub = mock_vram_scrub,
 	.ctx_create = mock_ctx_create,
 	.ctx_destroy = mock_ctx_destroy,
 	.ctx_reset = mock_ctx_reset,
@@ -607,6 +620,25 @@ static void mock_reset_test(struct kunit *test)
 }
 
 /*
+ * A vGPU reset while the backend still gets a VRAM page for the context off
+ * the engine: the page must not be backed after the scrub, or the next
+ * tenant would find a page the reset should have freed.
+ */
+static void mock_vgpu_reset_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+
+	v->bvram = (struct mvgpu_bvram *)x->g;
+	x->g->vram_pages = 3;
+	x->g->mem_pending = true;
+	mvgpu_vgpu_reset(v, false);
+	KUNIT_EXPECT_FALSE(test, x->g->mem_pending);
+	KUNIT_EXPECT_EQ(test, x->g->vram_pages, 0U);
+	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
+}
+
+/*
  * A command that needs the host: the context waits off the engine, the
  * core answers (here: no VFIO device to pin through, so a BAD_MAP) and
  * runs it again.
@@ -732,6 +764,7 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_slice_test),
 	KUNIT_CASE(mock_fault_test),
 	KUNIT_CASE(mock_reset_test),
+	KUNIT_CASE(mock_vgpu_reset_test),
 	KUNIT_CASE(mock_engine_reset_test),
 	KUNIT_CASE(mock_knob_test),
 	KUNIT_CASE(mock_host_test),

@@ -3,6 +3,7 @@
  * The vGPU's VFIO device: ioctls, region access and mmap.
  */
 
+#include <kunit/visibility.h>
 #include <linux/memcontrol.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
@@ -347,11 +348,17 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	/* A register reset keeps config space, and with it INTx disable. */
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
-	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
+	/*
+	 * The context's reset first: the backend may still be getting memory
+	 * for it off the engine (a VRAM page a step waits for), and that must
+	 * be over before the scrub, or it would back a page after it.
+	 */
 	mvgpu_ctx_restart(&vgpu->ctx);
+	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_reset);
 
 /**
  * mvgpu_vgpu_engine_reset() - reset only a vGPU's engine state

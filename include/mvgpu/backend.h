@@ -198,7 +198,7 @@ struct mvgpu_core_ops {
  *	relative to the block's start.  The mapping must keep working (or
  *	refault) across @vram_scrub.  Called with mmap_lock held.
  * @vram_scrub: zap every user mapping and zero the block.  No context of
- *	the vGPU runs.
+ *	the vGPU runs, and each has been through @ctx_reset since it last ran.
  * @vram_backed: bytes of the block that take memory now.
  * @vram_next_backed: the offset of the first page at or after @off (4 KiB
  *	aligned) that takes memory, or U64_MAX if none: the pages a
@@ -217,7 +217,8 @@ struct mvgpu_core_ops {
  *	context, for the calls up.  Returns the backend's or an ERR_PTR().
  * @ctx_destroy: free it; it does not run.
  * @ctx_reset: engine state back to power-on (ring forgotten, command in
- *	flight dropped).  It does not run.
+ *	flight dropped).  It does not run.  Work the backend still does for
+ *	it off the engine (memory a step waits for) is over when this returns.
  * @ctx_set_ring: the ring the next run executes (GPU VA, bytes, tail).
  *	Any context, may be called while the context runs (a doorbell): the
  *	backend must see the new tail no later than at its next look at it.

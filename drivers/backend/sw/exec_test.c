@@ -444,9 +444,55 @@ static void exec_restore_wait_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_BLOCKED);
 }
 
+/*
+ * COPY is memmove() on GPU VAs: word-aligned and not, overlapping either
+ * way and not, across pages; FILL with zero and not.  Checked against
+ * the same operations on a kernel buffer.
+ */
+static void exec_copy_exact_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	static const struct { s64 dst, src; u64 size; } c[] = {
+		{ 8, 0, 20000 },	/* overlapping, forward */
+		{ 0, 24, 20000 },	/* overlapping, dst before src */
+		{ 40, 8, 30000 },	/* overlapping, backward */
+		{ 4096 + 64, 64, 8192 },	/* backward, page-sized shift */
+		{ 12, 4, 10004 },	/* 4-aligned only */
+		{ 3, 1, 9999 },		/* unaligned */
+		{ 50000, 0, 40000 },	/* apart */
+	};
+	static const u64 base = 2 * ARENA;
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL,
+		.fill = { .dst = base + 4096 - 8, .size = 4096 + 16 } };
+	u8 *want = kunit_kmalloc(test, ARENA, GFP_KERNEL);
+	u8 *got = kunit_kmalloc(test, ARENA, GFP_KERNEL);
+	struct rnd_state rnd;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, want && got);
+	prandom_seed_state(&rnd, 12);
+	prandom_bytes_state(&rnd, want, ARENA);
+	vram_write(x, base, want, ARENA);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		struct mvgpu_cmd copy = { .opcode = MVGPU_OP_COPY,
+			.copy = { .dst = base + c[i].dst, .src = base + c[i].src,
+				  .size = c[i].size } };
+
+		submit(x, copy);
+		KUNIT_EXPECT_NE(test, run_all(test, x, i & 1), 0U);
+		memmove(want + c[i].dst, want + c[i].src, c[i].size);
+	}
+	submit(x, fill);
+	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
+	memset(want + 4096 - 8, 0, 4096 + 16);
+	vram_read(x, base, got, ARENA);
+	KUNIT_EXPECT_EQ(test, memcmp(want, got, ARENA), 0);
+}
+
 static struct kunit_case exec_test_cases[] = {
 	KUNIT_CASE(exec_map_bounded_test),
 	KUNIT_CASE(exec_copy_bounded_test),
+	KUNIT_CASE(exec_copy_exact_test),
 	KUNIT_CASE(exec_matmul_bounded_test),
 	KUNIT_CASE(exec_preempt_exact_test),
 	KUNIT_CASE(exec_restore_checks_test),
