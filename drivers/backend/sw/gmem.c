@@ -227,6 +227,49 @@ int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 }
 
 /**
+ * mvgpu_gmem_peek() - read GPU memory in place, if one host page holds it
+ * @b: the context, whose address space translates; the caller runs it
+ * @tlb: the runner's translation cache
+ * @va: first GPU virtual address
+ * @len: bytes
+ * @err: 0, or -errno as for mvgpu_gmem_read()
+ * @fault: see gmem.h
+ *
+ * For operands read over and over (MATMUL's rows of b): no copy.
+ *
+ * Context: process context; the caller runs @b.
+ * Return: where the bytes are (mvgpu_gmem_unpeek() it after use); NULL with
+ * *@err 0 if they span host pages (use mvgpu_gmem_read()), NULL with *@err
+ * set on error.
+ */
+const void *mvgpu_gmem_peek(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb,
+			    u64 va, u64 len, int *err, u64 *fault)
+{
+	u64 run;
+	void *p = mvgpu_gmem_map(b, tlb, va, len, false, &run, err);
+
+	if (!p) {
+		*fault = va;
+		return NULL;
+	}
+	*err = 0;
+	if (run < len) {
+		kunmap_local(p);
+		return NULL;
+	}
+	return p;
+}
+
+/**
+ * mvgpu_gmem_unpeek() - done with what mvgpu_gmem_peek() returned
+ * @p: its pointer; the last one peeked and not yet undone
+ */
+void mvgpu_gmem_unpeek(const void *p)
+{
+	kunmap_local(p);
+}
+
+/**
  * mvgpu_gmem_write() - copy a kernel buffer into GPU memory
  * @b: the context; the caller runs it
  * @tlb: the runner's translation cache

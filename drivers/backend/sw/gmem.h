@@ -18,6 +18,9 @@ struct mvgpu_tlb;
  */
 int mvgpu_gmem_read(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		    void *buf, u64 len, u64 *fault);
+const void *mvgpu_gmem_peek(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb,
+			    u64 va, u64 len, int *err, u64 *fault);
+void mvgpu_gmem_unpeek(const void *p);
 int mvgpu_gmem_write(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,
 		     const void *buf, u64 len, u64 *fault);
 int mvgpu_gmem_fill32(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 va,

@@ -214,14 +214,22 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 		return mvgpu_exec_mem_fault(b, err, fa, f);
 	for (kk = k0; kk < k1; kk++) {
 		u32 av = le32_to_cpu(a[kk - k0]);
+		u64 va = k->b + ((u64)kk * k->n + j0) * 4;
+		const __le32 *r = mvgpu_gmem_peek(b, &bufs->tlb, va, w * 4,
+						  &err, &fa);
 
-		err = mvgpu_gmem_read(b, &bufs->tlb,
-				      k->b + ((u64)kk * k->n + j0) * 4, row,
-				      w * 4, &fa);
+		if (!r && !err) {
+			/* The row's segment spans pages: copy it. */
+			err = mvgpu_gmem_read(b, &bufs->tlb, va, row, w * 4,
+					      &fa);
+			r = row;
+		}
 		if (err)
 			return mvgpu_exec_mem_fault(b, err, fa, f);
 		for (j = 0; j < w; j++)
-			acc[j] += av * le32_to_cpu(row[j]);
+			acc[j] += av * le32_to_cpu(r[j]);
+		if (r != row)
+			mvgpu_gmem_unpeek(r);
 		if (mvgpu_exec_stop(preempt)) {
 			k1 = kk + 1;
 			break;
