@@ -9,7 +9,9 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/vfio.h>
 
@@ -133,15 +135,65 @@ static void mvgpu_mig_desc(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_desc *d)
 
 /* ---- The data files ---- */
 
+/*
+ * The VMM's buffer is never faulted in under the file's lock: it may be
+ * backed by something that never answers (a FUSE file, userfaultfd), and a
+ * reset, a close or a state change waits for that lock.  Each turn faults
+ * up to MVGPU_MIG_IO_TURN bytes of it in without the lock, then copies
+ * under the lock with page faults disabled; a page lost again meanwhile
+ * ends the copy early (the stream keeps its place) and the next turn
+ * faults it in again.
+ */
+#define MVGPU_MIG_IO_TURN	SZ_1M
+
+typedef ssize_t (*mvgpu_mig_io_fn)(struct mvgpu_mig_file *f,
+				   struct iov_iter *it);
+
+static ssize_t mvgpu_mig_io(struct mvgpu_mig_file *f, struct iov_iter *it,
+			    bool reading, mvgpu_mig_io_fn fn)
+{
+	ssize_t done = 0, ret = 0;
+	bool retried = false;
+
+	while (iov_iter_count(it)) {
+		size_t n = min_t(size_t, iov_iter_count(it), MVGPU_MIG_IO_TURN);
+		size_t rest = iov_iter_count(it) - n;
+
+		if ((reading ? fault_in_iov_iter_writeable(it, n) :
+			       fault_in_iov_iter_readable(it, n)) == n) {
+			ret = -EFAULT;
+			break;
+		}
+		iov_iter_truncate(it, n);
+		mutex_lock(&f->lock);
+		pagefault_disable();
+		ret = f->disabled ? -ENODEV : fn(f, it);
+		pagefault_enable();
+		mutex_unlock(&f->lock);
+		iov_iter_reexpand(it, iov_iter_count(it) + rest);
+		if (ret == -EFAULT && !retried) {
+			/* Faulted in, then lost again: once more. */
+			retried = true;
+			continue;
+		}
+		if (ret <= 0)
+			break;
+		done += ret;
+		retried = false;
+	}
+	return done ?: ret;
+}
+
+static ssize_t mvgpu_mig_read_turn(struct mvgpu_mig_file *f,
+				   struct iov_iter *to)
+{
+	return mvgpu_mig_save_read(&f->sv, to);
+}
+
 static ssize_t mvgpu_mig_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct mvgpu_mig_file *f = iocb->ki_filp->private_data;
-	ssize_t ret;
-
-	mutex_lock(&f->lock);
-	ret = f->disabled ? -ENODEV : mvgpu_mig_save_read(&f->sv, to);
-	mutex_unlock(&f->lock);
-	return ret;
+	return mvgpu_mig_io(iocb->ki_filp->private_data, to, true,
+			    mvgpu_mig_read_turn);
 }
 
 /* Say once, in the log, why the stream was refused. */
@@ -156,22 +208,20 @@ static void mvgpu_mig_report(struct mvgpu_mig_file *f)
 			f->ld.why);
 }
 
-static ssize_t mvgpu_mig_write_iter(struct kiocb *iocb, struct iov_iter *from)
+static ssize_t mvgpu_mig_write_turn(struct mvgpu_mig_file *f,
+				    struct iov_iter *from)
 {
-	struct mvgpu_mig_file *f = iocb->ki_filp->private_data;
-	ssize_t ret;
+	ssize_t ret = mvgpu_mig_load_write(&f->ld, from);
 
-	mutex_lock(&f->lock);
-	if (f->disabled) {
-		ret = -ENODEV;
-		goto out_unlock;
-	}
-	ret = mvgpu_mig_load_write(&f->ld, from);
 	if (ret < 0 && f->ld.err)
 		mvgpu_mig_report(f);
-out_unlock:
-	mutex_unlock(&f->lock);
 	return ret;
+}
+
+static ssize_t mvgpu_mig_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return mvgpu_mig_io(iocb->ki_filp->private_data, from, false,
+			    mvgpu_mig_write_turn);
 }
 
 /* Free what the stream holds; later reads and writes fail. */

@@ -19,9 +19,15 @@
  * for DMA, overlapping runs, sections missing, repeated, unknown, data
  * after the end).  An unknown section marked optional is skipped.
  */
-#include <stdarg.h>
-
 #include "mig_common.h"
+
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 
 static uint64_t seed = 1;
 static struct mvgpu_handle dst;
@@ -358,6 +364,84 @@ static void edits(const struct stream *good, uint64_t vram_size,
 }
 
 /* A stream of OTHER, a vGPU of another type. */
+struct stuck {
+	int fd;
+	void *buf;
+	ssize_t ret;
+	int err;
+	volatile int done;
+};
+
+static void *stuck_write(void *arg)
+{
+	struct stuck *w = arg;
+
+	w->ret = write(w->fd, w->buf, 4096);
+	w->err = errno;
+	w->done = 1;
+	return NULL;
+}
+
+static void *stuck_reset(void *arg)
+{
+	struct stuck *r = arg;
+
+	r->ret = mvgpu_reset(&dst);
+	r->done = 1;
+	return NULL;
+}
+
+/*
+ * A VMM writes the stream from a buffer whose page never arrives (a
+ * userfaultfd region nobody serves, as a FUSE file whose daemon hangs
+ * would be): the write waits, but VFIO_DEVICE_RESET from another thread
+ * must not wait with it - the data file's lock is not held while the
+ * VMM's memory faults in.  Once the region is let go, the write ends with
+ * ENODEV (the reset ended the file).
+ */
+static void stuck_writer(const struct stream *good)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct stuck w = { 0 }, r = { 0 };
+	pthread_t wt, rt;
+	struct pollfd pfd;
+	int uffd, faulted, i;
+	void *p;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)p;
+	reg.range.len = 4096;
+	if (!tap_ok(uffd >= 0 && p != MAP_FAILED && !ioctl(uffd, UFFDIO_API, &api) &&
+		    !ioctl(uffd, UFFDIO_REGISTER, &reg) &&
+		    !mvgpu_mig_set_state(&dst, VFIO_DEVICE_STATE_RESUMING, &w.fd) &&
+		    write(w.fd, good->p, 64) == 64,
+		    "stuck writer: a userfaultfd region nobody serves, RESUMING"))
+		return;
+	w.buf = p;
+	pthread_create(&wt, NULL, stuck_write, &w);
+	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	faulted = poll(&pfd, 1, TIMEOUT_MS) == 1;
+	tap_ok(faulted && !w.done, "stuck writer: the write waits for its page");
+	pthread_create(&rt, NULL, stuck_reset, &r);
+	/* A liveness check, not a timing: the old code never returned. */
+	for (i = 0; i < TIMEOUT_MS / 10 && !r.done; i++)
+		usleep(10000);
+	tap_ok(r.done && !r.ret && !w.done,
+	       "stuck writer: VFIO_DEVICE_RESET returns while the write still waits");
+	close(uffd);	/* the fault is resolved, the write goes on */
+	pthread_join(wt, NULL);
+	pthread_join(rt, NULL);
+	tap_ok(w.ret < 0 && w.err == ENODEV &&
+	       mig_state(&dst) == VFIO_DEVICE_STATE_RUNNING,
+	       "stuck writer: the write then fails with ENODEV (%s), the device RUNNING",
+	       w.ret < 0 ? strerror(w.err) : "no error");
+	close(w.fd);
+	munmap(p, 4096);
+}
+
 static int other_stream(const char *uuid, struct stream *s)
 {
 	struct mvgpu_handle h;
@@ -455,6 +539,7 @@ int main(int argc, char **argv)
 	cuts(&good);
 	edits(&good, vram_size, &mm);
 	flips(&good, nflips);
+	stuck_writer(&good);
 
 	/* Nothing of a refused stream stays; the destination works. */
 	tap_ok(sysfs_u64(dst_uuid, "vram_used_bytes") == 0 &&
