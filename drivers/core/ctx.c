@@ -134,17 +134,18 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_stop);
 
 /**
- * mvgpu_ctx_restart() - reset a stopped context and let it run again
+ * mvgpu_ctx_clear() - reset a stopped context, which stays stopped
  * @ctx: the context, after mvgpu_ctx_stop()
  *
  * The ring is forgotten, the backend's engine state is back at power-on
- * and the page table at its reset mapping; guest memory mapped before is no
- * longer reachable, and no longer pinned.  A frozen context stays frozen:
- * it runs again only after mvgpu_ctx_thaw().
+ * (and whatever the backend still did for it off the engine is over) and
+ * the page table at its reset mapping; guest memory mapped before is no
+ * longer reachable, and no longer pinned.  Doorbells are still ignored:
+ * the caller may now scrub what the context used, then mvgpu_ctx_start().
  *
  * Context: process context.
  */
-void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
+void mvgpu_ctx_clear(struct mvgpu_ctx *ctx)
 {
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
@@ -162,9 +163,42 @@ void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
 	ctx->cmds_before += ctx->cmds_done;
 	WRITE_ONCE(ctx->cmds_done, 0);
 	ctx->state = MVGPU_CTX_IDLE;
-	ctx->stopping = ctx->frozen;
 	ctx->doorbell_pending = false;
 	spin_unlock_irq(&sched->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_clear);
+
+/**
+ * mvgpu_ctx_start() - let a cleared context run again
+ * @ctx: the context, after mvgpu_ctx_clear()
+ *
+ * The next doorbell runs it.  A frozen context stays frozen: it runs again
+ * only after mvgpu_ctx_thaw().
+ *
+ * Context: any.
+ */
+void mvgpu_ctx_start(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	ctx->stopping = ctx->frozen;
+	spin_unlock_irq(&sched->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_start);
+
+/**
+ * mvgpu_ctx_restart() - reset a stopped context and let it run again
+ * @ctx: the context, after mvgpu_ctx_stop()
+ *
+ * mvgpu_ctx_clear(), then mvgpu_ctx_start().
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_restart(struct mvgpu_ctx *ctx)
+{
+	mvgpu_ctx_clear(ctx);
+	mvgpu_ctx_start(ctx);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_restart);
 

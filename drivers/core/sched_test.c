@@ -49,6 +49,8 @@ struct mock_gpu {
 	unsigned int nr_ctxs;
 	bool mem_pending;
 	unsigned int vram_pages;
+	void (*on_scrub)(void *arg);
+	void *on_scrub_arg;
 };
 
 #define MOCK(be)	((struct mock_gpu *)(be))
@@ -110,6 +112,8 @@ static void mock_ctx_reset(struct mvgpu_bctx *b)
 /* The mock's VRAM is a count of backed pages; the bvram is its GPU. */
 static void mock_vram_scrub(struct mvgpu_bvram *vram)
 {
+	if (MOCK(vram)->on_scrub)
+		MOCK(vram)->on_scrub(MOCK(vram)->on_scrub_arg);
 	MOCK(vram)->vram_pages = 0;
 }
 
@@ -619,10 +623,17 @@ static void mock_reset_test(struct kunit *test)
 	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
 }
 
+/* The guest, on another vCPU, starts its ring again during the scrub. */
+static void ring_during_scrub(void *arg)
+{
+	ring(arg, 0, 128);
+}
+
 /*
  * A vGPU reset while the backend still gets a VRAM page for the context off
  * the engine: the page must not be backed after the scrub, or the next
- * tenant would find a page the reset should have freed.
+ * tenant would find a page the reset should have freed.  And the context
+ * must not run while its VRAM is scrubbed: a doorbell then is ignored.
  */
 static void mock_vgpu_reset_test(struct kunit *test)
 {
@@ -632,10 +643,19 @@ static void mock_vgpu_reset_test(struct kunit *test)
 	v->bvram = (struct mvgpu_bvram *)x->g;
 	x->g->vram_pages = 3;
 	x->g->mem_pending = true;
+	x->g->on_scrub = ring_during_scrub;
+	x->g->on_scrub_arg = x;
 	mvgpu_vgpu_reset(v, false);
+	x->g->on_scrub = NULL;
 	KUNIT_EXPECT_FALSE(test, x->g->mem_pending);
 	KUNIT_EXPECT_EQ(test, x->g->vram_pages, 0U);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
+	KUNIT_EXPECT_EQ(test, x->g->runs[0], 0U);
+	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	/* After the reset it runs again. */
+	ring(x, 0, 64);
+	KUNIT_EXPECT_EQ(test, running(x, 0), 0);
+	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
 }
 
 /*

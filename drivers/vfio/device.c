@@ -351,10 +351,12 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	/*
 	 * The context's reset first: the backend may still be getting memory
 	 * for it off the engine (a VRAM page a step waits for), and that must
-	 * be over before the scrub, or it would back a page after it.
+	 * be over before the scrub, or it would back a page after it.  It
+	 * stays stopped (doorbells ignored) until the scrub is over.
 	 */
-	mvgpu_ctx_restart(&vgpu->ctx);
+	mvgpu_ctx_clear(&vgpu->ctx);
 	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
+	mvgpu_ctx_start(&vgpu->ctx);
 	vgpu->resets++;
 	mutex_unlock(&vgpu->lock);
 }

@@ -155,6 +155,8 @@ int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 		   struct vfio_device *vdev, u32 weight);
 void mvgpu_ctx_fini(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_clear(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_start(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap);
