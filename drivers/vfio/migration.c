@@ -69,6 +69,8 @@
  * struct mvgpu_mig_file - a migration data file
  * @filp: its file
  * @lock: serialises reads or writes against ending the file
+ * @io_lock: one read or write at a time, whole (ending the file does not
+ *	take it)
  * @vgpu: the vGPU, while not @disabled
  * @disabled: ended: reads and writes fail with -ENODEV
  * @saving: STOP_COPY (@sv), else RESUMING (@ld)
@@ -79,6 +81,7 @@
 struct mvgpu_mig_file {
 	struct file *filp;
 	struct mutex lock;		/* see @lock above */
+	struct mutex io_lock;
 	struct mvgpu_vgpu *vgpu;
 	bool disabled;
 	bool saving;
@@ -152,11 +155,14 @@ typedef ssize_t (*mvgpu_mig_io_fn)(struct mvgpu_mig_file *f,
 static ssize_t mvgpu_mig_io(struct mvgpu_mig_file *f, struct iov_iter *it,
 			    bool reading, mvgpu_mig_io_fn fn)
 {
+	size_t turn = MVGPU_MIG_IO_TURN;
 	ssize_t done = 0, ret = 0;
-	bool retried = false;
 
+	/* Two threads' reads would interleave their turns: one at a time. */
+	if (mutex_lock_killable(&f->io_lock))
+		return -EINTR;
 	while (iov_iter_count(it)) {
-		size_t n = min_t(size_t, iov_iter_count(it), MVGPU_MIG_IO_TURN);
+		size_t n = min_t(size_t, iov_iter_count(it), turn);
 		size_t rest = iov_iter_count(it) - n;
 
 		if ((reading ? fault_in_iov_iter_writeable(it, n) :
@@ -171,16 +177,19 @@ static ssize_t mvgpu_mig_io(struct mvgpu_mig_file *f, struct iov_iter *it,
 		pagefault_enable();
 		mutex_unlock(&f->lock);
 		iov_iter_reexpand(it, iov_iter_count(it) + rest);
-		if (ret == -EFAULT && !retried) {
-			/* Faulted in, then lost again: once more. */
-			retried = true;
+		if (ret == -EFAULT) {
+			/* Faulted in, then lost again: a page at a time. */
+			turn = PAGE_SIZE;
+			ret = fatal_signal_pending(current) ? -EINTR : 0;
+			if (ret)
+				break;
 			continue;
 		}
 		if (ret <= 0)
 			break;
 		done += ret;
-		retried = false;
 	}
+	mutex_unlock(&f->io_lock);
 	return done ?: ret;
 }
 
@@ -244,6 +253,7 @@ static int mvgpu_mig_release(struct inode *inode, struct file *filp)
 	struct mvgpu_mig_file *f = filp->private_data;
 
 	mvgpu_mig_file_disable(f);
+	mutex_destroy(&f->io_lock);
 	mutex_destroy(&f->lock);
 	kfree(f);
 	return 0;
@@ -271,6 +281,7 @@ static struct mvgpu_mig_file *mvgpu_mig_file_new(struct mvgpu_vgpu *vgpu,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&f->lock);
+	mutex_init(&f->io_lock);
 	f->vgpu = vgpu;
 	f->saving = saving;
 	f->disabled = true;	/* until the stream is set up */
@@ -281,6 +292,7 @@ static struct mvgpu_mig_file *mvgpu_mig_file_new(struct mvgpu_vgpu *vgpu,
 	if (IS_ERR(f->filp)) {
 		struct file *err = f->filp;
 
+		mutex_destroy(&f->io_lock);
 		mutex_destroy(&f->lock);
 		kfree(f);
 		return ERR_CAST(err);

@@ -403,7 +403,7 @@ static void stuck_writer(const struct stream *good)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct stuck w = { 0 }, r = { 0 };
+	struct stuck w = { .fd = -1 }, r = { 0 };
 	pthread_t wt, rt;
 	struct pollfd pfd;
 	int uffd, faulted, i;
@@ -418,8 +418,17 @@ static void stuck_writer(const struct stream *good)
 		    !ioctl(uffd, UFFDIO_REGISTER, &reg) &&
 		    !mvgpu_mig_set_state(&dst, VFIO_DEVICE_STATE_RESUMING, &w.fd) &&
 		    write(w.fd, good->p, 64) == 64,
-		    "stuck writer: a userfaultfd region nobody serves, RESUMING"))
+		    "stuck writer: a userfaultfd region nobody serves, RESUMING")) {
+		tap_diag("%s", strerror(errno));
+		if (w.fd >= 0)
+			close(w.fd);
+		if (uffd >= 0)
+			close(uffd);
+		if (p != MAP_FAILED)
+			munmap(p, 4096);
+		mvgpu_reset(&dst);
 		return;
+	}
 	w.buf = p;
 	pthread_create(&wt, NULL, stuck_write, &w);
 	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
