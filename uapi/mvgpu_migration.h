@@ -7,7 +7,8 @@
  * opaque); this header is for tools and tests that inspect or build
  * streams, and it is the contract between mvgpu modules on the two hosts.
  * Self-contained: includes <linux/types.h> only.  Every field is little
- * endian; every reserved or padding field is zero.
+ * endian (but the CONTEXT section's payload: the backend's engine state,
+ * in the backend's own format); every reserved or padding field is zero.
  */
 #ifndef _UAPI_MVGPU_MIGRATION_H
 #define _UAPI_MVGPU_MIGRATION_H

@@ -48,7 +48,8 @@
  *   mapped again (guest memory pinned now, through this side's VFIO
  *   container: QEMU has made its DMA mappings by then), the backend loads
  *   the engine state, then registers, config space and interrupt state
- *   take effect.  Anything wrong fails the ioctl (-EINVAL, or -ENOMEM),
+ *   take effect.  Anything wrong fails the ioctl (-EINVAL, -ENOMEM, or
+ *   -EINTR when the caller is killed meanwhile),
  *   logs why, resets the vGPU and leaves it in ERROR, from which
  *   VFIO_DEVICE_RESET brings it back.
  * - STOP -> RUNNING_P2P, RUNNING_P2P -> RUNNING: the reverse of the first
@@ -57,8 +58,10 @@
  * VFIO_DEVICE_RESET in any state ends any data file, resets the vGPU and
  * returns it to RUNNING, as does closing the device.  Both take @lock, so
  * they wait for an arc in progress; a read or write of a data file holds
- * only the file's lock, which ending the file takes, so no reset or close
- * pulls VRAM out from under a read.  Nothing here needs mtty's deferred
+ * the file's I/O lock throughout and the file's lock only while it copies
+ * (never while the VMM's buffer faults in); ending the file takes only the
+ * latter, so no reset or close pulls VRAM out from under a read, and none
+ * waits for a VMM's page fault.  Nothing here needs mtty's deferred
  * reset: no lock the reset path holds is taken under @lock.
  *
  * The data files hold no reference on the vGPU; once ended they touch

@@ -363,7 +363,7 @@ static void edits(const struct stream *good, uint64_t vram_size,
 	}
 }
 
-/* A stream of OTHER, a vGPU of another type. */
+/* A thread's write or reset, and how it ended. */
 struct stuck {
 	int fd;
 	void *buf;
@@ -451,6 +451,7 @@ static void stuck_writer(const struct stream *good)
 	munmap(p, 4096);
 }
 
+/* A stream of OTHER, a vGPU of another type. */
 static int other_stream(const char *uuid, struct stream *s)
 {
 	struct mvgpu_handle h;
