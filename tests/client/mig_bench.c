@@ -107,18 +107,22 @@ static double memcpy_piped(uint64_t bytes, struct shared *sh)
 	char *src = malloc(bytes), *dst = malloc(bytes);
 	uint64_t got = 0;
 	double t1 = -1;
-	int p[2], st;
+	int p[2], go[2], st;
+	char c = 0;
 	pid_t pid;
 
-	if (!src || !dst || pipe(p))
+	if (!src || !dst || pipe(p) || pipe(go))
 		goto out;
 	memset(src, 0x5a, bytes);	/* both buffers faulted in first */
-	memset(dst, 0, bytes);
 	pid = fork();
 	if (pid == 0) {
 		uint64_t off = 0;
 
 		close(p[0]);
+		close(go[1]);
+		/* The clock starts once the reader's buffer is its own. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
 		sh->t0 = now_ms();
 		while (off < bytes) {
 			ssize_t n = write(p[1], src + off,
@@ -131,7 +135,12 @@ static double memcpy_piped(uint64_t bytes, struct shared *sh)
 		_exit(0);
 	}
 	close(p[1]);
-	while (got < bytes) {
+	close(go[0]);
+	/* After fork(): no copy-on-write fault inside the timed copy. */
+	memset(dst, 0, bytes);
+	st = write(go[1], &c, 1) == 1;
+	close(go[1]);	/* a reader that could not say go: EOF ends the child */
+	while (st && got < bytes) {
 		ssize_t n = read(p[0], dst + got,
 				 bytes - got < CHUNK ? bytes - got : CHUNK);
 
