@@ -100,43 +100,52 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Copy @in to @out through a buffer of @chunk bytes until @in ends; *@total
+ * counts the bytes.  @what_in and @what_out name the two ends in errors.
+ */
+static int mig_pump(int in, int out, size_t chunk, const char *what_in,
+		    const char *what_out, uint64_t *total)
+{
+	char *buf = malloc(chunk);
+	int err = 0;
+
+	if (!buf)
+		return mvgpu_error(ENOMEM, "no memory for a data buffer");
+	for (;;) {
+		ssize_t n = read(in, buf, chunk);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = mvgpu_error(errno, "%s: %s", what_in, strerror(errno));
+			break;
+		}
+		if (!n)
+			break;
+		err = write_all(out, buf, n);
+		if (err) {
+			mvgpu_error(-err, "%s: %s", what_out, strerror(-err));
+			break;
+		}
+		*total += n;
+	}
+	free(buf);
+	return err;
+}
+
 int mvgpu_mig_save(struct mvgpu_handle *h, int out_fd, uint64_t *bytes)
 {
 	uint64_t total = 0;
 	int fd, err;
-	char *buf;
 
 	err = mvgpu_mig_set_state(h, VFIO_DEVICE_STATE_STOP, NULL);
 	if (!err)
 		err = mvgpu_mig_set_state(h, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 	if (err)
 		return err;
-	buf = malloc(MIG_CHUNK);
-	if (!buf) {
-		close(fd);
-		return mvgpu_error(ENOMEM, "no memory for a data buffer");
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf, MIG_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = mvgpu_error(errno, "read of the migration data file: %s",
-					  strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		err = write_all(out_fd, buf, n);
-		if (err) {
-			mvgpu_error(-err, "writing the stream out: %s",
-				    strerror(-err));
-			break;
-		}
-		total += n;
-	}
-	free(buf);
+	err = mig_pump(fd, out_fd, MIG_CHUNK, "read of the migration data file",
+		       "writing the stream out", &total);
 	close(fd);
 	if (!err)
 		err = mvgpu_mig_set_state(h, VFIO_DEVICE_STATE_STOP, NULL);
@@ -150,39 +159,13 @@ int mvgpu_mig_resume(struct mvgpu_handle *h, int in_fd, size_t chunk, int run,
 {
 	uint64_t total = 0;
 	int fd, err;
-	char *buf;
 
-	if (!chunk)
-		chunk = MIG_CHUNK;
 	err = mvgpu_mig_set_state(h, VFIO_DEVICE_STATE_RESUMING, &fd);
 	if (err)
 		return err;
-	buf = malloc(chunk);
-	if (!buf) {
-		close(fd);
-		return mvgpu_error(ENOMEM, "no memory for a data buffer");
-	}
-	for (;;) {
-		ssize_t n = read(in_fd, buf, chunk);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = mvgpu_error(errno, "reading the stream in: %s",
-					  strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		err = write_all(fd, buf, n);
-		if (err) {
-			mvgpu_error(-err, "write of the migration data file: %s",
-				    strerror(-err));
-			break;
-		}
-		total += n;
-	}
-	free(buf);
+	err = mig_pump(in_fd, fd, chunk ? chunk : MIG_CHUNK,
+		       "reading the stream in", "write of the migration data file",
+		       &total);
 	close(fd);
 	if (!err)
 		err = mvgpu_mig_set_state(h, VFIO_DEVICE_STATE_STOP, NULL);
