@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "../../tools/mvgpu/libmvgpu.h"
+#include "stats.h"
 
 static double now_ns(void)
 {
@@ -43,19 +44,6 @@ static double now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
 }
 
 /* One round trip: write a scratch register, read it back. */

@@ -16,6 +16,7 @@
  * in the same chunks.  Each figure is the median of five runs.
  */
 #include "mig_common.h"
+#include "stats.h"
 
 #include <sys/wait.h>
 
@@ -27,19 +28,6 @@ struct shared {
 	uint64_t bytes;
 	int err;
 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static int pump(int in, int out, char *buf, uint64_t *total)
 {

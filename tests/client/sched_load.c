@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "../../tools/mvgpu/libmvgpu.h"
+#include "stats.h"
 
 #define RING_OFF	0x0ull
 #define RING_SIZE	0x1000u		/* 63 commands */
@@ -572,13 +573,6 @@ out:
 }
 
 /* efficiency: the engine against the CPU doing the same work */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 #define EFF_ROUNDS	5
 #define EFF_COPY	(64ull << 20)
