@@ -20,9 +20,12 @@
  * non-empty level runs first, and a vGPU arriving at a higher level than one
  * running preempts it.  A vGPU that uses its whole slice drops a level; one
  * whose ring empties (or which blocks in WAIT) before its slice ends keeps
- * its level, but the time it used there adds up over its runs: once the
- * total reaches the level's slice it drops a level too, so submitting in
- * short bursts cannot hold the top level against busy neighbours.  Every
+ * its level, but the time it used there adds up over its runs, less an
+ * eighth of the wall time that passed (MVGPU_SCHED_LEVEL_SHARE): once the
+ * total reaches the level's slice it drops a level too.  So a vGPU that
+ * uses under an eighth of an engine in short bursts (interactive work)
+ * keeps its level for good, while submitting in short bursts cannot hold
+ * the top level for more than an eighth of an engine.  Every
  * ``boost_ms`` all vGPUs return to their starting level (the ``priority``
  * knob, 0 by default), which bounds how long a demoted vGPU can starve.
  *
@@ -419,6 +422,7 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 		      enum mvgpu_put_reason why, u64 now)
 {
 	u32 weight = p->mode == MVGPU_SCHED_EQUAL ? 1 : e->weight;
+	u64 decay;
 
 	e->running = false;
 	e->stats.service_ns += ran_ns;
@@ -435,8 +439,13 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	/*
 	 * The level's allotment counts over all runs, not run by run.  A
 	 * slice cut short for a cap (its own or a neighbour's) is no
-	 * demotion: only one that came near the level's slice is.
+	 * demotion: only one that came near the level's slice is.  What
+	 * it used decays by 1 / MVGPU_SCHED_LEVEL_SHARE of the wall time
+	 * since the last put, so occasional short bursts never add up.
 	 */
+	decay = div_u64(now - min(now, e->used_at), MVGPU_SCHED_LEVEL_SHARE);
+	e->used_at = now;
+	e->level_used -= min(e->level_used, decay);
 	e->level_used += ran_ns;
 	if (((why == MVGPU_PUT_EXPIRED &&
 	      ran_ns >= mvgpu_policy_level_slice(p, e) * 7 / 8) ||

@@ -9,6 +9,8 @@
 
 #define MVGPU_SCHED_LEVELS	3
 #define MVGPU_SCHED_MAX_WEIGHT	100
+/* A vGPU using under 1 / this of the wall time at its level keeps it. */
+#define MVGPU_SCHED_LEVEL_SHARE	8
 
 /**
  * enum mvgpu_sched_mode - scheduling policies, chosen at load time
@@ -71,7 +73,9 @@ struct mvgpu_sched_stats {
  * @prio: level it starts at and returns to on boost (0 is the top)
  * @cap: most it may use of one engine, in percent (100: no cap)
  * @level: current level
- * @level_used: engine time used at @level since it got there
+ * @level_used: engine time used at @level since it got there, less
+ *	1 / MVGPU_SCHED_LEVEL_SHARE of the wall time since
+ * @used_at: when @level_used was last brought up to date
  * @queued: in a level tree
  * @throttled: in the throttled tree (over its cap)
  * @running: picked, not yet put
@@ -90,6 +94,7 @@ struct mvgpu_sched_entity {
 	u32 cap;
 	u32 level;
 	u64 level_used;
+	u64 used_at;
 	bool queued;
 	bool throttled;
 	bool running;

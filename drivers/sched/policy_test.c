@@ -302,6 +302,30 @@ static void mvgpu_policy_interactive_test(struct kunit *test)
 }
 
 /*
+ * An interactive tenant (0.5 ms every 10 ms, 5 % of the engine) next to 8
+ * hogs on one engine: its bursts never add up to a slice, so it stays on
+ * top between boosts too and each burst preempts the hogs at once.  (With
+ * the allotment counted without decay it dropped after two bursts and
+ * waited behind hogs' slices until the next boost.)
+ */
+static void mvgpu_policy_interactive_keeps_level_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct sim_ent *x, *h[8];
+	unsigned int i;
+
+	x = sim_add(s, false, 1, 0, 100, 10 * NSEC_PER_MSEC, 500 * NSEC_PER_USEC);
+	for (i = 0; i < 8; i++)
+		h[i] = sim_add(s, true, 1, 0, 100, 0, 0);
+	sim_measure(s, NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	KUNIT_EXPECT_GT(test, x->bursts, 400ULL);
+	KUNIT_EXPECT_EQ(test, x->e.stats.demotions, 0ULL);
+	KUNIT_EXPECT_LE(test, sim_p99(x), 1500 * NSEC_PER_USEC);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_GT(test, h[i]->e.stats.demotions, 0ULL);
+}
+
+/*
  * A tenant that submits 0.8 ms bursts every 0.9 ms never uses a whole slice
  * in one run; counted run by run it would hold the top level and preempt
  * its busy neighbour all the time.  The allotment counts over runs.
@@ -560,6 +584,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_jain_test),
 	KUNIT_CASE(mvgpu_policy_interactive_test),
 	KUNIT_CASE(mvgpu_policy_starvation_test),
+	KUNIT_CASE(mvgpu_policy_interactive_keeps_level_test),
 	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),
 	KUNIT_CASE(mvgpu_policy_cap_window_test),
