@@ -11,8 +11,11 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
+#include <linux/page_counter.h>
 #include <linux/pseudo_fs.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -233,6 +236,38 @@ void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram)
 	mutex_unlock(&vram->lock);
 }
 
+/*
+ * VRAM stops MVGPU_SW_VRAM_HEADROOM short of the memory.max of the cgroup it
+ * is charged to (and of each parent): the VMM's own allocations - the page
+ * tables its mapping of the aperture needs, its own memory - then still fit,
+ * so reaching the limit fails the VRAM access cleanly (SIGBUS,
+ * MVGPU_ERR_NO_MEMORY) rather than waking the cgroup's OOM killer at the
+ * VMM's next allocation.
+ */
+#define MVGPU_SW_VRAM_HEADROOM	SZ_4M
+
+static bool mvgpu_sw_vram_room(struct page *page)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+	bool room = true;
+
+	rcu_read_lock();
+	for (memcg = page_memcg(page); memcg; memcg = parent_mem_cgroup(memcg)) {
+		if (page_counter_read(&memcg->memory) +
+		    (MVGPU_SW_VRAM_HEADROOM >> PAGE_SHIFT) >
+		    READ_ONCE(memcg->memory.max)) {
+			room = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return room;
+#else
+	return true;
+#endif
+}
+
 /* Back page @idx: waiting for memory if it must, or -EAGAIN if @nowait. */
 static struct page *mvgpu_sw_vram_back(struct mvgpu_bvram *vram,
 				       unsigned long idx, bool nowait)
@@ -245,6 +280,11 @@ static struct page *mvgpu_sw_vram_back(struct mvgpu_bvram *vram,
 	page = alloc_page(nowait ? MVGPU_SW_VRAM_GFP_NOWAIT : MVGPU_SW_VRAM_GFP);
 	if (!page)
 		return ERR_PTR(err);
+	if (!mvgpu_sw_vram_room(page)) {
+		/* With @nowait the worker's try gives the final answer. */
+		put_page(page);
+		return ERR_PTR(err);
+	}
 	old = xa_cmpxchg(&vram->pages, idx, NULL, page,
 			 nowait ? GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN :
 			 GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
