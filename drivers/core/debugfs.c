@@ -6,14 +6,17 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/platform_device.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include <mvgpu/dev.h>
+#include <mvgpu/hist.h>
 #include <mvgpu/vgpu.h>
 
 #include "mm/gpt.h"
@@ -47,6 +50,17 @@
  * ``N NS``: the mean cost of one scheduler pick + put + enqueue with N
  * runnable vGPUs, measured on a private policy instance (``make bench``
  * prints it as ``pick_ns_N``).
+ *
+ * ``/sys/kernel/debug/mvgpu/preempt_floor``: write MS (1..10000), read back
+ * ``N P50_NS P99_NS MAX_NS``: the platform's floor under the engines'
+ * preemption latency.  For MS milliseconds the writer's thread spins in the
+ * kernel, as an engine thread does inside a step, on a flag that an hrtimer
+ * it started 1 ms earlier sets - the same path as a slice ending (a timer
+ * interrupt on the engine's CPU, the flag seen at the next check) with no
+ * engine work at all; N samples, their median, 99th percentile (bucket
+ * upper bounds, as ``sched_stats``) and maximum.  ``make bench`` prints
+ * ``preempt_floor_p99_us`` beside ``preempt_latency_p99_us``.  A fatal
+ * signal ends the run (-EINTR).
  */
 
 #define MVGPU_DIRECT_MAX	SZ_1M
@@ -227,6 +241,105 @@ static const struct file_operations mvgpu_pick_bench_fops = {
 	.llseek = default_llseek,
 };
 
+#define MVGPU_FLOOR_MAX_MS	10000
+
+struct mvgpu_floor {
+	struct hrtimer timer;
+	u64 fired;		/* when the timer fired; 0 until then */
+	u32 hist[MVGPU_HIST_BUCKETS];
+};
+
+static DEFINE_MUTEX(mvgpu_floor_lock);
+static u64 mvgpu_floor_res[4];	/* samples, p50, p99, max (ns) */
+
+static enum hrtimer_restart mvgpu_floor_fire(struct hrtimer *t)
+{
+	struct mvgpu_floor *fl = container_of(t, struct mvgpu_floor, timer);
+
+	WRITE_ONCE(fl->fired, ktime_get_ns());
+	return HRTIMER_NORESTART;
+}
+
+/* Spin @ms on a flag an hrtimer sets every 1 ms; the latencies into @res. */
+static int mvgpu_floor_run(unsigned int ms, u64 *res)
+{
+	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+	u64 n = 0, max = 0, at, lat;
+	struct mvgpu_floor *fl;
+	int ret = 0;
+
+	fl = kzalloc(sizeof(*fl), GFP_KERNEL);
+	if (!fl)
+		return -ENOMEM;
+	hrtimer_init(&fl->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	fl->timer.function = mvgpu_floor_fire;
+	while (ktime_get_ns() < end) {
+		WRITE_ONCE(fl->fired, 0);
+		hrtimer_start(&fl->timer, ns_to_ktime(NSEC_PER_MSEC),
+			      HRTIMER_MODE_REL);
+		while (!(at = READ_ONCE(fl->fired)))
+			cpu_relax();
+		lat = ktime_get_ns() - at;
+		fl->hist[mvgpu_hist_bucket(lat)]++;
+		max = max(max, lat);
+		n++;
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	hrtimer_cancel(&fl->timer);
+	res[0] = n;
+	res[1] = mvgpu_hist_percentile(fl->hist, 50);
+	res[2] = mvgpu_hist_percentile(fl->hist, 99);
+	res[3] = max;
+	kfree(fl);
+	return ret;
+}
+
+static ssize_t mvgpu_floor_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	unsigned int ms;
+	u64 res[4];
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, len, 0, &ms);
+	if (ret)
+		return ret;
+	if (!ms || ms > MVGPU_FLOOR_MAX_MS)
+		return -EINVAL;
+	ret = mvgpu_floor_run(ms, res);
+	if (ret)
+		return ret;
+	mutex_lock(&mvgpu_floor_lock);
+	memcpy(mvgpu_floor_res, res, sizeof(res));
+	mutex_unlock(&mvgpu_floor_lock);
+	return len;
+}
+
+static ssize_t mvgpu_floor_read(struct file *file, char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	char buf[96];
+	int n;
+
+	mutex_lock(&mvgpu_floor_lock);
+	n = scnprintf(buf, sizeof(buf), "%llu %llu %llu %llu\n",
+		      mvgpu_floor_res[0], mvgpu_floor_res[1],
+		      mvgpu_floor_res[2], mvgpu_floor_res[3]);
+	mutex_unlock(&mvgpu_floor_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations mvgpu_floor_fops = {
+	.owner = THIS_MODULE,
+	.read = mvgpu_floor_read,
+	.write = mvgpu_floor_write,
+	.llseek = default_llseek,
+};
+
 /**
  * mvgpu_debugfs_vgpu_init() - a vGPU's debugfs directory
  * @vgpu: the vGPU, registered
@@ -267,6 +380,8 @@ void mvgpu_debugfs_init(void)
 	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
 	debugfs_create_file("pick_bench", 0600, mvgpu_debugfs_root, NULL,
 			    &mvgpu_pick_bench_fops);
+	debugfs_create_file("preempt_floor", 0600, mvgpu_debugfs_root, NULL,
+			    &mvgpu_floor_fops);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
 				  &mvgpu_fail_nowait_attr);
