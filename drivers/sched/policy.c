@@ -21,11 +21,15 @@
  * running preempts it.  A vGPU that uses its whole slice drops a level; one
  * whose ring empties (or which blocks in WAIT) before its slice ends keeps
  * its level, but the time it used there adds up over its runs, less an
- * eighth of the wall time that passed (MVGPU_SCHED_LEVEL_SHARE): once the
- * total reaches the level's slice it drops a level too.  So a vGPU that
- * uses under an eighth of an engine in short bursts (interactive work)
- * keeps its level for good, while submitting in short bursts cannot hold
- * the top level for more than an eighth of an engine.  Every
+ * eighth of the wall time that passed (MVGPU_SCHED_LEVEL_SHARE) as long as
+ * it has had no more than its weighted share (its virtual time, below,
+ * within a top slice of the smallest runnable one): once the total
+ * reaches the level's slice it drops a level too.  So a vGPU that uses
+ * under an eighth of an engine, and under its share, in bursts shorter
+ * than a slice (interactive work) keeps its level for good, while
+ * submitting in short bursts - alone or with other tenants doing the
+ * same - cannot hold the top level beyond the bursts' weighted share.
+ * Every
  * ``boost_ms`` all vGPUs return to their starting level (the ``priority``
  * knob, 0 by default), which bounds how long a demoted vGPU can starve.
  *
@@ -441,10 +445,17 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	 * slice cut short for a cap (its own or a neighbour's) is no
 	 * demotion: only one that came near the level's slice is.  What
 	 * it used decays by 1 / MVGPU_SCHED_LEVEL_SHARE of the wall time
-	 * since the last put, so occasional short bursts never add up.
+	 * since the last put, so occasional short bursts never add up - but
+	 * only while its virtual time is within a top slice of the smallest
+	 * runnable one, i.e. while it has not had more than its weighted
+	 * share: tenants that each stay under the eighth cannot together
+	 * hold the top level against busy neighbours.
 	 */
 	decay = div_u64(now - min(now, e->used_at), MVGPU_SCHED_LEVEL_SHARE);
 	e->used_at = now;
+	if (e->vtime > p->min_vtime +
+		       div_u64(p->slice_ns * MVGPU_SCHED_MAX_WEIGHT, weight))
+		decay = 0;
 	e->level_used -= min(e->level_used, decay);
 	e->level_used += ran_ns;
 	if (((why == MVGPU_PUT_EXPIRED &&

@@ -326,6 +326,30 @@ static void mvgpu_policy_interactive_keeps_level_test(struct kunit *test)
 }
 
 /*
+ * Eight tenants that each send 0.9 ms every 8 ms (11 %, under the eighth
+ * that decays) next to eight hogs on one engine: together they would hold
+ * the top level and leave the hogs a slice per boost if the decay did not
+ * stop once a tenant has had more than its weighted share.
+ */
+static void mvgpu_policy_colluders_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct sim_ent *h[8];
+	u64 total, hogs = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		sim_add(s, false, 1, 0, 100, 8 * NSEC_PER_MSEC, 900 * NSEC_PER_USEC);
+		h[i] = sim_add(s, true, 1, 0, 100, 0, 0);
+	}
+	total = sim_measure(s, NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	for (i = 0; i < 8; i++)
+		hogs += h[i]->service;
+	KUNIT_EXPECT_GE_MSG(test, hogs * 100, total * 40,
+			    "8 hogs got %llu of %llu", hogs, total);
+}
+
+/*
  * A tenant that submits 0.8 ms bursts every 0.9 ms never uses a whole slice
  * in one run; counted run by run it would hold the top level and preempt
  * its busy neighbour all the time.  The allotment counts over runs.
@@ -585,6 +609,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_interactive_test),
 	KUNIT_CASE(mvgpu_policy_starvation_test),
 	KUNIT_CASE(mvgpu_policy_interactive_keeps_level_test),
+	KUNIT_CASE(mvgpu_policy_colluders_test),
 	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),
 	KUNIT_CASE(mvgpu_policy_cap_window_test),
