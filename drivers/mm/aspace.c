@@ -7,9 +7,11 @@
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 
 #include "aspace.h"
+#include "charge.h"
 
 /**
  * DOC: Address space
@@ -407,6 +409,11 @@ int mvgpu_aspace_refill(struct mvgpu_aspace *as)
 		pages[n] = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT |
 						  __GFP_RETRY_MAYFAIL |
 						  __GFP_NOWARN);
+		if (pages[n] && !mvgpu_charge_room(virt_to_page(pages[n]),
+						   true)) {
+			free_page((unsigned long)pages[n]);
+			pages[n] = NULL;
+		}
 		if (!pages[n])
 			break;
 	}

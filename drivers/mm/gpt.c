@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
+#include "charge.h"
 #include "gpt.h"
 
 /**
@@ -121,6 +122,10 @@ static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 	else
 		t = (u64 *)__get_free_pages(pt->nowait ? MVGPU_GPT_GFP_NOWAIT :
 					    MVGPU_GPT_GFP, order);
+	if (t && !mvgpu_charge_room(virt_to_page(t), !pt->nowait)) {
+		free_pages((unsigned long)t, order);
+		t = NULL;
+	}
 	if (!t)
 		return ERR_PTR(pt->nowait ? -EAGAIN : -ENOMEM);
 	pt->tables += 1 << order;

@@ -11,14 +11,12 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
-#include <linux/page_counter.h>
 #include <linux/pseudo_fs.h>
-#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "mm/charge.h"
 #include "mm/gpt.h"
 #include "mm/pool.h"
 
@@ -37,9 +35,10 @@
  * earlier tenant's data and an idle vGPU costs no memory.  Reads of a page
  * never touched return zeros without backing it.  Backing pages are charged
  * to the memory cgroup of the process that opened the vGPU (the VMM), even
- * when another process or the engine touches them; when that cgroup is at
- * its limit the touch fails: SIGBUS for a mapping, -ENOMEM for pwrite(),
- * MVGPU_ERR_NO_MEMORY for the engine.  Nothing calls the OOM killer.
+ * when another process or the engine touches them; when that cgroup is
+ * within 4 MiB of its limit (DOC: Memory charged to the VMM) the touch
+ * fails: SIGBUS for a mapping, -ENOMEM for pwrite(), MVGPU_ERR_NO_MEMORY
+ * for the engine.  Nothing calls the OOM killer.
  *
  * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  They must
  * all live in one address space that holds nothing else, so that a reset
@@ -236,38 +235,6 @@ void mvgpu_sw_vram_scrub(struct mvgpu_bvram *vram)
 	mutex_unlock(&vram->lock);
 }
 
-/*
- * VRAM stops MVGPU_SW_VRAM_HEADROOM short of the memory.max of the cgroup it
- * is charged to (and of each parent): the VMM's own allocations - the page
- * tables its mapping of the aperture needs, its own memory - then still fit,
- * so reaching the limit fails the VRAM access cleanly (SIGBUS,
- * MVGPU_ERR_NO_MEMORY) rather than waking the cgroup's OOM killer at the
- * VMM's next allocation.
- */
-#define MVGPU_SW_VRAM_HEADROOM	SZ_4M
-
-static bool mvgpu_sw_vram_room(struct page *page)
-{
-#ifdef CONFIG_MEMCG
-	struct mem_cgroup *memcg;
-	bool room = true;
-
-	rcu_read_lock();
-	for (memcg = page_memcg(page); memcg; memcg = parent_mem_cgroup(memcg)) {
-		if (page_counter_read(&memcg->memory) +
-		    (MVGPU_SW_VRAM_HEADROOM >> PAGE_SHIFT) >
-		    READ_ONCE(memcg->memory.max)) {
-			room = false;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return room;
-#else
-	return true;
-#endif
-}
-
 /* Back page @idx: waiting for memory if it must, or -EAGAIN if @nowait. */
 static struct page *mvgpu_sw_vram_back(struct mvgpu_bvram *vram,
 				       unsigned long idx, bool nowait)
@@ -280,7 +247,7 @@ static struct page *mvgpu_sw_vram_back(struct mvgpu_bvram *vram,
 	page = alloc_page(nowait ? MVGPU_SW_VRAM_GFP_NOWAIT : MVGPU_SW_VRAM_GFP);
 	if (!page)
 		return ERR_PTR(err);
-	if (!mvgpu_sw_vram_room(page)) {
+	if (!mvgpu_charge_room(page, !nowait)) {
 		/* With @nowait the worker's try gives the final answer. */
 		put_page(page);
 		return ERR_PTR(err);
@@ -584,6 +551,10 @@ int mvgpu_sw_vram_page_write(struct mvgpu_bvram *vram, u64 off,
 	if (!page) {
 		memcg = set_active_memcg(vram->memcg);
 		page = alloc_page(MVGPU_SW_VRAM_GFP & ~__GFP_ZERO);
+		if (page && !mvgpu_charge_room(page, true)) {
+			put_page(page);
+			page = NULL;
+		}
 		if (page) {
 			va = kmap_local_page(page);
 			copy_page(va, (void *)buf);

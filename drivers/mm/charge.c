@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory a tenant causes stops short of its VMM cgroup's limit.
+ */
+
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/page_counter.h>
+#include <linux/rcupdate.h>
+
+#include "mm/charge.h"
+
+/**
+ * DOC: Memory charged to the VMM
+ *
+ * VRAM backing pages and GPU page-table pages are charged (__GFP_ACCOUNT)
+ * to the memory cgroup of the process that opened the vGPU (the VMM).  They
+ * stop MVGPU_CHARGE_HEADROOM (4 MiB) short of that cgroup's memory.max and
+ * of each parent's, so that when a tenant has all it may have, the VMM's
+ * own allocations (the page tables of its aperture mapping, its own small
+ * needs) still fit: the tenant's access fails cleanly (SIGBUS, -ENOMEM,
+ * MVGPU_ERR_NO_MEMORY, a MAP's error code) and the cgroup's OOM killer is
+ * not woken.  Where the caller may sleep, a page refused for the headroom
+ * first makes the cgroup reclaim - its page cache, say - by charging the
+ * headroom once and giving it back, so a VMM whose cgroup is full of
+ * cache it can drop still gets its VRAM.  With CONFIG_MEMCG off, or kernel
+ * memory accounting off (``cgroup.memory=nokmem``), nothing is charged and
+ * only the host's memory limits.
+ */
+
+#define MVGPU_CHARGE_HEADROOM_PAGES	(MVGPU_CHARGE_HEADROOM >> PAGE_SHIFT)
+
+/* Whether @page's cgroup and each parent have the headroom left. */
+static bool mvgpu_charge_fits(struct page *page)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *memcg;
+	bool room = true;
+
+	rcu_read_lock();
+	for (memcg = page_memcg(page); memcg; memcg = parent_mem_cgroup(memcg)) {
+		unsigned long max = READ_ONCE(memcg->memory.max);
+
+		if (max < MVGPU_CHARGE_HEADROOM_PAGES ||
+		    page_counter_read(&memcg->memory) >
+		    max - MVGPU_CHARGE_HEADROOM_PAGES) {
+			room = false;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return room;
+#else
+	return true;
+#endif
+}
+
+/*
+ * Charge the headroom to the current (or active) cgroup and give it back:
+ * the charge makes the cgroup reclaim what it can to fit it.  True if it
+ * fitted.
+ */
+static bool mvgpu_charge_reclaim(void)
+{
+	struct page *page, *next;
+	LIST_HEAD(pages);
+	unsigned int i;
+	bool fitted = true;
+
+	for (i = 0; i < MVGPU_CHARGE_HEADROOM_PAGES; i++) {
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+				  __GFP_NOWARN);
+		if (!page) {
+			fitted = false;
+			break;
+		}
+		list_add(&page->lru, &pages);
+	}
+	list_for_each_entry_safe(page, next, &pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	return fitted;
+}
+
+/**
+ * mvgpu_charge_room() - whether a page just charged to a tenant may be kept
+ * @page: allocated with __GFP_ACCOUNT in the context (current or active
+ *	memory cgroup) it is charged to
+ * @may_reclaim: the caller may sleep: make the cgroup reclaim before saying
+ *	no
+ *
+ * See DOC: Memory charged to the VMM.
+ *
+ * Context: any if !@may_reclaim; else process context, may sleep.
+ * Return: true to keep it; false: the caller frees it and fails as for no
+ * memory.
+ */
+bool mvgpu_charge_room(struct page *page, bool may_reclaim)
+{
+	if (mvgpu_charge_fits(page))
+		return true;
+	return may_reclaim && mvgpu_charge_reclaim() && mvgpu_charge_fits(page);
+}
