@@ -60,7 +60,8 @@
  * engine work at all; N samples, their median, 99th percentile (bucket
  * upper bounds, as ``sched_stats``) and maximum.  ``make bench`` prints
  * ``preempt_floor_p99_us`` beside ``preempt_latency_p99_us``.  A fatal
- * signal ends the run (-EINTR).
+ * signal ends the run (-EINTR), a timer more than 1 s late too
+ * (-ETIMEDOUT).
  */
 
 #define MVGPU_DIRECT_MAX	SZ_1M
@@ -277,8 +278,17 @@ static int mvgpu_floor_run(unsigned int ms, u64 *res)
 		WRITE_ONCE(fl->fired, 0);
 		hrtimer_start(&fl->timer, ns_to_ktime(NSEC_PER_MSEC),
 			      HRTIMER_MODE_REL);
-		while (!(at = READ_ONCE(fl->fired)))
+		while (!(at = READ_ONCE(fl->fired))) {
+			/* A timer 1 s late, or a kill: stop spinning. */
+			if (ktime_get_ns() > end + NSEC_PER_SEC ||
+			    fatal_signal_pending(current)) {
+				ret = -ETIMEDOUT;
+				break;
+			}
 			cpu_relax();
+		}
+		if (ret)
+			break;
 		lat = ktime_get_ns() - at;
 		fl->hist[mvgpu_hist_bucket(lat)]++;
 		max = max(max, lat);
@@ -289,6 +299,8 @@ static int mvgpu_floor_run(unsigned int ms, u64 *res)
 			break;
 		}
 	}
+	if (ret == -ETIMEDOUT && fatal_signal_pending(current))
+		ret = -EINTR;
 	hrtimer_cancel(&fl->timer);
 	res[0] = n;
 	res[1] = mvgpu_hist_percentile(fl->hist, 50);
