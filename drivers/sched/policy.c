@@ -21,14 +21,15 @@
  * running preempts it.  A vGPU that uses its whole slice drops a level; one
  * whose ring empties (or which blocks in WAIT) before its slice ends keeps
  * its level, but the time it used there adds up over its runs, less an
- * eighth of the wall time that passed (MVGPU_SCHED_LEVEL_SHARE) as long as
- * it has had no more than its weighted share (its virtual time, below,
- * within a top slice of the smallest runnable one): once the total
- * reaches the level's slice it drops a level too.  So a vGPU that uses
- * under an eighth of an engine, and under its share, in bursts shorter
- * than a slice (interactive work) keeps its level for good, while
- * submitting in short bursts - alone or with other tenants doing the
- * same - cannot hold the top level beyond the bursts' weighted share.
+ * eighth of the time it spent idle in between (MVGPU_SCHED_LEVEL_SHARE)
+ * as long as it has had no more than its weighted share (its virtual
+ * time, below, within a top slice of the smallest runnable one): once the
+ * total reaches the level's slice it drops a level too.  So a vGPU that
+ * runs bursts shorter than a slice and is idle at least eight times as
+ * long as it runs (under about 11 % of an engine), and under its share,
+ * keeps its level for good (interactive work), while submitting in short
+ * bursts - alone or with other tenants doing the same - cannot hold the
+ * top level beyond the bursts' weighted share.
  * Every
  * ``boost_ms`` all vGPUs return to their starting level (the ``priority``
  * knob, 0 by default), which bounds how long a demoted vGPU can starve.
@@ -209,6 +210,10 @@ void mvgpu_policy_enqueue(struct mvgpu_sched_policy *p,
 {
 	if (wakeup)
 		e->vtime = max(e->vtime, p->min_vtime);
+	if (wakeup && e->idle_at) {
+		e->idle_ns += now - min(now, e->idle_at);
+		e->idle_at = 0;
+	}
 	e->since = now;
 	mvgpu_policy_insert(p, e, now);
 }
@@ -426,9 +431,12 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 		      enum mvgpu_put_reason why, u64 now)
 {
 	u32 weight = p->mode == MVGPU_SCHED_EQUAL ? 1 : e->weight;
-	u64 decay;
+	u64 decay, idle_ns = e->idle_ns;
 
 	e->running = false;
+	e->idle_ns = 0;
+	if (why == MVGPU_PUT_IDLE)
+		e->idle_at = now;
 	e->stats.service_ns += ran_ns;
 	e->vtime += div_u64(ran_ns * MVGPU_SCHED_MAX_WEIGHT, weight);
 	if (mvgpu_policy_cap(p, e) < 100) {
@@ -444,15 +452,15 @@ void mvgpu_policy_put(struct mvgpu_sched_policy *p,
 	 * The level's allotment counts over all runs, not run by run.  A
 	 * slice cut short for a cap (its own or a neighbour's) is no
 	 * demotion: only one that came near the level's slice is.  What
-	 * it used decays by 1 / MVGPU_SCHED_LEVEL_SHARE of the wall time
-	 * since the last put, so occasional short bursts never add up - but
-	 * only while its virtual time is within a top slice of the smallest
-	 * runnable one, i.e. while it has not had more than its weighted
-	 * share: tenants that each stay under the eighth cannot together
-	 * hold the top level against busy neighbours.
+	 * it used decays by 1 / MVGPU_SCHED_LEVEL_SHARE of the time it was
+	 * idle before this run, so occasional short bursts never add up -
+	 * but only while its virtual time is within a top slice of the
+	 * smallest runnable one, i.e. while it has not had more than its
+	 * weighted share: tenants that each stay under the eighth cannot
+	 * together hold the top level against busy neighbours.  A vGPU
+	 * that never goes idle gets no decay.
 	 */
-	decay = div_u64(now - min(now, e->used_at), MVGPU_SCHED_LEVEL_SHARE);
-	e->used_at = now;
+	decay = div_u64(idle_ns, MVGPU_SCHED_LEVEL_SHARE);
 	if (e->vtime > p->min_vtime +
 		       div_u64(p->slice_ns * MVGPU_SCHED_MAX_WEIGHT, weight))
 		decay = 0;

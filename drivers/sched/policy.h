@@ -9,7 +9,7 @@
 
 #define MVGPU_SCHED_LEVELS	3
 #define MVGPU_SCHED_MAX_WEIGHT	100
-/* A vGPU using under 1 / this of the wall time at its level keeps it. */
+/* A vGPU idle this many times as long as it runs keeps its level. */
 #define MVGPU_SCHED_LEVEL_SHARE	8
 
 /**
@@ -74,8 +74,9 @@ struct mvgpu_sched_stats {
  * @cap: most it may use of one engine, in percent (100: no cap)
  * @level: current level
  * @level_used: engine time used at @level since it got there, less
- *	1 / MVGPU_SCHED_LEVEL_SHARE of the wall time since
- * @used_at: when @level_used was last brought up to date
+ *	1 / MVGPU_SCHED_LEVEL_SHARE of the time it spent idle meanwhile
+ * @idle_at: when its ring last went empty (0: not idle)
+ * @idle_ns: time spent idle since it last came off an engine
  * @queued: in a level tree
  * @throttled: in the throttled tree (over its cap)
  * @running: picked, not yet put
@@ -94,7 +95,8 @@ struct mvgpu_sched_entity {
 	u32 cap;
 	u32 level;
 	u64 level_used;
-	u64 used_at;
+	u64 idle_at;
+	u64 idle_ns;
 	bool queued;
 	bool throttled;
 	bool running;
