@@ -13,6 +13,13 @@
  *   vram_tenant engine-fill UUID MIB FILL MIB MiB with the engine; print
  *                                    the engine's state; exit 0 if it
  *                                    completed, 3 if it stopped
+ *   vram_tenant table-fill UUID MIB  the same, then (VRAM kept) MAPs of one
+ *                                    page each 1 GiB apart, every one
+ *                                    needing new tables, until one fails;
+ *                                    then allocate and touch 2 MiB of
+ *                                    this process's own memory; exit 3 if
+ *                                    a MAP stopped (its error_code
+ *                                    printed), 0 if all 1023 went in
  */
 #include <errno.h>
 #include <stdint.h>
@@ -105,7 +112,7 @@ int main(int argc, char **argv)
 	uint8_t *va, buf[4096];
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: vram_tenant fill|check-zero|touch|engine-fill|mmap-race UUID MIB|N\n");
+		fprintf(stderr, "usage: vram_tenant fill|check-zero|touch|engine-fill|table-fill|mmap-race UUID MIB|N\n");
 		return 2;
 	}
 	len = strtoull(argv[3], NULL, 0) << 20;
@@ -150,6 +157,43 @@ int main(int argc, char **argv)
 		       err == -EIO ? mvgpu_engine_str(&s, desc, sizeof(desc)) :
 		       err ? mvgpu_errmsg() : "completed");
 		printf("error_code %u\n", s.code);
+		return err == -EIO ? 3 : err ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "table-fill")) {
+		struct mvgpu_engine_state s = { 0 };
+		struct mvgpu_ring r;
+		struct mvgpu_cmd c = mvgpu_cmd_fill(1 << 20, len - (1 << 20), 0x5a5a5a5a);
+		unsigned int n;
+		char *mine;
+		int err;
+
+		err = mvgpu_engine_reset(&h) ?:
+		      mvgpu_ring_init(&r, &h, 0, 4096, 65536) ?:
+		      mvgpu_ring_emit(&r, &c) ?:
+		      mvgpu_ring_fence_wait(&r, 600000);
+		if (err && err != -EIO) {
+			printf("# table-fill: %s\n", mvgpu_errmsg());
+			return 1;
+		}
+		/* The engine reset keeps VRAM, empties the page table. */
+		err = mvgpu_engine_reset(&h) ?:
+		      mvgpu_ring_init(&r, &h, 0, 4096, 65536);
+		for (n = 1; n < 1024 && !err; n++) {
+			c = mvgpu_cmd_map((uint64_t)n << 30, 0, 4096,
+					  MVGPU_MAP_READ | MVGPU_MAP_WRITE);
+			err = mvgpu_ring_emit(&r, &c) ?:
+			      mvgpu_ring_fence_wait(&r, 600000);
+		}
+		mvgpu_engine_state(&h, &s);
+		/* Its cgroup is as full as the vGPU may make it: this must fit. */
+		mine = malloc(2 << 20);
+		if (mine)
+			memset(mine, 1, 2 << 20);
+		printf("# table-fill: %u MAPs went in, then %s; allocated 2 MiB: %s\n",
+		       err ? n - 2 : n - 1, err == -EIO ? "an engine error" : err ? mvgpu_errmsg() : "none",
+		       mine ? "yes" : "no");
+		printf("error_code %u\n", s.code);
+		free(mine);
 		return err == -EIO ? 3 : err ? 1 : 0;
 	}
 	if (!strcmp(argv[1], "fill")) {

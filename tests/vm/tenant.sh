@@ -72,6 +72,17 @@ expect_eq "with MVGPU_ERR_NO_MEMORY" "$(awk '$1 == "error_code" { print $2 }' /t
 check "still no OOM killer" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
 check "the process outside still lives" kill -0 "$bystander"
 
+# Page tables keep the same headroom: with its VRAM as full as it may be,
+# a tenant's MAPs that need new tables fail, and the VMM's own next
+# allocation still fits (no OOM kill).
+in_cg "$VT" table-fill "$u" 256 > /tmp/tfill.log 2>&1
+st=$?
+sed 's/^/# /' /tmp/tfill.log | grep -v '^# error_code'
+expect_eq "a MAP needing tables past the VMM's headroom stops" "$st" 3
+expect_eq "with MVGPU_ERR_NO_MEMORY" "$(awk '$1 == "error_code" { print $2 }' /tmp/tfill.log)" 8
+check "the VMM then allocates 2 MiB of its own" grep -q 'allocated 2 MiB: yes' /tmp/tfill.log
+check "no OOM killer after the tables" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
+
 "$VT" touch "$u" 256 > /tmp/touch2.log 2>&1
 expect_eq "outside the cgroup the same vGPU gets its 256 MiB" "$?" 0
 kill "$bystander"
