@@ -35,9 +35,9 @@
  * earlier tenant's data and an idle vGPU costs no memory.  Reads of a page
  * never touched return zeros without backing it.  Backing pages are charged
  * to the memory cgroup of the process that opened the vGPU (the VMM), even
- * when another process or the engine touches them; when that cgroup is
- * within 4 MiB of its limit (DOC: Memory charged to the VMM) the touch
- * fails: SIGBUS for a mapping, -ENOMEM for pwrite(), MVGPU_ERR_NO_MEMORY
+ * when another process or the engine touches them; when that cgroup
+ * cannot reclaim enough to stay 4 MiB below its limit (DOC: Memory charged
+ * to the VMM) the touch fails: SIGBUS for a mapping, -ENOMEM for pwrite(), MVGPU_ERR_NO_MEMORY
  * for the engine.  Nothing calls the OOM killer.
  *
  * User mappings are VM_PFNMAP and filled by mvgpu_vram_fault().  They must
@@ -560,7 +560,8 @@ int mvgpu_sw_vram_page_write(struct mvgpu_bvram *vram, u64 off,
 			copy_page(va, (void *)buf);
 			kunmap_local(va);
 			old = xa_cmpxchg(&vram->pages, idx, NULL, page,
-					 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+					 GFP_KERNEL_ACCOUNT | __GFP_NOWARN |
+					 __GFP_RETRY_MAYFAIL);
 			if (!old) {
 				atomic_long_inc(&vram->backed);
 				page = NULL;	/* written and in place */
