@@ -60,8 +60,8 @@
  * engine work at all; N samples, their median, 99th percentile (bucket
  * upper bounds, as ``sched_stats``) and maximum.  ``make bench`` prints
  * ``preempt_floor_p99_us`` beside ``preempt_latency_p99_us``.  A fatal
- * signal ends the run (-EINTR), a timer more than 1 s late too
- * (-ETIMEDOUT).
+ * signal ends the run (-EINTR), a timer still not fired 1 s after the run
+ * should have ended too (-ETIMEDOUT).
  */
 
 #define MVGPU_DIRECT_MAX	SZ_1M

@@ -9,7 +9,10 @@
 
 #define MVGPU_SCHED_LEVELS	3
 #define MVGPU_SCHED_MAX_WEIGHT	100
-/* A vGPU idle this many times as long as it runs keeps its level. */
+/*
+ * A vGPU idle this many times as long as it runs, in bursts shorter than a
+ * slice and within its weighted share, keeps its level.
+ */
 #define MVGPU_SCHED_LEVEL_SHARE	8
 
 /**
@@ -74,7 +77,8 @@ struct mvgpu_sched_stats {
  * @cap: most it may use of one engine, in percent (100: no cap)
  * @level: current level
  * @level_used: engine time used at @level since it got there, less
- *	1 / MVGPU_SCHED_LEVEL_SHARE of the time it spent idle meanwhile
+ *	1 / MVGPU_SCHED_LEVEL_SHARE of the time it spent idle meanwhile while
+ *	within its weighted share (DOC: Scheduling policy)
  * @idle_at: when its ring last went empty (0: not idle)
  * @idle_ns: time spent idle since it last came off an engine
  * @queued: in a level tree

@@ -52,8 +52,8 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 #   step_max_us_KIND        the longest command step in that run
 #   preempt_latency_p99_us, step_max_us   the worst over the kinds
 #   preempt_floor_p99_us    debugfs preempt_floor, 4 s: p99 of an hrtimer
-#                           interrupting a kernel thread spinning on a flag
-#                           to the thread seeing it - the same path with no
+#                           interrupting this script's thread spinning in
+#                           the kernel on a flag, to the thread seeing it - the same path with no
 #                           engine work, the platform's floor (TCG here)
 #   preempt_latency_over_floor  preempt_latency_p99_us / the floor
 #   copy_vs_memcpy          memcpy time / engine time for 64 MiB (both
