@@ -160,9 +160,40 @@ void mvgpu_debugfs_gpu_fini(struct mvgpu_dev *gdev)
 #define MVGPU_PICK_BENCH_MAX	4096
 #define MVGPU_PICK_BENCH_ITERS	20000
 
-static DEFINE_MUTEX(mvgpu_pick_bench_lock);
-static unsigned int mvgpu_pick_bench_n;
-static u64 mvgpu_pick_bench_ns;
+/* A benchmark file's last result, as the text a read returns. */
+struct mvgpu_bench_out {
+	struct mutex lock;	/* @text */
+	char text[96];
+};
+
+static struct mvgpu_bench_out mvgpu_pick_bench_out = {
+	.lock = __MUTEX_INITIALIZER(mvgpu_pick_bench_out.lock),
+	.text = "0 0\n",
+};
+
+static __printf(2, 3) void mvgpu_bench_set(struct mvgpu_bench_out *o,
+					   const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	mutex_lock(&o->lock);
+	vscnprintf(o->text, sizeof(o->text), fmt, args);
+	mutex_unlock(&o->lock);
+	va_end(args);
+}
+
+static ssize_t mvgpu_bench_read(struct file *file, char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct mvgpu_bench_out *o = file->private_data;
+	char buf[sizeof(o->text)];
+
+	mutex_lock(&o->lock);
+	memcpy(buf, o->text, sizeof(buf));
+	mutex_unlock(&o->lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, strlen(buf));
+}
 
 /* @n runnable entities of mixed weights; mean ns of pick + put + enqueue. */
 static int mvgpu_pick_bench_run(unsigned int n, u64 *ns)
@@ -215,29 +246,14 @@ static ssize_t mvgpu_pick_bench_write(struct file *file,
 	ret = mvgpu_pick_bench_run(n, &ns);
 	if (ret)
 		return ret;
-	mutex_lock(&mvgpu_pick_bench_lock);
-	mvgpu_pick_bench_n = n;
-	mvgpu_pick_bench_ns = ns;
-	mutex_unlock(&mvgpu_pick_bench_lock);
+	mvgpu_bench_set(&mvgpu_pick_bench_out, "%u %llu\n", n, ns);
 	return len;
-}
-
-static ssize_t mvgpu_pick_bench_read(struct file *file, char __user *ubuf,
-				     size_t len, loff_t *ppos)
-{
-	char buf[48];
-	int n;
-
-	mutex_lock(&mvgpu_pick_bench_lock);
-	n = scnprintf(buf, sizeof(buf), "%u %llu\n", mvgpu_pick_bench_n,
-		      mvgpu_pick_bench_ns);
-	mutex_unlock(&mvgpu_pick_bench_lock);
-	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
 static const struct file_operations mvgpu_pick_bench_fops = {
 	.owner = THIS_MODULE,
-	.read = mvgpu_pick_bench_read,
+	.open = simple_open,
+	.read = mvgpu_bench_read,
 	.write = mvgpu_pick_bench_write,
 	.llseek = default_llseek,
 };
@@ -250,8 +266,10 @@ struct mvgpu_floor {
 	u32 hist[MVGPU_HIST_BUCKETS];
 };
 
-static DEFINE_MUTEX(mvgpu_floor_lock);
-static u64 mvgpu_floor_res[4];	/* samples, p50, p99, max (ns) */
+static struct mvgpu_bench_out mvgpu_floor_out = {
+	.lock = __MUTEX_INITIALIZER(mvgpu_floor_out.lock),
+	.text = "0 0 0 0\n",
+};
 
 static enum hrtimer_restart mvgpu_floor_fire(struct hrtimer *t)
 {
@@ -325,29 +343,16 @@ static ssize_t mvgpu_floor_write(struct file *file, const char __user *ubuf,
 	ret = mvgpu_floor_run(ms, res);
 	if (ret)
 		return ret;
-	mutex_lock(&mvgpu_floor_lock);
-	memcpy(mvgpu_floor_res, res, sizeof(res));
-	mutex_unlock(&mvgpu_floor_lock);
+	/* samples, p50, p99, max (ns) */
+	mvgpu_bench_set(&mvgpu_floor_out, "%llu %llu %llu %llu\n",
+			res[0], res[1], res[2], res[3]);
 	return len;
-}
-
-static ssize_t mvgpu_floor_read(struct file *file, char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	char buf[96];
-	int n;
-
-	mutex_lock(&mvgpu_floor_lock);
-	n = scnprintf(buf, sizeof(buf), "%llu %llu %llu %llu\n",
-		      mvgpu_floor_res[0], mvgpu_floor_res[1],
-		      mvgpu_floor_res[2], mvgpu_floor_res[3]);
-	mutex_unlock(&mvgpu_floor_lock);
-	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
 static const struct file_operations mvgpu_floor_fops = {
 	.owner = THIS_MODULE,
-	.read = mvgpu_floor_read,
+	.open = simple_open,
+	.read = mvgpu_bench_read,
 	.write = mvgpu_floor_write,
 	.llseek = default_llseek,
 };
@@ -390,9 +395,11 @@ void mvgpu_debugfs_vgpu_fini(struct mvgpu_vgpu *vgpu)
 void mvgpu_debugfs_init(void)
 {
 	mvgpu_debugfs_root = debugfs_create_dir("mvgpu", NULL);
-	debugfs_create_file("pick_bench", 0600, mvgpu_debugfs_root, NULL,
+	debugfs_create_file("pick_bench", 0600, mvgpu_debugfs_root,
+			    &mvgpu_pick_bench_out,
 			    &mvgpu_pick_bench_fops);
-	debugfs_create_file("preempt_floor", 0600, mvgpu_debugfs_root, NULL,
+	debugfs_create_file("preempt_floor", 0600, mvgpu_debugfs_root,
+			    &mvgpu_floor_out,
 			    &mvgpu_floor_fops);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
