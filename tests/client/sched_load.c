@@ -28,8 +28,9 @@
  *   sched_load efficiency UUID
  *	the engine against the CPU: a 64 MiB COPY in VRAM against memcpy() of
  *	64 MiB between two buffers of this process, a 256^3 MATMUL against
- *	the same loop here (matmul_ref(), the engine's order: row by row,
- *	product by product, column by column); medians of 5 and 3 rounds,
+ *	the integer triple loop here (matmul_ref(): row by row, product by
+ *	product, column by column, as gcc -O2 compiles it; the engine does
+ *	the same sums four products at a time); medians of 5 and 3 rounds,
  *	every buffer touched beforehand; prints BENCH copy_vs_memcpy and
  *	matmul_vs_cpu (CPU time / engine time: 1 is as fast as the CPU)
  *   sched_load longcmd UUID DIM
@@ -592,7 +593,7 @@ static double engine_seconds(struct tenant *t, struct mvgpu_cmd c)
 	return (now_ns() - t0) / 1e9;
 }
 
-/* The engine's MATMUL loop, in user space: the same order, the same types. */
+/* MATMUL on the CPU: the plain triple loop, the same types. */
 static void matmul_cpu(uint32_t *c, const uint32_t *a, const uint32_t *b,
 		       uint32_t dim)
 {

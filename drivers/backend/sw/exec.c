@@ -38,9 +38,10 @@
  *   (DOC: Guest memory) while the context waits off the engine;
  * - everything else: one step.
  *
- * A step also ends early, after the page or the product it is at, once
- * the engine is asked to stop, so the engine gives up a context within a
- * few microseconds of work whatever the command.  How far the command got
+ * A step also ends early, after the page or the products it is at (MATMUL
+ * works on up to four rows of b at a time), once the engine is asked to
+ * stop, so the engine gives up a context within a few microseconds of work
+ * whatever the command.  How far the command got
  * (struct mvgpu_ctx @progress, @acc) stays in the context and the next
  * step continues from there, so a command preempted any number of times
  * produces exactly the result of an unpreempted run.  The command itself

@@ -55,14 +55,20 @@ static void mvgpu_gmem_move(void *dst, const void *src, size_t n)
 	if (((unsigned long)dst | (unsigned long)src | n) & 7) {
 		memmove(dst, src, n);
 	} else if (dst <= src || dst >= src + n) {
-		for (i = 0; i + 4 <= words; i += 4) {
+		for (i = 0; i + 8 <= words; i += 8) {
 			u64 w0 = READ_ONCE(s[i]), w1 = READ_ONCE(s[i + 1]);
 			u64 w2 = READ_ONCE(s[i + 2]), w3 = READ_ONCE(s[i + 3]);
+			u64 w4 = READ_ONCE(s[i + 4]), w5 = READ_ONCE(s[i + 5]);
+			u64 w6 = READ_ONCE(s[i + 6]), w7 = READ_ONCE(s[i + 7]);
 
 			WRITE_ONCE(d[i], w0);
 			WRITE_ONCE(d[i + 1], w1);
 			WRITE_ONCE(d[i + 2], w2);
 			WRITE_ONCE(d[i + 3], w3);
+			WRITE_ONCE(d[i + 4], w4);
+			WRITE_ONCE(d[i + 5], w5);
+			WRITE_ONCE(d[i + 6], w6);
+			WRITE_ONCE(d[i + 7], w7);
 		}
 		for (; i < words; i++)
 			WRITE_ONCE(d[i], READ_ONCE(s[i]));

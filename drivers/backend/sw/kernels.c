@@ -11,6 +11,8 @@
 #include <linux/processor.h>
 #include <linux/string.h>
 
+#include <asm/unaligned.h>
+
 #include "exec.h"
 #include "gmem.h"
 #include "sw.h"
@@ -178,11 +180,66 @@ enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_bctx *b,
 }
 
 /*
+ * Four rows of b at once, each in place in one host page: acc[j] +=
+ * a0 * r0[j] + ... + a3 * r3[j], so that each partial sum is loaded and
+ * stored once for four products instead of once for each.  Returns 0, or
+ * -errno with *@fa set if a row could not be read; 1 + the index of the
+ * first row that spans host pages, if one does (nothing done: the caller
+ * goes one row at a time up to that one).
+ */
+static int mvgpu_matmul_rows4(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+			      const __le32 *a, u64 va, u64 stride, u32 w,
+			      u64 *fa)
+{
+	const __le32 *r[4];
+	u32 *acc = bufs->c;
+	u32 a0 = le32_to_cpu(a[0]), a1 = le32_to_cpu(a[1]);
+	u32 a2 = le32_to_cpu(a[2]), a3 = le32_to_cpu(a[3]);
+	int n, m, err = 0;
+	u32 j;
+
+	for (n = 0; n < 4; n++) {
+		r[n] = mvgpu_gmem_peek(b, &bufs->tlb, va + n * stride, w * 4,
+				       &err, fa);
+		if (!r[n])
+			break;
+	}
+	if (n == 4) {
+		/* Two columns a load: 64-bit reads of each row. */
+		for (j = 0; j + 2 <= w; j += 2) {
+			u64 x0 = get_unaligned_le64(&r[0][j]);
+			u64 x1 = get_unaligned_le64(&r[1][j]);
+			u64 x2 = get_unaligned_le64(&r[2][j]);
+			u64 x3 = get_unaligned_le64(&r[3][j]);
+
+			acc[j] += a0 * (u32)x0 + a1 * (u32)x1 +
+				  a2 * (u32)x2 + a3 * (u32)x3;
+			acc[j + 1] += a0 * (u32)(x0 >> 32) + a1 * (u32)(x1 >> 32) +
+				      a2 * (u32)(x2 >> 32) + a3 * (u32)(x3 >> 32);
+		}
+		if (j < w)
+			acc[j] += a0 * le32_to_cpu(r[0][j]) +
+				  a1 * le32_to_cpu(r[1][j]) +
+				  a2 * le32_to_cpu(r[2][j]) +
+				  a3 * le32_to_cpu(r[3][j]);
+	}
+	/* kmap_local mappings come undone in the reverse order. */
+	for (m = n; m-- > 0;)
+		mvgpu_gmem_unpeek(r[m]);
+	if (err)
+		return err;
+	return n == 4 ? 0 : n + 1;
+}
+
+/*
  * c[i][j0 .. j0 + w) += a[i][k0 .. k1) * b[k0 .. k1][j0 .. j0 + w), with
  * @progress = (i, j0, k0); c's segment starts from zero when k0 is 0.  The
  * sums modulo 2^32 do not depend on how the products are split up, so the
  * result is exact however often the command is preempted (as long as c
- * does not overlap a or b: then the result is undefined).
+ * does not overlap a or b: then the result is undefined).  Products go
+ * four rows of b at a time while the engine is not asked to stop, one at
+ * a time once it is (and where a row spans host pages), so a stop waits
+ * for at most the four products in hand.
  */
 enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 				  struct mvgpu_exec_bufs *bufs,
@@ -191,9 +248,10 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 {
 	const typeof(b->cmd.kernel) *k = &b->cmd.kernel;
 	u32 i = MM_I(b->progress), j0 = MM_J(b->progress);
-	u32 k0 = MM_K(b->progress), kk, k1, j;
+	u32 k0 = MM_K(b->progress), kk, k1, j, one_by_one;
 	u32 w = min_t(u32, k->n - j0, MVGPU_MATMUL_COLS);
 	u64 c_seg = k->c + ((u64)i * k->n + j0) * 4, fa;
+	u64 stride = (u64)k->n * 4;
 	__le32 *a = bufs->a, *row = bufs->b;
 	u32 *acc = bufs->c;
 	int err;
@@ -212,12 +270,29 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 			      (k1 - k0) * 4, &fa);
 	if (err)
 		return mvgpu_exec_mem_fault(b, err, fa, f);
-	for (kk = k0; kk < k1; kk++) {
+	for (kk = k0, one_by_one = k0; kk < k1;) {
 		u32 av = le32_to_cpu(a[kk - k0]);
-		u64 va = k->b + ((u64)kk * k->n + j0) * 4;
-		const __le32 *r = mvgpu_gmem_peek(b, &bufs->tlb, va, w * 4,
-						  &err, &fa);
+		u64 va = k->b + (u64)kk * stride + (u64)j0 * 4;
+		const __le32 *r;
 
+		if (kk >= one_by_one && k1 - kk >= 4 &&
+		    !mvgpu_exec_stop(preempt)) {
+			err = mvgpu_matmul_rows4(b, bufs, &a[kk - k0], va,
+						 stride, w, &fa);
+			if (err < 0)
+				return mvgpu_exec_mem_fault(b, err, fa, f);
+			/* Up to the row that spans pages: one at a time. */
+			one_by_one = kk + err;
+			if (!err) {
+				kk += 4;
+				if (mvgpu_exec_stop(preempt)) {
+					k1 = kk;
+					break;
+				}
+				continue;
+			}
+		}
+		r = mvgpu_gmem_peek(b, &bufs->tlb, va, w * 4, &err, &fa);
 		if (!r && !err) {
 			/* The row's segment spans pages: copy it. */
 			err = mvgpu_gmem_read(b, &bufs->tlb, va, row, w * 4,
@@ -230,8 +305,9 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 			acc[j] += av * le32_to_cpu(r[j]);
 		if (r != row)
 			mvgpu_gmem_unpeek(r);
+		kk++;
 		if (mvgpu_exec_stop(preempt)) {
-			k1 = kk + 1;
+			k1 = kk;
 			break;
 		}
 	}
