@@ -23,8 +23,8 @@
  * needs) still fit: the tenant's access fails cleanly (SIGBUS, -ENOMEM,
  * MVGPU_ERR_NO_MEMORY, a MAP's error code) and the cgroup's OOM killer is
  * not woken.  Where the caller may sleep, a page refused for the headroom
- * first makes the cgroup reclaim - its page cache, say - by charging the
- * headroom once and giving it back, so a VMM whose cgroup is full of
+ * first makes the cgroup reclaim - its page cache, say - by charging
+ * twice the headroom once and giving it back, so a VMM whose cgroup is full of
  * cache it can drop still gets its VRAM.  With CONFIG_MEMCG off, or kernel
  * memory accounting off (``cgroup.memory=nokmem``), nothing is charged and
  * only the host's memory limits.
@@ -58,31 +58,31 @@ static bool mvgpu_charge_fits(struct page *page)
 }
 
 /*
- * Charge the headroom to the current (or active) cgroup and give it back:
- * the charge makes the cgroup reclaim what it can to fit it.  True if it
- * fitted.
+ * Charge twice the headroom to the current (or active) cgroup and give it
+ * back: the charge makes the cgroup reclaim what it takes past memory.max.
+ * One headroom would reclaim only down to the line the page is measured
+ * against, and the pages given back are uncharged through a per-CPU stock
+ * that keeps some of them counted, so the page could still be refused
+ * with the cache in place; twice leaves a headroom to spare.  Stops at the
+ * first page the cgroup cannot reclaim for (no OOM killer: the flags).
  */
-static bool mvgpu_charge_reclaim(void)
+static void mvgpu_charge_reclaim(void)
 {
 	struct page *page, *next;
 	LIST_HEAD(pages);
 	unsigned int i;
-	bool fitted = true;
 
-	for (i = 0; i < MVGPU_CHARGE_HEADROOM_PAGES; i++) {
+	for (i = 0; i < 2 * MVGPU_CHARGE_HEADROOM_PAGES; i++) {
 		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
 				  __GFP_NOWARN);
-		if (!page) {
-			fitted = false;
+		if (!page)
 			break;
-		}
 		list_add(&page->lru, &pages);
 	}
 	list_for_each_entry_safe(page, next, &pages, lru) {
 		list_del(&page->lru);
 		__free_page(page);
 	}
-	return fitted;
 }
 
 /**
@@ -102,5 +102,9 @@ bool mvgpu_charge_room(struct page *page, bool may_reclaim)
 {
 	if (mvgpu_charge_fits(page))
 		return true;
-	return may_reclaim && mvgpu_charge_reclaim() && mvgpu_charge_fits(page);
+	if (!may_reclaim)
+		return false;
+	/* Whatever the reclaim got, the page may fit now. */
+	mvgpu_charge_reclaim();
+	return mvgpu_charge_fits(page);
 }

@@ -9,7 +9,8 @@
 #    vGPU: a VMM in a cgroup whose memory.max is below the VRAM it touches
 #    gets SIGBUS on its mmap fault and MVGPU_ERR_NO_MEMORY from the engine;
 #    nothing is OOM-killed, nothing outside the cgroup notices, the vGPU
-#    works for the next user.
+#    works for the next user; page cache in that cgroup is reclaimed
+#    before VRAM is refused.
 # 3. Two processes sharing one device file map the VRAM aperture at the
 #    same moment, again and again: every mmap works, and afterwards so do
 #    the shared mappings of other files (the kernel's shared counters were
@@ -82,6 +83,41 @@ expect_eq "a MAP needing tables past the VMM's headroom stops" "$st" 3
 expect_eq "with MVGPU_ERR_NO_MEMORY" "$(awk '$1 == "error_code" { print $2 }' /tmp/tfill.log)" 8
 check "the VMM then allocates 2 MiB of its own" grep -q 'allocated 2 MiB: yes' /tmp/tfill.log
 check "no OOM killer after the tables" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
+
+# Cache the VMM's cgroup could drop does not cost it VRAM: with 56 MiB of
+# clean page cache (a file on ext4 on a loop device) charged to a group
+# whose memory.max is 96M, touching 40 MiB of VRAM goes past the headroom
+# unless the cache is reclaimed - which a refused page makes happen.
+cache=$(mktemp -d)
+modprobe -q loop 2>/dev/null
+modprobe -q ext4 2>/dev/null
+mount -t tmpfs -o size=160M none "$cache" && mkdir -p "$cache/fs" &&
+	truncate -s 128M "$cache/img" && mkfs.ext4 -q -F "$cache/img" &&
+	loopdev=$(losetup -f --show "$cache/img") &&
+	mount -t ext4 "$loopdev" "$cache/fs" &&
+	dd if=/dev/zero of="$cache/fs/f" bs=1M count=56 conv=fsync status=none
+check "a 56 MiB file on ext4 on a loop device" test -s "$cache/fs/f"
+sync
+echo 3 > /proc/sys/vm/drop_caches
+echo 96M > "$CG/vmm/memory.max"
+in_cg cat "$cache/fs/f" > /dev/null
+file_mb() { awk '$1 == "file" { print int($2 / 1048576) }' "$CG/vmm/memory.stat"; }
+cached=$(file_mb)
+used=$(( $(cat "$CG/vmm/memory.current") >> 20 ))
+check "its page cache charged to the group: 40 MiB more is past 96M less the headroom (file $cached MiB, $used MiB in all)" \
+	test $((used + 40)) -gt 92
+dmesg -C
+in_cg "$VT" touch "$u" 40 > /tmp/touch3.log 2>&1
+expect_eq "the VMM then touches 40 MiB of VRAM within memory.max 96M" "$?" 0
+check "for which the cache was reclaimed (file $(file_mb) MiB)" \
+	test "$(file_mb)" -lt "$cached"
+expect_eq "with no OOM kill in its cgroup" \
+	"$(awk '$1 == "oom_kill" { print $2 }' "$CG/vmm/memory.events")" 0
+check "and no OOM killer anywhere" bash -c "! dmesg | grep -q 'Out of memory\|oom-kill'"
+umount "$cache/fs"
+[ -n "${loopdev:-}" ] && losetup -d "$loopdev"
+umount "$cache"
+rmdir "$cache"
 
 "$VT" touch "$u" 256 > /tmp/touch2.log 2>&1
 expect_eq "outside the cgroup the same vGPU gets its 256 MiB" "$?" 0
