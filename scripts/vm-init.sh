@@ -60,4 +60,9 @@ echo "$status" > "$out/status"
 sync
 umount "$out" 2>/dev/null
 echo o > /proc/sysrq-trigger
-sleep 30
+# The power-off runs on its own and takes the 9p root down with it: from
+# here on nothing may be executed (an exec that fails to load its libc
+# ends PID 1, and the kernel panics on the way down).  Bash builtins only.
+while :; do
+	read -rt 1 _ < /dev/console
+done
