@@ -21,7 +21,8 @@
 
 #define ENGINES		2
 #define CTXS		4
-#define SLICE_NS	(100 * NSEC_PER_MSEC)	/* no timer fires in a test */
+/* No timer fires in a test, even through a host stall of seconds. */
+#define SLICE_NS	(10 * NSEC_PER_SEC)
 
 struct mock_gpu;
 
@@ -246,7 +247,7 @@ static int mock_test_init(struct kunit *test)
 	x->g = MOCK(x->gdev->be);
 	xa_init_flags(&x->gdev->vgpus, XA_FLAGS_ALLOC1);
 	ret = mvgpu_sched_init(x->gdev, ENGINES, MVGPU_SCHED_MLFQ, SLICE_NS,
-			       10 * NSEC_PER_SEC);
+			       100 * SLICE_NS);
 	if (ret)
 		return ret;
 	for (i = 0; i < CTXS; i++) {

@@ -169,13 +169,24 @@ set_weights "1 1 1 1" "${G[@]}" || diag "could not set the weights back to 1"
 check "cap 25 written to sysfs" set_knob "${V[0]}" cap 25
 if start_hogs $SPIN "${V[0]}" "${V[1]}"; then
 	sleep 1
+	# Percent of the window's wall time: "busy_ns busy_ns" before, after.
+	pct() {
+		awk -v i="$1" -v b0="$WIN_B0" -v b1="$WIN_B1" -v w="$WIN_NS" 'BEGIN {
+			split(b0, x); split(b1, y); printf "%.2f", (y[i] - x[i]) / w * 100 }'
+	}
+	# A host stall while the capped vGPU runs is charged to it (the guest
+	# cannot see it) and paid back by throttling afterwards: a window
+	# over the bound is logged and measured once more, 8 s later.
+	capped=
 	if busy_window 3 "${V[0]}" "${V[1]}"; then
-		# Percent of the window's wall time: "busy_ns busy_ns" before, after.
-		pct() {
-			awk -v i="$1" -v b0="$WIN_B0" -v b1="$WIN_B1" -v w="$WIN_NS" 'BEGIN {
-				split(b0, x); split(b1, y); printf "%.2f", (y[i] - x[i]) / w * 100 }'
-		}
 		capped=$(pct 1)
+		if ! fle "$capped" 27; then
+			diag "cap 25: $capped% over $((WIN_NS / 1000000)) ms (busy_ns before $WIN_B0, after $WIN_B1); one more window in 8 s"
+			sleep 8
+			busy_window 3 "${V[0]}" "${V[1]}" && capped=$(pct 1) || capped=
+		fi
+	fi
+	if [ -n "$capped" ]; then
 		other=$(pct 2)
 		if fle "$capped" 27; then
 			ok "cap 25: the capped vGPU got $capped% of the engine (<= 27%)"
