@@ -229,7 +229,7 @@ vm() {
 vm stock 2400 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh
 dkms_end
 if [ -n "$kdir" ]; then
-	vm debug 3000 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh
+	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

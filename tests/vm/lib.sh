@@ -77,9 +77,18 @@ mvgpu_load() {
 }
 
 type_dir() { echo "$MDEV_BUS/mvgpu.${2:-0}/mdev_supported_types/mvgpu-$1"; }
-avail() { cat "$(type_dir "$1" "${2:-0}")/available_instances"; }
+# (Builtins where a loop calls them: under TCG and a debug kernel every
+# process started costs a good part of a second.)
+avail() {
+	local v
+	read -r v < "$MDEV_BUS/mvgpu.${2:-0}/mdev_supported_types/mvgpu-$1/available_instances" &&
+		echo "$v"
+}
 
-new_uuid() { cat /proc/sys/kernel/random/uuid; }
+new_uuid() {
+	local u
+	read -r u < /proc/sys/kernel/random/uuid && echo "$u"
+}
 
 # create TYPE [GPU] -> prints the UUID, fails like the sysfs write does
 create_vgpu() {

@@ -65,7 +65,8 @@ check_avail_all() {
 	local used=$1 t want got bad=""
 	for t in $MVGPU_TYPES; do
 		want=$(( (16 - used) / (16 / ${t#1_}) ))
-		got=$(avail "$t")
+		got=
+		read -r got < "$MDEV_BUS/mvgpu.0/mdev_supported_types/mvgpu-$t/available_instances"
 		[ "$got" = "$want" ] || bad="$bad $t:$got!=$want"
 	done
 	[ -z "$bad" ] || { diag "after $2: used=$used/16$bad"; return 1; }
@@ -73,16 +74,19 @@ check_avail_all() {
 
 t_random_lifecycle() {
 	local -a live=() live_t=()
-	local used=0 step t e u i err bad=0 creates=0 removes=0 refused=0
+	local used=0 step t e u i err g bad=0 creates=0 removes=0 refused=0
+	local -a types=($MVGPU_TYPES)
 	RANDOM=4242
 	for ((step = 0; step < 60; step++)); do
 		if (( RANDOM % 2 )) || [ ${#live[@]} = 0 ]; then
-			t=$(echo $MVGPU_TYPES | cut -d' ' -f$((RANDOM % 5 + 1)))
+			t=${types[RANDOM % 5]}
 			e=$((16 / ${t#1_}))
-			u=$(new_uuid)
-			err=$(write_err "$u" "$(type_dir "$t")/create")
+			read -r u < /proc/sys/kernel/random/uuid
+			err=$(write_err "$u" "$MDEV_BUS/mvgpu.0/mdev_supported_types/mvgpu-$t/create")
 			if (( used + e <= 16 )); then
-				if [ "$err" = ok ] && [ -e "/dev/vfio/$(basename "$(readlink "$MDEV_DEVS/$u/iommu_group")")" ]; then
+				g=
+				[ "$err" = ok ] && g=$(readlink "$MDEV_DEVS/$u/iommu_group")
+				if [ -n "$g" ] && [ -e "/dev/vfio/${g##*/}" ]; then
 					live+=("$u"); live_t+=("$e"); used=$((used + e)); creates=$((creates + 1))
 				else
 					diag "step $step: create $t failed: $err"; bad=1
