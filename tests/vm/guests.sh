@@ -70,15 +70,18 @@ guest_tap() {
 # window: it samples both vGPUs' busy_ns about every second, with whether
 # each guest's console says it is in its hog phase, and tells both to stop
 # once WINDOW_S seconds of intervals had both hogging and both busy_ns
-# growing and no step of the engine took over 50 ms.  Only those intervals
-# are measured.  A step that long is a host stall of the engine's vCPU
-# (the guests' hogs are SPIN, whose steps are microseconds): the guest
-# cannot tell it from work, charges it to the vGPU that was running and
-# pays it back later, so an interval holding one says nothing about the
-# shares.
+# growing, and no step of the engine took 50 ms or more in them or in the
+# PAYBACK_S seconds before.  Only those intervals are measured.  A step
+# that long is a host stall of the engine's vCPU (the guests' hogs are
+# SPIN, whose steps are microseconds): the guest cannot tell it from
+# work, charges it to the vGPU that was running, and the other then runs
+# nearly alone until it has caught up (for twice the stall's length if
+# the weight-2 vGPU took it), so neither the interval of the stall nor
+# those of the payback say anything about the shares.
 ROUNDS_S=15
 HOG_MAX_S=150
 WINDOW_S=12
+PAYBACK_S=10
 
 # The sampling loop starts no process: under nested TCG, with two guests
 # on the VM's two CPUs, each fork costs a good part of a second, and the
@@ -133,10 +136,12 @@ hog_state() {
 
 # The intervals between samples ("t busy_a busy_b hog_a hog_b long") in
 # which both guests hogged (at both ends), both busy_ns grew and no step
-# took 50 ms or more (long_steps):
+# took 50 ms or more (long_steps) in the interval or PAYBACK_S before it:
 # "intervals seconds delta_a delta_b per-interval-shares-of-a".
 both_busy() {
-	awk 'NR > 1 && ha && hb && $4 && $5 && $2 > pa && $3 > pb && $6 == pl {
+	awk -v p="$PAYBACK_S" 'NR > 1 && $6 != pl { last = $1 }
+	NR > 1 && ha && hb && $4 && $5 && $2 > pa && $3 > pb && $6 == pl &&
+	    (last == "" || pt - last >= p) {
 		n++; dt += $1 - pt; da += $2 - pa; db += $3 - pb
 		sh = sh sprintf(" %.1f", 100 * ($2 - pa) / ($2 - pa + $3 - pb))
 	}
@@ -157,7 +162,7 @@ diag "two nested guests started (QEMU pids $pa $pb), waiting up to $BOOT_TIMEOUT
 # intervals (the same test as both_busy's), or one stopped hogging after
 # both had started, tell both to stop.
 : > "$tmp/samples"
-told="" ta="" tb="" hog_a="" hog_b="" both_us=0 prev=""
+told="" ta="" tb="" hog_a="" hog_b="" both_us=0 prev="" long_us=""
 while :; do
 	usecs
 	el=$(( (US - t0) / 1000000 ))
@@ -182,7 +187,9 @@ while :; do
 			"$ba" "$bb" "$ha" "$hb" "$lg" >> "$tmp/samples"
 		[ "$ha" = 0 ] || hog_a=${hog_a:-$el}
 		[ "$hb" = 0 ] || hog_b=${hog_b:-$el}
-		if [ -n "$prev" ] && ((ha && hb && pha && phb && ba > pba && bb > pbb && lg == plg)); then
+		[ -n "$prev" ] && ((lg != plg)) && long_us=$now_us
+		if [ -n "$prev" ] && ((ha && hb && pha && phb && ba > pba && bb > pbb && lg == plg)) &&
+		   { [ -z "$long_us" ] || ((pt - long_us >= PAYBACK_S * 1000000)); }; then
 			both_us=$((both_us + now_us - pt))
 		fi
 		prev=1 pt=$now_us pba=$ba pbb=$bb pha=$ha phb=$hb plg=$lg
@@ -234,7 +241,7 @@ check "both guests saw a 3D controller 1234:4d47" \
 # puts the 1/4 vGPU's share of the sum within 33.3 % +- 5 % relative
 # (31.7 .. 35.0 %; the ratio bound is the tighter one: 32.2 .. 34.4 %).
 read -r n secs da db per < <(both_busy "$tmp/samples")
-diag "steps of 50 ms or more (host stalls) during the guests' run: $(awk 'NR == 1 { f = $6 } END { print $6 - f }' "$tmp/samples"); intervals with one were left out"
+diag "steps of 50 ms or more (host stalls) during the guests' run: $(awk 'NR == 1 { f = $6 } END { print $6 - f }' "$tmp/samples"); intervals with one, or one in the $PAYBACK_S s before them, were left out"
 read -r sa sb ratio busy_pct < <(awk -v a="$da" -v b="$db" -v s="$secs" 'BEGIN {
 	t = a + b
 	printf "%.2f %.2f %.4f %.1f\n", t ? 100 * a / t : 0, t ? 100 * b / t : 0,
