@@ -143,7 +143,7 @@ check "every vGPU has sched_stats with busy_ns, runs and preemptions" have_stats
 
 # a. Shares follow the weights 1:2:4:8, to 10% (relative: the weight-1
 #    vGPU's 6.7% must be within 6.0..7.3%); the window is 5 s from about
-#    t=2 s of the hogs' run, and one more if the first is off (a host
+#    t=2 s of the hogs' run, and up to two more if it is off (a host
 #    stall, see busy_window_fair).  Under TCG the engine thread also loses
 #    its vCPU now and then; the bench measures the error (share_error_pct).
 # b. One weight raised from 1 to 8 while they run: 8:2:4:8, to 10%.
