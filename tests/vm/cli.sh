@@ -324,8 +324,8 @@ if hogs_start "$tmp" 2000 "${V[@]}"; then
 	median() {
 		local s
 		for s in 2 3 4 5 6; do
-			awk -v u="$1" -v c="$2" 'index($1, u) == 1 { sub("%", "", $c); print $c }' "$tmp/screen$s"
-		done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+			field "$tmp/screen$s" "$1" "$2"
+		done | tr -d % | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 	}
 	medians() {
 		med=()

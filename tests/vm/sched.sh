@@ -107,20 +107,16 @@ check_shares() {
 # back over 14 times its length); weights the scheduler gets wrong are off
 # in every window.
 busy_window_fair() {
-	local secs=$1 tol=$2 w=$3 max
+	local secs=$1 tol=$2 w=$3 max try
 	shift 3
-	busy_window "$secs" "$@" || return 1
-	max=$(shares "$w" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
-	fle "$max" "$tol" && return 0
-	diag "weights $w: a share off by $max% over $((WIN_NS / 1000000)) ms (busy_ns before $WIN_B0, after $WIN_B1); one more window in 10 s"
-	sleep 10
-	busy_window "$secs" "$@" || return 1
-	max=$(shares "$w" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
-	fle "$max" "$tol" && return 0
-	# A weight-1 vGPU of 1:2:4:8 pays a stall back over 14 times its length.
-	diag "weights $w: off by $max% again; the last window in 10 s"
-	sleep 10
-	busy_window "$secs" "$@"
+	for try in 1 2 3; do
+		busy_window "$secs" "$@" || return 1
+		max=$(shares "$w" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
+		fle "$max" "$tol" && return 0
+		[ "$try" = 3 ] && return 0	# check_shares reports it
+		diag "weights $w: a share off by $max% over $((WIN_NS / 1000000)) ms (busy_ns before $WIN_B0, after $WIN_B1); window $((try + 1)) of 3 in 10 s"
+		sleep 10
+	done
 }
 
 mvgpu_load engines=1 watchdog_ms=20000 ||
