@@ -3,9 +3,11 @@
 #
 # Build the mvgpu debug kernel from Debian's linux-source-6.1: x86_64_defconfig
 # plus scripts/debug-kernel.config (KUnit, KASAN, lockdep, kmemleak, fault
-# injection, VFIO/mdev, the mtty/mbochs samples, 9p).  The result is cached
-# under $MVGPU_CACHE (default ~/.cache/mvgpu), keyed by the fragment, the
-# source package version and the compiler, so a rerun costs nothing.
+# injection, VFIO/mdev, the mtty/mbochs samples, 9p), with the patches in
+# scripts/debug-kernel-patches/ applied (a test kernel: see
+# Documentation/testing.rst).  The result is cached under $MVGPU_CACHE
+# (default ~/.cache/mvgpu), keyed by the fragment, the patches, the source
+# package version and the compiler, so a rerun costs nothing.
 #
 # Prints the build directory on the last line of stdout.  Inside it:
 #   arch/x86/boot/bzImage     the kernel
@@ -15,12 +17,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 frag=$here/debug-kernel.config
+patches=$here/debug-kernel-patches
 src_tar=/usr/src/linux-source-6.1.tar.xz
 cache=${MVGPU_CACHE:-$HOME/.cache/mvgpu}
 
 [ -r "$src_tar" ] || { echo "build-debug-kernel: $src_tar missing (apt-get install linux-source-6.1)" >&2; exit 1; }
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( { cat "$frag"; echo "$ver"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
+key=$( { cat "$frag" "$patches"/*.patch; echo "$ver"; gcc --version | head -n 1; } | sha256sum | cut -c1-16)
 dir=$cache/debug-kernel-$key
 
 if [ -f "$dir/.done" ]; then
@@ -36,6 +39,10 @@ log "cache miss (key $key); building in $dir, about 15-25 minutes on 2 cores"
 log "unpacking $src_tar"
 tar -xJf "$src_tar" -C "$dir" --strip-components=1
 cd "$dir"
+for p in "$patches"/*.patch; do
+	log "applying $(basename "$p")"
+	patch -p1 --quiet --forward < "$p"
+done
 make -s x86_64_defconfig >/dev/null
 scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
 make -s olddefconfig >/dev/null

@@ -10,7 +10,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	# building kernels and modules
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod
-	rsync xz-utils sparse
+	rsync xz-utils sparse patch
 	# the VM runner and what runs inside it
 	qemu-system-x86 busybox-static mdevctl
 	# the demo's plot
