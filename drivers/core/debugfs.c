@@ -357,6 +357,25 @@ static const struct file_operations mvgpu_floor_fops = {
 	.llseek = default_llseek,
 };
 
+/* pins: what pinning the vGPU's guest memory met (struct mvgpu_pin_stats). */
+static int mvgpu_pins_dbg_show(struct seq_file *m, void *unused)
+{
+	struct mvgpu_vgpu *vgpu = m->private;
+	struct mvgpu_aspace *as = &vgpu->ctx.as;
+	struct mvgpu_pin_stats st;
+	unsigned long pinned;
+
+	mutex_lock(&as->pin_lock);
+	st = as->pin_stats;
+	pinned = as->nr_pins;
+	mutex_unlock(&as->pin_lock);
+	seq_printf(m, "pinned %lu\nfenced %llu\nundone %llu\nunmap_waits %llu\nrenotified %llu\ntimed %llu\nwalk_max %u\n",
+		   pinned, st.fenced, st.undone, st.unmap_waits, st.renotified,
+		   st.timed, st.walk_max);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_pins_dbg);
+
 /**
  * mvgpu_debugfs_vgpu_init() - a vGPU's debugfs directory
  * @vgpu: the vGPU, registered
@@ -371,6 +390,8 @@ void mvgpu_debugfs_vgpu_init(struct mvgpu_vgpu *vgpu)
 					   mvgpu_debugfs_root);
 	debugfs_create_file("direct", 0200, vgpu->debugfs, vgpu,
 			    &mvgpu_direct_fops);
+	debugfs_create_file("pins", 0400, vgpu->debugfs, vgpu,
+			    &mvgpu_pins_dbg_fops);
 }
 
 /**
@@ -401,6 +422,9 @@ void mvgpu_debugfs_init(void)
 	debugfs_create_file("preempt_floor", 0600, mvgpu_debugfs_root,
 			    &mvgpu_floor_out,
 			    &mvgpu_floor_fops);
+	/* A test widens the window in which a dma_unmap meets a pin. */
+	debugfs_create_u32("pin_delay_us", 0600, mvgpu_debugfs_root,
+			   &mvgpu_pin_delay_us);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
 				  &mvgpu_fail_nowait_attr);

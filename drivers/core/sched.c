@@ -345,6 +345,7 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
 	} else if (stop->reason == MVGPU_STOP_HOST) {
 		ctx->state = MVGPU_CTX_HOST;
 		ctx->host = stop->host;
+		WRITE_ONCE(ctx->host_seq, ctx->host_seq + 1);
 		ctx->host_queued = true;
 		mvgpu_host_queue(ctx);
 	} else if (stop->reason == MVGPU_STOP_PREEMPTED) {

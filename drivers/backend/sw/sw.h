@@ -8,6 +8,7 @@
 #define _MVGPU_SW_H_
 
 #include <linux/atomic.h>
+#include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -118,6 +119,8 @@ enum mvgpu_sw_mem {
  *	so that a scrub zaps them all and nothing else; @lock
  * @memcg: the memory cgroup backing pages are charged to while the vGPU is
  *	open, else NULL; @lock, read by runners with READ_ONCE()
+ * @worker: the vGPU's worker while it is open (&mvgpu_backend_ops.vram_open),
+ *	else NULL; @lock, read by runners with READ_ONCE()
  */
 struct mvgpu_bvram {
 	struct mvgpu_backend *be;
@@ -127,6 +130,7 @@ struct mvgpu_bvram {
 	struct mutex lock;		/* see @lock above */
 	struct file *file;
 	struct mem_cgroup *memcg;
+	struct kthread_worker *worker;
 };
 
 /**
@@ -165,7 +169,7 @@ struct mvgpu_bctx {
 	struct mvgpu_bvram *vram;
 	struct mvgpu_aspace *as;
 	struct rw_semaphore step_sem;	/* see @step_sem above */
-	struct work_struct mem_work;
+	struct kthread_work mem_work;
 	unsigned int mem_need;
 	u64 mem_off;
 	bool mem_busy;
@@ -267,7 +271,7 @@ struct mvgpu_backend {
 };
 
 /* gmem.c */
-void mvgpu_sw_mem_work(struct work_struct *work);
+void mvgpu_sw_mem_work(struct kthread_work *work);
 int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off);
 void mvgpu_sw_mem_cancel(struct mvgpu_bctx *b);
 
@@ -296,7 +300,8 @@ const char *mvgpu_exec_state_check(const struct mvgpu_bctx *b);
 struct mvgpu_bvram *mvgpu_sw_vram_create(struct mvgpu_backend *be,
 					 const struct mvgpu_pool_alloc *alloc);
 void mvgpu_sw_vram_destroy(struct mvgpu_bvram *vram);
-int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg);
+int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg,
+		       struct kthread_worker *worker);
 void mvgpu_sw_vram_close(struct mvgpu_bvram *vram);
 ssize_t mvgpu_sw_vram_rw(struct mvgpu_bvram *vram, u64 off, char __user *buf,
 			 size_t len, bool write);
