@@ -265,34 +265,52 @@ static bool mvgpu_exec_fetch(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 /**
  * struct mvgpu_clock - where a step started, to tell how long it ran
  * @wall: CLOCK_MONOTONIC ns
- * @cpu: the thread's scheduler-accounted run time, ns
- * @switches: the thread's context switches so far
+ * @delay: the thread's time spent runnable but waiting for a CPU so far
+ *	(sched_info.run_delay), ns
+ * @cpu: without CONFIG_SCHED_INFO: the thread's scheduler-accounted run
+ *	time, ns
+ * @switches: without CONFIG_SCHED_INFO: its context switches so far
  */
 struct mvgpu_clock {
 	u64 wall;
+	u64 delay;
 	u64 cpu;
 	unsigned long switches;
 };
 
 /*
- * How long the calling thread really ran since @c was taken: the wall time,
- * unless the thread was switched out meanwhile, then the CPU time the
- * scheduler has accounted to it.
+ * How long a step took the engine: the wall time, less the time the
+ * thread waited on a run queue while the CPU ran something else (another
+ * task on the same CPU, under TCG the guest's own processes on the one
+ * vCPU of the virtual clock).  Time the step spent blocked - on a lock,
+ * for memory - counts: the engine could not go on either.  The scheduler
+ * accounts run_delay when the thread gets the CPU back, so at the end of
+ * a step it holds every wait of the step.  Kernels without
+ * CONFIG_SCHED_INFO (Debian's and the debug kernel have it) fall back to
+ * the CPU time the scheduler accounted, once the thread was switched out.
  */
 static void mvgpu_clock_start(struct mvgpu_clock *c)
 {
 	c->wall = ktime_get_ns();
+#ifdef CONFIG_SCHED_INFO
+	c->delay = current->sched_info.run_delay;
+#else
 	c->cpu = current->se.sum_exec_runtime;
 	c->switches = current->nvcsw + current->nivcsw;
+#endif
 }
 
 static u64 mvgpu_clock_ran(const struct mvgpu_clock *c, u64 now)
 {
 	u64 wall = now - c->wall;
 
+#ifdef CONFIG_SCHED_INFO
+	return wall - min(wall, current->sched_info.run_delay - c->delay);
+#else
 	if (current->nvcsw + current->nivcsw == c->switches)
 		return wall;
 	return min(wall, current->se.sum_exec_runtime - c->cpu);
+#endif
 }
 
 /**
@@ -304,7 +322,8 @@ static u64 mvgpu_clock_ran(const struct mvgpu_clock *c, u64 now)
  * @ran: engine time the step used is added here
  *
  * Applies the watchdog: a command that has used more than watchdog_ms of
- * engine time - time the engine thread really ran it - faults with
+ * engine time - time its steps took, less any time the thread waited for
+ * a CPU (mvgpu_clock_ran()) - faults with
  * MVGPU_ERR_TIMEOUT; a WAIT, that long since it started waiting.  Holds
  * @b's step lock for reading, so that no translation it uses goes stale
  * under it (&mvgpu_backend_ops.ctx_flush).
