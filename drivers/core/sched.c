@@ -303,6 +303,11 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 
 		slot->preempt_hist[mvgpu_hist_bucket(lat)]++;
 		slot->preempt_max = max(slot->preempt_max, lat);
+		if (slot->preempt_samples)
+			slot->preempt_samples[slot->preempt_nr %
+					      MVGPU_PREEMPT_SAMPLES] =
+				min_t(u64, lat, U32_MAX);
+		slot->preempt_nr++;
 	}
 	slot->last_id = ctx->vgpu->id;
 	slot->last_end = now;
@@ -454,6 +459,9 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		hrtimer_init(&slot->slice_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL);
 		slot->slice_timer.function = mvgpu_slot_slice_end;
+		/* Only for benchmarks: the scheduler runs without them. */
+		slot->preempt_samples = kvcalloc(MVGPU_PREEMPT_SAMPLES,
+						 sizeof(u32), GFP_KERNEL);
 	}
 	sched->nr_engines = nr_engines;
 	return 0;
@@ -472,8 +480,10 @@ void mvgpu_sched_fini(struct mvgpu_dev *gdev)
 	unsigned int i;
 
 	hrtimer_cancel(&sched->throttle_timer);
-	for (i = 0; i < sched->nr_engines; i++)
+	for (i = 0; i < sched->nr_engines; i++) {
 		hrtimer_cancel(&sched->engines[i].slice_timer);
+		kvfree(sched->engines[i].preempt_samples);
+	}
 	sched->nr_engines = 0;
 	kfree(sched->engines);
 	sched->engines = NULL;
