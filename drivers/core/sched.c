@@ -200,11 +200,12 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 {
 	struct mvgpu_sched *sched = &gdev->sched;
 	struct mvgpu_engine_slot *victim = NULL;
+	u64 now = ktime_get_ns();
 	unsigned int i;
 
 	lockdep_assert_held(&sched->lock);
 	ctx->state = MVGPU_CTX_QUEUED;
-	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, ktime_get_ns());
+	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, now);
 	for (i = 0; i < sched->nr_engines; i++) {
 		struct mvgpu_engine_slot *slot = &sched->engines[i];
 
@@ -213,7 +214,8 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 			return;
 		}
 		if (preempt &&
-		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se) &&
+		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se,
+					  now) &&
 		    (!victim || slot->cur->se.level > victim->cur->se.level))
 			victim = slot;
 	}
