@@ -39,9 +39,9 @@
  * - everything else: one step.
  *
  * A step also ends early, after the page or the products it is at (MATMUL
- * works on up to four rows of b at a time), once the engine is asked to
- * stop, so the engine gives up a context within a few microseconds of work
- * whatever the command.  How far the command got
+ * works on up to four rows of b at a time), or at once for SPIN, once the
+ * engine is asked to stop, so the engine gives up a context within a few
+ * microseconds of work whatever the command.  How far the command got
  * (struct mvgpu_ctx @progress, @acc) stays in the context and the next
  * step continues from there, so a command preempted any number of times
  * produces exactly the result of an unpreempted run.  The command itself
@@ -212,7 +212,7 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 			return mvgpu_exec_reduce(b, bufs, preempt, f);
 		}
 	case MVGPU_OP_SPIN:
-		return mvgpu_exec_spin(b);
+		return mvgpu_exec_spin(b, preempt);
 	case MVGPU_OP_TIMESTAMP:
 		return mvgpu_exec_store(b, bufs, cmd->timestamp.dst,
 					ktime_get_ns(), f);

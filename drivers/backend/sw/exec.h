@@ -59,6 +59,6 @@ enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_bctx *b,
 enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 				  struct mvgpu_exec_bufs *bufs,
 				  const bool *preempt, struct mvgpu_fault *f);
-enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b);
+enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b, const bool *preempt);
 
 #endif /* MVGPU_SW_EXEC_H */
