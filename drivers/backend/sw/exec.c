@@ -80,8 +80,8 @@ static u32 mvgpu_exec_map_perm(u32 map_flags)
 }
 
 /*
- * Map the next piece of a MAP of VRAM: up to 1 GiB of large pages, or to
- * the next 2 MiB boundary in small ones - at most MVGPU_PT_STEP entries.
+ * Map the next piece of a MAP of VRAM: at most MVGPU_PT_STEP entries, of
+ * large pages or of small ones (no further than the next 2 MiB boundary).
  */
 static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 					   struct mvgpu_fault *f)
@@ -100,7 +100,8 @@ static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 		n = min(round_down(left, MVGPU_GPT_HUGE_SIZE),
 			MVGPU_PT_STEP * MVGPU_GPT_HUGE_SIZE);
 	else
-		n = min(left, MVGPU_GPT_HUGE_SIZE - (v & (MVGPU_GPT_HUGE_SIZE - 1)));
+		n = min3(left, MVGPU_GPT_HUGE_SIZE - (v & (MVGPU_GPT_HUGE_SIZE - 1)),
+			 (u64)MVGPU_PT_STEP * MVGPU_GPT_PAGE_SIZE);
 	ret = mvgpu_aspace_map_vram(b->as, v, t, n,
 				    mvgpu_exec_map_perm(c->map_flags), &fa);
 	if (ret)

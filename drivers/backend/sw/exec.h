@@ -19,7 +19,7 @@ struct mvgpu_fault;
 #define MVGPU_REDUCE_STEP	16384
 #define MVGPU_MATMUL_COLS	1024
 #define MVGPU_MATMUL_STEP_MACS	8192
-#define MVGPU_PT_STEP		512
+#define MVGPU_PT_STEP		64
 
 /* MATMUL progress: row, first column of the segment, next product. */
 #define MM_I(p)		((u32)((p) >> 40))
