@@ -46,7 +46,13 @@
  * step continues from there, so a command preempted any number of times
  * produces exactly the result of an unpreempted run.  The command itself
  * was copied out of the ring when it was fetched, so a guest rewriting its
- * ring meanwhile changes nothing.
+ * ring meanwhile changes nothing.  Fetching reads ahead, as a GPU's command
+ * processor does: up to MVGPU_EXEC_READ_AHEAD commands the guest has
+ * already handed over (up to the tail of its last doorbell), in one access
+ * to the ring's page, kept until the run ends or the address space changes;
+ * RING_HEAD and CMDS_DONE are reported after a FENCE, a command of more
+ * than one step, every MVGPU_EXEC_READ_AHEAD commands and at the end of the
+ * run, so that a run of short commands costs little more than the commands.
  */
 
 /* A MAP or UNMAP could not change the page table: BAD_MAP and why. */
@@ -233,17 +239,56 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 	return MVGPU_STEP_FAULT;
 }
 
+/*
+ * Read the command at @head into @b->cmd: from the commands read ahead if
+ * they hold it, else with up to MVGPU_EXEC_READ_AHEAD - 1 more behind it,
+ * as far as the tail, the end of the ring and the end of the GPU page
+ * @head is in go (so that a fault is still the command's own).  A change
+ * of the address space since drops what was read ahead.
+ */
+static int mvgpu_exec_read_cmd(struct mvgpu_bctx *b,
+			       struct mvgpu_exec_bufs *bufs, u32 tail, u64 *fa)
+{
+	u64 va = b->ring_base + b->head, gen = mvgpu_aspace_gen(b->as);
+	u32 n;
+	int ret;
+
+	if (bufs->ahead_left && bufs->ahead_head == b->head &&
+	    bufs->ahead_gen == gen) {
+		b->cmd = bufs->ahead[bufs->ahead_next++];
+		bufs->ahead_left--;
+		bufs->ahead_head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
+		return 0;
+	}
+	n = min3(((tail - b->head) & (b->ring_size - 1)) / MVGPU_CMD_SIZE,
+		 (b->ring_size - b->head) / MVGPU_CMD_SIZE,
+		 (u32)(MVGPU_GPT_PAGE_SIZE - (va & (MVGPU_GPT_PAGE_SIZE - 1))) /
+		 MVGPU_CMD_SIZE);
+	n = clamp_t(u32, n, 1, MVGPU_EXEC_READ_AHEAD);
+	bufs->ahead_left = 0;
+	down_read(&b->step_sem);
+	gen = mvgpu_aspace_gen(b->as);
+	ret = mvgpu_gmem_read(b, &bufs->tlb, va, bufs->ahead,
+			      n * MVGPU_CMD_SIZE, fa);
+	up_read(&b->step_sem);
+	if (ret)
+		return ret;
+	b->cmd = bufs->ahead[0];
+	bufs->ahead_next = 1;
+	bufs->ahead_left = n - 1;
+	bufs->ahead_head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
+	bufs->ahead_gen = gen;
+	return 0;
+}
+
 /* Fetch and validate the command at @head. */
 static bool mvgpu_exec_fetch(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
-			     struct mvgpu_fault *f)
+			     u32 tail, struct mvgpu_fault *f)
 {
 	struct mvgpu_cmd_error err;
 	int ret;
 
-	down_read(&b->step_sem);
-	ret = mvgpu_gmem_read(b, &bufs->tlb, b->ring_base + b->head, &b->cmd,
-			      sizeof(b->cmd), &f->addr);
-	up_read(&b->step_sem);
+	ret = mvgpu_exec_read_cmd(b, bufs, tail, &f->addr);
 	if (ret) {
 		mvgpu_exec_mem_fault(b, ret, f->addr, f);
 		f->info = 0;	/* no command yet */
@@ -378,13 +423,31 @@ static void mvgpu_exec_drop(struct mvgpu_bctx *b)
 	b->host = MVGPU_HOST_NONE;
 }
 
-/* The command at @head completed: the next one, and tell the core. */
-static void mvgpu_exec_retire(struct mvgpu_bctx *b)
+/* Tell the core how far the ring got (RING_HEAD, CMDS_DONE). */
+static void mvgpu_exec_progress(struct mvgpu_bctx *b)
 {
+	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
+}
+
+/*
+ * The command at @head completed: on to the next one.  Returns true if the
+ * core should hear of it now - after a FENCE, a command that took more than
+ * one step, or MVGPU_EXEC_READ_AHEAD commands since it last heard - else
+ * the news waits for one of those or for the end of the run: short
+ * commands in a row cost one report, not one each.
+ */
+static bool mvgpu_exec_retire(struct mvgpu_bctx *b, bool long_cmd,
+			      unsigned int *unreported)
+{
+	bool now = long_cmd || b->cmd.opcode == MVGPU_OP_FENCE ||
+		   ++*unreported >= MVGPU_EXEC_READ_AHEAD;
+
 	mvgpu_exec_drop(b);
 	b->head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
 	b->cmds_done++;
-	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
+	if (now)
+		*unreported = 0;
+	return now;
 }
 
 /**
@@ -399,17 +462,23 @@ static void mvgpu_exec_retire(struct mvgpu_bctx *b)
 void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		    const bool *preempt, struct mvgpu_stop *stop)
 {
+	unsigned int unreported = 0;
+	bool long_cmd = b->cmd_active;
 	enum mvgpu_step s;
+	u32 tail;
 
 	memset(stop, 0, sizeof(*stop));
+	bufs->ahead_left = 0;	/* read from another context's ring */
 	for (;;) {
 		if (!b->cmd_active) {
-			if (b->head == READ_ONCE(b->tail)) {
+			tail = READ_ONCE(b->tail);
+			if (b->head == tail) {
 				stop->reason = MVGPU_STOP_EMPTY;
 				break;
 			}
-			if (!mvgpu_exec_fetch(b, bufs, &stop->fault))
+			if (!mvgpu_exec_fetch(b, bufs, tail, &stop->fault))
 				goto fault;
+			long_cmd = false;
 		}
 		s = mvgpu_exec_one(b, bufs, preempt, &stop->fault, &stop->ran_ns);
 		if (s == MVGPU_STEP_FAULT)
@@ -428,8 +497,10 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 			stop->host.flags = mvgpu_exec_map_perm(m->map_flags);
 			break;
 		}
-		if (s == MVGPU_STEP_DONE)
-			mvgpu_exec_retire(b);
+		if (s == MVGPU_STEP_DONE &&
+		    mvgpu_exec_retire(b, long_cmd, &unreported))
+			mvgpu_exec_progress(b);
+		long_cmd = b->cmd_active;
 		/* A ring emptied at the end of the slice is not a preemption. */
 		if (mvgpu_exec_stop(preempt) &&
 		    (b->cmd_active || b->head != READ_ONCE(b->tail))) {
@@ -438,11 +509,15 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		}
 		cond_resched();
 	}
+	if (unreported)
+		mvgpu_exec_progress(b);
 	stop->head = b->head;
 	stop->busy = b->cmd_active;
 	return;
 
 fault:
+	if (unreported)
+		mvgpu_exec_progress(b);
 	mvgpu_exec_drop(b);
 	stop->reason = MVGPU_STOP_FAULT;
 	stop->head = b->head;
