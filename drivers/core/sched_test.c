@@ -493,13 +493,18 @@ static void mock_engine_reset_test(struct kunit *test)
 	x->gdev->sched.preempt_timeout_ns = SLICE_NS;
 	ring(x, 0, 256);
 	ring(x, 1, 256);
-	ring(x, 2, 256);
 	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
 	slice_end(x, 0);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
 	/* The request armed the preemption timeout. */
 	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&slot->slice_timer));
+	/*
+	 * A third context waits.  (Rung before the slice ended, it would have
+	 * asked for the engine first: it has had less service than the one
+	 * running, at the same level.)
+	 */
+	ring(x, 2, 256);
 	/* Not yet: the timeout has not passed. */
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);

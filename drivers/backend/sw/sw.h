@@ -67,6 +67,9 @@ struct mvgpu_tlb {
 	u64 misses;
 };
 
+/* Commands the command processor reads from a ring at once, at most. */
+#define MVGPU_EXEC_READ_AHEAD	16
+
 /**
  * struct mvgpu_exec_bufs - what a runner works with besides the context
  * @a: first operand staging buffer
@@ -74,6 +77,12 @@ struct mvgpu_tlb {
  * @c: result staging buffer
  * @sum: an aligned u64 to store or load
  * @tlb: translation cache
+ * @ahead: commands read ahead from the ring of the context it runs (DOC:
+ *	Preemption points); valid during one mvgpu_exec_run() only
+ * @ahead_next: index of the next one in @ahead
+ * @ahead_left: how many are left from there
+ * @ahead_head: the ring offset of @ahead[@ahead_next]
+ * @ahead_gen: the address space's generation when they were read
  * @steps: steps run
  * @step_hist: how long each took (mvgpu_hist_bucket())
  * @step_max: the longest step, in ns
@@ -84,6 +93,11 @@ struct mvgpu_exec_bufs {
 	void *a, *b, *c;
 	__le64 sum;
 	struct mvgpu_tlb tlb;
+	struct mvgpu_cmd ahead[MVGPU_EXEC_READ_AHEAD];
+	unsigned int ahead_next;
+	unsigned int ahead_left;
+	u32 ahead_head;
+	u64 ahead_gen;
 	u64 steps;
 	u32 step_hist[MVGPU_HIST_BUCKETS];
 	u64 step_max;
