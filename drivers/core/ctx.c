@@ -44,35 +44,69 @@ static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)
 }
 
 /**
- * mvgpu_ctx_init() - set up a vGPU's context and its backend context
- * @ctx: the context, zeroed
- * @vgpu: its vGPU, whose gdev, vram_size and backend VRAM block are set
- * @vdev: the VFIO device guest memory will be pinned through (NULL: none)
+ * mvgpu_vsched_init() - a new vGPU as the scheduler sees it
+ * @vs: its scheduling entity, zeroed
+ * @vgpu: the vGPU
  * @weight: its initial scheduling weight
+ *
+ * Context: any.
+ */
+void mvgpu_vsched_init(struct mvgpu_vsched *vs, struct mvgpu_vgpu *vgpu,
+		       u32 weight)
+{
+	unsigned int p;
+
+	vs->vgpu = vgpu;
+	mvgpu_policy_entity_init(&vs->se, weight, 0, 100);
+	vs->state = MVGPU_VS_IDLE;
+	vs->engine = UINT_MAX;
+	for (p = 0; p <= MVGPU_CTX_PRIO_MAX; p++)
+		INIT_LIST_HEAD(&vs->rq[p]);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vsched_init);
+
+/**
+ * mvgpu_ctx_init() - set up a context of a vGPU and its backend context
+ * @ctx: the context, zeroed
+ * @vgpu: its vGPU, whose gdev, vram_size, backend VRAM block, scheduling
+ *	entity (mvgpu_vsched_init()) and address-space budget are set
+ * @vdev: the VFIO device guest memory will be pinned through (NULL: none)
+ * @id: its number: 0 for the vGPU's first, privileged context, whose
+ *	address space maps the vGPU's VRAM at VA 0 after a reset; others
+ *	start empty
+ * @prio: its priority in the vGPU, MVGPU_CTX_PRIO_*
+ *
+ * What it allocates is charged to the memory cgroup the caller made
+ * active.
  *
  * Context: process context.
  * Return: 0 or -errno.
  */
 int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
-		   struct vfio_device *vdev, u32 weight)
+		   struct vfio_device *vdev, u32 id, u32 prio)
 {
 	int ret;
 
 	ctx->vgpu = vgpu;
 	ctx->gdev = vgpu->gdev;
 	ctx->vdev = vdev;
-	mvgpu_policy_entity_init(&ctx->se, weight, 0, 100);
+	ctx->vs = &vgpu->vs;
+	ctx->id = id;
+	ctx->prio = prio;
+	INIT_LIST_HEAD(&ctx->run_node);
 	ctx->state = MVGPU_CTX_IDLE;
 	ctx->engine = UINT_MAX;
 	init_waitqueue_head(&ctx->idle_wq);
 	hrtimer_init(&ctx->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	ctx->poll_timer.function = mvgpu_ctx_poll;
 	mvgpu_host_init(ctx);
-	ret = mvgpu_aspace_init(&ctx->as, vgpu->vram_size);
+	ret = mvgpu_aspace_init(&ctx->as, vgpu->vram_size, &vgpu->budget,
+				!id);
 	if (ret)
 		return ret;
 	ctx->bctx = mvgpu_ctx_be(ctx)->ctx_create(ctx->gdev->be, ctx,
-						  vgpu->bvram, &ctx->as);
+						  vgpu->bvram, &ctx->as,
+						  id ? 0 : MVGPU_BCTX_PRIVILEGED);
 	if (IS_ERR(ctx->bctx)) {
 		ret = PTR_ERR(ctx->bctx);
 		mvgpu_aspace_fini(&ctx->as);
@@ -97,6 +131,46 @@ void mvgpu_ctx_fini(struct mvgpu_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_fini);
 
+/* mvgpu_ctx_stop(), flushing the context's host work or dropping it. */
+static void __mvgpu_ctx_stop(struct mvgpu_ctx *ctx, bool on_worker)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	ctx->stopping = true;
+	/*
+	 * Off the run queue at once: an engine that frees up while the host
+	 * worker is flushed below must not start it, and the second section
+	 * must not wait a slice for a run the guest asked to end.
+	 */
+	if (ctx->state == MVGPU_CTX_QUEUED) {
+		mvgpu_sched_dequeue_locked(ctx->gdev, ctx);
+		ctx->state = MVGPU_CTX_IDLE;
+	}
+	mvgpu_sched_stop_ctx_locked(ctx->gdev, ctx);
+	spin_unlock_irq(&sched->lock);
+	hrtimer_cancel(&ctx->poll_timer);
+	/* A MAP waiting for a fence is cancelled now: it must see it. */
+	mvgpu_pin_wake(&ctx->as);
+	/* On the worker, its work cannot be running: only dropped. */
+	if (on_worker)
+		kthread_cancel_work_sync(&ctx->host_work);
+	else
+		mvgpu_host_flush(ctx);
+
+	spin_lock_irq(&sched->lock);
+	/* Nothing queues a stopping context; should anything, it goes. */
+	if (ctx->state == MVGPU_CTX_QUEUED)
+		mvgpu_sched_dequeue_locked(ctx->gdev, ctx);
+	/* A faulted ring stays stopped: only a restart clears that. */
+	if (ctx->state != MVGPU_CTX_RUNNING && ctx->state != MVGPU_CTX_STOPPED)
+		ctx->state = MVGPU_CTX_IDLE;
+	/* Under the lock: the backend is done with @ctx once it is not RUNNING. */
+	wait_event_lock_irq(ctx->idle_wq, ctx->state != MVGPU_CTX_RUNNING,
+			    sched->lock);
+	spin_unlock_irq(&sched->lock);
+}
+
 /**
  * mvgpu_ctx_stop() - take a context off the engines, for reset or release
  * @ctx: the context
@@ -112,48 +186,33 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_fini);
  */
 void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 {
-	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
-
-	spin_lock_irq(&sched->lock);
-	ctx->stopping = true;
-	/*
-	 * Off the run queue at once: an engine that frees up while the host
-	 * worker is flushed below must not start it, and the second section
-	 * must not wait a slice for a run the guest asked to end.
-	 */
-	if (ctx->state == MVGPU_CTX_QUEUED) {
-		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
-		ctx->state = MVGPU_CTX_IDLE;
-	}
-	mvgpu_sched_stop_ctx_locked(ctx->gdev, ctx);
-	spin_unlock_irq(&sched->lock);
-	hrtimer_cancel(&ctx->poll_timer);
-	/* A MAP waiting for a fence is cancelled now: it must see it. */
-	mvgpu_pin_wake(&ctx->as);
-	mvgpu_host_flush(ctx);
-
-	spin_lock_irq(&sched->lock);
-	/* Nothing queues a stopping context; should anything, it goes. */
-	if (ctx->state == MVGPU_CTX_QUEUED)
-		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
-	/* A faulted ring stays stopped: only a restart clears that. */
-	if (ctx->state != MVGPU_CTX_RUNNING && ctx->state != MVGPU_CTX_STOPPED)
-		ctx->state = MVGPU_CTX_IDLE;
-	/* Under the lock: the backend is done with @ctx once it is not RUNNING. */
-	wait_event_lock_irq(ctx->idle_wq, ctx->state != MVGPU_CTX_RUNNING,
-			    sched->lock);
-	spin_unlock_irq(&sched->lock);
+	__mvgpu_ctx_stop(ctx, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_stop);
+
+/**
+ * mvgpu_ctx_stop_on_worker() - mvgpu_ctx_stop() from the vGPU's worker
+ * @ctx: the context (another than the one whose request the worker serves)
+ *
+ * The context's host work is on the same worker, so it cannot be running:
+ * it is dropped rather than waited for.
+ *
+ * Context: the vGPU's worker.
+ */
+void mvgpu_ctx_stop_on_worker(struct mvgpu_ctx *ctx)
+{
+	__mvgpu_ctx_stop(ctx, true);
+}
 
 /**
  * mvgpu_ctx_clear() - reset a stopped context, which stays stopped
  * @ctx: the context, after mvgpu_ctx_stop()
  *
  * The ring is forgotten, the backend's engine state is back at power-on
- * (and whatever the backend still did for it off the engine is over) and
- * the page table at its reset mapping; guest memory mapped before is no
- * longer reachable, and no longer pinned.  Doorbells are still ignored:
+ * (and whatever the backend still did for it off the engine is over);
+ * context 0's page table is back at its reset mapping (guest memory mapped
+ * before no longer reachable, and no longer pinned), another context's
+ * stays (DOC: Contexts).  Doorbells are still ignored:
  * the caller may now scrub what the context used, then mvgpu_ctx_start().
  *
  * Context: process context.
@@ -163,7 +222,8 @@ void mvgpu_ctx_clear(struct mvgpu_ctx *ctx)
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
 	mvgpu_ctx_be(ctx)->ctx_reset(ctx->bctx);
-	mvgpu_host_reset(ctx);
+	/* Context 0 goes back to its reset mapping; another keeps its own. */
+	mvgpu_host_reset(ctx, !ctx->id);
 
 	spin_lock_irq(&sched->lock);
 	ctx->ring_error = false;
@@ -174,6 +234,7 @@ void mvgpu_ctx_clear(struct mvgpu_ctx *ctx)
 	ctx->busy = false;
 	ctx->poll_ns = 0;
 	ctx->cmds_before += ctx->cmds_done;
+	WRITE_ONCE(ctx->seqno_base, ctx->seqno_base + ctx->cmds_done);
 	WRITE_ONCE(ctx->cmds_done, 0);
 	ctx->state = MVGPU_CTX_IDLE;
 	ctx->doorbell_pending = false;
@@ -267,8 +328,14 @@ void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx)
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_thaw);
 
+/* The SEQNO register's value: commands since creation (or vGPU reset). */
+static u64 mvgpu_ctx_seqno(struct mvgpu_ctx *ctx)
+{
+	return READ_ONCE(ctx->seqno_base) + READ_ONCE(ctx->cmds_done);
+}
+
 /**
- * mvgpu_ctx_publish() - show the engine state in the vGPU's registers
+ * mvgpu_ctx_publish() - show the engine state in the context's registers
  * @ctx: the context
  * @status: MVGPU_ENGINE_IDLE (the ring was found empty) or _BUSY
  *
@@ -281,18 +348,52 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_thaw);
 void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status)
 {
 	struct mvgpu_vgpu *vgpu = ctx->vgpu;
-	struct mvgpu_mmio *m = &vgpu->mmio;
+	struct mvgpu_ctx_regs *c = &vgpu->mmio.ctx[ctx->id];
 	unsigned long flags;
 	u32 head = READ_ONCE(ctx->head);
 
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
 	if (status == MVGPU_ENGINE_IDLE && head != READ_ONCE(ctx->tail))
 		status = MVGPU_ENGINE_BUSY;
-	m->ring_head = head;
-	m->cmds_done = lower_32_bits(READ_ONCE(ctx->cmds_done));
-	if (m->engine_status != MVGPU_ENGINE_STOPPED)
-		m->engine_status = status;
+	c->ring_head = head;
+	c->seqno = mvgpu_ctx_seqno(ctx);
+	c->engine_ns = READ_ONCE(ctx->busy_ns);
+	if (!ctx->id)
+		vgpu->mmio.cmds_done = lower_32_bits(READ_ONCE(ctx->cmds_done));
+	if (c->status != MVGPU_ENGINE_STOPPED)
+		c->status = status;
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
+}
+
+/* Raise @causes of context @ctx: the vGPU's own (0) or its window's. */
+static void mvgpu_ctx_raise_locked(struct mvgpu_ctx *ctx, u32 causes)
+{
+	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+
+	lockdep_assert_held(&vgpu->irq_lock);
+	if (ctx->id)
+		vgpu->mmio.ctx[ctx->id].int_status |= causes;
+	else
+		vgpu->mmio.int_status |= causes;
+	mvgpu_irq_update_locked(vgpu);
+}
+
+/**
+ * mvgpu_ctx_raise() - raise interrupt causes of a context
+ * @ctx: the context
+ * @causes: MVGPU_INT_FENCE / MVGPU_INT_ERROR
+ *
+ * Context 0's go to INT_STATUS, another's to its window (DOC: Contexts).
+ *
+ * Context: any; takes the vGPU's irq_lock.
+ */
+void mvgpu_ctx_raise(struct mvgpu_ctx *ctx, u32 causes)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->vgpu->irq_lock, flags);
+	mvgpu_ctx_raise_locked(ctx, causes);
+	spin_unlock_irqrestore(&ctx->vgpu->irq_lock, flags);
 }
 
 /**
@@ -300,103 +401,99 @@ void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status)
  * @ctx: the context
  * @f: the fault
  *
- * Sets ERROR_CODE, ERROR_INFO, FAULT_ADDR, RING_HEAD at the command, shows
- * the engine stopped and raises MVGPU_INT_ERROR.
+ * Sets the context's ERROR_CODE, ERROR_INFO, FAULT_ADDR, RING_HEAD at the
+ * command, shows it stopped and raises MVGPU_INT_ERROR.
  *
  * Context: any; takes the vGPU's irq_lock.
  */
 void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f)
 {
 	struct mvgpu_vgpu *vgpu = ctx->vgpu;
+	struct mvgpu_ctx_regs *c = &vgpu->mmio.ctx[ctx->id];
 	unsigned long flags;
 	u32 head = READ_ONCE(ctx->head);
 
 	WRITE_ONCE(ctx->faults, ctx->faults + 1);
 	trace_mvgpu_fault(vgpu->id, f->code, f->info, f->addr, head);
 	spin_lock_irqsave(&vgpu->irq_lock, flags);
-	vgpu->mmio.ring_head = head;
-	vgpu->mmio.engine_status = MVGPU_ENGINE_STOPPED;
-	vgpu->mmio.error_code = f->code;
-	vgpu->mmio.error_info = f->info;
-	vgpu->mmio.fault_addr = f->addr;
-	vgpu->mmio.int_status |= MVGPU_INT_ERROR;
-	mvgpu_irq_update_locked(vgpu);
+	c->ring_head = head;
+	c->status = MVGPU_ENGINE_STOPPED;
+	c->error_code = f->code;
+	c->error_info = f->info;
+	c->fault_addr = f->addr;
+	mvgpu_ctx_raise_locked(ctx, MVGPU_INT_ERROR);
 	spin_unlock_irqrestore(&vgpu->irq_lock, flags);
 	dev_dbg(vgpu->vdev.dev,
-		"vGPU %u stopped: error %u info %#x address %#llx at ring offset %#x\n",
-		vgpu->id, f->code, f->info, f->addr, head);
+		"vGPU %u context %u stopped: error %u info %#x address %#llx at ring offset %#x\n",
+		vgpu->id, ctx->id, f->code, f->info, f->addr, head);
 }
 
 /* Check and latch RING_BASE/RING_SIZE; 0 or an MVGPU_RING_ERR_*. */
-static u32 mvgpu_ctx_latch_ring(struct mvgpu_ctx *ctx, struct mvgpu_mmio *m)
+static u32 mvgpu_ctx_latch_ring(struct mvgpu_ctx *ctx, struct mvgpu_ctx_regs *c)
 {
-	if (m->ring_latched)
+	if (c->ring_latched)
 		return 0;
-	if (!IS_ALIGNED(m->ring_base, MVGPU_CMD_SIZE) ||
-	    m->ring_base >= MVGPU_GPT_VA_SIZE)
+	if (!IS_ALIGNED(c->ring_base, MVGPU_CMD_SIZE) ||
+	    c->ring_base >= MVGPU_GPT_VA_SIZE)
 		return MVGPU_RING_ERR_BASE;
-	if (!is_power_of_2(m->ring_size) ||
-	    m->ring_size < MVGPU_RING_MIN_SIZE ||
-	    m->ring_size > MVGPU_RING_MAX_SIZE)
+	if (!is_power_of_2(c->ring_size) ||
+	    c->ring_size < MVGPU_RING_MIN_SIZE ||
+	    c->ring_size > MVGPU_RING_MAX_SIZE)
 		return MVGPU_RING_ERR_SIZE;
-	m->ring_latched = true;
-	ctx->ring_base = m->ring_base;
-	ctx->ring_size = m->ring_size;
+	c->ring_latched = true;
+	ctx->ring_base = c->ring_base;
+	ctx->ring_size = c->ring_size;
 	return 0;
 }
 
 /* A bad doorbell stops the ring: the registers say why. */
-static void mvgpu_ctx_ring_fault_locked(struct mvgpu_ctx *ctx, u32 err,
+static void mvgpu_ctx_ring_fault_locked(struct mvgpu_ctx *ctx,
+					struct mvgpu_ctx_regs *c, u32 err,
 					u32 tail)
 {
-	struct mvgpu_vgpu *vgpu = ctx->vgpu;
-	struct mvgpu_mmio *m = &vgpu->mmio;
-
-	lockdep_assert_held(&vgpu->irq_lock);
-	m->engine_status = MVGPU_ENGINE_STOPPED;
-	m->error_code = MVGPU_ERR_RING;
-	m->error_info = err;
-	m->fault_addr = err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base;
-	m->int_status |= MVGPU_INT_ERROR;
-	mvgpu_irq_update_locked(vgpu);
+	lockdep_assert_held(&ctx->vgpu->irq_lock);
+	c->status = MVGPU_ENGINE_STOPPED;
+	c->error_code = MVGPU_ERR_RING;
+	c->error_info = err;
+	c->fault_addr = err == MVGPU_RING_ERR_TAIL ? tail : c->ring_base;
+	mvgpu_ctx_raise_locked(ctx, MVGPU_INT_ERROR);
 }
 
 /**
- * mvgpu_ctx_doorbell() - the guest wrote MVGPU_REG_DOORBELL
- * @ctx: the vGPU's context
+ * mvgpu_ctx_doorbell_locked() - the guest wrote the context's DOORBELL
+ * @ctx: the context
  *
  * Latches the ring on the first doorbell after a reset, checks the new
  * tail, hands it to the backend and makes the context runnable; a bad ring
  * or tail stops the ring with MVGPU_ERR_RING.
  *
- * Context: process context.
+ * Context: any; the caller holds the GPU scheduler's lock, irqs off.
  */
-void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
+void mvgpu_ctx_doorbell_locked(struct mvgpu_ctx *ctx)
 {
-	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 	struct mvgpu_vgpu *vgpu = ctx->vgpu;
-	struct mvgpu_mmio *m = &vgpu->mmio;
+	struct mvgpu_ctx_regs *c = &vgpu->mmio.ctx[ctx->id];
 	u32 err, tail;
 
-	spin_lock_irq(&sched->lock);
+	lockdep_assert_held(&mvgpu_ctx_sched(ctx)->lock);
 	if (ctx->frozen) {
 		ctx->doorbell_pending = true;
-		goto out_unlock;
+		return;
 	}
 	if (ctx->stopping || ctx->state == MVGPU_CTX_STOPPED)
-		goto out_unlock;
+		return;
 	spin_lock(&vgpu->irq_lock);
 	/* A fault may have stopped the ring before the backend let go. */
-	if (m->engine_status == MVGPU_ENGINE_STOPPED) {
+	if (c->status == MVGPU_ENGINE_STOPPED) {
 		spin_unlock(&vgpu->irq_lock);
-		goto out_unlock;
+		return;
 	}
-	tail = m->doorbell;
-	err = mvgpu_ctx_latch_ring(ctx, m);
+	tail = c->doorbell;
+	err = mvgpu_ctx_latch_ring(ctx, c);
 	if (!err && (tail >= ctx->ring_size || !IS_ALIGNED(tail, MVGPU_CMD_SIZE)))
 		err = MVGPU_RING_ERR_TAIL;
 	if (err) {
-		mvgpu_ctx_ring_fault_locked(ctx, err, tail);
+		mvgpu_ctx_ring_fault_locked(ctx, c, err, tail);
 	} else {
 		/*
 		 * The new tail is visible before the status says busy, so an
@@ -407,17 +504,17 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 		mvgpu_ctx_be(ctx)->ctx_set_ring(ctx->bctx, ctx->ring_base,
 						ctx->ring_size, tail);
 		if (tail != READ_ONCE(ctx->head) || ctx->busy)
-			m->engine_status = MVGPU_ENGINE_BUSY;
+			c->status = MVGPU_ENGINE_BUSY;
 	}
 	spin_unlock(&vgpu->irq_lock);
 
 	if (err) {
 		WRITE_ONCE(ctx->faults, ctx->faults + 1);
 		trace_mvgpu_fault(vgpu->id, MVGPU_ERR_RING, err,
-				  err == MVGPU_RING_ERR_TAIL ? tail : m->ring_base,
+				  err == MVGPU_RING_ERR_TAIL ? tail : c->ring_base,
 				  READ_ONCE(ctx->head));
 		if (ctx->state == MVGPU_CTX_QUEUED)
-			mvgpu_policy_dequeue(&sched->policy, &ctx->se);
+			mvgpu_sched_dequeue_locked(ctx->gdev, ctx);
 		/* A running context stops, as faulted, when it is given back. */
 		if (ctx->state == MVGPU_CTX_RUNNING) {
 			ctx->ring_error = true;
@@ -428,7 +525,20 @@ void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
 	} else if (ctx->state == MVGPU_CTX_IDLE && tail != READ_ONCE(ctx->head)) {
 		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, true);
 	}
-out_unlock:
+}
+
+/**
+ * mvgpu_ctx_doorbell() - mvgpu_ctx_doorbell_locked(), taking the lock
+ * @ctx: the context (one that cannot go meanwhile: context 0)
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	mvgpu_ctx_doorbell_locked(ctx);
 	spin_unlock_irq(&sched->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_doorbell);
@@ -506,7 +616,7 @@ int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap)
 	if (!mvgpu_ctx_sched_valid(weight, prio, cap))
 		return -EINVAL;
 	spin_lock_irq(&sched->lock);
-	mvgpu_policy_set(&sched->policy, &ctx->se, weight, prio, cap,
+	mvgpu_policy_set(&sched->policy, &ctx->vs->se, weight, prio, cap,
 			 ktime_get_ns());
 	spin_unlock_irq(&sched->lock);
 	return 0;
@@ -536,13 +646,13 @@ int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val)
 		return -EINVAL;
 
 	spin_lock_irq(&sched->lock);
-	v[MVGPU_KNOB_WEIGHT] = ctx->se.weight;
-	v[MVGPU_KNOB_PRIO] = ctx->se.prio;
-	v[MVGPU_KNOB_CAP] = ctx->se.cap;
+	v[MVGPU_KNOB_WEIGHT] = ctx->vs->se.weight;
+	v[MVGPU_KNOB_PRIO] = ctx->vs->se.prio;
+	v[MVGPU_KNOB_CAP] = ctx->vs->se.cap;
 	v[knob] = val;
 	if (mvgpu_ctx_sched_valid(v[MVGPU_KNOB_WEIGHT], v[MVGPU_KNOB_PRIO],
 				  v[MVGPU_KNOB_CAP]))
-		mvgpu_policy_set(&sched->policy, &ctx->se, v[MVGPU_KNOB_WEIGHT],
+		mvgpu_policy_set(&sched->policy, &ctx->vs->se, v[MVGPU_KNOB_WEIGHT],
 				 v[MVGPU_KNOB_PRIO], v[MVGPU_KNOB_CAP],
 				 ktime_get_ns());
 	else
@@ -551,6 +661,35 @@ int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_knob);
+
+/**
+ * mvgpu_ctx_set_prio() - change a context's priority in its vGPU
+ * @ctx: the context
+ * @prio: MVGPU_CTX_PRIO_LOW .. MVGPU_CTX_PRIO_MAX (the caller checked)
+ *
+ * A runnable context moves to its new priority's run list; one that now
+ * outranks the context its vGPU runs takes the engine at the next
+ * preemption point.
+ *
+ * Context: any; takes the scheduler's lock and the vGPU's irq_lock.
+ */
+void mvgpu_ctx_set_prio(struct mvgpu_ctx *ctx, u32 prio)
+{
+	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
+
+	spin_lock_irq(&sched->lock);
+	if (ctx->state == MVGPU_CTX_QUEUED) {
+		mvgpu_sched_dequeue_locked(ctx->gdev, ctx);
+		ctx->prio = prio;
+		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, false);
+	} else {
+		ctx->prio = prio;
+	}
+	spin_lock(&ctx->vgpu->irq_lock);
+	ctx->vgpu->mmio.ctx[ctx->id].prio = prio;
+	spin_unlock(&ctx->vgpu->irq_lock);
+	spin_unlock_irq(&sched->lock);
+}
 
 /**
  * mvgpu_ctx_save() - copy a stopped context's engine state into a buffer

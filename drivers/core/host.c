@@ -92,8 +92,18 @@ static struct mem_cgroup *mvgpu_host_memcg(struct mvgpu_ctx *ctx)
 	return READ_ONCE(ctx->vgpu->memcg);
 }
 
-/* Unpin what nothing maps, once the backend can no longer reach it. */
-static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
+/**
+ * mvgpu_host_release() - unpin what nothing maps any more in a context
+ * @ctx: the context
+ * @iova: first byte of the IOVA range to look at
+ * @len: its bytes
+ *
+ * Once the backend can no longer reach the pages: after its flush.
+ *
+ * Context: process context; the caller holds the address space's pin
+ * lock, which is dropped while VFIO unpins (mvgpu_pin_release()).
+ */
+void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 {
 	lockdep_assert_held(&ctx->as.pin_lock);
 	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
@@ -116,14 +126,18 @@ static bool mvgpu_host_cancelled(void *arg)
 	       (READ_ONCE(ctx->stopping) && !READ_ONCE(ctx->frozen));
 }
 
-/* Map the next piece of the request; false once it is over. */
-static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
+/*
+ * Map the next piece of @ctx's request (a MAP of guest memory) into @tgt's
+ * address space (@ctx's own, or another context's); false once it is over.
+ */
+static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt,
+			     u64 *done)
 {
 	const struct mvgpu_pin_req req = {
 		.cancelled = mvgpu_host_cancelled, .arg = ctx,
 	};
 	const struct mvgpu_host_request *r = &ctx->host;
-	struct mvgpu_aspace *as = &ctx->as;
+	struct mvgpu_aspace *as = &tgt->as;
 	u64 va = r->va + *done, iova = r->iova + *done, addr = va;
 	u64 n = min_t(u64, r->size - *done, VFIO_PIN_PAGES_MAX_ENTRIES * PAGE_SIZE);
 	bool write = r->flags & MVGPU_GPT_WRITE;
@@ -144,7 +158,7 @@ again:
 	 * the room they hold, then try again.
 	 */
 	if (ret == -ENOSPC && mvgpu_aspace_pins_idle(as)) {
-		mvgpu_host_release(ctx, 0, U64_MAX);
+		mvgpu_host_release(tgt, 0, U64_MAX);
 		ret = mvgpu_pin_get(as, ctx->vdev, iova, n, write, &req);
 	}
 	if (ret) {
@@ -189,32 +203,57 @@ fault:
 	return false;
 }
 
-/* The core's part of a MAP of guest memory, in pieces. */
-static void mvgpu_host_map(struct mvgpu_ctx *ctx)
+/* The core's part of a MAP of guest memory into @tgt, in pieces. */
+static void mvgpu_host_map(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
 {
-	struct mvgpu_aspace *as = &ctx->as;
-	struct mem_cgroup *old;
+	struct mvgpu_aspace *as = &tgt->as;
 	bool more = true;
 	u64 done = 0;
 
-	old = set_active_memcg(mvgpu_host_memcg(ctx));
-	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
 	/* A reset cuts the MAP short; a freeze lets it finish. */
 	while (more && (!READ_ONCE(ctx->stopping) || READ_ONCE(ctx->frozen))) {
 		mutex_lock(&as->pin_lock);
-		more = mvgpu_host_piece(ctx, &done);
+		more = mvgpu_host_piece(ctx, tgt, &done);
 		if (!more && mvgpu_aspace_pins_idle(as))	/* a failed piece */
-			mvgpu_host_release(ctx, 0, U64_MAX);
+			mvgpu_host_release(tgt, 0, U64_MAX);
 		mutex_unlock(&as->pin_lock);
 		cond_resched();
+	}
+}
+
+/* Do what @ctx's command asked of the core, and answer the backend. */
+static void mvgpu_host_serve(struct mvgpu_ctx *ctx)
+{
+	const struct mvgpu_host_request *r = &ctx->host;
+	struct mvgpu_ctx *tgt;
+	struct mem_cgroup *old;
+
+	old = set_active_memcg(mvgpu_host_memcg(ctx));
+	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
+	switch (r->op) {
+	case MVGPU_OP_MAP:
+		tgt = mvgpu_ctx_target(ctx, r->ctx, &ctx->host_result);
+		if (tgt && (r->flags & MVGPU_GPT_SYSMEM))
+			mvgpu_host_map(ctx, tgt);
+		else if (tgt)
+			mvgpu_ctx_op_map_vram(ctx, tgt);
+		break;
+	case MVGPU_OP_UNMAP:
+		tgt = mvgpu_ctx_target(ctx, r->ctx, &ctx->host_result);
+		if (tgt)
+			mvgpu_ctx_op_unmap(ctx, tgt);
+		break;
+	default:
+		mvgpu_ctx_op_context(ctx);
+		break;
 	}
 	set_active_memcg(old);
 	mvgpu_host_be(ctx)->ctx_host_done(ctx->bctx, &ctx->host_result);
 }
 
 /*
- * The request is answered: charged for the @cpu_ns it took, back on the
- * run queue (unless a reset stops it).
+ * The request is answered: its @cpu_ns charged to the vGPU, the context
+ * back on the run queue (unless a reset stops it).
  */
 static void mvgpu_host_done(struct mvgpu_ctx *ctx, u64 cpu_ns)
 {
@@ -222,9 +261,10 @@ static void mvgpu_host_done(struct mvgpu_ctx *ctx, u64 cpu_ns)
 
 	spin_lock_irq(&sched->lock);
 	ctx->host_queued = false;
-	ctx->host_cpu_ns += cpu_ns;
+	ctx->vs->host_cpu_ns += cpu_ns;
 	if (ctx->state == MVGPU_CTX_HOST) {
-		mvgpu_sched_charge_host_locked(ctx->gdev, ctx, ktime_get_ns());
+		mvgpu_sched_charge_host_locked(ctx->gdev, ctx->vs,
+					       ktime_get_ns());
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
 		else	/* like a WAIT that is over: no reason to preempt */
@@ -247,7 +287,7 @@ static void mvgpu_host_work(struct kthread_work *work)
 	u64 t0 = mvgpu_host_cpu_now();
 
 	if (READ_ONCE(ctx->host_queued)) {
-		mvgpu_host_map(ctx);
+		mvgpu_host_serve(ctx);
 		mvgpu_host_done(ctx, mvgpu_host_cpu_now() - t0);
 	}
 	if (mvgpu_aspace_pins_idle(as)) {
@@ -257,7 +297,7 @@ static void mvgpu_host_work(struct kthread_work *work)
 		mutex_unlock(&as->pin_lock);
 		/* Charged when it next comes off an engine or gets an answer. */
 		spin_lock_irq(&sched->lock);
-		ctx->host_cpu_ns += mvgpu_host_cpu_now() - t0;
+		ctx->vs->host_cpu_ns += mvgpu_host_cpu_now() - t0;
 		spin_unlock_irq(&sched->lock);
 	}
 }
@@ -317,12 +357,15 @@ void mvgpu_host_flush(struct mvgpu_ctx *ctx)
 }
 
 /**
- * mvgpu_host_reset() - back to the reset mapping, nothing pinned
+ * mvgpu_host_reset() - the host's side of a context's reset
  * @ctx: the context, stopped (mvgpu_ctx_stop())
+ * @clear: also back to the reset mapping (context 0's: VRAM at VA 0;
+ *	another's: empty), nothing pinned; else the address space stays, as a
+ *	context's RESET keeps it (DOC: Contexts)
  *
- * Context: process context; takes the pin lock.
+ * Context: process context; takes the pin lock; on the vGPU's worker too.
  */
-void mvgpu_host_reset(struct mvgpu_ctx *ctx)
+void mvgpu_host_reset(struct mvgpu_ctx *ctx, bool clear)
 {
 	struct mvgpu_aspace *as = &ctx->as;
 	struct mem_cgroup *old;
@@ -333,13 +376,15 @@ void mvgpu_host_reset(struct mvgpu_ctx *ctx)
 	 */
 	kthread_cancel_work_sync(&ctx->host_work);
 	kthread_init_work(&ctx->host_work, mvgpu_host_work);
+	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
+	if (!clear)
+		return;
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	mutex_lock(&as->pin_lock);
 	if (mvgpu_aspace_reset(as))
 		dev_warn(ctx->vgpu->vdev.dev,
 			 "no memory for the VRAM mapping; GPU VA starts empty\n");
 	mvgpu_host_release(ctx, 0, U64_MAX);
-	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
 	mutex_unlock(&as->pin_lock);
 	set_active_memcg(old);
 }

@@ -309,6 +309,49 @@ void mvgpu_pin_fence(struct mvgpu_aspace *as, u64 iova, u64 len)
 }
 
 /**
+ * mvgpu_pin_fences_copy() - a new address space inherits the live fences
+ * @dst: the new address space, nothing pinned in it yet
+ * @src: one every dma_unmap of the vGPU has fenced (context 0's)
+ *
+ * A context created while VFIO unmaps guest memory must not pin that
+ * memory either: it starts with every fence @src holds.
+ *
+ * Context: process context; the caller keeps dma_unmap out of both (the
+ * vGPU's table of contexts locked).
+ * Return: 0, or -ENOMEM.
+ */
+int mvgpu_pin_fences_copy(struct mvgpu_aspace *dst, struct mvgpu_aspace *src)
+{
+	struct mvgpu_pin_fence *f, *c;
+	int ret = 0;
+
+	mutex_lock(&src->pin_lock);
+	mutex_lock_nested(&dst->pin_lock, SINGLE_DEPTH_NESTING);
+	mvgpu_pin_fenced(src, 0, 0, ktime_get_ns());	/* drop what is over */
+	dst->fence_seq++;
+	if (src->fence_all_until) {
+		dst->fence_all_seq = dst->fence_seq;
+		dst->fence_all_until = src->fence_all_until;
+	}
+	list_for_each_entry(f, &src->fences, node) {
+		c = kmemdup(f, sizeof(*f), MVGPU_PIN_GFP);
+		if (!c) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (c->mark)
+			refcount_inc(&c->mark->ref);
+		c->seq = dst->fence_seq;
+		list_add_tail(&c->node, &dst->fences);
+	}
+	if (ret)
+		mvgpu_pin_fences_clear(dst);
+	mutex_unlock(&dst->pin_lock);
+	mutex_unlock(&src->pin_lock);
+	return ret;
+}
+
+/**
  * mvgpu_pin_wake() - let pins waiting for a fence see a cancellation
  * @as: the address space
  *
@@ -555,6 +598,7 @@ static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 	}
 	xa_set_mark(&as->pins, idx, MVGPU_PIN_IDLE);
 	as->nr_pins++;
+	atomic_long_inc(&as->budget->pins);
 	return 0;
 }
 
@@ -566,7 +610,7 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	struct page **pages;
 	int i, ret;
 
-	if (as->nr_pins + n > as->max_pins)
+	if (atomic_long_read(&as->budget->pins) + n > as->budget->max_pins)
 		return -ENOSPC;
 	pages = kmalloc_array(n, sizeof(*pages), MVGPU_PIN_GFP);
 	if (!pages)
@@ -576,7 +620,7 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	for (i = 0; !ret && i < n; i++) {
 		u64 at = iova + (u64)i * PAGE_SIZE;
 
-		if (as->nr_pins >= as->max_pins)
+		if (atomic_long_read(&as->budget->pins) >= as->budget->max_pins)
 			ret = -ENOSPC;
 		else if (xa_load(&as->pins, at >> PAGE_SHIFT))
 			ret = -EAGAIN;
@@ -712,6 +756,7 @@ void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 			pin->next = gone;
 			gone = pin;
 			as->nr_pins--;
+			atomic_long_dec(&as->budget->pins);
 			n++;
 		}
 		mutex_unlock(&as->lock);

@@ -124,15 +124,49 @@ out:
 	return ret;
 }
 
+/* The first of @vs's runnable contexts of the highest priority, off its list. */
+static struct mvgpu_ctx *mvgpu_vs_take_locked(struct mvgpu_vsched *vs)
+{
+	struct mvgpu_ctx *ctx;
+	int p;
+
+	for (p = MVGPU_CTX_PRIO_MAX; p >= 0; p--) {
+		ctx = list_first_entry_or_null(&vs->rq[p], struct mvgpu_ctx,
+					       run_node);
+		if (ctx) {
+			list_del_init(&ctx->run_node);
+			vs->nr_runnable--;
+			return ctx;
+		}
+	}
+	return NULL;
+}
+
+/* Run @ctx, the vGPU's context that goes next, on @slot. */
+static void mvgpu_slot_run_locked(struct mvgpu_dev *gdev,
+				  struct mvgpu_engine_slot *slot,
+				  struct mvgpu_ctx *ctx)
+{
+	ctx->state = MVGPU_CTX_RUNNING;
+	ctx->engine = slot->index;
+	ctx->vs->cur = ctx;
+	slot->cur = ctx;
+	slot->intra = false;
+	slot->preempt_at = 0;
+	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);
+}
+
 /*
- * Start the slice of the context the policy picks on idle @slot; if none
- * may run yet because of caps, arm the throttle timer.
+ * Start the slice of the vGPU the policy picks on idle @slot, with its
+ * context that goes first; if none may run yet because of caps, arm the
+ * throttle timer.
  */
 static void mvgpu_sched_dispatch_locked(struct mvgpu_dev *gdev,
 					struct mvgpu_engine_slot *slot)
 {
 	struct mvgpu_sched *sched = &gdev->sched;
 	struct mvgpu_sched_entity *se;
+	struct mvgpu_vsched *vs;
 	struct mvgpu_ctx *ctx;
 	u64 now = ktime_get_ns(), next, epoch = sched->policy.epoch;
 
@@ -150,24 +184,30 @@ static void mvgpu_sched_dispatch_locked(struct mvgpu_dev *gdev,
 				      HRTIMER_MODE_REL);
 		return;
 	}
-	ctx = container_of(se, struct mvgpu_ctx, se);
-	ctx->state = MVGPU_CTX_RUNNING;
-	ctx->engine = slot->index;
-	slot->cur = ctx;
+	vs = container_of(se, struct mvgpu_vsched, se);
+	ctx = mvgpu_vs_take_locked(vs);
+	if (WARN_ON_ONCE(!ctx)) {	/* queued with nothing to run */
+		mvgpu_policy_put(&sched->policy, se, 0, MVGPU_PUT_IDLE, now);
+		vs->state = MVGPU_VS_IDLE;
+		return;
+	}
+	vs->state = MVGPU_VS_RUNNING;
+	vs->engine = slot->index;
+	vs->ran_ns = 0;
 	slot->expired = false;
-	slot->preempt_at = 0;
+	slot->cross = false;
 	slot->slice_ns = mvgpu_policy_slice(&sched->policy, se, now);
-	trace_mvgpu_pick(gdev->index, slot->index, ctx->vgpu->id, se->level,
+	trace_mvgpu_pick(gdev->index, slot->index, vs->vgpu->id, se->level,
 			 slot->slice_ns, now - se->since);
-	if (ctx->vgpu->id != slot->last_id && slot->last_end) {
+	if (vs->vgpu->id != slot->last_id && slot->last_end) {
 		slot->switches++;
 		slot->switch_ns += now - slot->last_end;
 		trace_mvgpu_switch(gdev->index, slot->index, slot->last_id,
-				   ctx->vgpu->id, now - slot->last_end);
+				   vs->vgpu->id, now - slot->last_end);
 	}
 	hrtimer_start(&slot->slice_timer, ns_to_ktime(slot->slice_ns),
 		      HRTIMER_MODE_REL);
-	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);
+	mvgpu_slot_run_locked(gdev, slot, ctx);
 }
 
 static enum hrtimer_restart mvgpu_sched_throttle_end(struct hrtimer *t)
@@ -185,42 +225,107 @@ static enum hrtimer_restart mvgpu_sched_throttle_end(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/**
- * mvgpu_sched_enqueue_locked() - make a context runnable
- * @gdev: its GPU
- * @ctx: the context, not queued, not running
- * @wakeup: it was idle (else it comes back after a preemption)
- * @preempt: if no engine is idle, preempt the engine running the lowest
- *	level if the policy says @ctx should go first
- *
- * Context: any; caller holds sched.lock.
- */
-void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
-				bool wakeup, bool preempt)
+/* Put @vs on the run queue; preempt the engine of the lowest level if due. */
+static void mvgpu_sched_vs_enqueue_locked(struct mvgpu_dev *gdev,
+					  struct mvgpu_vsched *vs, bool wakeup,
+					  bool preempt)
 {
 	struct mvgpu_sched *sched = &gdev->sched;
 	struct mvgpu_engine_slot *victim = NULL;
 	u64 now = ktime_get_ns();
 	unsigned int i;
 
-	lockdep_assert_held(&sched->lock);
-	ctx->state = MVGPU_CTX_QUEUED;
-	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, now);
+	vs->state = MVGPU_VS_QUEUED;
+	mvgpu_policy_enqueue(&sched->policy, &vs->se, wakeup, now);
 	for (i = 0; i < sched->nr_engines; i++) {
 		struct mvgpu_engine_slot *slot = &sched->engines[i];
+		struct mvgpu_sched_entity *cur;
 
 		if (!slot->cur) {
 			mvgpu_sched_dispatch_locked(gdev, slot);
 			return;
 		}
+		cur = &slot->cur->vs->se;
 		if (preempt &&
-		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se,
-					  now) &&
-		    (!victim || slot->cur->se.level > victim->cur->se.level))
+		    mvgpu_policy_preempts(&sched->policy, &vs->se, cur, now) &&
+		    (!victim || cur->level > victim->cur->vs->se.level))
 			victim = slot;
 	}
-	if (victim)
+	if (victim) {
+		victim->cross = true;
 		mvgpu_slot_preempt_locked(gdev, victim);
+	}
+}
+
+/**
+ * mvgpu_sched_enqueue_locked() - make a context runnable
+ * @gdev: its GPU
+ * @ctx: the context, not queued, not running
+ * @wakeup: it was idle (else it comes back after a preemption: it goes
+ *	first among the vGPU's contexts of its priority)
+ * @preempt: if its vGPU must queue and no engine is idle, preempt the
+ *	engine running the lowest level if the policy says it should go first
+ *
+ * The context joins its vGPU's run list.  An idle vGPU joins the run
+ * queue; one that runs is asked to switch if @ctx has a higher priority
+ * than its context on the engine (DOC: Engines).
+ *
+ * Context: any; caller holds sched.lock.
+ */
+void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
+				bool wakeup, bool preempt)
+{
+	struct mvgpu_vsched *vs = ctx->vs;
+
+	lockdep_assert_held(&gdev->sched.lock);
+	ctx->state = MVGPU_CTX_QUEUED;
+	if (wakeup)
+		list_add_tail(&ctx->run_node, &vs->rq[ctx->prio]);
+	else
+		list_add(&ctx->run_node, &vs->rq[ctx->prio]);
+	vs->nr_runnable++;
+	switch (vs->state) {
+	case MVGPU_VS_IDLE:
+		mvgpu_sched_vs_enqueue_locked(gdev, vs, wakeup, preempt);
+		break;
+	case MVGPU_VS_RUNNING: {
+		struct mvgpu_engine_slot *slot = &gdev->sched.engines[vs->engine];
+
+		if (vs->cur && ctx->prio > vs->cur->prio && !slot->intra &&
+		    slot->cur == vs->cur) {
+			slot->intra = true;
+			mvgpu_slot_preempt_locked(gdev, slot);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/**
+ * mvgpu_sched_dequeue_locked() - take a runnable context off its run list
+ * @gdev: its GPU
+ * @ctx: the context, MVGPU_CTX_QUEUED
+ *
+ * A vGPU left with nothing runnable leaves the run queue.  The context's
+ * state is the caller's to set.
+ *
+ * Context: any; caller holds sched.lock.
+ */
+void mvgpu_sched_dequeue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_vsched *vs = ctx->vs;
+
+	lockdep_assert_held(&gdev->sched.lock);
+	if (WARN_ON_ONCE(ctx->state != MVGPU_CTX_QUEUED))
+		return;
+	list_del_init(&ctx->run_node);
+	vs->nr_runnable--;
+	if (!vs->nr_runnable && vs->state == MVGPU_VS_QUEUED) {
+		mvgpu_policy_dequeue(&gdev->sched.policy, &vs->se);
+		vs->state = MVGPU_VS_IDLE;
+	}
 }
 
 /**
@@ -257,9 +362,9 @@ static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
 }
 
 /**
- * mvgpu_sched_charge_host_locked() - charge a context for host work
+ * mvgpu_sched_charge_host_locked() - charge a vGPU for host work
  * @gdev: its GPU
- * @ctx: the context, neither queued nor running
+ * @vs: the vGPU, not on an engine
  * @now: current time
  *
  * The host worker's CPU time for it (pinning and unpinning its guest
@@ -268,38 +373,25 @@ static void mvgpu_window_add(u64 *start, u64 *busy, u32 *ppm, u64 ran,
  * Context: sched.lock held.
  */
 void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
-				    struct mvgpu_ctx *ctx, u64 now)
+				    struct mvgpu_vsched *vs, u64 now)
 {
 	lockdep_assert_held(&gdev->sched.lock);
-	if (!ctx->host_cpu_ns)
+	if (!vs->host_cpu_ns || vs->state != MVGPU_VS_IDLE)
 		return;
-	mvgpu_policy_charge(&gdev->sched.policy, &ctx->se, ctx->host_cpu_ns,
-			    now);
-	ctx->host_cpu_ns = 0;
+	mvgpu_policy_charge(&gdev->sched.policy, &vs->se, vs->host_cpu_ns, now);
+	vs->host_cpu_ns = 0;
 }
 
-/* Charge a run of @ctx on @slot and apply the policy's rules. */
+/* Charge a context's run on @slot to it and to its vGPU's turn. */
 static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 				       struct mvgpu_engine_slot *slot,
 				       struct mvgpu_ctx *ctx,
 				       const struct mvgpu_stop *stop, u64 now)
 {
-	static const char * const why_name[] = {
-		[MVGPU_PUT_IDLE] = "idle", [MVGPU_PUT_EXPIRED] = "expired",
-		[MVGPU_PUT_PREEMPTED] = "preempted",
-	};
 	struct mvgpu_sched *sched = &gdev->sched;
-	enum mvgpu_put_reason why = MVGPU_PUT_IDLE;
-	u32 level = ctx->se.level;
+	struct mvgpu_vsched *vs = ctx->vs;
 	u64 ran = stop->ran_ns;
 
-	/*
-	 * Demote only a context that used its slice: the timer counts wall
-	 * time, and the engine may have been held up for some of it.
-	 */
-	if (stop->reason == MVGPU_STOP_PREEMPTED)
-		why = slot->expired && ran >= slot->slice_ns * 7 / 8 ?
-		      MVGPU_PUT_EXPIRED : MVGPU_PUT_PREEMPTED;
 	if (stop->reason == MVGPU_STOP_PREEMPTED && slot->preempt_at) {
 		u64 lat = now - slot->preempt_at;
 
@@ -311,22 +403,60 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 				min_t(u64, lat, U32_MAX);
 		slot->preempt_nr++;
 	}
-	slot->last_id = ctx->vgpu->id;
-	slot->last_end = now;
 	slot->busy_ns += ran;
+	vs->ran_ns += ran;
 	WRITE_ONCE(ctx->busy_ns, ctx->busy_ns + ran);
-	mvgpu_policy_put(&sched->policy, &ctx->se, ran, why, now);
-	mvgpu_sched_charge_host_locked(gdev, ctx, now);
-	trace_mvgpu_put(gdev->index, slot->index, ctx->vgpu->id, why_name[why],
-			ran, level, ctx->se.level);
-	mvgpu_window_add(&ctx->win_start, &ctx->win_busy, &ctx->share_ppm, ran,
+	WRITE_ONCE(vs->busy_ns, vs->busy_ns + ran);
+	mvgpu_window_add(&vs->win_start, &vs->win_busy, &vs->share_ppm, ran,
 			 now, 1);
 	mvgpu_window_add(&sched->win_start, &sched->win_busy, &sched->util_ppm,
 			 ran, now, sched->nr_engines);
 }
 
-/* Where a context goes after a run that ended with @stop. */
+/*
+ * The vGPU of the context that just stopped on @slot gives the engine up:
+ * charge its turn and apply the policy's rules; back on the run queue if
+ * it still has work.  @preempted: the last run was cut short.
+ */
+static void mvgpu_sched_vs_put_locked(struct mvgpu_dev *gdev,
+				      struct mvgpu_engine_slot *slot,
+				      struct mvgpu_vsched *vs, bool preempted,
+				      u64 now)
+{
+	static const char * const why_name[] = {
+		[MVGPU_PUT_IDLE] = "idle", [MVGPU_PUT_EXPIRED] = "expired",
+		[MVGPU_PUT_PREEMPTED] = "preempted",
+	};
+	enum mvgpu_put_reason why = MVGPU_PUT_IDLE;
+	u32 level = vs->se.level;
+
+	/*
+	 * Demote only a vGPU that used its slice: the timer counts wall
+	 * time, and the engine may have been held up for some of it.
+	 */
+	if (preempted && vs->nr_runnable)
+		why = slot->expired && vs->ran_ns >= slot->slice_ns * 7 / 8 ?
+		      MVGPU_PUT_EXPIRED : MVGPU_PUT_PREEMPTED;
+	slot->last_id = vs->vgpu->id;
+	slot->last_end = now;
+	vs->cur = NULL;
+	vs->state = MVGPU_VS_IDLE;
+	mvgpu_policy_put(&gdev->sched.policy, &vs->se, vs->ran_ns, why, now);
+	mvgpu_sched_charge_host_locked(gdev, vs, now);
+	trace_mvgpu_put(gdev->index, slot->index, vs->vgpu->id, why_name[why],
+			vs->ran_ns, level, vs->se.level);
+	if (vs->nr_runnable)
+		mvgpu_sched_vs_enqueue_locked(gdev, vs, why == MVGPU_PUT_IDLE,
+					      false);
+}
+
+/*
+ * Where a context goes after a run on @slot that ended with @stop.  One
+ * preempted at the end of its vGPU's slice goes behind the vGPU's others of
+ * its priority (round robin); one preempted for another reason goes first.
+ */
 static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
+				      struct mvgpu_engine_slot *slot,
 				      struct mvgpu_ctx *ctx,
 				      const struct mvgpu_stop *stop)
 {
@@ -356,10 +486,10 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
 		ctx->host_queued = true;
 		mvgpu_host_queue(ctx);
 	} else if (stop->reason == MVGPU_STOP_PREEMPTED) {
-		mvgpu_sched_enqueue_locked(gdev, ctx, false, false);
+		mvgpu_sched_enqueue_locked(gdev, ctx, slot->expired, false);
 	} else if (stop->head != ctx->tail) {
 		/* Rung again after it found the ring empty. */
-		mvgpu_sched_enqueue_locked(gdev, ctx, true, true);
+		mvgpu_sched_enqueue_locked(gdev, ctx, true, false);
 	} else {
 		ctx->state = MVGPU_CTX_IDLE;
 	}
@@ -378,6 +508,10 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
  * @ctx: the context
  * @stop: how the run ended
  *
+ * The context settles (DOC: Engines).  Its vGPU keeps the engine for
+ * another of its contexts while its slice lasts and nothing asked for the
+ * vGPU itself to go; else it gives the engine up and the policy picks.
+ *
  * Context: any; takes sched.lock; may call the backend's run.
  */
 static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
@@ -386,8 +520,11 @@ static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
 {
 	struct mvgpu_dev *gdev = gpu;
 	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_vsched *vs = ctx->vs;
 	struct mvgpu_engine_slot *slot;
+	struct mvgpu_ctx *next = NULL;
 	unsigned long flags;
+	u64 now;
 
 	if (WARN_ON_ONCE(engine >= sched->nr_engines))
 		return;
@@ -397,12 +534,27 @@ static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
 		spin_unlock_irqrestore(&sched->lock, flags);
 		return;
 	}
-	hrtimer_try_to_cancel(&slot->slice_timer);
-	mvgpu_sched_account_locked(gdev, slot, ctx, stop, ktime_get_ns());
+	now = ktime_get_ns();
+	mvgpu_sched_account_locked(gdev, slot, ctx, stop, now);
 	slot->cur = NULL;
-	mvgpu_sched_settle_locked(gdev, ctx, stop);
+	mvgpu_sched_settle_locked(gdev, slot, ctx, stop);
 	wake_up_all(&ctx->idle_wq);
-	mvgpu_sched_dispatch_locked(gdev, slot);
+	/* The vGPU's turn goes on with its next context, if it may. */
+	if (!slot->expired && !slot->cross)
+		next = mvgpu_vs_take_locked(vs);
+	if (next) {
+		slot->ctx_switches++;
+		slot->ctx_switch_ns += ktime_get_ns() - now;
+		vs->ctx_switches++;
+		vs->ctx_switch_ns += ktime_get_ns() - now;
+		mvgpu_slot_run_locked(gdev, slot, next);
+	} else {
+		hrtimer_try_to_cancel(&slot->slice_timer);
+		mvgpu_sched_vs_put_locked(gdev, slot, vs,
+					  stop->reason == MVGPU_STOP_PREEMPTED,
+					  now);
+		mvgpu_sched_dispatch_locked(gdev, slot);
+	}
 	spin_unlock_irqrestore(&sched->lock, flags);
 }
 
@@ -417,7 +569,7 @@ static void mvgpu_sched_ctx_progress(struct mvgpu_ctx *ctx, u32 head,
 
 static void mvgpu_sched_ctx_interrupt(struct mvgpu_ctx *ctx, u32 causes)
 {
-	mvgpu_irq_raise(ctx->vgpu, causes);
+	mvgpu_ctx_raise(ctx, causes);
 }
 
 /* The calls up a backend may make (DOC: Backend contract). */

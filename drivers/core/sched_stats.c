@@ -195,6 +195,12 @@ static const char * const mvgpu_ctx_state_name[] = {
 	[MVGPU_CTX_STOPPED] = "stopped",
 };
 
+static const char * const mvgpu_vs_state_name[] = {
+	[MVGPU_VS_IDLE] = "idle",
+	[MVGPU_VS_QUEUED] = "queued",
+	[MVGPU_VS_RUNNING] = "running",
+};
+
 /**
  * mvgpu_sched_show() - the scheduler's state, for debugfs
  * @m: the seq_file
@@ -221,19 +227,31 @@ void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev)
 
 		if (slot->cur)
 			seq_printf(m, "engine %u: vgpu %u level %u", i,
-				   slot->cur->vgpu->id, slot->cur->se.level);
+				   slot->cur->vgpu->id, slot->cur->vs->se.level);
 		else
 			seq_printf(m, "engine %u: idle", i);
 		seq_printf(m, " engine_resets %llu\n", slot->engine_resets);
 	}
-	seq_puts(m, "vgpu state level prio weight cap vtime budget_ns\n");
+	seq_puts(m, "vgpu state level prio weight cap vtime budget_ns, then its contexts\n");
 	xa_for_each(&gdev->vgpus, id, vgpu) {
-		struct mvgpu_sched_entity *se = &vgpu->ctx.se;
+		struct mvgpu_sched_entity *se = &vgpu->vs.se;
 
 		seq_printf(m, "%u %s%s %u %u %u %u %llu %lld\n", vgpu->id,
-			   mvgpu_ctx_state_name[vgpu->ctx.state],
+			   mvgpu_vs_state_name[vgpu->vs.state],
 			   se->throttled ? "/throttled" : "", se->level,
 			   se->prio, se->weight, se->cap, se->vtime, se->budget);
+		for (i = 0; i < vgpu->num_contexts; i++) {
+			struct mvgpu_ctx *ctx = vgpu->ctxs[i];
+
+			if (ctx)
+				seq_printf(m, "  ctx %u %s prio %u busy_ns %llu cmds %llu faults %llu\n",
+					   i, mvgpu_ctx_state_name[ctx->state],
+					   ctx->prio, ctx->busy_ns,
+					   ctx->cmds_before + ctx->cmds_done,
+					   ctx->faults);
+		}
+		seq_printf(m, "  ctx_switches %llu ctx_switch_ns %llu\n",
+			   vgpu->vs.ctx_switches, vgpu->vs.ctx_switch_ns);
 	}
 	spin_unlock_irq(&sched->lock);
 	xa_unlock(&gdev->vgpus);

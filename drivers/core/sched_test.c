@@ -19,374 +19,25 @@
 #include <mvgpu/sched.h>
 #include <mvgpu/vgpu.h>
 
-#define ENGINES		2
-#define CTXS		4
-/* No timer fires in a test, even through a host stall of seconds. */
-#define SLICE_NS	(10 * NSEC_PER_SEC)
-
-struct mock_gpu;
-
-/* A mock context: the ring as the core gave it, and what it did. */
-struct mock_ctx {
-	struct mock_gpu *gpu;
-	struct mvgpu_ctx *ctx;
-	u32 ring_size;
-	u32 tail;
-	u32 head;
-	u64 cmds;
-	unsigned int resets;
-	bool host_answered;
-	struct mvgpu_fault host_result;
-};
-
-struct mock_gpu {
-	const struct mvgpu_core_ops *core;
-	void *gpu;
-	struct mock_ctx *running[ENGINES];
-	bool preempt[ENGINES];
-	unsigned int engine_resets[ENGINES];
-	unsigned int runs[CTXS];
-	struct mock_ctx *ctxs[CTXS];
-	unsigned int nr_ctxs;
-	bool mem_pending;
-	unsigned int vram_pages;
-	void (*on_scrub)(void *arg);
-	void *on_scrub_arg;
-};
-
-#define MOCK(be)	((struct mock_gpu *)(be))
-#define MCTX(b)		((struct mock_ctx *)(b))
-
-static struct mvgpu_backend *mock_gpu_create(const struct mvgpu_gpu_config *cfg,
-					     const struct mvgpu_core_ops *core,
-					     void *gpu)
-{
-	struct mock_gpu *g = kzalloc(sizeof(*g), GFP_KERNEL);
-
-	if (!g)
-		return ERR_PTR(-ENOMEM);
-	g->core = core;
-	g->gpu = gpu;
-	return (struct mvgpu_backend *)g;
-}
-
-static void mock_gpu_destroy(struct mvgpu_backend *be)
-{
-	kfree(be);
-}
-
-static struct mvgpu_bctx *mock_ctx_create(struct mvgpu_backend *be,
-					  struct mvgpu_ctx *ctx,
-					  struct mvgpu_bvram *vram,
-					  struct mvgpu_aspace *as)
-{
-	struct mock_ctx *m = kzalloc(sizeof(*m), GFP_KERNEL);
-
-	if (!m)
-		return ERR_PTR(-ENOMEM);
-	m->gpu = MOCK(be);
-	m->ctx = ctx;
-	MOCK(be)->ctxs[MOCK(be)->nr_ctxs++] = m;
-	return (struct mvgpu_bctx *)m;
-}
-
-static void mock_ctx_destroy(struct mvgpu_bctx *b)
-{
-	kfree(b);
-}
-
-static void mock_ctx_reset(struct mvgpu_bctx *b)
-{
-	struct mock_ctx *m = MCTX(b);
-
-	m->ring_size = 0;
-	m->tail = 0;
-	m->head = 0;
-	m->cmds = 0;
-	m->resets++;
-	/* As the software GPU's: waits for memory got off the engine. */
-	if (m->gpu->mem_pending)
-		m->gpu->vram_pages++;
-	m->gpu->mem_pending = false;
-}
-
-/* The mock's VRAM is a count of backed pages; the bvram is its GPU. */
-static void mock_vram_scrub(struct mvgpu_bvram *vram)
-{
-	if (MOCK(vram)->on_scrub)
-		MOCK(vram)->on_scrub(MOCK(vram)->on_scrub_arg);
-	MOCK(vram)->vram_pages = 0;
-}
-
-static void mock_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
-			      u32 tail)
-{
-	MCTX(b)->ring_size = size;
-	MCTX(b)->tail = tail;
-}
-
-static void mock_ctx_host_done(struct mvgpu_bctx *b,
-			       const struct mvgpu_fault *result)
-{
-	MCTX(b)->host_answered = true;
-	MCTX(b)->host_result = *result;
-}
-
-static void mock_ctx_flush(struct mvgpu_bctx *b)
-{
-}
-
-/* The mock's whole engine state: head and commands done. */
-static ssize_t mock_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
-{
-	u64 *st = buf;
-
-	if (len < 2 * sizeof(u64))
-		return -ENOSPC;
-	st[0] = MCTX(b)->head;
-	st[1] = MCTX(b)->cmds;
-	return 2 * sizeof(u64);
-}
-
-static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
-			    const char **why)
-{
-	const u64 *st = buf;
-
-	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE) {
-		*why = "not a mock state";
-		return -EINVAL;
-	}
-	MCTX(b)->head = st[0];
-	MCTX(b)->cmds = st[1];
-	return 0;
-}
-
-static void mock_run(struct mvgpu_backend *be, unsigned int engine,
-		     struct mvgpu_bctx *b)
-{
-	struct mock_gpu *g = MOCK(be);
-	unsigned int i;
-
-	WARN_ON(g->running[engine]);
-	g->running[engine] = MCTX(b);
-	g->preempt[engine] = false;
-	for (i = 0; i < g->nr_ctxs; i++)
-		if (g->ctxs[i] == MCTX(b))
-			g->runs[i]++;
-}
-
-static void mock_preempt(struct mvgpu_backend *be, unsigned int engine)
-{
-	MOCK(be)->preempt[engine] = true;
-}
-
-static void mock_engine_reset(struct mvgpu_backend *be, unsigned int engine)
-{
-	MOCK(be)->engine_resets[engine]++;
-}
-
-static void mock_engine_stats(struct mvgpu_backend *be, unsigned int engine,
-			      struct mvgpu_engine_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
-static void mock_engine_stats_clear(struct mvgpu_backend *be)
-{
-}
-
-static u64 mock_timestamp(struct mvgpu_backend *be)
-{
-	return 0;
-}
-
-static const struct mvgpu_backend_ops mock_ops = {
-	.name = "mock GPU",
-	.gpu_create = mock_gpu_create,
-	.gpu_destroy = mock_gpu_destroy,
-	.vram_scrub = mock_vram_scrub,
-	.ctx_create = mock_ctx_create,
-	.ctx_destroy = mock_ctx_destroy,
-	.ctx_reset = mock_ctx_reset,
-	.ctx_set_ring = mock_ctx_set_ring,
-	.ctx_host_done = mock_ctx_host_done,
-	.ctx_flush = mock_ctx_flush,
-	.ctx_save = mock_ctx_save,
-	.ctx_restore = mock_ctx_restore,
-	.run = mock_run,
-	.preempt = mock_preempt,
-	.engine_reset = mock_engine_reset,
-	.engine_stats = mock_engine_stats,
-	.engine_stats_clear = mock_engine_stats_clear,
-	.timestamp = mock_timestamp,
-};
-
-struct mock_fixture {
-	struct mvgpu_dev *gdev;
-	struct mock_gpu *g;
-	struct mvgpu_vgpu *vgpu[CTXS];
-};
-
-static int mock_test_init(struct kunit *test)
-{
-	struct mock_fixture *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
-	struct mvgpu_gpu_config cfg = { .nr_engines = ENGINES };
-	unsigned int i;
-	int ret;
-
-	if (!x)
-		return -ENOMEM;
-	x->gdev = kunit_kzalloc(test, sizeof(*x->gdev), GFP_KERNEL);
-	if (!x->gdev)
-		return -ENOMEM;
-	x->gdev->be_ops = &mock_ops;
-	x->gdev->be = mock_ops.gpu_create(&cfg, &mvgpu_core_ops, x->gdev);
-	if (IS_ERR(x->gdev->be))
-		return PTR_ERR(x->gdev->be);
-	x->g = MOCK(x->gdev->be);
-	xa_init_flags(&x->gdev->vgpus, XA_FLAGS_ALLOC1);
-	ret = mvgpu_sched_init(x->gdev, ENGINES, MVGPU_SCHED_MLFQ, SLICE_NS,
-			       100 * SLICE_NS);
-	if (ret)
-		return ret;
-	for (i = 0; i < CTXS; i++) {
-		struct mvgpu_vgpu *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
-
-		if (!v)
-			return -ENOMEM;
-		v->gdev = x->gdev;
-		v->id = i + 1;
-		v->vram_size = SZ_2M;
-		v->open = true;
-		v->worker = kthread_create_worker(0, "mock-host/%u", i);
-		if (IS_ERR(v->worker))
-			return PTR_ERR(v->worker);
-		mutex_init(&v->lock);
-		spin_lock_init(&v->irq_lock);
-		mvgpu_mmio_init(&v->mmio, v->id, v->vram_size, ENGINES, 5000);
-		mvgpu_irq_init(&v->irq);
-		ret = mvgpu_ctx_init(&v->ctx, v, NULL, 1);
-		if (ret)
-			return ret;
-		x->vgpu[i] = v;
-	}
-	test->priv = x;
-	return 0;
-}
-
-static void report(struct mock_fixture *x, unsigned int engine,
-		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
-
-static void mock_test_exit(struct kunit *test)
-{
-	struct mock_fixture *x = test->priv;
-	unsigned int i, e;
-
-	/*
-	 * The GPU finishes whatever it still runs (a context whose run never
-	 * ends would hold its teardown forever): each report may start the
-	 * next context with work, at most CTXS of them per engine.
-	 */
-	for (i = 0; i <= CTXS; i++)
-		for (e = 0; e < ENGINES; e++)
-			if (x->g->running[e])
-				report(x, e, MVGPU_STOP_EMPTY, 0, 0);
-	for (i = 0; i < CTXS; i++) {
-		if (!x->vgpu[i])
-			continue;
-		mvgpu_ctx_fini(&x->vgpu[i]->ctx);
-		kthread_destroy_worker(x->vgpu[i]->worker);
-	}
-	mvgpu_sched_fini(x->gdev);
-	mock_ops.gpu_destroy(x->gdev->be);
-}
-
-/* The tenant of vGPU @i writes a ring of @slots commands up to @tail. */
-static void ring(struct mock_fixture *x, unsigned int i, u32 tail)
-{
-	struct mvgpu_vgpu *v = x->vgpu[i];
-	unsigned int actions = 0;
-	u32 size = 4096;
-
-	spin_lock_irq(&v->irq_lock);
-	mvgpu_mmio_access(&v->mmio, MVGPU_REG_RING_SIZE, &size, 4, true, &actions);
-	mvgpu_mmio_access(&v->mmio, MVGPU_REG_DOORBELL, &tail, 4, true, &actions);
-	spin_unlock_irq(&v->irq_lock);
-	mvgpu_ctx_doorbell(&v->ctx);
-}
-
-static u32 reg(struct mock_fixture *x, unsigned int i, u32 off)
-{
-	struct mvgpu_vgpu *v = x->vgpu[i];
-	unsigned int actions = 0;
-	u32 val = 0;
-
-	spin_lock_irq(&v->irq_lock);
-	mvgpu_mmio_access(&v->mmio, off, &val, 4, false, &actions);
-	spin_unlock_irq(&v->irq_lock);
-	return val;
-}
-
-/* Which vGPU (index) the mock runs on @engine, or -1. */
-static int running(struct mock_fixture *x, unsigned int engine)
-{
-	unsigned int i;
-
-	for (i = 0; i < CTXS; i++)
-		if (x->g->running[engine] &&
-		    x->g->running[engine]->ctx == &x->vgpu[i]->ctx)
-			return i;
-	return -1;
-}
-
-/* The GPU ends the run on @engine: @reason, @ran_ns, commands done. */
-static void report(struct mock_fixture *x, unsigned int engine,
-		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
-{
-	struct mock_ctx *m = x->g->running[engine];
-	struct mvgpu_stop stop = { .reason = reason, .ran_ns = ran_ns };
-
-	if (WARN_ON(!m))
-		return;
-	m->head = (m->head + cmds_done * MVGPU_CMD_SIZE) % 4096;
-	m->cmds += cmds_done;
-	if (reason == MVGPU_STOP_EMPTY)
-		m->head = m->tail;
-	stop.head = m->head;
-	stop.busy = reason != MVGPU_STOP_EMPTY;
-	x->g->running[engine] = NULL;
-	if (cmds_done)
-		x->g->core->ctx_progress(m->ctx, m->head, m->cmds);
-	x->g->core->ctx_stopped(x->g->gpu, engine, m->ctx, &stop);
-}
-
-/* Fire @engine's slice timer by hand, as if the slice had ended. */
-static void slice_end(struct mock_fixture *x, unsigned int engine)
-{
-	struct hrtimer *t = &x->gdev->sched.engines[engine].slice_timer;
-
-	hrtimer_cancel(t);
-	t->function(t);
-}
+#include "core/mock_gpu.h"
 
 /* A doorbell runs the context; the end of its ring idles it. */
 static void mock_run_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
 
-	ring(x, 0, 5 * MVGPU_CMD_SIZE);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	mock_ring(x, 0, 5 * MVGPU_CMD_SIZE);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_RUNNING);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_BUSY);
-	report(x, 0, MVGPU_STOP_EMPTY, 1000, 5);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_BUSY);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 1000, 5);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_IDLE);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_RING_HEAD), 5U * MVGPU_CMD_SIZE);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_CMDS_DONE), 5U);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_IDLE);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_RING_HEAD), 5U * MVGPU_CMD_SIZE);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_CMDS_DONE), 5U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_IDLE);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.busy_ns, 1000ULL);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
-	KUNIT_EXPECT_EQ(test, running(x, 1), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 1), -1);
 }
 
 /*
@@ -405,18 +56,18 @@ static void mock_slice_test(struct kunit *test)
 	mvgpu_ctx_set_sched(&x->vgpu[2]->ctx, 1, 0, 100);
 	mvgpu_ctx_set_sched(&x->vgpu[3]->ctx, 3, 0, 100);
 	for (i = 0; i < CTXS; i++)
-		ring(x, i, 64);
-	KUNIT_ASSERT_GE(test, running(x, 0), 0);
-	KUNIT_ASSERT_GE(test, running(x, 1), 0);
+		mock_ring(x, i, 64);
+	KUNIT_ASSERT_GE(test, mock_running(x, 0), 0);
+	KUNIT_ASSERT_GE(test, mock_running(x, 1), 0);
 	for (round = 0; round < 400; round++) {
 		for (e = 0; e < ENGINES; e++) {
-			int who = running(x, e);
+			int who = mock_running(x, e);
 
 			KUNIT_ASSERT_GE(test, who, 0);
-			slice_end(x, e);
+			mock_slice_end(x, e);
 			KUNIT_ASSERT_TRUE(test, x->g->preempt[e]);
 			got[who] += 1000000;
-			report(x, e, MVGPU_STOP_PREEMPTED, 1000000, 0);
+			mock_report(x, e, MVGPU_STOP_PREEMPTED, 1000000, 0);
 		}
 	}
 	/* 1:3 within 5 % for each pair, all of them served. */
@@ -448,29 +99,29 @@ static void mock_fault_test(struct kunit *test)
 			   .addr = 0xdead000 },
 	};
 
-	ring(x, 0, 256);
-	ring(x, 1, 256);
-	ring(x, 2, 256);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	mock_ring(x, 0, 256);
+	mock_ring(x, 1, 256);
+	mock_ring(x, 2, 256);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	m = x->g->running[0];
 	x->g->running[0] = NULL;
 	x->g->core->ctx_stopped(x->g->gpu, 0, m->ctx, &stop);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_STOPPED);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_STOPPED);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ERROR_CODE), MVGPU_ERR_PAGE_FAULT);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ERROR_INFO), MVGPU_OP_COPY);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_FAULT_ADDR_LO), 0xdead000U);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_RING_HEAD), 128U);
-	KUNIT_EXPECT_TRUE(test, reg(x, 0, MVGPU_REG_INT_STATUS) & MVGPU_INT_ERROR);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ENGINE_STATUS), MVGPU_ENGINE_STOPPED);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ERROR_CODE), MVGPU_ERR_PAGE_FAULT);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ERROR_INFO), MVGPU_OP_COPY);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_FAULT_ADDR_LO), 0xdead000U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_RING_HEAD), 128U);
+	KUNIT_EXPECT_TRUE(test, mock_reg(x, 0, MVGPU_REG_INT_STATUS) & MVGPU_INT_ERROR);
 	/* The waiting one took the engine; the faulted one's doorbells wait. */
-	KUNIT_EXPECT_EQ(test, running(x, 0), 2);
-	ring(x, 0, 512);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 2);
+	mock_ring(x, 0, 512);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_STOPPED);
 	/* The others are untouched. */
-	KUNIT_EXPECT_EQ(test, reg(x, 1, MVGPU_REG_ERROR_CODE), 0U);
-	KUNIT_EXPECT_EQ(test, reg(x, 2, MVGPU_REG_ERROR_CODE), 0U);
-	report(x, 0, MVGPU_STOP_EMPTY, 100, 4);
-	report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 1, MVGPU_REG_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 2, MVGPU_REG_ERROR_CODE), 0U);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 100, 4);
+	mock_report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
 }
 
 /*
@@ -491,10 +142,10 @@ static void mock_engine_reset_test(struct kunit *test)
 	struct mock_ctx *m;
 
 	x->gdev->sched.preempt_timeout_ns = SLICE_NS;
-	ring(x, 0, 256);
-	ring(x, 1, 256);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
-	slice_end(x, 0);
+	mock_ring(x, 0, 256);
+	mock_ring(x, 1, 256);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
+	mock_slice_end(x, 0);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
 	/* The request armed the preemption timeout. */
@@ -504,36 +155,36 @@ static void mock_engine_reset_test(struct kunit *test)
 	 * asked for the engine first: it has had less service than the one
 	 * running, at the same level.)
 	 */
-	ring(x, 2, 256);
+	mock_ring(x, 2, 256);
 	/* Not yet: the timeout has not passed. */
-	slice_end(x, 0);
+	mock_slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
 	/* The engine kept it a whole timeout. */
 	slot->preempt_at -= SLICE_NS;
-	slice_end(x, 0);
+	mock_slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
 	KUNIT_EXPECT_EQ(test, slot->engine_resets, 1ULL);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[1], 0U);
 	/* Still not given back: reset again a timeout later, not before. */
-	slice_end(x, 0);
+	mock_slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
 	slot->preempt_at -= SLICE_NS;
-	slice_end(x, 0);
+	mock_slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 2U);
 	/* The backend reports what the reset did to the context. */
 	m = x->g->running[0];
 	x->g->running[0] = NULL;
 	x->g->core->ctx_stopped(x->g->gpu, 0, m->ctx, &stop);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_STOPPED);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_ERROR_CODE), MVGPU_ERR_TIMEOUT);
-	KUNIT_EXPECT_EQ(test, reg(x, 0, MVGPU_REG_FAULT_ADDR_LO), 64U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ERROR_CODE), MVGPU_ERR_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_FAULT_ADDR_LO), 64U);
 	/* The waiting context got the engine; nobody else was hurt. */
-	KUNIT_EXPECT_EQ(test, running(x, 0), 2);
-	KUNIT_EXPECT_EQ(test, reg(x, 1, MVGPU_REG_ERROR_CODE), 0U);
-	KUNIT_EXPECT_EQ(test, reg(x, 2, MVGPU_REG_ERROR_CODE), 0U);
-	report(x, 0, MVGPU_STOP_EMPTY, 100, 4);
-	report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 2);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 1, MVGPU_REG_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 2, MVGPU_REG_ERROR_CODE), 0U);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 100, 4);
+	mock_report(x, 1, MVGPU_STOP_EMPTY, 100, 4);
 }
 
 /*
@@ -550,21 +201,21 @@ static void mock_knob_test(struct kunit *test)
 	mutex_lock(&x->vgpu[0]->lock);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 7), 0);
 	mutex_unlock(&x->vgpu[0]->lock);
-	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
-	KUNIT_EXPECT_EQ(test, ctx->se.prio, 1U);
-	KUNIT_EXPECT_EQ(test, ctx->se.cap, 50U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.prio, 1U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.cap, 50U);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 100), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO, 2), 0);
-	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
-	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.cap, 100U);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_CAP, 101), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_WEIGHT, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_set_knob(ctx, MVGPU_KNOB_PRIO,
 						 MVGPU_SCHED_LEVELS), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ctx->se.weight, 7U);
-	KUNIT_EXPECT_EQ(test, ctx->se.prio, 2U);
-	KUNIT_EXPECT_EQ(test, ctx->se.cap, 100U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.weight, 7U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.prio, 2U);
+	KUNIT_EXPECT_EQ(test, ctx->vs->se.cap, 100U);
 }
 
 struct mock_resetter {
@@ -610,7 +261,7 @@ static void stop_running(struct kunit *test, struct mock_fixture *x,
 		msleep(20);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[engine]);
 	KUNIT_EXPECT_FALSE(test, completion_done(&r.done));
-	report(x, engine, MVGPU_STOP_PREEMPTED, 10, cmds);
+	mock_report(x, engine, MVGPU_STOP_PREEMPTED, 10, cmds);
 	wait_for_completion(&r.done);
 }
 
@@ -622,17 +273,17 @@ static void mock_reset_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
 
-	ring(x, 0, 1024);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	mock_ring(x, 0, 1024);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	stop_running(test, x, 0, 0, 3, true);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_IDLE);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
 	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.cmds_before, 3ULL);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
 	/* It runs again after the reset. */
-	ring(x, 0, 64);
-	KUNIT_EXPECT_EQ(test, running(x, 0), 0);
-	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	mock_ring(x, 0, 64);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 0);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
 }
 
 /* Holds a vGPU's host worker until the test lets it go. */
@@ -674,11 +325,11 @@ static void mock_reset_queued_test(struct kunit *test)
 	struct task_struct *task;
 	unsigned int n;
 
-	ring(x, 0, 64);
-	ring(x, 1, 64);
-	ring(x, 2, 64);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
-	KUNIT_ASSERT_EQ(test, running(x, 1), 1);
+	mock_ring(x, 0, 64);
+	mock_ring(x, 1, 64);
+	mock_ring(x, 2, 64);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 1), 1);
 	KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_QUEUED);
 	/* The host worker is busy: the reset waits for it, mid-way. */
 	kthread_init_work(&b.work, mock_block_fn);
@@ -694,13 +345,13 @@ static void mock_reset_queued_test(struct kunit *test)
 		msleep(20);
 	KUNIT_ASSERT_TRUE(test, READ_ONCE(c->stopping));
 	/* Engine 0 frees up while the reset waits: vGPU 2 must not start. */
-	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
 	KUNIT_EXPECT_EQ(test, x->g->runs[2], 0U);
 	complete(&b.release);
 	/* Before the fix the reset would wait here for vGPU 2's run. */
-	if (running(x, 0) == 2)
-		report(x, 0, MVGPU_STOP_PREEMPTED, 10, 0);
+	if (mock_running(x, 0) == 2)
+		mock_report(x, 0, MVGPU_STOP_PREEMPTED, 10, 0);
 	wait_for_completion(&r.done);
 	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_IDLE);
 	spin_lock_irq(&x->vgpu[2]->irq_lock);
@@ -709,16 +360,16 @@ static void mock_reset_queued_test(struct kunit *test)
 	mvgpu_ctx_restart(c);
 	KUNIT_EXPECT_EQ(test, x->g->runs[2], 0U);
 	/* After the reset, the context runs again. */
-	ring(x, 2, 64);
-	KUNIT_EXPECT_EQ(test, running(x, 0), 2);
-	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
-	report(x, 1, MVGPU_STOP_EMPTY, 10, 1);
+	mock_ring(x, 2, 64);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 2);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	mock_report(x, 1, MVGPU_STOP_EMPTY, 10, 1);
 }
 
 /* The guest, on another vCPU, starts its ring again during the scrub. */
 static void ring_during_scrub(void *arg)
 {
-	ring(arg, 0, 128);
+	mock_ring(arg, 0, 128);
 }
 
 /*
@@ -743,11 +394,11 @@ static void mock_vgpu_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->g->vram_pages, 0U);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resets, 1U);
 	KUNIT_EXPECT_EQ(test, x->g->runs[0], 0U);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
 	/* After the reset it runs again. */
-	ring(x, 0, 64);
-	KUNIT_EXPECT_EQ(test, running(x, 0), 0);
-	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	mock_ring(x, 0, 64);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 0);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
 }
 
 /*
@@ -766,20 +417,20 @@ static void mock_host_test(struct kunit *test)
 	struct mock_ctx *m;
 	unsigned int i;
 
-	ring(x, 0, 128);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	mock_ring(x, 0, 128);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	m = x->g->running[0];
 	x->g->running[0] = NULL;
 	x->g->core->ctx_stopped(x->g->gpu, 0, m->ctx, &stop);
-	for (i = 0; i < 500 && running(x, 0) != 0; i++)
+	for (i = 0; i < 500 && mock_running(x, 0) != 0; i++)
 		msleep(20);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	KUNIT_EXPECT_TRUE(test, m->host_answered);
 	KUNIT_EXPECT_EQ(test, m->host_result.code, MVGPU_ERR_BAD_MAP);
 	KUNIT_EXPECT_EQ(test, m->host_result.info,
 			MVGPU_OP_MAP | MVGPU_MAP_ERR_PIN << MVGPU_ERR_REASON_SHIFT);
 	KUNIT_EXPECT_EQ(test, m->host_result.addr, (u64)SZ_4G);
-	report(x, 0, MVGPU_STOP_EMPTY, 10, 2);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 2);
 }
 
 /* A stopped context's engine state goes to a buffer and back, checked. */
@@ -791,8 +442,8 @@ static void mock_save_restore_test(struct kunit *test)
 	const char *why;
 	ssize_t n;
 
-	ring(x, 0, 1024);
-	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	mock_ring(x, 0, 1024);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, sizeof(buf)), -EBUSY);
 	stop_running(test, x, 0, 0, 7, false);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, buf, 8), -ENOSPC);
@@ -826,20 +477,20 @@ static void mock_freeze_test(struct kunit *test)
 	struct mock_ctx *m;
 	unsigned int e;
 
-	ring(x, 0, 1024);
-	ring(x, 1, 1024);
-	ring(x, 2, 1024);
+	mock_ring(x, 0, 1024);
+	mock_ring(x, 1, 1024);
+	mock_ring(x, 2, 1024);
 	KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_QUEUED);
 	mutex_lock(&x->vgpu[2]->lock);
 	mvgpu_ctx_freeze(c);
 	mutex_unlock(&x->vgpu[2]->lock);
 	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_IDLE);
-	ring(x, 2, 2048);
+	mock_ring(x, 2, 2048);
 	KUNIT_EXPECT_TRUE(test, c->doorbell_pending);
 	for (e = 0; e < ENGINES; e++)
-		report(x, e, MVGPU_STOP_EMPTY, 10, 0);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
-	KUNIT_EXPECT_EQ(test, running(x, 1), -1);
+		mock_report(x, e, MVGPU_STOP_EMPTY, 10, 0);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 1), -1);
 	/* An engine reset while frozen: still frozen. */
 	mutex_lock(&x->vgpu[2]->lock);
 	mvgpu_ctx_stop(c);
@@ -848,12 +499,12 @@ static void mock_freeze_test(struct kunit *test)
 	spin_unlock_irq(&x->vgpu[2]->irq_lock);
 	mvgpu_ctx_restart(c);
 	KUNIT_EXPECT_TRUE(test, c->stopping);
-	ring(x, 2, 512);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	mock_ring(x, 2, 512);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
 	mvgpu_ctx_thaw(c);
 	mutex_unlock(&x->vgpu[2]->lock);
 	/* The doorbell written while frozen latched the ring and runs it. */
-	KUNIT_ASSERT_EQ(test, running(x, 0), 2);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 2);
 	KUNIT_EXPECT_EQ(test, x->g->ctxs[2]->tail, 512U);
 
 	/* Faulted, then frozen and thawed: still stopped, nothing runs. */
@@ -866,7 +517,7 @@ static void mock_freeze_test(struct kunit *test)
 	mvgpu_ctx_thaw(c);
 	mutex_unlock(&x->vgpu[2]->lock);
 	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_STOPPED);
-	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
 	mvgpu_ctx_stop(c);
 	mvgpu_ctx_restart(c);
 }

@@ -82,22 +82,50 @@ unsigned long mvgpu_aspace_max_tables(u64 vram_size)
 	       2 * (vram_size / MVGPU_GPT_HUGE_SIZE) + 512;
 }
 
-/* The mapping every reset starts from: VRAM at VA 0, read and write. */
+/*
+ * The mapping every reset starts from: VRAM at VA 0, read and write
+ * (context 0's); nothing (another context's).
+ */
 static int mvgpu_aspace_default_map(struct mvgpu_aspace *as)
 {
+	if (!as->map_vram)
+		return 0;
 	return mvgpu_gpt_map(&as->gpt, 0, 0, as->vram_size,
 			     MVGPU_GPT_READ | MVGPU_GPT_WRITE);
 }
 
 /**
- * mvgpu_aspace_init() - the reset address space of a new vGPU
+ * mvgpu_aspace_budget_init() - the budget of a vGPU's address spaces
+ * @b: the budget
+ * @vram_size: the vGPU's VRAM: its page tables are mvgpu_aspace_max_tables()
+ *	pages at most, its pinned guest memory as much as its VRAM
+ *
+ * Context: any.
+ */
+void mvgpu_aspace_budget_init(struct mvgpu_aspace_budget *b, u64 vram_size)
+{
+	atomic_long_set(&b->tables.used, 0);
+	b->tables.max = mvgpu_aspace_max_tables(vram_size);
+	atomic_long_set(&b->pins, 0);
+	b->max_pins = vram_size >> PAGE_SHIFT;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_budget_init);
+
+/**
+ * mvgpu_aspace_init() - a new address space
  * @as: the address space
- * @vram_size: the vGPU's VRAM; also its pinned-memory limit
+ * @vram_size: the vGPU's VRAM: a MAP may name [0, @vram_size)
+ * @budget: the table pages and pins it shares with the vGPU's other
+ *	address spaces (its root comes out of it), or NULL: a budget of its
+ *	own, as mvgpu_aspace_budget_init() makes it for @vram_size
+ * @map_vram: its reset mapping is the vGPU's VRAM at VA 0 (context 0's),
+ *	else it is empty
  *
  * Context: process context.
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOSPC over @budget, or -ENOMEM.
  */
-int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size)
+int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size,
+		      struct mvgpu_aspace_budget *budget, bool map_vram)
 {
 	int ret;
 
@@ -112,13 +140,14 @@ int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size)
 	as->inflight_ended = 0;
 	memset(&as->pin_stats, 0, sizeof(as->pin_stats));
 	as->nr_pins = 0;
-	as->max_pins = vram_size >> PAGE_SHIFT;
+	mvgpu_aspace_budget_init(&as->own_budget, vram_size);
+	as->budget = budget ?: &as->own_budget;
 	as->vram_size = vram_size;
+	as->map_vram = map_vram;
 	as->bus_master = false;
-	ret = mvgpu_gpt_init(&as->gpt);
+	ret = mvgpu_gpt_init(&as->gpt, &as->budget->tables);
 	if (ret)
 		goto err_mutex;
-	as->gpt.max_tables = mvgpu_aspace_max_tables(vram_size);
 	as->gpt.put_sysmem = mvgpu_aspace_put_pins;
 	as->gpt.put_arg = as;
 	mutex_lock(&as->lock);

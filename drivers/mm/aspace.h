@@ -103,7 +103,20 @@ struct mvgpu_pin_stats {
 };
 
 /**
- * struct mvgpu_aspace - a vGPU's GPU address space: the mediator's record
+ * struct mvgpu_aspace_budget - what the address spaces of a vGPU's
+ *	contexts share
+ * @tables: page-table pages (mvgpu_aspace_max_tables())
+ * @pins: guest pages pinned, in all of them
+ * @max_pins: most guest pages pinned at once (the vGPU's VRAM size)
+ */
+struct mvgpu_aspace_budget {
+	struct mvgpu_gpt_budget tables;
+	atomic_long_t pins;
+	unsigned long max_pins;
+};
+
+/**
+ * struct mvgpu_aspace - a GPU address space (a context's): the mediator's record
  *	of what the vGPU may reach, which a backend's MMU walks
  * @lock: protects @gpt and @pins' reference counts; never held while
  *	waiting for anything but memory
@@ -111,6 +124,7 @@ struct mvgpu_pin_stats {
  * @gen: bumped (under @lock) by every change of @gpt, unique across all
  *	address spaces: a translation cached at an older @gen is stale
  * @vram_size: VRAM a MAP may name: [0, @vram_size)
+ * @map_vram: its reset mapping is VRAM at VA 0 (context 0's)
  * @bus_master: the vGPU may reach guest memory (PCI_COMMAND_MASTER);
  *	written by the VFIO glue, read without a lock
  * @pin_lock: serialises pinning and unpinning (held across
@@ -120,8 +134,11 @@ struct mvgpu_pin_stats {
  *	(RCU); entries are added under @pin_lock and removed under @pin_lock
  *	and @lock.  MVGPU_PIN_IDLE marks entries nothing maps (refs 0), to be
  *	unpinned.
- * @nr_pins: entries in @pins; protected by @pin_lock
- * @max_pins: most entries allowed
+ * @nr_pins: entries in @pins; protected by @pin_lock (they count in
+ *	@budget's pins too)
+ * @budget: what it shares with the vGPU's other address spaces: table
+ *	pages and pins (its own @own_budget if it has none)
+ * @own_budget: the budget of an address space that shares none
  * @fences: IOVA ranges VFIO is unmapping (struct mvgpu_pin_fence), not to
  *	be pinned meanwhile (DOC: Guest memory); protected by @pin_lock
  * @fence_seq: bumped under @pin_lock by every dma_unmap
@@ -138,11 +155,13 @@ struct mvgpu_aspace {
 	struct mvgpu_gpt gpt;
 	u64 gen;
 	u64 vram_size;
+	bool map_vram;
 	bool bus_master;
 	struct mutex pin_lock;		/* see @pin_lock above */
 	struct xarray pins;
 	unsigned long nr_pins;
-	unsigned long max_pins;
+	struct mvgpu_aspace_budget *budget;
+	struct mvgpu_aspace_budget own_budget;
 	struct list_head fences;
 	u64 fence_seq;
 	u64 fence_all_until;
@@ -154,7 +173,9 @@ struct mvgpu_aspace {
 
 #define MVGPU_PIN_IDLE	XA_MARK_0
 
-int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size);
+void mvgpu_aspace_budget_init(struct mvgpu_aspace_budget *b, u64 vram_size);
+int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size,
+		      struct mvgpu_aspace_budget *budget, bool map_vram);
 void mvgpu_aspace_fini(struct mvgpu_aspace *as);
 unsigned long mvgpu_aspace_max_tables(u64 vram_size);
 int mvgpu_aspace_reset(struct mvgpu_aspace *as);

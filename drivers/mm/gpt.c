@@ -115,6 +115,12 @@ static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 
 	if (pt->max_tables && pt->tables + (1 << order) > pt->max_tables)
 		return ERR_PTR(-ENOSPC);
+	if (pt->budget &&
+	    atomic_long_add_return(1 << order, &pt->budget->used) >
+	    pt->budget->max) {
+		atomic_long_sub(1 << order, &pt->budget->used);
+		return ERR_PTR(-ENOSPC);
+	}
 	if (!order && pt->nr_spare)
 		t = pt->spare[--pt->nr_spare];
 	else if (pt->nowait && mvgpu_fail_nowait())
@@ -126,8 +132,11 @@ static u64 *mvgpu_gpt_alloc_table(struct mvgpu_gpt *pt, unsigned int order)
 		free_pages((unsigned long)t, order);
 		t = NULL;
 	}
-	if (!t)
+	if (!t) {
+		if (pt->budget)
+			atomic_long_sub(1 << order, &pt->budget->used);
 		return ERR_PTR(pt->nowait ? -EAGAIN : -ENOMEM);
+	}
 	pt->tables += 1 << order;
 	return t;
 }
@@ -161,6 +170,8 @@ static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
 				 unsigned int order)
 {
 	pt->tables -= 1 << order;
+	if (pt->budget)
+		atomic_long_sub(1 << order, &pt->budget->used);
 	if (!order && pt->nr_spare < MVGPU_GPT_SPARES) {
 		clear_page(t);
 		pt->spare[pt->nr_spare++] = t;
@@ -172,16 +183,19 @@ static void mvgpu_gpt_free_table(struct mvgpu_gpt *pt, u64 *t,
 /**
  * mvgpu_gpt_init() - an empty address space
  * @pt: the page table
+ * @budget: a budget of table pages it shares with others (its root comes
+ *	out of it), or NULL
  *
  * Context: process context.
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOSPC over @budget, or -ENOMEM.
  */
-int mvgpu_gpt_init(struct mvgpu_gpt *pt)
+int mvgpu_gpt_init(struct mvgpu_gpt *pt, struct mvgpu_gpt_budget *budget)
 {
 	u64 *root;
 
 	pt->tables = 0;
 	pt->max_tables = 0;
+	pt->budget = budget;
 	pt->mapped = 0;
 	pt->put_sysmem = NULL;
 	pt->put_arg = NULL;

@@ -3,6 +3,7 @@
 #define _MVGPU_GPT_H_
 
 #include <linux/bits.h>
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 struct fault_attr;
@@ -22,11 +23,25 @@ struct fault_attr;
 #define MVGPU_GPT_SPARES	4
 
 /**
- * struct mvgpu_gpt - one vGPU's GPU page table
+ * struct mvgpu_gpt_budget - page-table pages that page tables share
+ * @used: pages the page tables that share it hold
+ * @max: most they may hold together (a map fails with -ENOSPC beyond)
+ *
+ * A vGPU's contexts each have a page table; their tables are one budget.
+ */
+struct mvgpu_gpt_budget {
+	atomic_long_t used;
+	unsigned long max;
+};
+
+/**
+ * struct mvgpu_gpt - one GPU page table (a context's)
  * @root: the top-level table (VA bits 39..30), 1024 entries
  * @tables: page-table pages allocated, including @root's two
  * @max_tables: at most this many (map fails with -ENOSPC beyond); 0: no
  *	limit.  Bounds the host memory a vGPU's mappings can take.
+ * @budget: if set, a budget this table shares with others; its pages
+ *	count there too (the root's included)
  * @mapped: bytes of VA mapped
  * @put_sysmem: if set, called for every guest-memory (MVGPU_GPT_SYSMEM)
  *	range whose mapping is removed, whatever removes it: @put_arg, the
@@ -45,6 +60,7 @@ struct mvgpu_gpt {
 	u64 *root;
 	unsigned long tables;
 	unsigned long max_tables;
+	struct mvgpu_gpt_budget *budget;
 	u64 mapped;
 	void (*put_sysmem)(void *arg, u64 iova, u64 size);
 	void *put_arg;
@@ -75,7 +91,7 @@ bool mvgpu_fail_nowait(void);
 extern struct fault_attr mvgpu_fail_nowait_attr;
 #endif
 
-int mvgpu_gpt_init(struct mvgpu_gpt *pt);
+int mvgpu_gpt_init(struct mvgpu_gpt *pt, struct mvgpu_gpt_budget *budget);
 void mvgpu_gpt_fini(struct mvgpu_gpt *pt);
 int mvgpu_gpt_map(struct mvgpu_gpt *pt, u64 va, u64 target, u64 size,
 		  u32 flags);

@@ -25,7 +25,7 @@ static int mvgpu_gpt_test_init(struct kunit *test)
 {
 	struct mvgpu_gpt *pt = kunit_kzalloc(test, sizeof(*pt), GFP_KERNEL);
 
-	if (!pt || mvgpu_gpt_init(pt))
+	if (!pt || mvgpu_gpt_init(pt, NULL))
 		return -ENOMEM;
 	test->priv = pt;
 	return 0;

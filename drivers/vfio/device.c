@@ -150,8 +150,12 @@ static int mvgpu_vgpu_mmio_access(struct mvgpu_vgpu *vgpu, u32 off, u8 *buf,
 		mvgpu_vgpu_reset(vgpu, false);
 	else if (actions & MVGPU_MMIO_ACT_ENGINE_RESET)
 		mvgpu_vgpu_engine_reset(vgpu);
+	if (actions & MVGPU_MMIO_ACT_CTX_RESET)
+		mvgpu_vgpu_ctx_reset(vgpu, MVGPU_MMIO_ACT_CTX(actions));
 	if (actions & MVGPU_MMIO_ACT_DOORBELL)
 		mvgpu_ctx_doorbell(&vgpu->ctx);
+	if (actions & MVGPU_MMIO_ACT_CTX_DOORBELL)
+		mvgpu_vgpu_doorbell(vgpu, MVGPU_MMIO_ACT_CTX(actions));
 	return ret;
 }
 
@@ -344,7 +348,8 @@ static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
  * @flr: a function-level reset (VFIO_DEVICE_RESET, close) that also
  *	returns config space to power-on; else a register-triggered reset
  *
- * Stops the vGPU's engine context, clears the registers and pending
+ * Stops the vGPU's context 0 and destroys every other (DOC: Contexts),
+ * clears the registers and pending
  * interrupts, returns the GPU page table to its reset mapping (unpinning
  * all guest memory), zaps every mapping of the VRAM aperture and frees its
  * pages, so it reads as zero again.  Armed eventfds stay armed, as on
@@ -358,7 +363,9 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 {
 	trace_mvgpu_reset(vgpu->id, flr ? "device" : "register");
 	mutex_lock(&vgpu->lock);
+	/* Context 0 first: then no request of it creates contexts. */
 	mvgpu_ctx_stop(&vgpu->ctx);
+	mvgpu_vgpu_ctxs_destroy(vgpu);
 	if (flr)
 		mvgpu_cfg_reset(&vgpu->cfg);
 	spin_lock_irq(&vgpu->irq_lock);
@@ -373,6 +380,8 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	 * stays stopped (doorbells ignored) until the scrub is over.
 	 */
 	mvgpu_ctx_clear(&vgpu->ctx);
+	/* Context 0's SEQNO counts from the vGPU's reset. */
+	WRITE_ONCE(vgpu->ctx.seqno_base, 0);
 	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
 	mvgpu_ctx_start(&vgpu->ctx);
 	vgpu->resets++;
@@ -404,11 +413,12 @@ void mvgpu_vgpu_engine_reset(struct mvgpu_vgpu *vgpu)
 }
 
 /* VFIO: the VM unmapped guest memory; the GPU must not reach it any more. */
-static void mvgpu_vgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+static void mvgpu_vgpu_op_dma_unmap(struct vfio_device *vdev, u64 iova,
+				    u64 length)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
 
-	mvgpu_ctx_dma_unmap(&vgpu->ctx, iova, length);
+	mvgpu_vgpu_dma_unmap(vgpu, iova, length);
 }
 
 const struct vfio_device_ops mvgpu_vgpu_ops = {
@@ -422,5 +432,5 @@ const struct vfio_device_ops mvgpu_vgpu_ops = {
 	.read = mvgpu_vgpu_read,
 	.write = mvgpu_vgpu_write,
 	.mmap = mvgpu_vgpu_mmap,
-	.dma_unmap = mvgpu_vgpu_dma_unmap,
+	.dma_unmap = mvgpu_vgpu_op_dma_unmap,
 };

@@ -104,7 +104,7 @@ static void mvgpu_irq_signal(struct mvgpu_irq *irq, struct eventfd_ctx *ctx)
 void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_irq *irq = &vgpu->irq;
-	u32 pending = vgpu->mmio.int_status & vgpu->mmio.int_mask;
+	u32 pending = mvgpu_mmio_int_status(&vgpu->mmio) & vgpu->mmio.int_mask;
 
 	lockdep_assert_held(&vgpu->irq_lock);
 	if (irq->held)
@@ -212,7 +212,7 @@ void mvgpu_irq_load_locked(struct mvgpu_vgpu *vgpu, int mode, u32 msi_sent)
 	lockdep_assert_held(&vgpu->irq_lock);
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	if (mode == VFIO_PCI_MSI_IRQ_INDEX && vgpu->irq.mode == mode)
-		vgpu->irq.msi_sent = msi_sent & vgpu->mmio.int_status;
+		vgpu->irq.msi_sent = msi_sent & mvgpu_mmio_int_status(&vgpu->mmio);
 }
 
 /* Swap an eventfd under the irq lock; returns the old one to put. */

@@ -474,8 +474,10 @@ static int mvgpu_mig_check_engine(struct mvgpu_mig_load *ld,
 	};
 	u32 head_reg = le32_to_cpu(r->ring_head);
 
-	if ((le32_to_cpu(r->int_status) | le32_to_cpu(r->int_mask)) & ~MVGPU_INT_ALL ||
-	    le32_to_cpu(r->error_code) > MVGPU_ERR_BUS_MASTER ||
+	/* MVGPU_INT_CONTEXT is not state: it is CTX_PENDING != 0. */
+	if (le32_to_cpu(r->int_status) & ~(MVGPU_INT_ALL & ~MVGPU_INT_CONTEXT) ||
+	    le32_to_cpu(r->int_mask) & ~MVGPU_INT_ALL ||
+	    le32_to_cpu(r->error_code) > MVGPU_ERR_CONTEXT_LOST ||
 	    le32_to_cpu(r->engine_status) > MVGPU_ENGINE_STOPPED ||
 	    le32_to_cpu(r->ring_latched) > 1)
 		return mvgpu_mig_refuse(ld,

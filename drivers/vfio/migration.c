@@ -407,18 +407,18 @@ static void mvgpu_mig_capture_regs(struct mvgpu_vgpu *vgpu,
 	spin_lock_irq(&vgpu->irq_lock);
 	r->int_status = cpu_to_le32(m->int_status);
 	r->int_mask = cpu_to_le32(m->int_mask);
-	r->doorbell = cpu_to_le32(m->doorbell);
-	r->error_code = cpu_to_le32(m->error_code);
-	r->error_info = cpu_to_le32(m->error_info);
+	r->doorbell = cpu_to_le32(m->ctx[0].doorbell);
+	r->error_code = cpu_to_le32(m->ctx[0].error_code);
+	r->error_info = cpu_to_le32(m->ctx[0].error_info);
 	r->selftest_data = cpu_to_le32(m->selftest_data);
 	r->scratch = cpu_to_le32(m->scratch);
-	r->ring_size = cpu_to_le32(m->ring_size);
-	r->ring_head = cpu_to_le32(m->ring_head);
-	r->engine_status = cpu_to_le32(m->engine_status);
+	r->ring_size = cpu_to_le32(m->ctx[0].ring_size);
+	r->ring_head = cpu_to_le32(m->ctx[0].ring_head);
+	r->engine_status = cpu_to_le32(m->ctx[0].status);
 	r->cmds_done = cpu_to_le32(m->cmds_done);
-	r->ring_latched = cpu_to_le32(m->ring_latched);
-	r->fault_addr = cpu_to_le64(m->fault_addr);
-	r->ring_base = cpu_to_le64(m->ring_base);
+	r->ring_latched = cpu_to_le32(m->ctx[0].ring_latched);
+	r->fault_addr = cpu_to_le64(m->ctx[0].fault_addr);
+	r->ring_base = cpu_to_le64(m->ctx[0].ring_base);
 	mvgpu_irq_save_locked(vgpu, &mode, &msi_sent);
 	spin_unlock_irq(&vgpu->irq_lock);
 	img->irq.mode = cpu_to_le32(mode == VFIO_PCI_MSI_IRQ_INDEX ?
@@ -446,6 +446,14 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	ssize_t n;
 	int ret;
 
+	/* Stream version 1 carries context 0 only. */
+	n = mvgpu_vgpu_ctxs_used(vgpu);
+	if (n) {
+		dev_err(vgpu->vdev.dev,
+			"cannot migrate: the vGPU uses %zd contexts besides context 0, and this stream version carries context 0 only\n",
+			n);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	state = kmalloc(MVGPU_MIG_CONTEXT_MAX, GFP_KERNEL_ACCOUNT);
 	if (!state)
 		return ERR_PTR(-ENOMEM);
@@ -585,18 +593,18 @@ static void mvgpu_mig_commit(struct mvgpu_vgpu *vgpu,
 	spin_lock_irq(&vgpu->irq_lock);
 	m->int_status = le32_to_cpu(r->int_status);
 	m->int_mask = le32_to_cpu(r->int_mask);
-	m->doorbell = le32_to_cpu(r->doorbell);
-	m->error_code = le32_to_cpu(r->error_code);
-	m->error_info = le32_to_cpu(r->error_info);
+	m->ctx[0].doorbell = le32_to_cpu(r->doorbell);
+	m->ctx[0].error_code = le32_to_cpu(r->error_code);
+	m->ctx[0].error_info = le32_to_cpu(r->error_info);
 	m->selftest_data = le32_to_cpu(r->selftest_data);
 	m->scratch = le32_to_cpu(r->scratch);
-	m->ring_size = le32_to_cpu(r->ring_size);
-	m->ring_head = le32_to_cpu(r->ring_head);
-	m->engine_status = le32_to_cpu(r->engine_status);
+	m->ctx[0].ring_size = le32_to_cpu(r->ring_size);
+	m->ctx[0].ring_head = le32_to_cpu(r->ring_head);
+	m->ctx[0].status = le32_to_cpu(r->engine_status);
 	m->cmds_done = le32_to_cpu(r->cmds_done);
-	m->ring_latched = le32_to_cpu(r->ring_latched);
-	m->fault_addr = le64_to_cpu(r->fault_addr);
-	m->ring_base = le64_to_cpu(r->ring_base);
+	m->ctx[0].ring_latched = le32_to_cpu(r->ring_latched);
+	m->ctx[0].fault_addr = le64_to_cpu(r->fault_addr);
+	m->ctx[0].ring_base = le64_to_cpu(r->ring_base);
 	mvgpu_irq_load_locked(vgpu, mode == MVGPU_MIG_IRQ_MSI ?
 			      VFIO_PCI_MSI_IRQ_INDEX :
 			      mode == MVGPU_MIG_IRQ_INTX ?
@@ -671,7 +679,7 @@ static void mvgpu_mig_quiesce(struct mvgpu_vgpu *vgpu, bool engine, bool irqs)
 {
 	if (engine) {
 		mutex_lock(&vgpu->lock);
-		mvgpu_ctx_freeze(&vgpu->ctx);
+		mvgpu_vgpu_freeze(vgpu);
 		mutex_unlock(&vgpu->lock);
 	}
 	if (irqs)
@@ -684,7 +692,7 @@ static void mvgpu_mig_resume(struct mvgpu_vgpu *vgpu, bool engine, bool irqs)
 		mvgpu_irq_hold(vgpu, false);
 	if (engine) {
 		mutex_lock(&vgpu->lock);
-		mvgpu_ctx_thaw(&vgpu->ctx);
+		mvgpu_vgpu_thaw(vgpu);
 		mutex_unlock(&vgpu->lock);
 	}
 }

@@ -35,7 +35,7 @@ static int mvgpu_mmio_test_init(struct kunit *test)
 
 	if (!m)
 		return -ENOMEM;
-	mvgpu_mmio_init(m, 7, 6ULL * SZ_1G, 2, 1234);
+	mvgpu_mmio_init(m, 7, 6ULL * SZ_1G, 2, 1234, 16);
 	test->priv = m;
 	return 0;
 }
@@ -108,21 +108,21 @@ static void mvgpu_mmio_ring_test(struct kunit *test)
 	wr(test, m, MVGPU_REG_RING_BASE_LO, 0x1000);
 	wr(test, m, MVGPU_REG_RING_BASE_HI, 0x2);
 	wr(test, m, MVGPU_REG_RING_SIZE, 0x4000);
-	KUNIT_EXPECT_EQ(test, m->ring_base, 0x200001000ULL);
+	KUNIT_EXPECT_EQ(test, m->ctx[0].ring_base, 0x200001000ULL);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_BASE_HI), 0x2U);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_SIZE), 0x4000U);
 
 	/* Once the engine latched the ring, writes are ignored until reset. */
-	m->ring_latched = true;
+	m->ctx[0].ring_latched = true;
 	wr(test, m, MVGPU_REG_RING_BASE_LO, 0x3000);
 	wr(test, m, MVGPU_REG_RING_SIZE, 0x100);
-	KUNIT_EXPECT_EQ(test, m->ring_base, 0x200001000ULL);
-	KUNIT_EXPECT_EQ(test, m->ring_size, 0x4000U);
+	KUNIT_EXPECT_EQ(test, m->ctx[0].ring_base, 0x200001000ULL);
+	KUNIT_EXPECT_EQ(test, m->ctx[0].ring_size, 0x4000U);
 
 	/* Engine state is read-only to the guest. */
-	m->ring_head = 0x40;
-	m->engine_status = MVGPU_ENGINE_STOPPED;
-	m->error_code = MVGPU_ERR_RING;
+	m->ctx[0].ring_head = 0x40;
+	m->ctx[0].status = MVGPU_ENGINE_STOPPED;
+	m->ctx[0].error_code = MVGPU_ERR_RING;
 	wr(test, m, MVGPU_REG_RING_HEAD, 0);
 	wr(test, m, MVGPU_REG_ENGINE_STATUS, 0);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_HEAD), 0x40U);
@@ -134,7 +134,7 @@ static void mvgpu_mmio_ring_test(struct kunit *test)
 	m->int_mask = MVGPU_INT_ERROR;
 	m->scratch = 5;
 	mvgpu_mmio_engine_reset(m);
-	KUNIT_EXPECT_FALSE(test, m->ring_latched);
+	KUNIT_EXPECT_FALSE(test, m->ctx[0].ring_latched);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_SIZE), 0U);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_RING_HEAD), 0U);
 	KUNIT_EXPECT_EQ(test, rd(test, m, MVGPU_REG_ERROR_CODE), 0U);

@@ -85,17 +85,22 @@ int mvgpu_vgpu_init(struct vfio_device *vdev)
 		dev_err(vdev->dev, "cannot set up its VRAM: %d\n", ret);
 		goto err_free_vram;
 	}
-	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, vdev, type->profile->weight);
+	vgpu->num_contexts = min_t(u32, type->profile->contexts, MVGPU_CTX_MAX);
+	mutex_init(&vgpu->ctxs_lock);
+	mvgpu_vsched_init(&vgpu->vs, vgpu, type->profile->weight);
+	mvgpu_aspace_budget_init(&vgpu->budget, vgpu->vram_size);
+	ret = mvgpu_ctx_init(&vgpu->ctx, vgpu, vdev, 0, MVGPU_CTX_PRIO_HIGH);
 	if (ret) {
 		dev_err(vdev->dev, "cannot set up the engine context: %d\n", ret);
 		goto err_destroy_bvram;
 	}
+	vgpu->ctxs[0] = &vgpu->ctx;
 	mutex_init(&vgpu->lock);
 	spin_lock_init(&vgpu->irq_lock);
 	mvgpu_cfg_init(&vgpu->cfg, type->profile->divisor, MVGPU_BAR0_SIZE,
 		       vgpu->vram_size);
 	mvgpu_mmio_init(&vgpu->mmio, vgpu->id, vgpu->vram_size,
-			gdev->num_engines, mvgpu_watchdog_ms);
+			gdev->num_engines, mvgpu_watchdog_ms, vgpu->num_contexts);
 	mvgpu_irq_init(&vgpu->irq);
 	mvgpu_mig_init(vgpu);
 	mvgpu_dev_get(gdev);
@@ -129,9 +134,13 @@ void mvgpu_vgpu_release(struct vfio_device *vdev)
 	/* Unpublish first: nothing that walks the table may find it half gone. */
 	xa_erase(&gdev->vgpus, vgpu->id);
 	mvgpu_mig_fini(vgpu);
+	/* Closing destroyed them; this is in case of an error path. */
+	mvgpu_ctx_stop(&vgpu->ctx);
+	mvgpu_vgpu_ctxs_destroy(vgpu);
 	mvgpu_ctx_fini(&vgpu->ctx);
 	gdev->be_ops->vram_destroy(vgpu->bvram);
 	mvgpu_pool_free(&gdev->pool, &vgpu->vram);
+	mutex_destroy(&vgpu->ctxs_lock);
 	mutex_destroy(&vgpu->lock);
 	vfio_free_device(vdev);
 	mvgpu_dev_put(gdev);
@@ -183,15 +192,40 @@ static ssize_t mvgpu_vgpu_show_description(struct mdev_type *mtype, char *buf)
 	struct mvgpu_type *type = mvgpu_type_from_mtype(mtype);
 
 	return sysfs_emit(buf,
-			  "vram=%lluM max_instances=%u weight=%u engines=%u\n",
+			  "vram=%lluM max_instances=%u weight=%u engines=%u contexts=%u\n",
 			  type->vram / SZ_1M, type->profile->divisor,
-			  type->profile->weight, gdev->num_engines);
+			  type->profile->weight, gdev->num_engines,
+			  type->profile->contexts);
 }
 
-/* Commands completed since the vGPU was created (racy: statistics). */
+/*
+ * Commands completed (or with @faults, faults) since the vGPU was created,
+ * in all its contexts, those destroyed included (racy: statistics).
+ */
+static u64 mvgpu_vgpu_count(struct mvgpu_vgpu *vgpu, bool faults)
+{
+	u64 n;
+	u32 id;
+
+	mutex_lock(&vgpu->ctxs_lock);
+	n = faults ? READ_ONCE(vgpu->vs.gone_faults) :
+		     READ_ONCE(vgpu->vs.gone_cmds);
+	for (id = 0; id < vgpu->num_contexts; id++) {
+		struct mvgpu_ctx *ctx = vgpu->ctxs[id];
+
+		if (ctx && faults)
+			n += READ_ONCE(ctx->faults);
+		else if (ctx)
+			n += READ_ONCE(ctx->cmds_before) +
+			     READ_ONCE(ctx->cmds_done);
+	}
+	mutex_unlock(&vgpu->ctxs_lock);
+	return n;
+}
+
 static u64 mvgpu_vgpu_cmds(struct mvgpu_vgpu *vgpu)
 {
-	return READ_ONCE(vgpu->ctx.cmds_before) + READ_ONCE(vgpu->ctx.cmds_done);
+	return mvgpu_vgpu_count(vgpu, false);
 }
 
 /* Read-only facts about a vGPU, in /sys/bus/mdev/devices/$UUID/mvgpu/. */
@@ -246,7 +280,7 @@ static ssize_t faults_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.faults));
+	return sysfs_emit(buf, "%llu\n", mvgpu_vgpu_count(vgpu, true));
 }
 static DEVICE_ATTR_RO(faults);
 
@@ -255,7 +289,7 @@ static ssize_t busy_ns_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->ctx.busy_ns));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(vgpu->vs.busy_ns));
 }
 static DEVICE_ATTR_RO(busy_ns);
 
@@ -281,7 +315,7 @@ static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.weight));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->vs.se.weight));
 }
 
 static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
@@ -296,7 +330,7 @@ static ssize_t priority_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.prio));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->vs.se.prio));
 }
 
 static ssize_t priority_store(struct device *dev,
@@ -312,7 +346,7 @@ static ssize_t cap_show(struct device *dev, struct device_attribute *attr,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->ctx.se.cap));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->vs.se.cap));
 }
 
 static ssize_t cap_store(struct device *dev, struct device_attribute *attr,
@@ -328,7 +362,7 @@ static ssize_t sched_stats_show(struct device *dev,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	struct mvgpu_sched *sched = &vgpu->gdev->sched;
-	struct mvgpu_ctx *ctx = &vgpu->ctx;
+	struct mvgpu_vsched *vs = &vgpu->vs;
 	struct mvgpu_sched_stats *st;
 	u64 now = ktime_get_ns(), p50, p99, share;
 	int len;
@@ -337,8 +371,8 @@ static ssize_t sched_stats_show(struct device *dev,
 	if (!st)
 		return -ENOMEM;
 	spin_lock_irq(&sched->lock);
-	*st = ctx->se.stats;
-	share = now - ctx->win_start > 2 * NSEC_PER_SEC ? 0 : ctx->share_ppm;
+	*st = vs->se.stats;
+	share = now - vs->win_start > 2 * NSEC_PER_SEC ? 0 : vs->share_ppm;
 	spin_unlock_irq(&sched->lock);
 	p50 = mvgpu_wait_percentile(st, 50);
 	p99 = mvgpu_wait_percentile(st, 99);
@@ -346,7 +380,7 @@ static ssize_t sched_stats_show(struct device *dev,
 			 "busy_ns %llu\nshare_ppm %llu\nruns %llu\npreemptions %llu\ndemotions %llu\npromotions %llu\nboosts %llu\nwait_p50_ns %llu\nwait_p99_ns %llu\nfaults %llu\ncmds %llu\n",
 			 st->service_ns, share, st->runs, st->preemptions,
 			 st->demotions, st->promotions, st->boosts, p50, p99,
-			 READ_ONCE(ctx->faults), mvgpu_vgpu_cmds(vgpu));
+			 mvgpu_vgpu_count(vgpu, true), mvgpu_vgpu_cmds(vgpu));
 	kfree(st);
 	return len;
 }
@@ -357,8 +391,9 @@ static ssize_t gpt_bytes_show(struct device *dev,
 {
 	struct mvgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
+	/* Every context's tables, the roots of contexts but 0's included. */
 	return sysfs_emit(buf, "%lu\n",
-			  READ_ONCE(vgpu->ctx.as.gpt.tables) * PAGE_SIZE);
+			  atomic_long_read(&vgpu->budget.tables.used) * PAGE_SIZE);
 }
 static DEVICE_ATTR_RO(gpt_bytes);
 

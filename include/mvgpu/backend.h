@@ -5,6 +5,7 @@
 #ifndef _MVGPU_BACKEND_H_
 #define _MVGPU_BACKEND_H_
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include <mvgpu/fault.h>
@@ -113,17 +114,38 @@ enum mvgpu_stop_reason {
 
 /**
  * struct mvgpu_host_request - what a command needs the core to do
- * @va: MAP: first GPU VA
- * @iova: first guest IOVA
- * @size: bytes
- * @flags: MVGPU_GPT_READ / WRITE
+ * @op: the command's opcode: MVGPU_OP_MAP (of guest memory, or of VRAM
+ *	into another context's table), MVGPU_OP_UNMAP (of another context's
+ *	table), MVGPU_OP_CTX_CREATE, _DESTROY or _PRIORITY
+ * @ctx: the context whose page table or state it changes (the command's
+ *	context field; MAP and UNMAP of the running context's own table name
+ *	it too)
+ * @prio: CTX_CREATE, CTX_PRIORITY: the priority asked for
+ * @va: MAP, UNMAP: first GPU VA
+ * @iova: MAP: first guest IOVA (MVGPU_GPT_SYSMEM in @flags) or VRAM offset
+ * @size: MAP, UNMAP: bytes
+ * @flags: MAP: MVGPU_GPT_READ / WRITE / SYSMEM
+ *
+ * The backend hands over the command's fields as the guest wrote them
+ * (after the checks of the command's format, DOC: Commands); the core
+ * checks what they name.
  */
 struct mvgpu_host_request {
+	u32 op;
+	u32 ctx;
+	u32 prio;
 	u64 va;
 	u64 iova;
 	u64 size;
 	u32 flags;
 };
+
+/*
+ * Flags of &mvgpu_backend_ops.ctx_create.  MVGPU_BCTX_PRIVILEGED: the
+ * context may change page tables and contexts (a vGPU's context 0); the
+ * backend refuses those commands from any other with MVGPU_ERR_PRIVILEGED.
+ */
+#define MVGPU_BCTX_PRIVILEGED	BIT(0)
 
 /**
  * struct mvgpu_stop - how a run ended
@@ -218,7 +240,8 @@ struct mvgpu_core_ops {
  *
  * @ctx_create: a context of the vGPU that owns @vram, whose GPU addresses
  *	@as translates (it stays bound until @ctx_destroy); @ctx is the core's
- *	context, for the calls up.  Returns the backend's or an ERR_PTR().
+ *	context, for the calls up; @flags MVGPU_BCTX_*.  Returns the
+ *	backend's or an ERR_PTR().
  * @ctx_destroy: free it; it does not run.
  * @ctx_reset: engine state back to power-on (ring forgotten, command in
  *	flight dropped).  It does not run.  Work the backend still does for
@@ -291,7 +314,7 @@ struct mvgpu_backend_ops {
 	struct mvgpu_bctx *(*ctx_create)(struct mvgpu_backend *be,
 					 struct mvgpu_ctx *ctx,
 					 struct mvgpu_bvram *vram,
-					 struct mvgpu_aspace *as);
+					 struct mvgpu_aspace *as, u32 flags);
 	void (*ctx_destroy)(struct mvgpu_bctx *bctx);
 	void (*ctx_reset)(struct mvgpu_bctx *bctx);
 	void (*ctx_set_ring)(struct mvgpu_bctx *bctx, u64 base, u32 size,

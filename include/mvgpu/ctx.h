@@ -17,6 +17,7 @@
 
 #include "mm/aspace.h"
 #include "sched/policy.h"
+#include "uapi/mvgpu.h"
 
 struct mvgpu_bctx;
 struct mvgpu_dev;
@@ -24,14 +25,15 @@ struct mvgpu_vgpu;
 struct vfio_device;
 
 /**
- * enum mvgpu_ctx_state - where a vGPU's context is
+ * enum mvgpu_ctx_state - where a context is
  * @MVGPU_CTX_IDLE: nothing to do (ring empty), on no list
- * @MVGPU_CTX_QUEUED: runnable, on the GPU's run queue
+ * @MVGPU_CTX_QUEUED: runnable, on its vGPU's run list (struct mvgpu_vsched)
  * @MVGPU_CTX_RUNNING: on an engine (or claimed by the direct path)
  * @MVGPU_CTX_WAITING: blocked in a WAIT; its poll timer requeues it
- * @MVGPU_CTX_HOST: a command waits for the core (a MAP of guest memory);
- *	the host worker requeues it
- * @MVGPU_CTX_STOPPED: stopped by a fault until the vGPU is reset
+ * @MVGPU_CTX_HOST: a command waits for the core (a MAP of guest memory,
+ *	a command of context 0 about another context); the host worker
+ *	requeues it
+ * @MVGPU_CTX_STOPPED: stopped by a fault until the context is reset
  */
 enum mvgpu_ctx_state {
 	MVGPU_CTX_IDLE,
@@ -43,12 +45,75 @@ enum mvgpu_ctx_state {
 };
 
 /**
- * struct mvgpu_ctx - the core's record of a vGPU's context
+ * enum mvgpu_vs_state - where a vGPU is, as the scheduler sees it
+ * @MVGPU_VS_IDLE: no context of it runnable
+ * @MVGPU_VS_QUEUED: a context of it runnable, the vGPU on the run queue
+ * @MVGPU_VS_RUNNING: a context of it runs on an engine
+ */
+enum mvgpu_vs_state {
+	MVGPU_VS_IDLE,
+	MVGPU_VS_QUEUED,
+	MVGPU_VS_RUNNING,
+};
+
+/**
+ * struct mvgpu_vsched - a vGPU as the scheduler sees it: one entity of the
+ *	policy however many contexts it has (DOC: Engines)
+ * @vgpu: the vGPU
+ * @se: the policy's entity
+ * @state: enum mvgpu_vs_state
+ * @engine: the engine it runs on, while MVGPU_VS_RUNNING
+ * @cur: the context it runs, while MVGPU_VS_RUNNING
+ * @rq: its runnable contexts by priority, round robin inside one
+ * @nr_runnable: contexts on @rq
+ * @ran_ns: engine time its contexts used since it got the engine
+ * @busy_ns: engine time used since the vGPU was created
+ * @host_cpu_ns: CPU time the host worker spent for it (pinning,
+ *	unpinning) not yet charged to its share
+ * @win_start: start of the current share window
+ * @win_busy: engine time in the current window
+ * @share_ppm: share of one engine in the last complete window, in
+ *	millionths
+ * @ctx_switches: switches from one of its contexts to another on an
+ *	engine, inside its turn
+ * @ctx_switch_ns: time from the end of one context's run to the start of
+ *	the next one's, summed over @ctx_switches
+ * @gone_cmds: commands its destroyed contexts had completed
+ * @gone_faults: faults of its destroyed contexts
+ *
+ * Every field is protected by the GPU scheduler's lock (struct mvgpu_sched
+ * @lock); @busy_ns and @share_ppm are read racily for statistics.
+ */
+struct mvgpu_vsched {
+	struct mvgpu_vgpu *vgpu;
+	struct mvgpu_sched_entity se;
+	enum mvgpu_vs_state state;
+	unsigned int engine;
+	struct mvgpu_ctx *cur;
+	struct list_head rq[MVGPU_CTX_PRIO_MAX + 1];
+	unsigned int nr_runnable;
+	u64 ran_ns;
+	u64 busy_ns;
+	u64 host_cpu_ns;
+	u64 win_start;
+	u64 win_busy;
+	u32 share_ppm;
+	u64 ctx_switches;
+	u64 ctx_switch_ns;
+	u64 gone_cmds;
+	u64 gone_faults;
+};
+
+/**
+ * struct mvgpu_ctx - the core's record of a context of a vGPU
  * @vgpu: the vGPU, whose registers and interrupts the context drives
  * @gdev: its GPU
  * @vdev: the VFIO device guest memory is pinned through
  * @bctx: the backend's context
- * @se: the scheduler's view of it; sched.lock
+ * @vs: its vGPU's scheduling entity
+ * @id: its number in the vGPU, 0 .. NUM_CONTEXTS - 1
+ * @prio: its priority in the vGPU (MVGPU_CTX_PRIO_*); sched.lock
+ * @run_node: on @vs's run list while MVGPU_CTX_QUEUED; sched.lock
  * @state: enum mvgpu_ctx_state; sched.lock
  * @stopping: a reset is in progress, do not run; sched.lock
  * @frozen: stopped for a migration (mvgpu_ctx_freeze()) until
@@ -72,6 +137,8 @@ enum mvgpu_ctx_state {
  * @cmds_done: commands completed since the last reset, as the backend
  *	reported; for CMDS_DONE
  * @cmds_before: commands completed before the last reset
+ * @seqno_base: SEQNO when the context was last reset (it goes on from
+ *	there: SEQNO never goes back but at the vGPU's reset)
  * @host: the request of a command waiting for the core (MVGPU_CTX_HOST)
  * @host_result: how the core's part of it ended (code 0: done)
  * @host_seq: bumped each time a request is handed to the host worker;
@@ -79,25 +146,24 @@ enum mvgpu_ctx_state {
  * @host_abort_seq: VFIO unmapped guest memory request @host_seq was to
  *	map: it pins nothing more; under the address space's pin_lock
  * @host_queued: the host worker owns @host; sched.lock
- * @host_cpu_ns: CPU time the host worker spent for this context (pinning,
- *	unpinning) not yet charged to its share; sched.lock
  * @host_work: the host worker's work (on the vGPU's worker, DOC: Host
- *	worker): maps guest memory for @host, unpins pages nothing maps any
- *	more
+ *	worker): does @host, unpins pages nothing maps any more
  * @as: the GPU address space
- * @faults: faults since the vGPU was created
- * @busy_ns: engine time used since the vGPU was created
- * @win_start: start of the current share window; sched.lock
- * @win_busy: engine time in the current window; sched.lock
- * @share_ppm: share of one engine in the last complete window, in
- *	millionths; sched.lock
+ * @dying: being destroyed: looked up by nothing but dma_unmap; set under
+ *	the vGPU's @ctxs_lock and sched.lock
+ * @users: resets of it under way without @ctxs_lock; @ctxs_lock
+ * @faults: faults since the context was created
+ * @busy_ns: engine time it used since it was created (ENGINE_NS)
  */
 struct mvgpu_ctx {
 	struct mvgpu_vgpu *vgpu;
 	struct mvgpu_dev *gdev;
 	struct vfio_device *vdev;
 	struct mvgpu_bctx *bctx;
-	struct mvgpu_sched_entity se;
+	struct mvgpu_vsched *vs;
+	u32 id;
+	u32 prio;
+	struct list_head run_node;
 	enum mvgpu_ctx_state state;
 	bool stopping;
 	bool frozen;
@@ -115,22 +181,21 @@ struct mvgpu_ctx {
 	bool busy;
 	u64 cmds_done;
 	u64 cmds_before;
+	u64 seqno_base;
 
 	struct mvgpu_host_request host;
 	struct mvgpu_fault host_result;
 	u64 host_seq;
 	u64 host_abort_seq;
 	bool host_queued;
-	u64 host_cpu_ns;
 	struct kthread_work host_work;
 
 	struct mvgpu_aspace as;
+	bool dying;
+	unsigned int users;
 
 	u64 faults;
 	u64 busy_ns;
-	u64 win_start;
-	u64 win_busy;
-	u32 share_ppm;
 };
 
 /**
@@ -156,15 +221,20 @@ struct mvgpu_ctx_ring {
 	bool doorbell_pending;
 };
 
+void mvgpu_vsched_init(struct mvgpu_vsched *vs, struct mvgpu_vgpu *vgpu,
+		       u32 weight);
 int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
-		   struct vfio_device *vdev, u32 weight);
+		   struct vfio_device *vdev, u32 id, u32 prio);
 void mvgpu_ctx_fini(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_stop(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_stop_on_worker(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_clear(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_start(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_restart(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_doorbell(struct mvgpu_ctx *ctx);
+void mvgpu_ctx_doorbell_locked(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_set_sched(struct mvgpu_ctx *ctx, u32 weight, u32 prio, u32 cap);
+void mvgpu_ctx_set_prio(struct mvgpu_ctx *ctx, u32 prio);
 
 /* The scheduler knobs of a vGPU, for mvgpu_ctx_set_knob(). */
 enum mvgpu_knob {
@@ -181,6 +251,7 @@ ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
 int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len,
 		      const char **why);
 void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status);
+void mvgpu_ctx_raise(struct mvgpu_ctx *ctx, u32 causes);
 void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f);
 void mvgpu_ctx_freeze(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx);
@@ -198,6 +269,21 @@ void mvgpu_ctx_map_clear(struct mvgpu_ctx *ctx);
 int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 			  u32 flags);
 
+/* core/contexts.c: a vGPU's contexts */
+struct mvgpu_ctx *mvgpu_vgpu_ctx(struct mvgpu_vgpu *vgpu, u32 id);
+struct mvgpu_ctx *mvgpu_ctx_target(struct mvgpu_ctx *ctx, u32 id,
+				   struct mvgpu_fault *res);
+void mvgpu_ctx_op_map_vram(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt);
+void mvgpu_ctx_op_unmap(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt);
+void mvgpu_ctx_op_context(struct mvgpu_ctx *ctx);
+void mvgpu_vgpu_ctxs_destroy(struct mvgpu_vgpu *vgpu);
+void mvgpu_vgpu_ctx_reset(struct mvgpu_vgpu *vgpu, u32 id);
+void mvgpu_vgpu_doorbell(struct mvgpu_vgpu *vgpu, u32 id);
+void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len);
+void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu);
+void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu);
+u32 mvgpu_vgpu_ctxs_used(struct mvgpu_vgpu *vgpu);
+
 /* core/host.c: guest memory and the address space on the core's side */
 struct kthread_worker *mvgpu_host_worker_create(const char *name);
 void mvgpu_host_worker_destroy(struct kthread_worker *worker);
@@ -205,7 +291,8 @@ void mvgpu_host_init(struct mvgpu_ctx *ctx);
 void mvgpu_host_queue(struct mvgpu_ctx *ctx);
 void mvgpu_host_kick(struct mvgpu_ctx *ctx);
 void mvgpu_host_flush(struct mvgpu_ctx *ctx);
-void mvgpu_host_reset(struct mvgpu_ctx *ctx);
+void mvgpu_host_reset(struct mvgpu_ctx *ctx, bool clear);
+void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len);
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len);
 
 /**
@@ -230,6 +317,7 @@ void mvgpu_pin_fence(struct mvgpu_aspace *as, u64 iova, u64 len);
 void mvgpu_pin_fence_end(struct mvgpu_aspace *as, u64 iova, u64 len);
 void mvgpu_pin_wake(struct mvgpu_aspace *as);
 void mvgpu_pin_fences_clear(struct mvgpu_aspace *as);
+int mvgpu_pin_fences_copy(struct mvgpu_aspace *dst, struct mvgpu_aspace *src);
 void mvgpu_pin_module_exit(void);
 void mvgpu_pin_wait_inflight(struct mvgpu_aspace *as, u64 iova, u64 len);
 

@@ -16,6 +16,7 @@
 #include "sched/policy.h"
 
 struct mvgpu_ctx;
+struct mvgpu_vsched;
 struct mvgpu_dev;
 struct seq_file;
 
@@ -30,6 +31,10 @@ struct seq_file;
  * @slice_timer: ends the current slice: asks the backend to preempt
  * @slice_ns: length of the current slice
  * @expired: @slice_timer fired (else a preemption was asked for)
+ * @cross: the engine was asked to give its vGPU up (slice end, a vGPU
+ *	that goes first): the vGPU's other contexts do not run on in its turn
+ * @intra: the engine was asked to give @cur up for a context of a higher
+ *	priority of the same vGPU
  * @preempt_at: when the engine was first asked to give @cur up in this run
  *	(0: not yet); for the preemption-latency histogram
  * @preempt_hist: from @preempt_at to the context given back, one count
@@ -48,6 +53,10 @@ struct seq_file;
  * @last_id: vGPU id of the previous run (an id, not a pointer: that vGPU
  *	may be gone)
  * @last_end: when the previous run ended, 0 if the engine went idle since
+ * @ctx_switches: switches from one context of a vGPU to another of the
+ *	same vGPU, inside its turn
+ * @ctx_switch_ns: time from the end of one such run to the start of the
+ *	next, summed over @ctx_switches
  * @engine_resets: times the engine did not give @cur back within the
  *	preemption timeout and was reset (&mvgpu_backend_ops.engine_reset)
  *
@@ -60,6 +69,8 @@ struct mvgpu_engine_slot {
 	struct hrtimer slice_timer;
 	u64 slice_ns;
 	bool expired;
+	bool cross;
+	bool intra;
 	u64 preempt_at;
 	u32 preempt_hist[MVGPU_HIST_BUCKETS];
 	u64 preempt_max;
@@ -70,6 +81,8 @@ struct mvgpu_engine_slot {
 	u64 switch_ns;
 	u32 last_id;
 	u64 last_end;
+	u64 ctx_switches;
+	u64 ctx_switch_ns;
 	u64 engine_resets;
 };
 
@@ -149,8 +162,9 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 void mvgpu_sched_fini(struct mvgpu_dev *gdev);
 void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 				bool wakeup, bool preempt);
+void mvgpu_sched_dequeue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
 void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
-				    struct mvgpu_ctx *ctx, u64 now);
+				    struct mvgpu_vsched *vs, u64 now);
 void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);

@@ -11,11 +11,13 @@
  * @sysfs_name: type directory name after the "mvgpu-" prefix, e.g. "1_8"
  * @divisor: a vGPU of this type owns 1/@divisor of the GPU's VRAM
  * @weight: default scheduling weight of a new vGPU of this type
+ * @contexts: contexts a vGPU of this type has (NUM_CONTEXTS)
  */
 struct mvgpu_profile {
 	const char *sysfs_name;
 	unsigned int divisor;
 	unsigned int weight;
+	unsigned int contexts;
 };
 
 extern const struct mvgpu_profile mvgpu_profiles[MVGPU_NUM_TYPES];

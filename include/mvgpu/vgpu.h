@@ -74,7 +74,12 @@ struct mvgpu_type;
  *	opener's cgroups so that its CPU time is the VM's; written under @lock
  * @resets: resets so far (device, register, close); protected by @lock
  * @open: its VFIO device is open; written under @lock
- * @ctx: its engine context
+ * @vs: the scheduler's view of it (all its contexts are one entity)
+ * @budget: page-table pages and pins its contexts' address spaces share
+ * @num_contexts: contexts it may have (its type's), context 0 included
+ * @ctxs_lock: see DOC: Contexts of a vGPU
+ * @ctxs: its contexts by number (@ctxs[0] is @ctx); DOC: Contexts of a vGPU
+ * @ctx: its context 0
  * @mig: its VFIO migration state
  * @debugfs: its debugfs directory, or an error pointer
  */
@@ -97,6 +102,11 @@ struct mvgpu_vgpu {
 	struct kthread_worker *worker;
 	u64 resets;
 	bool open;
+	struct mvgpu_vsched vs;
+	struct mvgpu_aspace_budget budget;
+	u32 num_contexts;
+	struct mutex ctxs_lock;		/* DOC: Contexts of a vGPU */
+	struct mvgpu_ctx *ctxs[MVGPU_CTX_MAX];
 	struct mvgpu_ctx ctx;
 	struct mvgpu_mig mig;
 	struct dentry *debugfs;

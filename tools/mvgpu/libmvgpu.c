@@ -384,6 +384,9 @@ static const char *const err_names[] = {
 	[MVGPU_ERR_TIMEOUT] = "TIMEOUT",
 	[MVGPU_ERR_NO_MEMORY] = "NO_MEMORY",
 	[MVGPU_ERR_BUS_MASTER] = "BUS_MASTER",
+	[MVGPU_ERR_PRIVILEGED] = "PRIVILEGED",
+	[MVGPU_ERR_BAD_CONTEXT] = "BAD_CONTEXT",
+	[MVGPU_ERR_CONTEXT_LOST] = "CONTEXT_LOST",
 };
 
 static const char *const map_err_names[] = {
@@ -405,6 +408,9 @@ static const char *const op_names[] = {
 	[MVGPU_OP_MAP] = "MAP",
 	[MVGPU_OP_UNMAP] = "UNMAP",
 	[MVGPU_OP_WAIT] = "WAIT",
+	[MVGPU_OP_CTX_CREATE] = "CTX_CREATE",
+	[MVGPU_OP_CTX_DESTROY] = "CTX_DESTROY",
+	[MVGPU_OP_CTX_PRIORITY] = "CTX_PRIORITY",
 };
 
 static const char *const ring_err_names[] = {

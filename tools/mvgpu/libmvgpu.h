@@ -258,6 +258,31 @@ static inline struct mvgpu_cmd mvgpu_cmd_unmap(uint64_t va, uint64_t size)
 		.unmap = { .va = va, .size = size } };
 }
 
+/* MAP and UNMAP of context @ctx's page table, from context 0 (uapi 0.4) */
+static inline struct mvgpu_cmd mvgpu_cmd_map_ctx(uint32_t ctx, uint64_t va,
+						 uint64_t target, uint64_t size,
+						 uint32_t map_flags)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP,
+		.map = { .va = va, .target = target, .size = size,
+			 .map_flags = map_flags, .ctx = ctx } };
+}
+
+static inline struct mvgpu_cmd mvgpu_cmd_unmap_ctx(uint32_t ctx, uint64_t va,
+						   uint64_t size)
+{
+	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
+		.unmap = { .va = va, .size = size, .ctx = ctx } };
+}
+
+/* CTX_CREATE, CTX_DESTROY, CTX_PRIORITY (uapi 0.4) */
+static inline struct mvgpu_cmd mvgpu_cmd_context(uint32_t opcode, uint32_t ctx,
+						 uint32_t prio)
+{
+	return (struct mvgpu_cmd){ .opcode = opcode,
+		.context = { .ctx = ctx, .prio = prio } };
+}
+
 static inline struct mvgpu_cmd mvgpu_cmd_wait(uint64_t addr, uint64_t value)
 {
 	return (struct mvgpu_cmd){ .opcode = MVGPU_OP_WAIT,

@@ -166,7 +166,7 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 			ret = -ERANGE;
 		break;
 	case MVGPU_OP_MAP:
-		if (cmd->map.pad0 || !mvgpu_cmd_zero(cmd->map.pad, 3) ||
+		if (!mvgpu_cmd_zero(cmd->map.pad, 3) ||
 		    (cmd->map.map_flags & ~(MVGPU_MAP_READ | MVGPU_MAP_WRITE |
 					    MVGPU_MAP_SYSMEM)) ||
 		    !(cmd->map.map_flags & (MVGPU_MAP_READ | MVGPU_MAP_WRITE)))
@@ -179,7 +179,7 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 			ret = -ERANGE;
 		break;
 	case MVGPU_OP_UNMAP:
-		if (!mvgpu_cmd_zero(cmd->unmap.pad, 5))
+		if (cmd->unmap.pad0 || !mvgpu_cmd_zero(cmd->unmap.pad, 4))
 			return -EINVAL;
 		if (!cmd->unmap.size || cmd->unmap.size > MVGPU_MAX_XFER ||
 		    !IS_ALIGNED(cmd->unmap.va | cmd->unmap.size, 0x1000) ||
@@ -192,6 +192,13 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 		if (!IS_ALIGNED(cmd->wait.addr, 8) ||
 		    !mvgpu_cmd_range(cmd->wait.addr, 8))
 			ret = -ERANGE;
+		break;
+	case MVGPU_OP_CTX_CREATE:
+	case MVGPU_OP_CTX_DESTROY:
+	case MVGPU_OP_CTX_PRIORITY:
+		/* The core checks the context and priority (BAD_CONTEXT). */
+		if (!mvgpu_cmd_zero(cmd->context.pad, 6))
+			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
@@ -206,3 +213,53 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_cmd_validate);
+
+/**
+ * mvgpu_cmd_privileged() - only a privileged context may run it
+ * @cmd: a valid command
+ *
+ * MAP and UNMAP (they change a page table) and the context commands: in
+ * any context but 0 they fault with MVGPU_ERR_PRIVILEGED (DOC: Contexts).
+ *
+ * Return: true if so.
+ */
+bool mvgpu_cmd_privileged(const struct mvgpu_cmd *cmd)
+{
+	switch (cmd->opcode) {
+	case MVGPU_OP_MAP:
+	case MVGPU_OP_UNMAP:
+	case MVGPU_OP_CTX_CREATE:
+	case MVGPU_OP_CTX_DESTROY:
+	case MVGPU_OP_CTX_PRIORITY:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_cmd_privileged);
+
+/**
+ * mvgpu_cmd_for_host() - the core, not the engine, carries it out
+ * @cmd: a valid command
+ *
+ * A MAP of guest memory (pinning waits for the VM's memory), a MAP or
+ * UNMAP of another context's page table, a context command.
+ *
+ * Return: true if so.
+ */
+bool mvgpu_cmd_for_host(const struct mvgpu_cmd *cmd)
+{
+	switch (cmd->opcode) {
+	case MVGPU_OP_MAP:
+		return (cmd->map.map_flags & MVGPU_MAP_SYSMEM) || cmd->map.ctx;
+	case MVGPU_OP_UNMAP:
+		return cmd->unmap.ctx;
+	case MVGPU_OP_CTX_CREATE:
+	case MVGPU_OP_CTX_DESTROY:
+	case MVGPU_OP_CTX_PRIORITY:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_cmd_for_host);

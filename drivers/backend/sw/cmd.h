@@ -18,5 +18,7 @@ struct mvgpu_cmd_error {
 
 int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 		       struct mvgpu_cmd_error *err);
+bool mvgpu_cmd_privileged(const struct mvgpu_cmd *cmd);
+bool mvgpu_cmd_for_host(const struct mvgpu_cmd *cmd);
 
 #endif /* _MVGPU_CMD_H_ */

@@ -85,6 +85,34 @@ static u32 mvgpu_exec_map_perm(u32 map_flags)
 	       (map_flags & MVGPU_MAP_WRITE ? MVGPU_GPT_WRITE : 0);
 }
 
+/* What the core is asked to do for command @c (mvgpu_cmd_for_host()). */
+static void mvgpu_exec_host_request(const struct mvgpu_cmd *c,
+				    struct mvgpu_host_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->op = c->opcode;
+	switch (c->opcode) {
+	case MVGPU_OP_MAP:
+		r->ctx = c->map.ctx;
+		r->va = c->map.va;
+		r->iova = c->map.target;
+		r->size = c->map.size;
+		r->flags = mvgpu_exec_map_perm(c->map.map_flags) |
+			   (c->map.map_flags & MVGPU_MAP_SYSMEM ?
+			    MVGPU_GPT_SYSMEM : 0);
+		break;
+	case MVGPU_OP_UNMAP:
+		r->ctx = c->unmap.ctx;
+		r->va = c->unmap.va;
+		r->size = c->unmap.size;
+		break;
+	default:
+		r->ctx = c->context.ctx;
+		r->prio = c->context.prio;
+		break;
+	}
+}
+
 /*
  * Map the next piece of a MAP of VRAM: at most MVGPU_PT_STEP entries, of
  * large pages or of small ones (no further than the next 2 MiB boundary).
@@ -117,11 +145,12 @@ static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 }
 
 /*
- * A MAP of guest memory: only the core can pin it (DOC: Host worker).  The
- * context stops with the request; the core's answer completes the MAP.
+ * A command the core carries out (mvgpu_cmd_for_host(): pinning guest
+ * memory, another context's page table, contexts).  The context stops
+ * with the request; the core's answer completes the command.
  */
-static enum mvgpu_step mvgpu_exec_map_sysmem(struct mvgpu_bctx *b,
-					     struct mvgpu_fault *f)
+static enum mvgpu_step mvgpu_exec_host(struct mvgpu_bctx *b,
+				       struct mvgpu_fault *f)
 {
 	switch (b->host) {
 	case MVGPU_HOST_NONE:
@@ -197,6 +226,15 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 	struct mvgpu_cmd *cmd = &b->cmd;
 	enum mvgpu_step s;
 
+	if (!b->privileged && mvgpu_cmd_privileged(cmd)) {
+		f->code = MVGPU_ERR_PRIVILEGED;
+		f->info = cmd->opcode;
+		f->addr = b->ring_base + b->head;
+		return MVGPU_STEP_FAULT;
+	}
+	if (mvgpu_cmd_for_host(cmd))
+		return mvgpu_exec_host(b, f);
+
 	switch (cmd->opcode) {
 	case MVGPU_OP_NOP:
 		return MVGPU_STEP_DONE;
@@ -224,8 +262,6 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 		return mvgpu_exec_store(b, bufs, cmd->timestamp.dst,
 					ktime_get_ns(), f);
 	case MVGPU_OP_MAP:
-		if (cmd->map.map_flags & MVGPU_MAP_SYSMEM)
-			return mvgpu_exec_map_sysmem(b, f);
 		return mvgpu_exec_map_vram(b, f);
 	case MVGPU_OP_UNMAP:
 		return mvgpu_exec_unmap(b, f);
@@ -488,13 +524,8 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 			break;
 		}
 		if (s == MVGPU_STEP_HOST) {
-			const typeof(b->cmd.map) *m = &b->cmd.map;
-
 			stop->reason = MVGPU_STOP_HOST;
-			stop->host.va = m->va;
-			stop->host.iova = m->target;
-			stop->host.size = m->size;
-			stop->host.flags = mvgpu_exec_map_perm(m->map_flags);
+			mvgpu_exec_host_request(&b->cmd, &stop->host);
 			break;
 		}
 		if (s == MVGPU_STEP_DONE &&
@@ -643,28 +674,42 @@ static bool mvgpu_exec_progress_valid(const struct mvgpu_cmd *c, u64 progress)
 	}
 }
 
-/* Could the core have given @b this answer to its MAP of guest memory? */
+/* Is @addr inside [@start, @start + @size)? */
+static bool mvgpu_exec_in(u64 addr, u64 start, u64 size)
+{
+	return addr >= start && addr - start < size;
+}
+
+/* Could the core have given @b this answer to its request (host.c)? */
 static bool mvgpu_exec_host_result_valid(const struct mvgpu_bctx *b)
 {
 	const struct mvgpu_fault *r = &b->host_result;
-	const typeof(b->cmd.map) *m = &b->cmd.map;
+	struct mvgpu_host_request q;
 	u32 reason = MVGPU_ERR_INFO_REASON(r->info);
-	bool in_va = r->addr >= m->va && r->addr - m->va < m->size;
-	bool in_iova = r->addr >= m->target && r->addr - m->target < m->size;
+	bool at_cmd = r->addr == b->ring_base + b->head;
+	bool in_va, in_target;
 
-	switch (r->code) {
-	case MVGPU_ERR_NONE:
+	mvgpu_exec_host_request(&b->cmd, &q);
+	in_va = mvgpu_exec_in(r->addr, q.va, q.size);
+	in_target = q.op == MVGPU_OP_MAP && mvgpu_exec_in(r->addr, q.iova, q.size);
+	if (r->code == MVGPU_ERR_NONE)
 		return !r->info && !r->addr;
+	if (MVGPU_ERR_INFO_OPCODE(r->info) != q.op ||
+	    r->info >> (MVGPU_ERR_REASON_SHIFT + 8))
+		return false;
+	switch (r->code) {
+	case MVGPU_ERR_BAD_CONTEXT:
+		return at_cmd && reason >= MVGPU_CTX_ERR_ID &&
+		       reason <= MVGPU_CTX_ERR_PRIO;
 	case MVGPU_ERR_NO_MEMORY:
-		return r->info == MVGPU_OP_MAP && in_va;
+		return !reason && (in_va || at_cmd);
 	case MVGPU_ERR_BAD_MAP:
-		if (MVGPU_ERR_INFO_OPCODE(r->info) != MVGPU_OP_MAP ||
-		    r->info >> (MVGPU_ERR_REASON_SHIFT + 8))
-			return false;
 		if (reason == MVGPU_MAP_ERR_PIN || reason == MVGPU_MAP_ERR_PIN_LIMIT)
-			return in_iova || in_va;
+			return in_target || in_va;
+		if (reason == MVGPU_MAP_ERR_NOT_OWNED)
+			return in_target || in_va;
 		return (reason == MVGPU_MAP_ERR_OVERLAP ||
-			reason == MVGPU_MAP_ERR_TABLES) && in_va;
+			reason == MVGPU_MAP_ERR_TABLES) && (in_va || at_cmd);
 	default:
 		return false;
 	}
@@ -698,9 +743,13 @@ const char *mvgpu_exec_state_check(const struct mvgpu_bctx *b)
 		return "a head or a command in flight without a ring";
 	}
 	if (b->host > MVGPU_HOST_ANSWERED ||
-	    (b->host != MVGPU_HOST_NONE && (!b->cmd_active ||
-	     b->cmd.opcode != MVGPU_OP_MAP || !(b->cmd.map.map_flags & MVGPU_MAP_SYSMEM))))
-		return "a wait for the host without a MAP of guest memory";
+	    (b->host != MVGPU_HOST_NONE &&
+	     (!b->cmd_active || mvgpu_cmd_validate(&b->cmd, &err) ||
+	      !mvgpu_cmd_for_host(&b->cmd))))
+		return "a wait for the host without a command for the host";
+	if (b->cmd_active && !b->privileged &&
+	    !mvgpu_cmd_validate(&b->cmd, &err) && mvgpu_cmd_privileged(&b->cmd))
+		return "a privileged command in flight in an unprivileged context";
 	if (b->host != MVGPU_HOST_ANSWERED &&
 	    (b->host_result.code || b->host_result.info || b->host_result.addr))
 		return "a host answer to no request";

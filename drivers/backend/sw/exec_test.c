@@ -113,10 +113,11 @@ static int exec_test_init(struct kunit *test)
 	x->vram = ops->vram_create(&x->be, &x->alloc);
 	if (IS_ERR(x->vram))
 		return PTR_ERR(x->vram);
-	ret = mvgpu_aspace_init(&x->as, VRAM);
+	ret = mvgpu_aspace_init(&x->as, VRAM, NULL, true);
 	if (ret)
 		return ret;
-	x->b = ops->ctx_create(&x->be, NULL, x->vram, &x->as);
+	x->b = ops->ctx_create(&x->be, NULL, x->vram, &x->as,
+			       MVGPU_BCTX_PRIVILEGED);
 	if (IS_ERR(x->b))
 		return PTR_ERR(x->b);
 	ops->ctx_set_ring(x->b, 0, RING, 0);

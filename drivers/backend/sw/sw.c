@@ -56,6 +56,7 @@ static void mvgpu_sw_gpu_destroy(struct mvgpu_backend *be)
  * @ctx: the core's context
  * @vram: the vGPU's VRAM
  * @as: the address space the context runs in
+ * @flags: MVGPU_BCTX_*
  *
  * Context: process context.
  * Return: the context, or ERR_PTR(-ENOMEM).
@@ -63,7 +64,7 @@ static void mvgpu_sw_gpu_destroy(struct mvgpu_backend *be)
 static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 					      struct mvgpu_ctx *ctx,
 					      struct mvgpu_bvram *vram,
-					      struct mvgpu_aspace *as)
+					      struct mvgpu_aspace *as, u32 flags)
 {
 	struct mvgpu_bctx *b = kzalloc(sizeof(*b), GFP_KERNEL);
 
@@ -73,6 +74,7 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 	b->ctx = ctx;
 	b->vram = vram;
 	b->as = as;
+	b->privileged = flags & MVGPU_BCTX_PRIVILEGED;
 	init_rwsem(&b->step_sem);
 	kthread_init_work(&b->mem_work, mvgpu_sw_mem_work);
 	return b;

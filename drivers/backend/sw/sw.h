@@ -153,6 +153,8 @@ struct mvgpu_bvram {
  * @ctx: the core's context, for the calls up
  * @vram: the vGPU's VRAM
  * @as: the address space it runs in (the core's)
+ * @privileged: it may change page tables and contexts
+ *	(MVGPU_BCTX_PRIVILEGED)
  * @step_sem: held for reading by whoever runs a step; ctx_flush takes it
  *	for writing to wait for the step in flight
  * @mem_work: gets memory a step could not have without waiting (DOC:
@@ -182,6 +184,7 @@ struct mvgpu_bctx {
 	struct mvgpu_ctx *ctx;
 	struct mvgpu_bvram *vram;
 	struct mvgpu_aspace *as;
+	bool privileged;
 	struct rw_semaphore step_sem;	/* see @step_sem above */
 	struct kthread_work mem_work;
 	unsigned int mem_need;

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: a vGPU's contexts on the mock backend (mock_gpu.h) - what context
+ * 0 asks of the core (create, destroy, priority, with every bad request
+ * refused), the two levels of scheduling (priority and round robin inside a
+ * vGPU, shares between vGPUs whatever their number of contexts), and
+ * isolation of a context's fault and reset.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+
+#include <mvgpu/ctx.h>
+#include <mvgpu/dev.h>
+#include <mvgpu/sched.h>
+#include <mvgpu/vgpu.h>
+
+#include "core/mock_gpu.h"
+
+/* The engine running context @id of vGPU @i, or -1. */
+static int engine_of(struct mock_fixture *x, unsigned int i, u32 id)
+{
+	unsigned int e;
+
+	for (e = 0; e < ENGINES; e++)
+		if (mock_running(x, e) == (int)i && mock_running_ctx(x, e) == (int)id)
+			return e;
+	return -1;
+}
+
+/* Write a register of context @id's window of vGPU @i. */
+static void ctx_write(struct mock_fixture *x, unsigned int i, u32 id, u32 reg,
+		      u32 val)
+{
+	struct mvgpu_vgpu *v = x->vgpu[i];
+	unsigned int actions = 0;
+
+	spin_lock_irq(&v->irq_lock);
+	mvgpu_mmio_access(&v->mmio, MVGPU_CTX_REGS(id) + reg, &val, 4, true,
+			  &actions);
+	spin_unlock_irq(&v->irq_lock);
+	if (actions & MVGPU_MMIO_ACT_CTX_DOORBELL)
+		mvgpu_vgpu_doorbell(v, MVGPU_MMIO_ACT_CTX(actions));
+	if (actions & MVGPU_MMIO_ACT_CTX_RESET)
+		mvgpu_vgpu_ctx_reset(v, MVGPU_MMIO_ACT_CTX(actions));
+}
+
+static u32 ctx_read(struct mock_fixture *x, unsigned int i, u32 id, u32 reg)
+{
+	return mock_reg(x, i, MVGPU_CTX_REGS(id) + reg);
+}
+
+/* Context @id of vGPU @i gets a 4 KiB ring with work up to @tail. */
+static void ctx_ring(struct mock_fixture *x, unsigned int i, u32 id, u32 tail)
+{
+	ctx_write(x, i, id, MVGPU_CTX_RING_SIZE, 4096);
+	ctx_write(x, i, id, MVGPU_CTX_DOORBELL, tail);
+}
+
+/*
+ * Context 0 of vGPU @i runs a command that needs the core (@op on context
+ * @id, priority @prio); the core's answer is returned.  Context 0 ends the
+ * run with its ring empty.
+ */
+static struct mvgpu_fault ask(struct kunit *test, struct mock_fixture *x,
+			      unsigned int i, u32 op, u32 id, u32 prio)
+{
+	struct mvgpu_ctx *c0 = &x->vgpu[i]->ctx;
+	struct mvgpu_stop stop = {
+		.reason = MVGPU_STOP_HOST, .ran_ns = 10, .busy = true,
+		.host = { .op = op, .ctx = id, .prio = prio },
+	};
+	struct mvgpu_fault none = { .code = U32_MAX };
+	struct mock_ctx *m;
+	unsigned int n;
+	int e;
+
+	mock_ring(x, i, (c0->tail + MVGPU_CMD_SIZE) % 4096);
+	e = engine_of(x, i, 0);
+	KUNIT_ASSERT_GE_MSG(test, e, 0, "context 0 does not run");
+	if (e < 0)
+		return none;
+	m = x->g->running[e];
+	m->host_answered = false;
+	x->g->running[e] = NULL;
+	x->g->core->ctx_stopped(x->g->gpu, e, c0, &stop);
+	for (n = 0; n < 500 && engine_of(x, i, 0) < 0; n++)
+		msleep(20);
+	e = engine_of(x, i, 0);
+	KUNIT_ASSERT_GE_MSG(test, e, 0, "context 0 did not run again");
+	KUNIT_ASSERT_TRUE(test, m->host_answered);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 10, 1);
+	return m->host_result;
+}
+
+/* The code and reason of an answer, for one comparison. */
+#define ANSWER(code, op, reason) \
+	((u64)(code) << 32 | (op) | (reason) << MVGPU_ERR_REASON_SHIFT)
+
+static u64 answer(struct mvgpu_fault f)
+{
+	return (u64)f.code << 32 | f.info;
+}
+
+/* Context 0 creates, re-prioritises and destroys; bad requests change nothing. */
+static void ctx_create_destroy_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	u64 max = v->budget.tables.max, gen;
+	struct mvgpu_gpt_xlate xl;
+
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_NUM_CONTEXTS),
+			(u32)MOCK_CONTEXTS);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_STATUS),
+			(u32)MVGPU_CTX_FREE);
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
+					 MVGPU_CTX_PRIO_LOW)), 0ULL);
+	KUNIT_ASSERT_NOT_NULL(test, v->ctxs[1]);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_STATUS),
+			(u32)MVGPU_ENGINE_IDLE);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_PRIORITY),
+			(u32)MVGPU_CTX_PRIO_LOW);
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max + MVGPU_GPT_ROOT_TABLES);
+	/* A new context's address space is empty: not even VRAM. */
+	KUNIT_EXPECT_EQ(test, mvgpu_aspace_translate(&v->ctxs[1]->as, 0,
+						     MVGPU_GPT_READ, &xl, &gen),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, mvgpu_aspace_translate(&v->ctx.as, 0,
+						     MVGPU_GPT_READ, &xl, &gen),
+			0);
+
+	/* Each bad request: its error, and nothing changes. */
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_CREATE,
+			       MVGPU_CTX_ERR_EXISTS));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 0, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_CREATE,
+			       MVGPU_CTX_ERR_ID));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE,
+					 MOCK_CONTEXTS, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_CREATE,
+			       MVGPU_CTX_ERR_ID));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
+					 MVGPU_CTX_PRIO_MAX + 1)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_CREATE,
+			       MVGPU_CTX_ERR_PRIO));
+	KUNIT_EXPECT_NULL(test, v->ctxs[2]);
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_DESTROY, 0, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_DESTROY,
+			       MVGPU_CTX_ERR_ID));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_DESTROY, 5, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_DESTROY,
+			       MVGPU_CTX_ERR_ABSENT));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_PRIORITY, 5, 1)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_CTX_PRIORITY,
+			       MVGPU_CTX_ERR_ABSENT));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_MAP, 7, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_MAP,
+			       MVGPU_CTX_ERR_ABSENT));
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_UNMAP, 99, 0)),
+			ANSWER(MVGPU_ERR_BAD_CONTEXT, MVGPU_OP_UNMAP,
+			       MVGPU_CTX_ERR_ID));
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max + MVGPU_GPT_ROOT_TABLES);
+
+	/* Priorities: another context's, and context 0's own. */
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_PRIORITY, 1,
+					 MVGPU_CTX_PRIO_MAX)), 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_PRIORITY),
+			(u32)MVGPU_CTX_PRIO_MAX);
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_PRIORITY, 0,
+					 MVGPU_CTX_PRIO_LOW)), 0ULL);
+	KUNIT_EXPECT_EQ(test, v->ctx.prio, (u32)MVGPU_CTX_PRIO_LOW);
+
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_DESTROY, 1, 0)),
+			0ULL);
+	KUNIT_EXPECT_NULL(test, v->ctxs[1]);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_STATUS),
+			(u32)MVGPU_CTX_FREE);
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max);
+	/* Every context number can be had. */
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE,
+					 MOCK_CONTEXTS - 1, 0)), 0ULL);
+}
+
+/*
+ * Inside a vGPU, a context of a higher priority that becomes runnable
+ * preempts the one on the engine; the vGPU keeps the engine, and the
+ * preempted context goes on afterwards.
+ */
+static void ctx_priority_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	int e;
+
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
+					 MVGPU_CTX_PRIO_LOW)), 0ULL);
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
+					 MVGPU_CTX_PRIO_HIGH)), 0ULL);
+	ctx_ring(x, 0, 1, 1024);
+	e = engine_of(x, 0, 1);
+	KUNIT_ASSERT_GE(test, e, 0);
+	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
+	ctx_ring(x, 0, 2, 64);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[e]);
+	mock_report(x, e, MVGPU_STOP_PREEMPTED, 100, 3);
+	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 2), e);
+	KUNIT_EXPECT_EQ(test, v->vs.ctx_switches, 1ULL);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 100, 1);
+	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 1), e);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_SEQNO_LO), 3U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 2, MVGPU_CTX_SEQNO_LO), 1U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 2, MVGPU_CTX_ENGINE_NS_LO), 100U);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 100, 13);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_SEQNO_LO), 16U);
+	KUNIT_EXPECT_EQ(test, mock_running(x, e), -1);
+	/* A lower priority arriving preempts nobody. */
+	ctx_ring(x, 0, 2, 128);
+	e = engine_of(x, 0, 2);
+	KUNIT_ASSERT_GE(test, e, 0);
+	ctx_ring(x, 0, 1, 1088);
+	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
+}
+
+/* Contexts of one priority take turns at the ends of the vGPU's slices. */
+static void ctx_round_robin_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	unsigned int round, runs[3] = { 0 };
+	int e, who;
+
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	ctx_ring(x, 0, 1, 1024);
+	ctx_ring(x, 0, 2, 1024);
+	for (round = 0; round < 10; round++) {
+		e = engine_of(x, 0, 1);
+		if (e < 0)
+			e = engine_of(x, 0, 2);
+		KUNIT_ASSERT_GE(test, e, 0);
+		who = mock_running_ctx(x, e);
+		runs[who]++;
+		mock_slice_end(x, e);
+		KUNIT_ASSERT_TRUE(test, x->g->preempt[e]);
+		mock_report(x, e, MVGPU_STOP_PREEMPTED, 1000, 0);
+		/* The other one runs next. */
+		KUNIT_ASSERT_GE(test, engine_of(x, 0, 3 - who), 0);
+	}
+	KUNIT_EXPECT_EQ(test, runs[1], 5U);
+	KUNIT_EXPECT_EQ(test, runs[2], 5U);
+}
+
+/*
+ * Shares between vGPUs do not depend on how many contexts they run: vGPU 0
+ * (weight 1) with eight busy contexts against vGPU 2 (weight 1) with one,
+ * vGPUs 1 and 3 (weight 3) beside them.
+ */
+static void ctx_share_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	u64 got[CTXS] = { 0 };
+	unsigned int i, e, round;
+	u32 id;
+
+	for (id = 1; id <= 8; id++)
+		KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE,
+						 id, MVGPU_CTX_PRIO_NORMAL)),
+				0ULL);
+	mvgpu_ctx_set_sched(&x->vgpu[0]->ctx, 1, 0, 100);
+	mvgpu_ctx_set_sched(&x->vgpu[1]->ctx, 3, 0, 100);
+	mvgpu_ctx_set_sched(&x->vgpu[2]->ctx, 1, 0, 100);
+	mvgpu_ctx_set_sched(&x->vgpu[3]->ctx, 3, 0, 100);
+	for (id = 1; id <= 8; id++)
+		ctx_ring(x, 0, id, 64);
+	for (i = 1; i < CTXS; i++)
+		mock_ring(x, i, 64);
+	for (round = 0; round < 400; round++) {
+		for (e = 0; e < ENGINES; e++) {
+			int who = mock_running(x, e);
+
+			KUNIT_ASSERT_GE(test, who, 0);
+			mock_slice_end(x, e);
+			KUNIT_ASSERT_TRUE(test, x->g->preempt[e]);
+			got[who] += 1000000;
+			mock_report(x, e, MVGPU_STOP_PREEMPTED, 1000000, 0);
+		}
+	}
+	/* 1:1 between the weight-1 vGPUs, 1:3 against the others, 5 %. */
+	KUNIT_EXPECT_GE(test, got[0] * 100, got[2] * 95);
+	KUNIT_EXPECT_LE(test, got[0] * 100, got[2] * 105);
+	KUNIT_EXPECT_GE(test, got[1] * 100, got[0] * 3 * 95);
+	KUNIT_EXPECT_LE(test, got[1] * 100, got[0] * 3 * 105);
+	KUNIT_EXPECT_GE(test, got[3] * 100, got[2] * 3 * 95);
+	KUNIT_EXPECT_LE(test, got[3] * 100, got[2] * 3 * 105);
+}
+
+/*
+ * A fault stops only the faulting context, in its own window; the vGPU's
+ * other contexts go on.  CTX_PENDING names it and MVGPU_INT_CONTEXT is up
+ * until its cause is acknowledged.  Its RESET brings it back with its
+ * address space and SEQNO kept.
+ */
+static void ctx_fault_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	struct mvgpu_stop stop = {
+		.reason = MVGPU_STOP_FAULT, .ran_ns = 10, .busy = true,
+		.fault = { .code = MVGPU_ERR_PAGE_FAULT, .info = MVGPU_OP_FILL,
+			   .addr = 0x1234000 },
+	};
+	struct mock_ctx *m;
+	int e;
+
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 3,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 4,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	ctx_write(x, 0, 3, MVGPU_CTX_INT_MASK, MVGPU_INT_ALL);
+	ctx_ring(x, 0, 3, 256);
+	ctx_ring(x, 0, 4, 256);
+	e = engine_of(x, 0, 3);
+	if (e < 0) {		/* 4 went first: let it finish */
+		e = engine_of(x, 0, 4);
+		KUNIT_ASSERT_GE(test, e, 0);
+		mock_report(x, e, MVGPU_STOP_EMPTY, 10, 4);
+		e = engine_of(x, 0, 3);
+	}
+	KUNIT_ASSERT_GE(test, e, 0);
+	m = x->g->running[e];
+	m->head = 2 * MVGPU_CMD_SIZE;
+	stop.head = m->head;
+	x->g->running[e] = NULL;
+	x->g->core->ctx_stopped(x->g->gpu, e, m->ctx, &stop);
+
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_STATUS),
+			(u32)MVGPU_ENGINE_STOPPED);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_ERROR_CODE),
+			(u32)MVGPU_ERR_PAGE_FAULT);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_FAULT_ADDR_LO),
+			0x1234000U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_INT_STATUS),
+			MVGPU_INT_ERROR);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_CTX_PENDING_LO), BIT(3));
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_INT_STATUS),
+			MVGPU_INT_CONTEXT);
+	/* Context 0 and context 4 know nothing of it. */
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 4, MVGPU_CTX_ERROR_CODE), 0U);
+	if (engine_of(x, 0, 4) >= 0)
+		mock_report(x, engine_of(x, 0, 4), MVGPU_STOP_EMPTY, 10, 4);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 4, MVGPU_CTX_SEQNO_LO), 4U);
+	/* Acknowledged: the summary goes. */
+	ctx_write(x, 0, 3, MVGPU_CTX_INT_ACK, MVGPU_INT_ERROR);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_CTX_PENDING_LO), 0U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_INT_STATUS), 0U);
+	/* A doorbell does not restart it; its RESET does. */
+	ctx_ring(x, 0, 3, 320);
+	KUNIT_EXPECT_LT(test, engine_of(x, 0, 3), 0);
+	ctx_write(x, 0, 3, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_STATUS),
+			(u32)MVGPU_ENGINE_IDLE);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_RING_SIZE), 0U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_INT_MASK),
+			MVGPU_INT_ALL);
+	KUNIT_EXPECT_EQ(test, m->resets, 1U);
+	ctx_ring(x, 0, 3, 64);
+	e = engine_of(x, 0, 3);
+	KUNIT_ASSERT_GE(test, e, 0);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, v->ctxs[3]->faults, 1ULL);
+}
+
+/* A vGPU reset destroys every context but 0; their counts stay the vGPU's. */
+static void ctx_vgpu_reset_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	u64 max = v->budget.tables.max;
+	int e;
+
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	ctx_ring(x, 0, 1, 1024);
+	e = engine_of(x, 0, 1);
+	KUNIT_ASSERT_GE(test, e, 0);
+	mock_report(x, e, MVGPU_STOP_PREEMPTED, 10, 5);
+	if (engine_of(x, 0, 1) >= 0)
+		mock_report(x, engine_of(x, 0, 1), MVGPU_STOP_EMPTY, 10, 0);
+
+	mutex_lock(&v->lock);
+	mvgpu_ctx_stop(&v->ctx);
+	mvgpu_vgpu_ctxs_destroy(v);
+	mvgpu_ctx_restart(&v->ctx);
+	mutex_unlock(&v->lock);
+	KUNIT_EXPECT_NULL(test, v->ctxs[1]);
+	KUNIT_EXPECT_NULL(test, v->ctxs[2]);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_STATUS),
+			(u32)MVGPU_CTX_FREE);
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max);
+	/* Context 1's 5 commands stay counted. */
+	KUNIT_EXPECT_EQ(test, v->vs.gone_cmds, 5ULL);
+	/* A doorbell of a destroyed context does nothing. */
+	ctx_ring(x, 0, 1, 64);
+	KUNIT_EXPECT_LT(test, engine_of(x, 0, 1), 0);
+	/* Creating it again starts it afresh. */
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
+					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_SEQNO_LO), 0U);
+}
+
+static struct kunit_case ctx_test_cases[] = {
+	KUNIT_CASE(ctx_create_destroy_test),
+	KUNIT_CASE(ctx_priority_test),
+	KUNIT_CASE(ctx_round_robin_test),
+	KUNIT_CASE(ctx_share_test),
+	KUNIT_CASE(ctx_fault_test),
+	KUNIT_CASE(ctx_vgpu_reset_test),
+	{}
+};
+
+static struct kunit_suite ctx_test_suite = {
+	.name = "mvgpu_contexts",
+	.init = mock_test_init,
+	.exit = mock_test_exit,
+	.test_cases = ctx_test_cases,
+};
+kunit_test_suite(ctx_test_suite);

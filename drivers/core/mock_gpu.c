@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the mock backend and mock GPU (mock_gpu.h).
+ */
+
+#include <kunit/test.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+
+#include <mvgpu/ctx.h>
+#include <mvgpu/dev.h>
+#include <mvgpu/sched.h>
+#include <mvgpu/vgpu.h>
+
+#include "core/mock_gpu.h"
+
+static struct mvgpu_backend *mock_gpu_create(const struct mvgpu_gpu_config *cfg,
+					     const struct mvgpu_core_ops *core,
+					     void *gpu)
+{
+	struct mock_gpu *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return ERR_PTR(-ENOMEM);
+	g->core = core;
+	g->gpu = gpu;
+	return (struct mvgpu_backend *)g;
+}
+
+static void mock_gpu_destroy(struct mvgpu_backend *be)
+{
+	kfree(be);
+}
+
+static struct mvgpu_bctx *mock_ctx_create(struct mvgpu_backend *be,
+					  struct mvgpu_ctx *ctx,
+					  struct mvgpu_bvram *vram,
+					  struct mvgpu_aspace *as, u32 flags)
+{
+	struct mock_ctx *m;
+
+	if (MOCK(be)->nr_ctxs >= MOCK_MAX_CTXS)
+		return ERR_PTR(-ENOSPC);
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->privileged = flags & MVGPU_BCTX_PRIVILEGED;
+	m->gpu = MOCK(be);
+	m->ctx = ctx;
+	MOCK(be)->ctxs[MOCK(be)->nr_ctxs++] = m;
+	return (struct mvgpu_bctx *)m;
+}
+
+static void mock_ctx_destroy(struct mvgpu_bctx *b)
+{
+	kfree(b);
+}
+
+static void mock_ctx_reset(struct mvgpu_bctx *b)
+{
+	struct mock_ctx *m = MCTX(b);
+
+	m->ring_size = 0;
+	m->tail = 0;
+	m->head = 0;
+	m->cmds = 0;
+	m->resets++;
+	/* As the software GPU's: waits for memory got off the engine. */
+	if (m->gpu->mem_pending)
+		m->gpu->vram_pages++;
+	m->gpu->mem_pending = false;
+}
+
+/* The mock's VRAM is a count of backed pages; the bvram is its GPU. */
+static void mock_vram_scrub(struct mvgpu_bvram *vram)
+{
+	if (MOCK(vram)->on_scrub)
+		MOCK(vram)->on_scrub(MOCK(vram)->on_scrub_arg);
+	MOCK(vram)->vram_pages = 0;
+}
+
+static void mock_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
+			      u32 tail)
+{
+	MCTX(b)->ring_size = size;
+	MCTX(b)->tail = tail;
+}
+
+static void mock_ctx_host_done(struct mvgpu_bctx *b,
+			       const struct mvgpu_fault *result)
+{
+	MCTX(b)->host_answered = true;
+	MCTX(b)->host_result = *result;
+}
+
+static void mock_ctx_flush(struct mvgpu_bctx *b)
+{
+}
+
+/* The mock's whole engine state: head and commands done. */
+static ssize_t mock_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
+{
+	u64 *st = buf;
+
+	if (len < 2 * sizeof(u64))
+		return -ENOSPC;
+	st[0] = MCTX(b)->head;
+	st[1] = MCTX(b)->cmds;
+	return 2 * sizeof(u64);
+}
+
+static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
+			    const char **why)
+{
+	const u64 *st = buf;
+
+	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE) {
+		*why = "not a mock state";
+		return -EINVAL;
+	}
+	MCTX(b)->head = st[0];
+	MCTX(b)->cmds = st[1];
+	return 0;
+}
+
+static void mock_run(struct mvgpu_backend *be, unsigned int engine,
+		     struct mvgpu_bctx *b)
+{
+	struct mock_gpu *g = MOCK(be);
+	unsigned int i;
+
+	WARN_ON(g->running[engine]);
+	g->running[engine] = MCTX(b);
+	g->preempt[engine] = false;
+	for (i = 0; i < g->nr_ctxs; i++)
+		if (g->ctxs[i] == MCTX(b))
+			g->runs[i]++;
+}
+
+static void mock_preempt(struct mvgpu_backend *be, unsigned int engine)
+{
+	MOCK(be)->preempt[engine] = true;
+}
+
+static void mock_engine_reset(struct mvgpu_backend *be, unsigned int engine)
+{
+	MOCK(be)->engine_resets[engine]++;
+}
+
+static void mock_engine_stats(struct mvgpu_backend *be, unsigned int engine,
+			      struct mvgpu_engine_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+static void mock_engine_stats_clear(struct mvgpu_backend *be)
+{
+}
+
+static u64 mock_timestamp(struct mvgpu_backend *be)
+{
+	return 0;
+}
+
+const struct mvgpu_backend_ops mock_ops = {
+	.name = "mock GPU",
+	.gpu_create = mock_gpu_create,
+	.gpu_destroy = mock_gpu_destroy,
+	.vram_scrub = mock_vram_scrub,
+	.ctx_create = mock_ctx_create,
+	.ctx_destroy = mock_ctx_destroy,
+	.ctx_reset = mock_ctx_reset,
+	.ctx_set_ring = mock_ctx_set_ring,
+	.ctx_host_done = mock_ctx_host_done,
+	.ctx_flush = mock_ctx_flush,
+	.ctx_save = mock_ctx_save,
+	.ctx_restore = mock_ctx_restore,
+	.run = mock_run,
+	.preempt = mock_preempt,
+	.engine_reset = mock_engine_reset,
+	.engine_stats = mock_engine_stats,
+	.engine_stats_clear = mock_engine_stats_clear,
+	.timestamp = mock_timestamp,
+};
+
+
+
+int mock_test_init(struct kunit *test)
+{
+	struct mock_fixture *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	struct mvgpu_gpu_config cfg = { .nr_engines = ENGINES };
+	unsigned int i;
+	int ret;
+
+	if (!x)
+		return -ENOMEM;
+	x->gdev = kunit_kzalloc(test, sizeof(*x->gdev), GFP_KERNEL);
+	if (!x->gdev)
+		return -ENOMEM;
+	x->gdev->be_ops = &mock_ops;
+	x->gdev->be = mock_ops.gpu_create(&cfg, &mvgpu_core_ops, x->gdev);
+	if (IS_ERR(x->gdev->be))
+		return PTR_ERR(x->gdev->be);
+	x->g = MOCK(x->gdev->be);
+	xa_init_flags(&x->gdev->vgpus, XA_FLAGS_ALLOC1);
+	ret = mvgpu_sched_init(x->gdev, ENGINES, MVGPU_SCHED_MLFQ, SLICE_NS,
+			       100 * SLICE_NS);
+	if (ret)
+		return ret;
+	for (i = 0; i < CTXS; i++) {
+		struct mvgpu_vgpu *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+
+		if (!v)
+			return -ENOMEM;
+		v->gdev = x->gdev;
+		v->id = i + 1;
+		v->vram_size = SZ_2M;
+		v->open = true;
+		v->worker = kthread_create_worker(0, "mock-host/%u", i);
+		if (IS_ERR(v->worker))
+			return PTR_ERR(v->worker);
+		mutex_init(&v->lock);
+		mutex_init(&v->ctxs_lock);
+		spin_lock_init(&v->irq_lock);
+		v->num_contexts = MOCK_CONTEXTS;
+		mvgpu_mmio_init(&v->mmio, v->id, v->vram_size, ENGINES, 5000,
+				v->num_contexts);
+		mvgpu_irq_init(&v->irq);
+		mvgpu_vsched_init(&v->vs, v, 1);
+		mvgpu_aspace_budget_init(&v->budget, v->vram_size);
+		ret = mvgpu_ctx_init(&v->ctx, v, NULL, 0, MVGPU_CTX_PRIO_HIGH);
+		if (ret)
+			return ret;
+		v->ctxs[0] = &v->ctx;
+		x->vgpu[i] = v;
+	}
+	test->priv = x;
+	return 0;
+}
+
+void mock_test_exit(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	unsigned int i, e;
+
+	/*
+	 * The GPU finishes whatever it still runs (a context whose run never
+	 * ends would hold its teardown forever): each report may start the
+	 * next context with work, at most all of them per engine.
+	 */
+	for (i = 0; i <= CTXS * MOCK_CONTEXTS; i++)
+		for (e = 0; e < ENGINES; e++)
+			if (x->g->running[e])
+				mock_report(x, e, MVGPU_STOP_EMPTY, 0, 0);
+	for (i = 0; i < CTXS; i++) {
+		if (!x->vgpu[i])
+			continue;
+		mvgpu_ctx_stop(&x->vgpu[i]->ctx);
+		mvgpu_vgpu_ctxs_destroy(x->vgpu[i]);
+		mvgpu_ctx_fini(&x->vgpu[i]->ctx);
+		kthread_destroy_worker(x->vgpu[i]->worker);
+	}
+	mvgpu_sched_fini(x->gdev);
+	mock_ops.gpu_destroy(x->gdev->be);
+}
+
+/* The tenant of vGPU @i writes a ring of @slots commands up to @tail. */
+void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail)
+{
+	struct mvgpu_vgpu *v = x->vgpu[i];
+	unsigned int actions = 0;
+	u32 size = 4096;
+
+	spin_lock_irq(&v->irq_lock);
+	mvgpu_mmio_access(&v->mmio, MVGPU_REG_RING_SIZE, &size, 4, true, &actions);
+	mvgpu_mmio_access(&v->mmio, MVGPU_REG_DOORBELL, &tail, 4, true, &actions);
+	spin_unlock_irq(&v->irq_lock);
+	mvgpu_ctx_doorbell(&v->ctx);
+}
+
+u32 mock_reg(struct mock_fixture *x, unsigned int i, u32 off)
+{
+	struct mvgpu_vgpu *v = x->vgpu[i];
+	unsigned int actions = 0;
+	u32 val = 0;
+
+	spin_lock_irq(&v->irq_lock);
+	mvgpu_mmio_access(&v->mmio, off, &val, 4, false, &actions);
+	spin_unlock_irq(&v->irq_lock);
+	return val;
+}
+
+/* Which vGPU (index) the mock runs on @engine, or -1. */
+int mock_running(struct mock_fixture *x, unsigned int engine)
+{
+	unsigned int i;
+
+	for (i = 0; i < CTXS; i++)
+		if (x->g->running[engine] &&
+		    x->g->running[engine]->ctx->vgpu == x->vgpu[i])
+			return i;
+	return -1;
+}
+
+/* Which context (its number in its vGPU) the mock runs on @engine, or -1. */
+int mock_running_ctx(struct mock_fixture *x, unsigned int engine)
+{
+	return x->g->running[engine] ? x->g->running[engine]->ctx->id : -1;
+}
+
+/* The GPU ends the run on @engine: @reason, @ran_ns, commands done. */
+void mock_report(struct mock_fixture *x, unsigned int engine,
+		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
+{
+	struct mock_ctx *m = x->g->running[engine];
+	struct mvgpu_stop stop = { .reason = reason, .ran_ns = ran_ns };
+
+	if (WARN_ON(!m))
+		return;
+	m->head = (m->head + cmds_done * MVGPU_CMD_SIZE) % 4096;
+	m->cmds += cmds_done;
+	if (reason == MVGPU_STOP_EMPTY)
+		m->head = m->tail;
+	stop.head = m->head;
+	stop.busy = reason != MVGPU_STOP_EMPTY;
+	x->g->running[engine] = NULL;
+	if (cmds_done)
+		x->g->core->ctx_progress(m->ctx, m->head, m->cmds);
+	x->g->core->ctx_stopped(x->g->gpu, engine, m->ctx, &stop);
+}
+
+/* Fire @engine's slice timer by hand, as if the slice had ended. */
+void mock_slice_end(struct mock_fixture *x, unsigned int engine)
+{
+	struct hrtimer *t = &x->gdev->sched.engines[engine].slice_timer;
+
+	hrtimer_cancel(t);
+	t->function(t);
+}

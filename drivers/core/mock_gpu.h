@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit: a mock backend and a GPU of mock vGPUs, for the core's tests.  The
+ * mock runs nothing: it records what the core asks of it, and the test
+ * plays the GPU, reporting runs that end as it pleases (empty, preempted,
+ * faulted, needing the host), with the engine time it pleases - a fake
+ * clock - through the same contract a hardware backend implements (DOC:
+ * Backend contract).
+ */
+#ifndef _MVGPU_MOCK_GPU_H_
+#define _MVGPU_MOCK_GPU_H_
+
+#include <kunit/test.h>
+
+#include <mvgpu/backend.h>
+#include <mvgpu/ctx.h>
+
+struct mvgpu_dev;
+struct mvgpu_vgpu;
+
+#define ENGINES		2
+#define CTXS		4
+/* No timer fires in a test, even through a host stall of seconds. */
+#define MOCK_MAX_CTXS	64	/* backend contexts of the whole mock GPU */
+#define MOCK_CONTEXTS	16	/* contexts per mock vGPU */
+#define SLICE_NS	(10 * NSEC_PER_SEC)
+
+struct mock_gpu;
+
+/* A mock context: the ring as the core gave it, and what it did. */
+struct mock_ctx {
+	struct mock_gpu *gpu;
+	struct mvgpu_ctx *ctx;
+	u32 ring_size;
+	u32 tail;
+	u32 head;
+	u64 cmds;
+	unsigned int resets;
+	bool privileged;
+	bool host_answered;
+	struct mvgpu_fault host_result;
+};
+
+struct mock_gpu {
+	const struct mvgpu_core_ops *core;
+	void *gpu;
+	struct mock_ctx *running[ENGINES];
+	bool preempt[ENGINES];
+	unsigned int engine_resets[ENGINES];
+	unsigned int runs[MOCK_MAX_CTXS];
+	struct mock_ctx *ctxs[MOCK_MAX_CTXS];
+	unsigned int nr_ctxs;
+	bool mem_pending;
+	unsigned int vram_pages;
+	void (*on_scrub)(void *arg);
+	void *on_scrub_arg;
+};
+
+#define MOCK(be)	((struct mock_gpu *)(be))
+#define MCTX(b)		((struct mock_ctx *)(b))
+
+struct mock_fixture {
+	struct mvgpu_dev *gdev;
+	struct mock_gpu *g;
+	struct mvgpu_vgpu *vgpu[CTXS];
+};
+
+extern const struct mvgpu_backend_ops mock_ops;
+
+int mock_test_init(struct kunit *test);
+void mock_test_exit(struct kunit *test);
+void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail);
+u32 mock_reg(struct mock_fixture *x, unsigned int i, u32 off);
+int mock_running(struct mock_fixture *x, unsigned int engine);
+int mock_running_ctx(struct mock_fixture *x, unsigned int engine);
+void mock_report(struct mock_fixture *x, unsigned int engine,
+		 enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
+void mock_slice_end(struct mock_fixture *x, unsigned int engine);
+
+#endif /* _MVGPU_MOCK_GPU_H_ */

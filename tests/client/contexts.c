@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contexts of one vGPU (uapi 0.4, DOC: Contexts), driven through VFIO as a
+ * guest kernel driver would: context 0 creates the others and maps each a
+ * slice of VRAM; they all run exact FILL/COPY/MATMUL work at once; then
+ * every isolation attack is made by one context while all the others work,
+ * each ending in an error of the attacking context only; it recovers by its
+ * RESET.  Last, context 0's engine reset keeps the contexts and the vGPU's
+ * reset destroys them.  TAP output; exit 1 on any failure.
+ *
+ *   contexts run UUID
+ *
+ * VRAM: context 0's ring at 0 and fence after it (its GPU VA = VRAM
+ * offset); context n's slice of SLICE_SIZE bytes at SLICE_OFF(n), mapped in
+ * its own address space at VA 0: its ring at 0, its data from DATA_VA.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../tools/mvgpu/libmvgpu.h"
+#include "tap.h"
+
+#define RING0_OFF	0x0ull
+#define RING0_SIZE	0x10000u
+#define FENCE0_OFF	0x10000ull
+#define SLICE_SIZE	0x100000ull
+#define SLICE_OFF(n)	(0x1000000ull + (uint64_t)(n) * SLICE_SIZE)
+#define CRING_SIZE	0x4000u
+#define FILL_VA		0x10000ull
+#define COPY_VA		0x14000ull
+#define XFER		0x4000ull
+#define MM_A		0x20000ull
+#define MM_B		0x21000ull
+#define MM_C		0x22000ull
+#define MM_N		16u
+#define NEVER_VA	0x30000ull	/* never written: the hang waits on it */
+#define TIMEOUT_MS	120000
+
+struct cctx {
+	uint32_t id;
+	uint32_t tail;
+	uint64_t submitted;	/* SEQNO once all of it is done */
+	uint32_t seed;
+};
+
+struct tenant {
+	struct mvgpu_handle h;
+	struct mvgpu_ring r;	/* context 0's */
+	uint8_t *vram;
+	uint32_t n;		/* NUM_CONTEXTS */
+	struct cctx c[MVGPU_CTX_MAX];
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t win(struct tenant *t, uint32_t id, uint32_t reg)
+{
+	return mvgpu_reg(&t->h, MVGPU_CTX_REGS(id) + reg);
+}
+
+static void win_w(struct tenant *t, uint32_t id, uint32_t reg, uint32_t val)
+{
+	mvgpu_reg_write(&t->h, MVGPU_CTX_REGS(id) + reg, val);
+}
+
+static uint64_t seqno(struct tenant *t, uint32_t id)
+{
+	uint32_t hi, lo;
+
+	do {
+		hi = win(t, id, MVGPU_CTX_SEQNO_HI);
+		lo = win(t, id, MVGPU_CTX_SEQNO_LO);
+	} while (hi != win(t, id, MVGPU_CTX_SEQNO_HI));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Context 0 runs @cmd and waits for it: 0, or its ERROR_CODE. */
+static uint32_t c0_do(struct tenant *t, struct mvgpu_cmd cmd)
+{
+	int err;
+
+	err = mvgpu_ring_emit(&t->r, &cmd);
+	if (!err)
+		err = mvgpu_ring_fence_wait(&t->r, TIMEOUT_MS);
+	if (!err)
+		return 0;
+	return mvgpu_reg(&t->h, MVGPU_REG_ERROR_CODE) ?: 0xdead;
+}
+
+/* Context 0 again as after a reset of it (ENG!): ring set up afresh. */
+static void c0_recover(struct tenant *t)
+{
+	mvgpu_engine_reset(&t->h);
+	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
+}
+
+/* The ring registers of context @c, its ring empty. */
+static void c_ring_regs(struct tenant *t, struct cctx *c)
+{
+	win_w(t, c->id, MVGPU_CTX_RING_BASE_LO, 0);
+	win_w(t, c->id, MVGPU_CTX_RING_BASE_HI, 0);
+	win_w(t, c->id, MVGPU_CTX_RING_SIZE, CRING_SIZE);
+	c->tail = 0;
+	c->submitted = seqno(t, c->id);
+}
+
+/* Context 0 creates context @id and maps it its slice at VA 0. */
+static int c_create(struct tenant *t, uint32_t id, uint32_t prio)
+{
+	struct cctx *c = &t->c[id];
+	uint32_t e;
+
+	e = c0_do(t, mvgpu_cmd_context(MVGPU_OP_CTX_CREATE, id, prio));
+	if (!e)
+		e = c0_do(t, mvgpu_cmd_map_ctx(id, 0, SLICE_OFF(id), SLICE_SIZE,
+					       MVGPU_MAP_READ | MVGPU_MAP_WRITE));
+	if (e) {
+		tap_diag("context %u: context 0 got %s", id, mvgpu_err_name(e));
+		c0_recover(t);
+		return -EIO;
+	}
+	c->id = id;
+	c_ring_regs(t, c);
+	return 0;
+}
+
+static void c_emit(struct tenant *t, struct cctx *c, struct mvgpu_cmd cmd)
+{
+	memcpy(t->vram + SLICE_OFF(c->id) + c->tail, &cmd, sizeof(cmd));
+	c->tail = (c->tail + MVGPU_CMD_SIZE) % CRING_SIZE;
+	c->submitted++;
+}
+
+static void c_kick(struct tenant *t, struct cctx *c)
+{
+	__sync_synchronize();
+	win_w(t, c->id, MVGPU_CTX_DOORBELL, c->tail);
+}
+
+/* Wait until @c's SEQNO reaches what it was given, or it stops. */
+static int c_wait(struct tenant *t, struct cctx *c, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	while (seqno(t, c->id) < c->submitted) {
+		if (win(t, c->id, MVGPU_CTX_STATUS) == MVGPU_ENGINE_STOPPED) {
+			tap_diag("context %u stopped: %s info %#x at %#x", c->id,
+				 mvgpu_err_name(win(t, c->id, MVGPU_CTX_ERROR_CODE)),
+				 win(t, c->id, MVGPU_CTX_ERROR_INFO),
+				 win(t, c->id, MVGPU_CTX_FAULT_ADDR_LO));
+			return -EIO;
+		}
+		if (now_ms() > end) {
+			tap_diag("context %u: SEQNO %" PRIu64 " of %" PRIu64 " after %d ms",
+				 c->id, seqno(t, c->id), c->submitted, timeout_ms);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL);
+	}
+	__sync_synchronize();
+	return 0;
+}
+
+/* Context @c's data, at VA @va of its own address space. */
+static uint32_t *c_data(struct tenant *t, struct cctx *c, uint64_t va)
+{
+	return (uint32_t *)(t->vram + SLICE_OFF(c->id) + va);
+}
+
+/* FILL, COPY of the fill, MATMUL of operands from @seed; not kicked. */
+static void work_submit(struct tenant *t, struct cctx *c, uint32_t seed)
+{
+	uint32_t *a = c_data(t, c, MM_A), *b = c_data(t, c, MM_B);
+	unsigned int i;
+
+	c->seed = seed;
+	srand(seed);
+	for (i = 0; i < MM_N * MM_N; i++) {
+		a[i] = rand();
+		b[i] = rand();
+	}
+	memset(c_data(t, c, COPY_VA), 0, XFER);
+	memset(c_data(t, c, MM_C), 0, MM_N * MM_N * 4);
+	c_emit(t, c, mvgpu_cmd_fill(FILL_VA, XFER, seed));
+	c_emit(t, c, mvgpu_cmd_copy(COPY_VA, FILL_VA, XFER));
+	c_emit(t, c, mvgpu_cmd_matmul(MM_A, MM_B, MM_C, MM_N, MM_N, MM_N));
+}
+
+/* Is @c's memory what work_submit()'s commands make of it? */
+static int work_exact(struct tenant *t, struct cctx *c)
+{
+	uint32_t *a = c_data(t, c, MM_A), *b = c_data(t, c, MM_B);
+	uint32_t *mc = c_data(t, c, MM_C), *f = c_data(t, c, FILL_VA);
+	uint32_t *cp = c_data(t, c, COPY_VA);
+	unsigned int i, j, k;
+
+	for (i = 0; i < XFER / 4; i++)
+		if (f[i] != c->seed || cp[i] != c->seed) {
+			tap_diag("context %u: FILL/COPY word %u is %#x/%#x, not %#x",
+				 c->id, i, f[i], cp[i], c->seed);
+			return 0;
+		}
+	for (i = 0; i < MM_N; i++)
+		for (j = 0; j < MM_N; j++) {
+			uint32_t s = 0;
+
+			for (k = 0; k < MM_N; k++)
+				s += a[i * MM_N + k] * b[k * MM_N + j];
+			if (mc[i * MM_N + j] != s) {
+				tap_diag("context %u: MATMUL c[%u][%u] %#x, not %#x",
+					 c->id, i, j, mc[i * MM_N + j], s);
+				return 0;
+			}
+		}
+	return 1;
+}
+
+/* Every context but @skip (and 0) submits work with @seed and is kicked. */
+static void all_submit(struct tenant *t, uint32_t skip, uint32_t seed)
+{
+	uint32_t id;
+
+	for (id = 1; id < t->n; id++) {
+		if (id == skip)
+			continue;
+		work_submit(t, &t->c[id], seed + id);
+		c_kick(t, &t->c[id]);
+	}
+}
+
+/* ... and all of it completes, exact.  1 if so. */
+static int all_exact(struct tenant *t, uint32_t skip)
+{
+	uint32_t id, bad = 0;
+
+	for (id = 1; id < t->n; id++) {
+		if (id == skip)
+			continue;
+		if (c_wait(t, &t->c[id], TIMEOUT_MS) || !work_exact(t, &t->c[id]) ||
+		    win(t, id, MVGPU_CTX_ERROR_CODE))
+			bad++;
+	}
+	if (bad)
+		tap_diag("%u contexts not exact", bad);
+	return !bad;
+}
+
+/* An attack by context A: its commands and the error they must cause. */
+struct attack {
+	const char *name;
+	uint32_t code;
+	/* emits the attack on @a; @b is a neighbour it aims at */
+	void (*emit)(struct tenant *t, struct cctx *a, struct cctx *b);
+	const char *what;
+};
+
+static void atk_foreign(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	/* B's data, by its VRAM offset: nothing maps it in A's space. */
+	c_emit(t, a, mvgpu_cmd_fill(SLICE_OFF(b->id) + FILL_VA, XFER, 0xbad));
+}
+
+static void atk_unmapped(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	c_emit(t, a, mvgpu_cmd_copy(FILL_VA, 0x40000000ull, XFER));
+}
+
+static void atk_map(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	c_emit(t, a, mvgpu_cmd_map(0x200000, SLICE_OFF(b->id), SLICE_SIZE,
+				   MVGPU_MAP_READ | MVGPU_MAP_WRITE));
+}
+
+static void atk_unmap(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	c_emit(t, a, mvgpu_cmd_unmap_ctx(b->id, 0, SLICE_SIZE));
+}
+
+static void atk_destroy(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	c_emit(t, a, mvgpu_cmd_context(MVGPU_OP_CTX_DESTROY, b->id, 0));
+}
+
+static void atk_priority(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	c_emit(t, a, mvgpu_cmd_context(MVGPU_OP_CTX_PRIORITY, a->id,
+				       MVGPU_CTX_PRIO_MAX));
+}
+
+static void atk_ring(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	/* The ring latched at the first doorbell: a reset, then a bad size. */
+	win_w(t, a->id, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	c_ring_regs(t, a);
+	win_w(t, a->id, MVGPU_CTX_RING_SIZE, 0x3000);	/* not a power of 2 */
+	c_emit(t, a, mvgpu_cmd_nop());
+}
+
+static void atk_hang(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	*c_data(t, a, NEVER_VA) = 0;
+	c_emit(t, a, mvgpu_cmd_wait(NEVER_VA, 1));
+}
+
+static void atk_forge(struct tenant *t, struct cctx *a, struct cctx *b)
+{
+	(void)t;
+	(void)b;
+	/* B's SEQNO is the device's: the register ignores writes... */
+	win_w(t, b->id, MVGPU_CTX_SEQNO_LO, 0xffffffff);
+	/* ...and A cannot reach B's memory to fake a fence there. */
+	c_emit(t, a, mvgpu_cmd_fence(SLICE_OFF(b->id) + NEVER_VA, ~0ull, 0));
+}
+
+static const struct attack attacks[] = {
+	{ "foreign", MVGPU_ERR_PAGE_FAULT, atk_foreign,
+	  "FILL of a neighbour context's VRAM" },
+	{ "unmapped", MVGPU_ERR_PAGE_FAULT, atk_unmapped,
+	  "COPY from memory context 0 never mapped for it" },
+	{ "map", MVGPU_ERR_PRIVILEGED, atk_map,
+	  "MAP of a neighbour's VRAM into its own space" },
+	{ "unmap", MVGPU_ERR_PRIVILEGED, atk_unmap,
+	  "UNMAP of a neighbour context's page table" },
+	{ "destroy", MVGPU_ERR_PRIVILEGED, atk_destroy,
+	  "CTX_DESTROY of a neighbour" },
+	{ "priority", MVGPU_ERR_PRIVILEGED, atk_priority,
+	  "CTX_PRIORITY of itself to the top" },
+	{ "ring", MVGPU_ERR_RING, atk_ring, "a RING_SIZE not a power of two" },
+	{ "hang", MVGPU_ERR_TIMEOUT, atk_hang, "WAIT forever (the watchdog)" },
+	{ "forge", MVGPU_ERR_PAGE_FAULT, atk_forge,
+	  "a forged completion of a neighbour (its SEQNO, its fence)" },
+};
+
+/* Attack @k by context 1 while every other context works, then recovery. */
+static void attack(struct tenant *t, const struct attack *k, uint32_t round)
+{
+	struct cctx *a = &t->c[1], *b = &t->c[2];
+	uint64_t b_before = seqno(t, b->id);
+	int64_t end;
+	uint32_t code;
+
+	all_submit(t, a->id, 1000 * round);
+	k->emit(t, a, b);
+	c_kick(t, a);
+	end = now_ms() + TIMEOUT_MS;
+	while (win(t, a->id, MVGPU_CTX_STATUS) != MVGPU_ENGINE_STOPPED &&
+	       now_ms() < end)
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	code = win(t, a->id, MVGPU_CTX_ERROR_CODE);
+	tap_ok(code == k->code, "%s: %s stops the attacking context with %s (got %s, info %#x)",
+	       k->name, k->what, mvgpu_err_name(k->code), mvgpu_err_name(code),
+	       win(t, a->id, MVGPU_CTX_ERROR_INFO));
+	tap_ok(win(t, a->id, MVGPU_CTX_INT_STATUS) & MVGPU_INT_ERROR,
+	       "%s: the error is raised in its window's INT_STATUS", k->name);
+	tap_ok(all_exact(t, a->id), "%s: the other %u contexts' work is exact meanwhile",
+	       k->name, t->n - 2);
+	tap_ok(seqno(t, b->id) == b_before + 3 && win(t, b->id, MVGPU_CTX_STATUS) !=
+	       MVGPU_CTX_FREE,
+	       "%s: the neighbour it aimed at exists, its SEQNO counts only its own work",
+	       k->name);
+	tap_ok(!mvgpu_reg(&t->h, MVGPU_REG_ERROR_CODE),
+	       "%s: context 0 has no error", k->name);
+
+	/* Its RESET: ring and error registers clear, the rest stays. */
+	win_w(t, a->id, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	win_w(t, a->id, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
+	tap_ok(!win(t, a->id, MVGPU_CTX_ERROR_CODE) &&
+	       win(t, a->id, MVGPU_CTX_STATUS) == MVGPU_ENGINE_IDLE,
+	       "%s: the context's RESET clears its error", k->name);
+	c_ring_regs(t, a);
+	work_submit(t, a, 77 + round);
+	c_kick(t, a);
+	tap_ok(!c_wait(t, a, TIMEOUT_MS) && work_exact(t, a),
+	       "%s: after its RESET the context runs exact work again (its page table kept)",
+	       k->name);
+}
+
+static int run(const char *uuid)
+{
+	struct tenant *t = calloc(1, sizeof(*t));
+	uint32_t caps, id, round;
+	int64_t t0;
+
+	if (!t)
+		return 1;
+	if (mvgpu_open(&t->h, uuid) || mvgpu_bus_master(&t->h, 1)) {
+		tap_ok(0, "open %s: %s", uuid, mvgpu_errmsg());
+		return 1;
+	}
+	t->vram = mvgpu_vram_map(&t->h);
+	tap_ok(t->vram != NULL, "map the VRAM aperture");
+	if (!t->vram)
+		return 1;
+	caps = mvgpu_reg(&t->h, MVGPU_REG_CAPS);
+	t->n = mvgpu_reg(&t->h, MVGPU_REG_NUM_CONTEXTS);
+	tap_ok(caps & MVGPU_CAP_CONTEXTS, "CAPS has CONTEXTS (%#x)", caps);
+	tap_ok(mvgpu_reg(&t->h, MVGPU_REG_VERSION) >= (0 << 16 | 4),
+	       "VERSION is 0.4 or later");
+	tap_ok(t->n >= 16 && t->n <= MVGPU_CTX_MAX, "NUM_CONTEXTS %u (16 .. %u)",
+	       t->n, MVGPU_CTX_MAX);
+	if (t->n < 16 || t->n > MVGPU_CTX_MAX)
+		return 1;
+	tap_ok(win(t, 1, MVGPU_CTX_STATUS) == MVGPU_CTX_FREE &&
+	       win(t, t->n - 1, MVGPU_CTX_STATUS) == MVGPU_CTX_FREE,
+	       "contexts 1 .. %u read FREE before context 0 creates them", t->n - 1);
+	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
+
+	for (id = 1; id < t->n; id++)
+		if (c_create(t, id, MVGPU_CTX_PRIO_NORMAL))
+			break;
+	tap_ok(id == t->n, "context 0 creates contexts 1 .. %u and maps each its VRAM",
+	       t->n - 1);
+	if (id != t->n)
+		return 1;
+	tap_ok(c0_do(t, mvgpu_cmd_context(MVGPU_OP_CTX_CREATE, t->n, 0)) ==
+	       MVGPU_ERR_BAD_CONTEXT && (mvgpu_reg(&t->h, MVGPU_REG_ERROR_INFO) >>
+					 MVGPU_ERR_REASON_SHIFT) == MVGPU_CTX_ERR_ID,
+	       "CTX_CREATE past NUM_CONTEXTS: BAD_CONTEXT (ID) in context 0");
+	c0_recover(t);
+	tap_ok(win(t, 5, MVGPU_CTX_STATUS) != MVGPU_CTX_FREE,
+	       "context 0's engine reset (ENG!) keeps the contexts");
+
+	for (round = 1; round <= 3; round++) {
+		t0 = now_ms();
+		all_submit(t, 0, round * 100);
+		tap_ok(all_exact(t, 0),
+		       "round %u: %u contexts run FILL, COPY and MATMUL at once, all exact (%" PRId64 " ms)",
+		       round, t->n - 1, now_ms() - t0);
+	}
+
+	for (round = 0; round < sizeof(attacks) / sizeof(attacks[0]); round++)
+		attack(t, &attacks[round], round + 1);
+
+	/* A vGPU reset (RST!) destroys every context but 0. */
+	mvgpu_reg_write(&t->h, MVGPU_REG_RESET, MVGPU_RESET_MAGIC);
+	for (id = 1; id < t->n; id++)
+		if (win(t, id, MVGPU_CTX_STATUS) != MVGPU_CTX_FREE)
+			break;
+	tap_ok(id == t->n, "the vGPU's reset destroys contexts 1 .. %u", t->n - 1);
+	tap_ok(!seqno(t, 0), "context 0's SEQNO starts again at 0");
+	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
+	tap_ok(!c_create(t, 1, MVGPU_CTX_PRIO_LOW),
+	       "a context can be created again after the reset");
+	work_submit(t, &t->c[1], 4242);
+	c_kick(t, &t->c[1]);
+	tap_ok(!c_wait(t, &t->c[1], TIMEOUT_MS) && work_exact(t, &t->c[1]) &&
+	       seqno(t, 1) == 3,
+	       "... and runs exact work, its SEQNO from 0");
+	mvgpu_close(&t->h);
+	free(t);
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "run"))
+		return run(argv[2]);
+	fprintf(stderr, "usage: contexts run UUID\n");
+	return 2;
+}
