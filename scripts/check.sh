@@ -226,10 +226,10 @@ vm() {
 	esac
 }
 
-vm stock 2400 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh unmap_race.sh vfio_deadlock.sh
+vm stock 2400 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh unmap_race.sh vfio_deadlock.sh
 dkms_end
 if [ -n "$kdir" ]; then
-	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh unmap_race.sh
+	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh fault_injection.sh migration.sh unmap_race.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

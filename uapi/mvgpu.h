@@ -229,9 +229,9 @@
  * reset): the device writes it, so a kernel driver can trust it for
  * fences.  ENGINE_NS is the engine time it has used.  Writing
  * MVGPU_RESET_ENGINE_MAGIC to its RESET resets the context: ring registers,
- * RING_HEAD, STATUS, error and interrupt registers, the command in flight;
- * for contexts other than 0 the page table, SEQNO, ENGINE_NS and priority
- * stay (context 0's RESET is ENG!, which also resets its page table).  A
+ * RING_HEAD, STATUS, error registers and INT_STATUS, the command in flight;
+ * for contexts other than 0 the page table, SEQNO, ENGINE_NS, INT_MASK and
+ * priority stay (context 0's RESET is ENG!, which also resets its page table).  A
  * vGPU reset (RST!, a function-level reset, closing the device) destroys
  * every context but 0.
  *

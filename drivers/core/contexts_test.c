@@ -431,4 +431,5 @@ static struct kunit_suite ctx_test_suite = {
 	.exit = mock_test_exit,
 	.test_cases = ctx_test_cases,
 };
+
 kunit_test_suite(ctx_test_suite);

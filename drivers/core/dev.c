@@ -216,9 +216,12 @@ static ssize_t sched_stats_show(struct device *dev,
 
 	mvgpu_sched_summary(gdev, &s);
 	return sysfs_emit(buf,
-			  "mode %s\nengines %u\nswitches %llu\nswitch_ns_mean %llu\nbusy_ns %llu\nutilisation_ppm %u\ntlb_hits %llu\ntlb_misses %llu\nsteps %llu\nstep_p50_ns %llu\nstep_p99_ns %llu\nstep_max_ns %llu\npreemptions %llu\npreempt_latency_p50_ns %llu\npreempt_latency_p99_ns %llu\npreempt_latency_max_ns %llu\n",
+			  "mode %s\nengines %u\nswitches %llu\nswitch_ns_mean %llu\nctx_switches %llu\nctx_switch_ns_mean %llu\nbusy_ns %llu\nutilisation_ppm %u\ntlb_hits %llu\ntlb_misses %llu\nsteps %llu\nstep_p50_ns %llu\nstep_p99_ns %llu\nstep_max_ns %llu\npreemptions %llu\npreempt_latency_p50_ns %llu\npreempt_latency_p99_ns %llu\npreempt_latency_max_ns %llu\n",
 			  mvgpu_params_sched_name(s.mode), s.engines, s.switches,
 			  s.switches ? div64_u64(s.switch_ns, s.switches) : 0,
+			  s.ctx_switches,
+			  s.ctx_switches ?
+			  div64_u64(s.ctx_switch_ns, s.ctx_switches) : 0,
 			  s.busy_ns, s.util_ppm, s.tlb_hits, s.tlb_misses,
 			  s.steps, s.step_p50_ns, s.step_p99_ns, s.step_max_ns,
 			  s.preempts, s.preempt_p50_ns, s.preempt_p99_ns,

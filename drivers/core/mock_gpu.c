@@ -183,8 +183,6 @@ const struct mvgpu_backend_ops mock_ops = {
 	.timestamp = mock_timestamp,
 };
 
-
-
 int mock_test_init(struct kunit *test)
 {
 	struct mock_fixture *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
@@ -310,7 +308,7 @@ int mock_running_ctx(struct mock_fixture *x, unsigned int engine)
 
 /* The GPU ends the run on @engine: @reason, @ran_ns, commands done. */
 void mock_report(struct mock_fixture *x, unsigned int engine,
-		   enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
+		 enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
 {
 	struct mock_ctx *m = x->g->running[engine];
 	struct mvgpu_stop stop = { .reason = reason, .ran_ns = ran_ns };

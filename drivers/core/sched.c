@@ -18,13 +18,26 @@
  * DOC: Engines
  *
  * Each GPU has ``engines`` engines, run by its backend (DOC: Backend
- * contract); the core keeps a slot per engine.  When a context becomes
- * runnable and an engine is idle, the core picks the context the policy
- * chooses (DOC: Scheduling policy), arms the engine's slice timer (an
- * hrtimer) and asks the backend to run it; when the timer fires, or a
- * context arrives at a higher level than the one running, the core asks the
- * backend to preempt.  The backend stops the context at its next preemption
- * point and reports (mvgpu_sched_ctx_stopped(), the core's
+ * contract); the core keeps a slot per engine.  Scheduling has two levels.
+ * Between vGPUs, the policy (DOC: Scheduling policy) sees one entity per
+ * vGPU (struct mvgpu_vsched), however many contexts it has: when a vGPU
+ * has a runnable context and an engine is idle, the core picks the vGPU
+ * the policy chooses, arms the engine's slice timer (an hrtimer) and asks
+ * the backend to run that vGPU's first context; when the timer fires, or a
+ * vGPU arrives at a higher level than the one running, the core asks the
+ * backend to preempt.  Inside a vGPU, its runnable contexts wait on lists
+ * by priority: the highest runs, equals in turn (one preempted at the end
+ * of the slice goes behind the others of its priority, one preempted for
+ * another reason goes first).  A context of a higher priority than the one
+ * on the engine that becomes runnable has the engine preempted; when a
+ * context stops inside its vGPU's slice (its ring empty, a WAIT, a request
+ * for the host, a fault, that preemption), the vGPU's next context runs at
+ * once, without the policy, and the vGPU gives the engine up only when it
+ * has nothing runnable or its slice is over.  A vGPU runs on one engine at
+ * a time, so its contexts together never get more than its share.
+ *
+ * The backend stops a context at its next preemption point and reports
+ * (mvgpu_sched_ctx_stopped(), the core's
  * &mvgpu_core_ops.ctx_stopped): the core charges the engine time the run
  * used, applies the MLFQ rules, updates the vGPU's registers, and picks
  * again.  A context runs on one engine at a time; its engine state is the

@@ -64,6 +64,8 @@ void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s)
 
 		s->switches += slot->switches;
 		s->switch_ns += slot->switch_ns;
+		s->ctx_switches += slot->ctx_switches;
+		s->ctx_switch_ns += slot->ctx_switch_ns;
 		s->busy_ns += slot->busy_ns;
 		s->preempt_max_ns = max(s->preempt_max_ns, slot->preempt_max);
 		for (b = 0; b < MVGPU_HIST_BUCKETS; b++)

@@ -122,6 +122,9 @@ struct mvgpu_sched {
  * @switches: context switches, all engines
  * @switch_ns: time from the end of one run to the start of the next one,
  *	summed over @switches
+ * @ctx_switches: switches between contexts of one vGPU inside its turn
+ * @ctx_switch_ns: time from the end of one's run to the start of the next
+ *	one's, summed over @ctx_switches
  * @busy_ns: time engines spent running contexts
  * @util_ppm: utilisation of all engines over the last second, millionths
  * @tlb_hits: translations the engines' caches answered
@@ -141,6 +144,8 @@ struct mvgpu_sched_summary {
 	unsigned int engines;
 	u64 switches;
 	u64 switch_ns;
+	u64 ctx_switches;
+	u64 ctx_switch_ns;
 	u64 busy_ns;
 	u32 util_ppm;
 	u64 tlb_hits;

@@ -9,6 +9,11 @@
  * reset destroys them.  TAP output; exit 1 on any failure.
  *
  *   contexts run UUID
+ *   contexts bench UUID SECONDS HOGS
+ *	make bench: an interactive context of priority HIGH (200 us of SPIN
+ *	and a FENCE with MSI every 10 ms, doorbell to eventfd) alone, then
+ *	next to HOGS contexts of priority LOW of the same vGPU that keep 5 ms
+ *	SPINs queued; prints "latency alone|loaded n= p50_us= p99_us="
  *
  * VRAM: context 0's ring at 0 and fence after it (its GPU VA = VRAM
  * offset); context n's slice of SLICE_SIZE bytes at SLICE_OFF(n), mapped in
@@ -16,6 +21,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,10 +485,147 @@ static int run(const char *uuid)
 	return tap_failed ? 1 : 0;
 }
 
+/* bench */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest sample with at least pct% at or below it. */
+static double pct_us(const int64_t *sorted, size_t n, unsigned int pct)
+{
+	size_t rank = (n * pct + 99) / 100;
+
+	return sorted[rank ? rank - 1 : 0] / 1e3;
+}
+
+/* Keep 3 SPINs of 5 ms queued on each hog context. */
+static void hogs_top_up(struct tenant *t, uint32_t hogs)
+{
+	uint32_t id;
+
+	for (id = 2; id < 2 + hogs; id++) {
+		struct cctx *c = &t->c[id];
+
+		if (c->submitted - seqno(t, id) >= 3)
+			continue;
+		while (c->submitted - seqno(t, id) < 3)
+			c_emit(t, c, mvgpu_cmd_spin(5000));
+		c_kick(t, c);
+	}
+}
+
+/*
+ * The interactive context 1: every 10 ms, 200 us of SPIN and a FENCE with
+ * an interrupt; the latency from its doorbell to the eventfd.
+ */
+static int interactive(struct tenant *t, int efd, double seconds,
+		       uint32_t hogs, const char *label)
+{
+	int64_t period = 10000000, start = now_ns(), next = start, t0, t1;
+	int64_t end = start + (int64_t)(seconds * 1e9);
+	size_t n = 0, max = (size_t)(seconds * 100) + 2;
+	struct cctx *c = &t->c[1];
+	struct timespec ts;
+	uint64_t cnt;
+	int64_t *lat = malloc(max * sizeof(*lat));
+
+	if (!lat)
+		return -ENOMEM;
+	while (n < max && now_ns() < end) {
+		hogs_top_up(t, hogs);
+		c_emit(t, c, mvgpu_cmd_spin(200));
+		c_emit(t, c, mvgpu_cmd_fence(NEVER_VA + 8, c->submitted + 1,
+					     MVGPU_CMD_FLAG_IRQ));
+		t0 = now_ns();
+		c_kick(t, c);
+		for (;;) {
+			if (mvgpu_eventfd_wait(efd, TIMEOUT_MS, &cnt)) {
+				tap_diag("%s: no interrupt: %s", label, mvgpu_errmsg());
+				free(lat);
+				return -ETIMEDOUT;
+			}
+			/* The handler: CTX_PENDING, then the window's causes. */
+			if (mvgpu_reg(&t->h, MVGPU_REG_CTX_PENDING_LO) & (1u << c->id))
+				win_w(t, c->id, MVGPU_CTX_INT_ACK,
+				      win(t, c->id, MVGPU_CTX_INT_STATUS));
+			if (seqno(t, c->id) >= c->submitted)
+				break;
+		}
+		t1 = now_ns();
+		lat[n++] = t1 - t0;
+		next += period;
+		if (next <= t1)
+			next += ((t1 - next) / period + 1) * period;
+		ts.tv_sec = next / 1000000000;
+		ts.tv_nsec = next % 1000000000;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_i64);
+	printf("latency %s n=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f\n", label, n,
+	       pct_us(lat, n, 50), pct_us(lat, n, 99), lat[n - 1] / 1e3);
+	free(lat);
+	return 0;
+}
+
+static int bench(const char *uuid, double seconds, uint32_t hogs)
+{
+	struct tenant *t = calloc(1, sizeof(*t));
+	uint32_t id, e = 0;
+	int efd, ret = 1;
+
+	if (!t)
+		return 1;
+	if (mvgpu_open(&t->h, uuid) || mvgpu_bus_master(&t->h, 1) ||
+	    !(t->vram = mvgpu_vram_map(&t->h))) {
+		fprintf(stderr, "contexts: %s: %s\n", uuid, mvgpu_errmsg());
+		return 1;
+	}
+	t->n = mvgpu_reg(&t->h, MVGPU_REG_NUM_CONTEXTS);
+	if (hogs + 2 > t->n) {
+		fprintf(stderr, "contexts: %u hogs need %u contexts, the vGPU has %u\n",
+			hogs, hogs + 2, t->n);
+		return 1;
+	}
+	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
+	for (id = 1; id < 2 + hogs && !e; id++)
+		e = c_create(t, id, id == 1 ? MVGPU_CTX_PRIO_HIGH : MVGPU_CTX_PRIO_LOW);
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (e || efd < 0 || mvgpu_irq_arm(&t->h, VFIO_PCI_MSI_IRQ_INDEX, efd)) {
+		fprintf(stderr, "contexts: set-up: %s\n", mvgpu_errmsg());
+		goto out;
+	}
+	mvgpu_reg_write(&t->h, MVGPU_REG_INT_MASK, MVGPU_INT_CONTEXT);
+	win_w(t, 1, MVGPU_CTX_INT_MASK, MVGPU_INT_FENCE);
+	if (interactive(t, efd, seconds, 0, "alone") ||
+	    interactive(t, efd, seconds, hogs, "loaded"))
+		goto out;
+	ret = 0;
+out:
+	mvgpu_close(&t->h);
+	free(t);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "run"))
 		return run(argv[2]);
-	fprintf(stderr, "usage: contexts run UUID\n");
+	if (argc == 5 && !strcmp(argv[1], "bench"))
+		return bench(argv[2], atof(argv[3]), atoi(argv[4]));
+	fprintf(stderr, "usage: contexts run UUID\n"
+		"       contexts bench UUID SECONDS HOGS\n");
 	return 2;
 }

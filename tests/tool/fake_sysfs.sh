@@ -19,7 +19,7 @@ fake_gpu() {
 		mkdir -p "$t/devices"
 		echo "mvgpu 1/$d ($((mb / d)) MiB)" > "$t/name"
 		w=$((d >= 8 ? 1 : 8 / d))
-		echo "vram=$((mb / d))M max_instances=$d weight=$w engines=$engines" > "$t/description"
+		echo "vram=$((mb / d))M max_instances=$d weight=$w engines=$engines contexts=16" > "$t/description"
 		echo "$d" > "$t/available_instances"
 		echo vfio-pci > "$t/device_api"
 	done

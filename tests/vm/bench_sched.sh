@@ -74,7 +74,23 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 #                           platform's floor
 #   preempt_latency_over_floor  preempt_latency_p99_us / the floor
 #
-# BENCH_PARTS (default "pick share interactive rr preempt") runs only some
+# Contexts of one vGPU (uapi 0.4; one 1/16 vGPU, engines=1):
+#
+#   context_interactive_p99_alone_us, context_interactive_p99_loaded_us
+#                           p99 of the same interactive work (200 us every
+#                           10 ms, FENCE with MSI) from a context of
+#                           priority HIGH, alone and next to 8 contexts of
+#                           priority LOW of the same vGPU that keep 5 ms
+#                           SPINs queued (tests/client/contexts.c bench);
+#                           the medians of ROUNDS rounds of 4 s
+#   context_priority_inflation  loaded / alone, the median of the rounds'
+#                           ratios
+#   context_switch_cost_ns  GPU sched_stats ctx_switch_ns_mean over the
+#                           loaded rounds: from one context of a vGPU coming
+#                           off the engine to the next one's start, inside
+#                           the vGPU's turn (beside switch_cost_ns)
+#
+# BENCH_PARTS (default "pick share interactive rr preempt contexts") runs only some
 # parts, for A/B measurements of one change (scripts/vm-run.sh --env);
 # BENCH_ROUNDS (default 3) sets the rounds.
 #
@@ -84,7 +100,7 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 #                           (interactive_p99_* and preempt_latency_p99_us_*)
 TS_US=1000
 ROUNDS=${BENCH_ROUNDS:-3}
-PARTS=" ${BENCH_PARTS:-pick share interactive rr preempt} "
+PARTS=" ${BENCH_PARTS:-pick share interactive rr preempt contexts} "
 PICK=/sys/kernel/debug/mvgpu/pick_bench
 HIST=/sys/kernel/debug/mvgpu/mvgpu.0/engine_hist
 SAMPLES=/sys/kernel/debug/mvgpu/mvgpu.0/preempt_samples
@@ -303,6 +319,36 @@ bench_preempt() {
 	sched_down
 }
 
+# contexts: priority inside one vGPU, ROUNDS rounds.
+bench_contexts() {
+	local al=() ld=() rs=() round f a l sw0 sm0 sw1 sm1 u
+	mvgpu_load engines=1 timeslice_us=$TS_US watchdog_ms=10000 ||
+		bench_fail "cannot load mvgpu with engines=1"
+	u=$(create_vgpu 1_16) || bench_fail "cannot create a 1_16 vGPU"
+	f=$sched_tmp/contexts
+	sw0=$(sched_stat "$GPU_SCHED_STATS" ctx_switches) || bench_fail "no ctx_switches in $GPU_SCHED_STATS"
+	sm0=$(sched_stat "$GPU_SCHED_STATS" ctx_switch_ns_mean)
+	for ((round = 1; round <= ROUNDS; round++)); do
+		"$MVGPU_REPO/build/tests/contexts" bench "$u" 4 8 > "$f" 2>&1 ||
+			bench_fail "contexts bench: $(tr '\n' ' ' < "$f")"
+		a=$(awk '$2 == "alone" { for (i = 3; i <= NF; i++) if ($i ~ /^p99_us=/) { sub(/p99_us=/, "", $i); print $i } }' "$f")
+		l=$(awk '$2 == "loaded" { for (i = 3; i <= NF; i++) if ($i ~ /^p99_us=/) { sub(/p99_us=/, "", $i); print $i } }' "$f")
+		[ -n "$a" ] && [ -n "$l" ] || bench_fail "contexts bench: no latency lines in $(cat "$f")"
+		echo "# round $round ($CLOCK clock): high-priority context p99 alone $a us, next to 8 low-priority contexts $l us"
+		al+=("$a") ld+=("$l") rs+=("$(ratio "$l" "$a")")
+	done
+	sw1=$(sched_stat "$GPU_SCHED_STATS" ctx_switches)
+	sm1=$(sched_stat "$GPU_SCHED_STATS" ctx_switch_ns_mean)
+	note_spread context_interactive_p99_alone_us "${al[@]}"
+	note_spread context_interactive_p99_loaded_us "${ld[@]}"
+	bench context_interactive_p99_alone_us "$(median "${al[@]}")" us "rounds: ${al[*]}"
+	bench context_interactive_p99_loaded_us "$(median "${ld[@]}")" us "rounds: ${ld[*]}"
+	bench context_priority_inflation "$(median "${rs[@]}")" x "median of $ROUNDS rounds: ${rs[*]}"
+	bench context_switch_cost_ns "$(awk -v s0="$sw0" -v m0="$sm0" -v s1="$sw1" -v m1="$sm1" 'BEGIN {
+		printf "%.0f", (s1 > s0 ? (s1 * m1 - s0 * m0) / (s1 - s0) : m1) }')" ns "$((sw1 - sw0)) switches"
+	sched_down
+}
+
 sched_up mlfq
 part pick && bench_pick
 part share && bench_share
@@ -312,6 +358,7 @@ fi
 sched_down
 part rr && bench_rr
 part preempt && bench_preempt
+part contexts && bench_contexts
 
 if [ "$CLOCK" = virtual ]; then
 	echo "BENCH virtual_round_spread_pct $SPREAD_MAX % virtual ($SPREAD_OF)"

@@ -50,10 +50,12 @@ t_types() {
 		want_inst=${t#1_}
 		want_vram=$((1024 / want_inst))
 		weight=$((want_inst > 8 ? 1 : 8 / want_inst))
+		ctxs=$((want_inst > 4 ? 16 : 64 / want_inst))
+		[ "$ctxs" -ge 16 ] || ctxs=16
 		expect_eq "type $t device_api" "$(cat "$d/device_api")" "vfio-pci"
 		expect_eq "type $t name" "$(cat "$d/name")" "mvgpu 1/$want_inst ($want_vram MiB)"
 		expect_eq "type $t description" "$(cat "$d/description")" \
-			"vram=${want_vram}M max_instances=$want_inst weight=$weight engines=2"
+			"vram=${want_vram}M max_instances=$want_inst weight=$weight engines=2 contexts=$ctxs"
 		expect_eq "type $t available_instances on an empty GPU" "$(avail "$t")" "$want_inst"
 		[ -d "$d/devices" ] && ok "type $t has a devices directory" || not_ok "type $t has a devices directory"
 	done
