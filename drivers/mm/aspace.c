@@ -108,6 +108,7 @@ void mvgpu_aspace_budget_init(struct mvgpu_aspace_budget *b, u64 vram_size)
 	b->tables.max = mvgpu_aspace_max_tables(vram_size);
 	atomic_long_set(&b->pins, 0);
 	b->max_pins = vram_size >> PAGE_SHIFT;
+	b->bus_master = false;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_budget_init);
 
@@ -144,7 +145,6 @@ int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size,
 	as->budget = budget ?: &as->own_budget;
 	as->vram_size = vram_size;
 	as->map_vram = map_vram;
-	as->bus_master = false;
 	ret = mvgpu_gpt_init(&as->gpt, &as->budget->tables);
 	if (ret)
 		goto err_mutex;

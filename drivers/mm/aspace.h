@@ -108,11 +108,14 @@ struct mvgpu_pin_stats {
  * @tables: page-table pages (mvgpu_aspace_max_tables())
  * @pins: guest pages pinned, in all of them
  * @max_pins: most guest pages pinned at once (the vGPU's VRAM size)
+ * @bus_master: the vGPU may reach guest memory (PCI_COMMAND_MASTER);
+ *	written by the VFIO glue, read without a lock
  */
 struct mvgpu_aspace_budget {
 	struct mvgpu_gpt_budget tables;
 	atomic_long_t pins;
 	unsigned long max_pins;
+	bool bus_master;
 };
 
 /**
@@ -125,8 +128,6 @@ struct mvgpu_aspace_budget {
  *	address spaces: a translation cached at an older @gen is stale
  * @vram_size: VRAM a MAP may name: [0, @vram_size)
  * @map_vram: its reset mapping is VRAM at VA 0 (context 0's)
- * @bus_master: the vGPU may reach guest memory (PCI_COMMAND_MASTER);
- *	written by the VFIO glue, read without a lock
  * @pin_lock: serialises pinning and unpinning (held across
  *	vfio_pin_pages(), which may wait for the VM's memory); never taken by
  *	an engine
@@ -156,7 +157,6 @@ struct mvgpu_aspace {
 	u64 gen;
 	u64 vram_size;
 	bool map_vram;
-	bool bus_master;
 	struct mutex pin_lock;		/* see @pin_lock above */
 	struct xarray pins;
 	unsigned long nr_pins;

@@ -84,7 +84,7 @@ void mvgpu_irq_command_locked(struct mvgpu_vgpu *vgpu, u16 command)
 {
 	lockdep_assert_held(&vgpu->irq_lock);
 	vgpu->irq.intx_disabled = command & PCI_COMMAND_INTX_DISABLE;
-	WRITE_ONCE(vgpu->ctx.as.bus_master, !!(command & PCI_COMMAND_MASTER));
+	WRITE_ONCE(vgpu->budget.bus_master, !!(command & PCI_COMMAND_MASTER));
 }
 
 static void mvgpu_irq_signal(struct mvgpu_irq *irq, struct eventfd_ctx *ctx)
@@ -112,7 +112,7 @@ void mvgpu_irq_update_locked(struct mvgpu_vgpu *vgpu)
 
 	switch (irq->mode) {
 	case VFIO_PCI_MSI_IRQ_INDEX:
-		if (!vgpu->ctx.as.bus_master)
+		if (!READ_ONCE(vgpu->budget.bus_master))
 			break;	/* delivered once bus mastering is on */
 		if (pending & ~irq->msi_sent)
 			mvgpu_irq_signal(irq, irq->msi);

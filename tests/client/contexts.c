@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +47,9 @@
 #define MM_N		16u
 #define NEVER_VA	0x30000ull	/* never written: the hang waits on it */
 #define TIMEOUT_MS	120000
+#define SYS_IOVA	(1ull << 32)
+#define SYS_VA		0x80000ull	/* in context 1's space */
+#define SYS_LEN		0x10000ull
 
 struct cctx {
 	uint32_t id;
@@ -262,6 +266,65 @@ static int all_exact(struct tenant *t, uint32_t skip)
 	return !bad;
 }
 
+/*
+ * Guest memory in a context's address space: context 0 maps it for context
+ * 1, which writes it; when the VM unmaps the IOVA, context 1 no longer
+ * reaches it.
+ */
+static void guest_memory(struct tenant *t)
+{
+	struct cctx *c = &t->c[1];
+	uint32_t *sys, i, bad = 0;
+	uint32_t e;
+
+	sys = mmap(NULL, SYS_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sys == MAP_FAILED || mvgpu_dma_map(&t->h, sys, SYS_IOVA, SYS_LEN)) {
+		tap_ok(0, "guest memory: map 64 KiB for DMA: %s", mvgpu_errmsg());
+		return;
+	}
+	memset(sys, 0, SYS_LEN);
+	e = c0_do(t, mvgpu_cmd_map_ctx(1, SYS_VA, SYS_IOVA, SYS_LEN,
+				       MVGPU_MAP_READ | MVGPU_MAP_WRITE |
+				       MVGPU_MAP_SYSMEM));
+	tap_ok(!e, "guest memory: context 0 maps 64 KiB of it into context 1 (%s)",
+	       mvgpu_err_name(e));
+	if (e)
+		c0_recover(t);
+	c_emit(t, c, mvgpu_cmd_fill(FILL_VA, XFER, 0x5a5a5a5a));
+	c_emit(t, c, mvgpu_cmd_copy(SYS_VA, FILL_VA, XFER));
+	c_emit(t, c, mvgpu_cmd_fill(SYS_VA + XFER, XFER, 0xc3c3c3c3));
+	c_kick(t, c);
+	e = c_wait(t, c, TIMEOUT_MS);
+	for (i = 0; i < XFER / 4; i++)
+		bad += sys[i] != 0x5a5a5a5a || sys[XFER / 4 + i] != 0xc3c3c3c3;
+	tap_ok(!e && !bad, "guest memory: context 1 writes it exactly (%u words wrong)",
+	       bad);
+	/* Another context has it mapped nowhere. */
+	c_emit(t, &t->c[2], mvgpu_cmd_fill(SYS_VA, XFER, 0xbad));
+	c_kick(t, &t->c[2]);
+	tap_ok(c_wait(t, &t->c[2], TIMEOUT_MS) == -EIO &&
+	       win(t, 2, MVGPU_CTX_ERROR_CODE) == MVGPU_ERR_PAGE_FAULT &&
+	       sys[0] == 0x5a5a5a5a,
+	       "guest memory: context 2, which context 0 did not map it for, faults");
+	win_w(t, 2, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	win_w(t, 2, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
+	c_ring_regs(t, &t->c[2]);
+	/* The VM takes the memory back: context 1's mapping goes with it. */
+	tap_ok(!mvgpu_dma_unmap(&t->h, SYS_IOVA, SYS_LEN),
+	       "guest memory: the VMM unmaps the IOVA while context 1 maps it");
+	c_emit(t, c, mvgpu_cmd_fill(SYS_VA, XFER, 0xdeadbeef));
+	c_kick(t, c);
+	tap_ok(c_wait(t, c, TIMEOUT_MS) == -EIO &&
+	       win(t, 1, MVGPU_CTX_ERROR_CODE) == MVGPU_ERR_PAGE_FAULT &&
+	       sys[0] == 0x5a5a5a5a,
+	       "guest memory: afterwards context 1 faults there and the memory is untouched");
+	win_w(t, 1, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	win_w(t, 1, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
+	c_ring_regs(t, c);
+	munmap(sys, SYS_LEN);
+}
+
 /* An attack by context A: its commands and the error they must cause. */
 struct attack {
 	const char *name;
@@ -460,6 +523,8 @@ static int run(const char *uuid)
 		       "round %u: %u contexts run FILL, COPY and MATMUL at once, all exact (%" PRId64 " ms)",
 		       round, t->n - 1, now_ms() - t0);
 	}
+
+	guest_memory(t);
 
 	for (round = 0; round < sizeof(attacks) / sizeof(attacks[0]); round++)
 		attack(t, &attacks[round], round + 1);

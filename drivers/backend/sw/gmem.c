@@ -150,7 +150,7 @@ static struct page *mvgpu_gmem_page(struct mvgpu_bctx *b,
 	*off = offset_in_page(x.target);
 	*run = min3(len, x.len, PAGE_SIZE - *off);
 	if (x.flags & MVGPU_GPT_SYSMEM) {
-		if (!READ_ONCE(b->as->bus_master)) {
+		if (!READ_ONCE(b->as->budget->bus_master)) {
 			*err = -EPERM;
 			return NULL;
 		}
