@@ -152,8 +152,14 @@ static void __mvgpu_ctx_stop(struct mvgpu_ctx *ctx, bool on_worker)
 	hrtimer_cancel(&ctx->poll_timer);
 	/* A MAP waiting for a fence is cancelled now: it must see it. */
 	mvgpu_pin_wake(&ctx->as);
-	/* On the worker, its work cannot be running: only dropped. */
-	if (on_worker)
+	/*
+	 * On the worker, its work cannot be running: only dropped.  A context
+	 * other than 0 asks the host for nothing: its work only unpins what
+	 * nothing maps, which waits for the next kick or its destruction -
+	 * and the worker may be busy destroying it (CTX_DESTROY waits for a
+	 * reset of it to end), so it is dropped too, never waited behind.
+	 */
+	if (on_worker || ctx->id)
 		kthread_cancel_work_sync(&ctx->host_work);
 	else
 		mvgpu_host_flush(ctx);

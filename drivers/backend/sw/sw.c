@@ -66,7 +66,7 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 					      struct mvgpu_bvram *vram,
 					      struct mvgpu_aspace *as, u32 flags)
 {
-	struct mvgpu_bctx *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	struct mvgpu_bctx *b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 
 	if (!b)
 		return ERR_PTR(-ENOMEM);
