@@ -20,6 +20,7 @@
 #include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
 
+#include "mm/charge.h"
 #include "mm/gpt.h"
 
 /**

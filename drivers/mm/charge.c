@@ -3,6 +3,9 @@
  * Memory a tenant causes stops short of its VMM cgroup's limit.
  */
 
+#include <kunit/visibility.h>
+#include <linux/types.h>
+#include <linux/fault-inject.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/memcontrol.h>
@@ -108,3 +111,30 @@ bool mvgpu_charge_room(struct page *page, bool may_reclaim)
 	mvgpu_charge_reclaim();
 	return mvgpu_charge_fits(page);
 }
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/* /sys/kernel/debug/mvgpu/fail_nowait (Documentation/testing.rst). */
+struct fault_attr mvgpu_fail_nowait_attr = FAULT_ATTR_INITIALIZER;
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait_attr);
+
+/**
+ * mvgpu_fail_nowait() - should an allocation that may not wait fail?
+ *
+ * The fault-injection point of every allocation an engine makes without
+ * waiting (page tables here, VRAM pages in a backend): a test makes them
+ * fail to show that the work still completes, by memory had where waiting
+ * is fine.
+ *
+ * Return: true if it should (fault injection told it to).
+ */
+bool mvgpu_fail_nowait(void)
+{
+	return should_fail(&mvgpu_fail_nowait_attr, 1);
+}
+#else
+bool mvgpu_fail_nowait(void)
+{
+	return false;
+}
+#endif
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait);

@@ -7,7 +7,6 @@
 #include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/errno.h>
-#include <linux/fault-inject.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -72,33 +71,6 @@ static u64 *pte_table(u64 pte)
 {
 	return phys_to_virt(pte & PTE_ADDR);
 }
-
-#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
-/* /sys/kernel/debug/mvgpu/fail_nowait (Documentation/testing.rst). */
-struct fault_attr mvgpu_fail_nowait_attr = FAULT_ATTR_INITIALIZER;
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait_attr);
-
-/**
- * mvgpu_fail_nowait() - should an allocation that may not wait fail?
- *
- * The fault-injection point of every allocation an engine makes without
- * waiting (page tables here, VRAM pages in a backend): a test makes them
- * fail to show that the work still completes, by memory had where waiting
- * is fine.
- *
- * Return: true if it should (fault injection told it to).
- */
-bool mvgpu_fail_nowait(void)
-{
-	return should_fail(&mvgpu_fail_nowait_attr, 1);
-}
-#else
-bool mvgpu_fail_nowait(void)
-{
-	return false;
-}
-#endif
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_fail_nowait);
 
 #define MVGPU_GPT_GFP		(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | \
 				 __GFP_RETRY_MAYFAIL)

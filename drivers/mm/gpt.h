@@ -86,10 +86,6 @@ struct mvgpu_gpt_xlate {
 
 unsigned int mvgpu_gpt_add_spares(struct mvgpu_gpt *pt, u64 **pages,
 				  unsigned int n);
-bool mvgpu_fail_nowait(void);
-#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
-extern struct fault_attr mvgpu_fail_nowait_attr;
-#endif
 
 int mvgpu_gpt_init(struct mvgpu_gpt *pt, struct mvgpu_gpt_budget *budget);
 void mvgpu_gpt_fini(struct mvgpu_gpt *pt);

@@ -10,6 +10,7 @@
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 
+#include "charge.h"
 #include "gpt.h"
 
 #define RD	MVGPU_GPT_READ

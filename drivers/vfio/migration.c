@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VFIO migration protocol v2 for a vGPU: the state machine and its data
- * files.  The stream itself is mig_stream.c (writing) and mig_load.c
- * (reading).
+ * VFIO migration protocol v2 for a vGPU: the state machine.  Its data
+ * files are mig_file.c; the stream itself is mig_stream.c (writing) and
+ * mig_load.c (reading).
  */
 
 #include <linux/anon_inodes.h>
@@ -19,6 +19,7 @@
 #include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
 
+#include "mig_file.h"
 #include "mig_stream.h"
 
 /**
@@ -68,33 +69,6 @@
  * nothing but themselves, so they may outlive it.
  */
 
-/**
- * struct mvgpu_mig_file - a migration data file
- * @filp: its file
- * @lock: serialises reads or writes against ending the file
- * @io_lock: one read or write at a time, whole (ending the file does not
- *	take it)
- * @vgpu: the vGPU, while not @disabled
- * @disabled: ended: reads and writes fail with -ENODEV
- * @saving: STOP_COPY (@sv), else RESUMING (@ld)
- * @reported: the log says why the stream was refused
- * @sv: the stream being written
- * @ld: the stream being read
- */
-struct mvgpu_mig_file {
-	struct file *filp;
-	struct mutex lock;		/* see @lock above */
-	struct mutex io_lock;
-	struct mvgpu_vgpu *vgpu;
-	bool disabled;
-	bool saving;
-	bool reported;
-	union {
-		struct mvgpu_mig_save sv;
-		struct mvgpu_mig_load ld;
-	};
-};
-
 static const struct mvgpu_backend_ops *mvgpu_mig_be(struct mvgpu_vgpu *vgpu)
 {
 	return vgpu->gdev->be_ops;
@@ -137,196 +111,6 @@ static void mvgpu_mig_desc(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_desc *d)
 		     (PAGE_SIZE / sizeof(u64));
 	d->vram = &mvgpu_mig_vram_ops;
 	d->arg = vgpu;
-}
-
-/* ---- The data files ---- */
-
-/*
- * The VMM's buffer is never faulted in under the file's lock: it may be
- * backed by something that never answers (a FUSE file, userfaultfd), and a
- * reset, a close or a state change waits for that lock.  Each turn faults
- * up to MVGPU_MIG_IO_TURN bytes of it in without the lock, then copies
- * under the lock with page faults disabled; a page lost again meanwhile
- * ends the copy early (the stream keeps its place) and the next turn
- * faults it in again.
- */
-#define MVGPU_MIG_IO_TURN	SZ_1M
-
-typedef ssize_t (*mvgpu_mig_io_fn)(struct mvgpu_mig_file *f,
-				   struct iov_iter *it);
-
-static ssize_t mvgpu_mig_io(struct mvgpu_mig_file *f, struct iov_iter *it,
-			    bool reading, mvgpu_mig_io_fn fn)
-{
-	size_t turn = MVGPU_MIG_IO_TURN;
-	ssize_t done = 0, ret = 0;
-
-	/* Two threads' reads would interleave their turns: one at a time. */
-	if (mutex_lock_killable(&f->io_lock))
-		return -EINTR;
-	while (iov_iter_count(it)) {
-		size_t n = min_t(size_t, iov_iter_count(it), turn);
-		size_t rest = iov_iter_count(it) - n;
-
-		if ((reading ? fault_in_iov_iter_writeable(it, n) :
-			       fault_in_iov_iter_readable(it, n)) == n) {
-			ret = -EFAULT;
-			break;
-		}
-		iov_iter_truncate(it, n);
-		mutex_lock(&f->lock);
-		pagefault_disable();
-		ret = f->disabled ? -ENODEV : fn(f, it);
-		pagefault_enable();
-		mutex_unlock(&f->lock);
-		iov_iter_reexpand(it, iov_iter_count(it) + rest);
-		if (ret == -EFAULT) {
-			/* Faulted in, then lost again: a page at a time. */
-			turn = PAGE_SIZE;
-			ret = fatal_signal_pending(current) ? -EINTR : 0;
-			if (ret)
-				break;
-			continue;
-		}
-		if (ret <= 0)
-			break;
-		done += ret;
-	}
-	mutex_unlock(&f->io_lock);
-	return done ?: ret;
-}
-
-static ssize_t mvgpu_mig_read_turn(struct mvgpu_mig_file *f,
-				   struct iov_iter *to)
-{
-	ssize_t ret = mvgpu_mig_save_read(&f->sv, to);
-
-	if (ret == -EIO && !f->reported) {
-		f->reported = true;
-		dev_err(f->vgpu->vdev.dev,
-			"migration stream ended: the page table changed while it was saved (the VMM unmapped guest memory it mapped, or reset the vGPU)\n");
-	}
-	return ret;
-}
-
-static ssize_t mvgpu_mig_read_iter(struct kiocb *iocb, struct iov_iter *to)
-{
-	return mvgpu_mig_io(iocb->ki_filp->private_data, to, true,
-			    mvgpu_mig_read_turn);
-}
-
-/* Say once, in the log, why the stream was refused. */
-static void mvgpu_mig_report(struct mvgpu_mig_file *f)
-{
-	lockdep_assert_held(&f->lock);
-	if (f->reported)
-		return;
-	f->reported = true;
-	if (__ratelimit(&f->vgpu->mig.rs))
-		dev_err(f->vgpu->vdev.dev, "migration stream refused: %s\n",
-			f->ld.why);
-}
-
-static ssize_t mvgpu_mig_write_turn(struct mvgpu_mig_file *f,
-				    struct iov_iter *from)
-{
-	ssize_t ret = mvgpu_mig_load_write(&f->ld, from);
-
-	if (ret < 0 && f->ld.err)
-		mvgpu_mig_report(f);
-	return ret;
-}
-
-static ssize_t mvgpu_mig_write_iter(struct kiocb *iocb, struct iov_iter *from)
-{
-	return mvgpu_mig_io(iocb->ki_filp->private_data, from, false,
-			    mvgpu_mig_write_turn);
-}
-
-/* Free what the stream holds; later reads and writes fail. */
-static void mvgpu_mig_file_disable(struct mvgpu_mig_file *f)
-{
-	mutex_lock(&f->lock);
-	if (!f->disabled) {
-		if (f->saving)
-			mvgpu_mig_save_fini(&f->sv);
-		else
-			mvgpu_mig_load_fini(&f->ld);
-		f->disabled = true;
-		f->vgpu = NULL;
-	}
-	mutex_unlock(&f->lock);
-}
-
-static int mvgpu_mig_release(struct inode *inode, struct file *filp)
-{
-	struct mvgpu_mig_file *f = filp->private_data;
-
-	mvgpu_mig_file_disable(f);
-	mutex_destroy(&f->io_lock);
-	mutex_destroy(&f->lock);
-	kfree(f);
-	return 0;
-}
-
-static const struct file_operations mvgpu_mig_save_fops = {
-	.owner = THIS_MODULE,
-	.read_iter = mvgpu_mig_read_iter,
-	.release = mvgpu_mig_release,
-	.llseek = no_llseek,
-};
-
-static const struct file_operations mvgpu_mig_load_fops = {
-	.owner = THIS_MODULE,
-	.write_iter = mvgpu_mig_write_iter,
-	.release = mvgpu_mig_release,
-	.llseek = no_llseek,
-};
-
-static struct mvgpu_mig_file *mvgpu_mig_file_new(struct mvgpu_vgpu *vgpu,
-						 bool saving)
-{
-	struct mvgpu_mig_file *f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
-
-	if (!f)
-		return ERR_PTR(-ENOMEM);
-	mutex_init(&f->lock);
-	mutex_init(&f->io_lock);
-	f->vgpu = vgpu;
-	f->saving = saving;
-	f->disabled = true;	/* until the stream is set up */
-	f->filp = anon_inode_getfile("mvgpu_mig",
-				     saving ? &mvgpu_mig_save_fops :
-					      &mvgpu_mig_load_fops,
-				     f, saving ? O_RDONLY : O_WRONLY);
-	if (IS_ERR(f->filp)) {
-		struct file *err = f->filp;
-
-		mutex_destroy(&f->io_lock);
-		mutex_destroy(&f->lock);
-		kfree(f);
-		return ERR_CAST(err);
-	}
-	stream_open(f->filp->f_inode, f->filp);
-	return f;
-}
-
-/* End the data files of @vgpu, if any. */
-static void mvgpu_mig_files_end(struct mvgpu_vgpu *vgpu)
-{
-	struct mvgpu_mig *mig = &vgpu->mig;
-
-	lockdep_assert_held(&mig->lock);
-	if (mig->save) {
-		mvgpu_mig_file_disable(mig->save);
-		fput(mig->save->filp);
-		mig->save = NULL;
-	}
-	if (mig->load) {
-		mvgpu_mig_file_disable(mig->load);
-		fput(mig->load->filp);
-		mig->load = NULL;
-	}
 }
 
 /* ---- Saving ---- */
