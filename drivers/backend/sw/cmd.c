@@ -97,6 +97,58 @@ bad_size:
 	return -ERANGE;
 }
 
+/* FILL and COPY: 0, -EINVAL or -ERANGE. */
+static int mvgpu_cmd_validate_xfer(const struct mvgpu_cmd *cmd)
+{
+	if (cmd->opcode == MVGPU_OP_FILL) {
+		if (cmd->fill.pad0 || !mvgpu_cmd_zero(cmd->fill.pad, 4))
+			return -EINVAL;
+		if (!cmd->fill.size || cmd->fill.size > MVGPU_MAX_XFER ||
+		    !IS_ALIGNED(cmd->fill.dst | cmd->fill.size, 4) ||
+		    !mvgpu_cmd_range(cmd->fill.dst, cmd->fill.size))
+			return -ERANGE;
+		return 0;
+	}
+	if (!mvgpu_cmd_zero(cmd->copy.pad, 4))
+		return -EINVAL;
+	if (!cmd->copy.size || cmd->copy.size > MVGPU_MAX_XFER ||
+	    !mvgpu_cmd_range(cmd->copy.dst, cmd->copy.size) ||
+	    !mvgpu_cmd_range(cmd->copy.src, cmd->copy.size))
+		return -ERANGE;
+	return 0;
+}
+
+/* MAP, UNMAP and the context commands: 0, -EINVAL or -ERANGE. */
+static int mvgpu_cmd_validate_tables(const struct mvgpu_cmd *cmd)
+{
+	switch (cmd->opcode) {
+	case MVGPU_OP_MAP:
+		if (!mvgpu_cmd_zero(cmd->map.pad, 3) ||
+		    (cmd->map.map_flags & ~(MVGPU_MAP_READ | MVGPU_MAP_WRITE |
+					    MVGPU_MAP_SYSMEM)) ||
+		    !(cmd->map.map_flags & (MVGPU_MAP_READ | MVGPU_MAP_WRITE)))
+			return -EINVAL;
+		if (!cmd->map.size || cmd->map.size > MVGPU_MAX_XFER ||
+		    !IS_ALIGNED(cmd->map.va | cmd->map.target | cmd->map.size,
+				0x1000) ||
+		    !mvgpu_cmd_va_range(cmd->map.va, cmd->map.size) ||
+		    !mvgpu_cmd_range(cmd->map.target, cmd->map.size))
+			return -ERANGE;
+		return 0;
+	case MVGPU_OP_UNMAP:
+		if (cmd->unmap.pad0 || !mvgpu_cmd_zero(cmd->unmap.pad, 4))
+			return -EINVAL;
+		if (!cmd->unmap.size || cmd->unmap.size > MVGPU_MAX_XFER ||
+		    !IS_ALIGNED(cmd->unmap.va | cmd->unmap.size, 0x1000) ||
+		    !mvgpu_cmd_va_range(cmd->unmap.va, cmd->unmap.size))
+			return -ERANGE;
+		return 0;
+	default:
+		/* The core checks the context and priority (BAD_CONTEXT). */
+		return mvgpu_cmd_zero(cmd->context.pad, 6) ? 0 : -EINVAL;
+	}
+}
+
 /**
  * mvgpu_cmd_validate() - check a command before it runs
  * @cmd: the command, as read from the ring
@@ -132,20 +184,10 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 			ret = -ERANGE;
 		break;
 	case MVGPU_OP_FILL:
-		if (cmd->fill.pad0 || !mvgpu_cmd_zero(cmd->fill.pad, 4))
-			return -EINVAL;
-		if (!cmd->fill.size || cmd->fill.size > MVGPU_MAX_XFER ||
-		    !IS_ALIGNED(cmd->fill.dst | cmd->fill.size, 4) ||
-		    !mvgpu_cmd_range(cmd->fill.dst, cmd->fill.size))
-			ret = -ERANGE;
-		break;
 	case MVGPU_OP_COPY:
-		if (!mvgpu_cmd_zero(cmd->copy.pad, 4))
-			return -EINVAL;
-		if (!cmd->copy.size || cmd->copy.size > MVGPU_MAX_XFER ||
-		    !mvgpu_cmd_range(cmd->copy.dst, cmd->copy.size) ||
-		    !mvgpu_cmd_range(cmd->copy.src, cmd->copy.size))
-			ret = -ERANGE;
+		ret = mvgpu_cmd_validate_xfer(cmd);
+		if (ret == -EINVAL)
+			return ret;
 		break;
 	case MVGPU_OP_KERNEL:
 		ret = mvgpu_cmd_kernel(cmd, err);
@@ -166,25 +208,13 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 			ret = -ERANGE;
 		break;
 	case MVGPU_OP_MAP:
-		if (!mvgpu_cmd_zero(cmd->map.pad, 3) ||
-		    (cmd->map.map_flags & ~(MVGPU_MAP_READ | MVGPU_MAP_WRITE |
-					    MVGPU_MAP_SYSMEM)) ||
-		    !(cmd->map.map_flags & (MVGPU_MAP_READ | MVGPU_MAP_WRITE)))
-			return -EINVAL;
-		if (!cmd->map.size || cmd->map.size > MVGPU_MAX_XFER ||
-		    !IS_ALIGNED(cmd->map.va | cmd->map.target | cmd->map.size,
-				0x1000) ||
-		    !mvgpu_cmd_va_range(cmd->map.va, cmd->map.size) ||
-		    !mvgpu_cmd_range(cmd->map.target, cmd->map.size))
-			ret = -ERANGE;
-		break;
 	case MVGPU_OP_UNMAP:
-		if (cmd->unmap.pad0 || !mvgpu_cmd_zero(cmd->unmap.pad, 4))
-			return -EINVAL;
-		if (!cmd->unmap.size || cmd->unmap.size > MVGPU_MAX_XFER ||
-		    !IS_ALIGNED(cmd->unmap.va | cmd->unmap.size, 0x1000) ||
-		    !mvgpu_cmd_va_range(cmd->unmap.va, cmd->unmap.size))
-			ret = -ERANGE;
+	case MVGPU_OP_CTX_CREATE:
+	case MVGPU_OP_CTX_DESTROY:
+	case MVGPU_OP_CTX_PRIORITY:
+		ret = mvgpu_cmd_validate_tables(cmd);
+		if (ret == -EINVAL)
+			return ret;
 		break;
 	case MVGPU_OP_WAIT:
 		if (!mvgpu_cmd_zero(cmd->wait.pad, 5))
@@ -192,13 +222,6 @@ int mvgpu_cmd_validate(const struct mvgpu_cmd *cmd,
 		if (!IS_ALIGNED(cmd->wait.addr, 8) ||
 		    !mvgpu_cmd_range(cmd->wait.addr, 8))
 			ret = -ERANGE;
-		break;
-	case MVGPU_OP_CTX_CREATE:
-	case MVGPU_OP_CTX_DESTROY:
-	case MVGPU_OP_CTX_PRIORITY:
-		/* The core checks the context and priority (BAD_CONTEXT). */
-		if (!mvgpu_cmd_zero(cmd->context.pad, 6))
-			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
