@@ -39,9 +39,23 @@ static const struct mvgpu_cmd_case mvgpu_cmd_cases[] = {
 			.size = 0x1000, .map_flags = MVGPU_MAP_WRITE | MVGPU_MAP_SYSMEM } }, OK },
 	{ "unmap", { .opcode = MVGPU_OP_UNMAP, .unmap = { .va = 0x1000, .size = 0x1000 } }, OK },
 	{ "wait", { .opcode = MVGPU_OP_WAIT, .wait = { .addr = 0x40, .value = 3 } }, OK },
+	{ "map naming a context", { .opcode = MVGPU_OP_MAP, .map = { .va = 0x10000,
+			.size = 0x1000, .map_flags = MVGPU_MAP_READ, .ctx = 5 } }, OK },
+	{ "unmap naming a context", { .opcode = MVGPU_OP_UNMAP, .unmap = { .va = 0x1000,
+			.size = 0x1000, .ctx = 63 } }, OK },
+	/* the core checks the context and priority, not the command's format */
+	{ "ctx create", { .opcode = MVGPU_OP_CTX_CREATE, .context = { .ctx = 1, .prio = 2 } }, OK },
+	{ "ctx destroy", { .opcode = MVGPU_OP_CTX_DESTROY, .context = { .ctx = 99 } }, OK },
+	{ "ctx priority", { .opcode = MVGPU_OP_CTX_PRIORITY, .context = { .prio = 9 } }, OK },
 
 	/* unknown or malformed */
-	{ "unknown opcode", { .opcode = 0x0a }, CMD },
+	{ "unknown opcode", { .opcode = 0x0d }, CMD },
+	{ "ctx create padding", { .opcode = MVGPU_OP_CTX_CREATE,
+			.context = { .ctx = 1, .pad = { [5] = 1 } } }, CMD },
+	{ "ctx create with irq flag", { .opcode = MVGPU_OP_CTX_CREATE,
+			.flags = MVGPU_CMD_FLAG_IRQ, .context = { .ctx = 1 } }, CMD },
+	{ "unmap padding next to ctx", { .opcode = MVGPU_OP_UNMAP,
+			.unmap = { .size = 0x1000, .pad0 = 1 } }, CMD },
 	{ "huge opcode", { .opcode = 0xffffffff }, CMD },
 	{ "nop with a body", { .opcode = MVGPU_OP_NOP, .raw = { [6] = 1 } }, CMD },
 	{ "nop with flags", { .opcode = MVGPU_OP_NOP, .flags = MVGPU_CMD_FLAG_IRQ }, CMD },
@@ -148,8 +162,10 @@ static void mvgpu_cmd_padding_test(struct kunit *test)
 {
 	static const struct { u32 op; unsigned int first_pad; } pads[] = {
 		{ MVGPU_OP_FENCE, 2 }, { MVGPU_OP_COPY, 3 }, { MVGPU_OP_TIMESTAMP, 1 },
-		{ MVGPU_OP_MAP, 4 }, { MVGPU_OP_UNMAP, 2 }, { MVGPU_OP_WAIT, 2 },
+		{ MVGPU_OP_MAP, 4 }, { MVGPU_OP_UNMAP, 3 }, { MVGPU_OP_WAIT, 2 },
 		{ MVGPU_OP_NOP, 0 }, { MVGPU_OP_FILL, 3 },
+		{ MVGPU_OP_CTX_CREATE, 1 }, { MVGPU_OP_CTX_DESTROY, 1 },
+		{ MVGPU_OP_CTX_PRIORITY, 1 },
 	};
 	unsigned int i, w;
 
@@ -165,9 +181,37 @@ static void mvgpu_cmd_padding_test(struct kunit *test)
 	}
 }
 
+/* What only context 0 may run, and what the core carries out (uapi 0.4). */
+static void mvgpu_cmd_privilege_test(struct kunit *test)
+{
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
+	struct mvgpu_cmd map = { .opcode = MVGPU_OP_MAP,
+				 .map = { .map_flags = MVGPU_MAP_READ } };
+	struct mvgpu_cmd unmap = { .opcode = MVGPU_OP_UNMAP };
+	struct mvgpu_cmd create = { .opcode = MVGPU_OP_CTX_CREATE };
+
+	KUNIT_EXPECT_FALSE(test, mvgpu_cmd_privileged(&fill));
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_privileged(&map));
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_privileged(&unmap));
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_privileged(&create));
+	/* Context 0's own VRAM MAP and UNMAP stay on the engine. */
+	KUNIT_EXPECT_FALSE(test, mvgpu_cmd_for_host(&map));
+	KUNIT_EXPECT_FALSE(test, mvgpu_cmd_for_host(&unmap));
+	map.map.map_flags |= MVGPU_MAP_SYSMEM;
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_for_host(&map));
+	map.map.map_flags = MVGPU_MAP_READ;
+	map.map.ctx = 3;
+	unmap.unmap.ctx = 3;
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_for_host(&map));
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_for_host(&unmap));
+	KUNIT_EXPECT_TRUE(test, mvgpu_cmd_for_host(&create));
+	KUNIT_EXPECT_FALSE(test, mvgpu_cmd_for_host(&fill));
+}
+
 static struct kunit_case mvgpu_cmd_test_cases[] = {
 	KUNIT_CASE_PARAM(mvgpu_cmd_validate_test, mvgpu_cmd_gen_params),
 	KUNIT_CASE(mvgpu_cmd_padding_test),
+	KUNIT_CASE(mvgpu_cmd_privilege_test),
 	{}
 };
 

@@ -492,6 +492,67 @@ static void exec_copy_exact_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(want, got, ARENA), 0);
 }
 
+/*
+ * Contexts (uapi 0.4): a privileged context hands MAP naming another
+ * context and the context commands to the core with their fields; an
+ * unprivileged one faults on them, PRIVILEGED, and runs the rest.
+ */
+static void exec_privilege_test(struct kunit *test)
+{
+	struct exec_fixture *x = test->priv;
+	struct mvgpu_stop stop;
+	bool preempt = false;
+
+	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_CTX_CREATE,
+				      .context = { .ctx = 7, .prio = 3 } });
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_HOST);
+	KUNIT_EXPECT_EQ(test, stop.host.op, (u32)MVGPU_OP_CTX_CREATE);
+	KUNIT_EXPECT_EQ(test, stop.host.ctx, 7U);
+	KUNIT_EXPECT_EQ(test, stop.host.prio, 3U);
+	mvgpu_sw_backend_ops.ctx_host_done(x->b, &(struct mvgpu_fault){ 0 });
+	KUNIT_EXPECT_GT(test, run_all(test, x, false), 0U);
+
+	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP,
+				      .map = { .va = 0x100000, .target = 0,
+					       .size = 0x1000, .ctx = 2,
+					       .map_flags = MVGPU_MAP_READ } });
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_HOST);
+	KUNIT_EXPECT_EQ(test, stop.host.op, (u32)MVGPU_OP_MAP);
+	KUNIT_EXPECT_EQ(test, stop.host.ctx, 2U);
+	KUNIT_EXPECT_EQ(test, stop.host.flags, (u32)MVGPU_GPT_READ);
+	/* The core's answer faults it: BAD_CONTEXT at the command. */
+	mvgpu_sw_backend_ops.ctx_host_done(x->b, &(struct mvgpu_fault){
+		.code = MVGPU_ERR_BAD_CONTEXT,
+		.info = MVGPU_OP_MAP | MVGPU_CTX_ERR_ABSENT << MVGPU_ERR_REASON_SHIFT,
+		.addr = x->tail - MVGPU_CMD_SIZE });
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_FAULT);
+	KUNIT_EXPECT_EQ(test, stop.fault.code, (u32)MVGPU_ERR_BAD_CONTEXT);
+
+	/* An unprivileged context. */
+	mvgpu_sw_backend_ops.ctx_destroy(x->b);
+	x->b = mvgpu_sw_backend_ops.ctx_create(&x->be, NULL, x->vram, &x->as, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(x->b));
+	x->tail = 0;
+	mvgpu_sw_backend_ops.ctx_set_ring(x->b, 0, RING, 0);
+	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
+				      .fill = { .dst = ARENA, .size = 64 } });
+	KUNIT_EXPECT_GT(test, run_all(test, x, false), 0U);
+	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
+				      .unmap = { .va = 0, .size = 0x1000 } });
+	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
+	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_FAULT);
+	KUNIT_EXPECT_EQ(test, stop.fault.code, (u32)MVGPU_ERR_PRIVILEGED);
+	KUNIT_EXPECT_EQ(test, stop.fault.info, (u32)MVGPU_OP_UNMAP);
+	KUNIT_EXPECT_EQ(test, stop.fault.addr, (u64)MVGPU_CMD_SIZE);
+	/* Nothing was unmapped: VA 0 still translates. */
+	KUNIT_EXPECT_EQ(test, mvgpu_aspace_translate(&x->as, 0, MVGPU_GPT_READ,
+						     &(struct mvgpu_gpt_xlate){ 0 },
+						     &(u64){ 0 }), 0);
+}
+
 static struct kunit_case exec_test_cases[] = {
 	KUNIT_CASE(exec_map_bounded_test),
 	KUNIT_CASE(exec_copy_bounded_test),
@@ -500,6 +561,7 @@ static struct kunit_case exec_test_cases[] = {
 	KUNIT_CASE(exec_preempt_exact_test),
 	KUNIT_CASE(exec_restore_checks_test),
 	KUNIT_CASE(exec_restore_wait_test),
+	KUNIT_CASE(exec_privilege_test),
 	{}
 };
 
