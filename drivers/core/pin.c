@@ -63,8 +63,10 @@
  *   vfio_unpin_pages() are called with no lock of ours held) are waited
  *   for; a pin that finds the dma_unmap came while VFIO pinned undoes it.
  *
- * So type1 never finds a page of the range pinned again by mvgpu: it gets
- * one call per mapping.  (Where a task_work cannot be had - no memory for
+ * A context created while an unmap is under way starts with the fences
+ * context 0's address space holds (mvgpu_pin_fences_copy()): every
+ * dma_unmap fences context 0's.  So type1 never finds a page of the range
+ * pinned again by mvgpu: it gets one call per mapping.  (Where a task_work cannot be had - no memory for
  * the marker - the fence holds MVGPU_PIN_FENCE_MS after dma_unmap returns
  * instead.)  Pins wait for fences on mvgpu_pin_wq, which the markers wake.
  *
@@ -74,10 +76,12 @@
  *
  * **Locking with VFIO.**  vfio_pin_pages() and vfio_unpin_pages() take
  * type1's container lock, and pinning may fault the VM's memory in.  Our
- * dma_unmap runs under type1's device-list lock: it takes only the address
- * space's @pin_lock and @lock (and the backend's flush takes its step lock
- * for writing: one step), and waits for pins and unpins of its range that
- * are under way, which wait only for VFIO.  Neither lock is ever held
+ * dma_unmap runs under type1's device-list lock: it takes only the vGPU's
+ * table of contexts' lock (to walk its contexts' address spaces, each of
+ * which it unmaps in turn), the address spaces' @pin_lock and @lock (and
+ * the backend's flush takes its step lock for writing: one step), and
+ * waits for pins and unpins of its range that are under way, which wait
+ * only for VFIO.  Neither lock is ever held
  * across a call into VFIO (mvgpu_pin_assert_unlocked() before each): a pin
  * drops @pin_lock around vfio_pin_pages() and registers itself as under
  * way instead, and so does an unpin.  What else may be held across those

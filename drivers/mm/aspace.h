@@ -128,9 +128,9 @@ struct mvgpu_aspace_budget {
  *	address spaces: a translation cached at an older @gen is stale
  * @vram_size: VRAM a MAP may name: [0, @vram_size)
  * @map_vram: its reset mapping is VRAM at VA 0 (context 0's)
- * @pin_lock: serialises pinning and unpinning (held across
- *	vfio_pin_pages(), which may wait for the VM's memory); never taken by
- *	an engine
+ * @pin_lock: serialises the bookkeeping of pinning and unpinning (never
+ *	held across vfio_pin_pages() or vfio_unpin_pages(): DOC: Guest
+ *	memory); never taken by an engine
  * @pins: IOVA page number -> struct mvgpu_pin.  Looked up without a lock
  *	(RCU); entries are added under @pin_lock and removed under @pin_lock
  *	and @lock.  MVGPU_PIN_IDLE marks entries nothing maps (refs 0), to be
