@@ -684,13 +684,7 @@ void mvgpu_ctx_set_prio(struct mvgpu_ctx *ctx, u32 prio)
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
 	spin_lock_irq(&sched->lock);
-	if (ctx->state == MVGPU_CTX_QUEUED) {
-		mvgpu_sched_dequeue_locked(ctx->gdev, ctx);
-		ctx->prio = prio;
-		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, false);
-	} else {
-		ctx->prio = prio;
-	}
+	mvgpu_sched_set_prio_locked(ctx->gdev, ctx, prio);
 	spin_lock(&ctx->vgpu->irq_lock);
 	ctx->vgpu->mmio.ctx[ctx->id].prio = prio;
 	spin_unlock(&ctx->vgpu->irq_lock);

@@ -270,6 +270,22 @@ static void mvgpu_sched_vs_enqueue_locked(struct mvgpu_dev *gdev,
 	}
 }
 
+/* If @ctx outranks the context its running vGPU has on the engine: switch. */
+static void mvgpu_sched_intra_preempt_locked(struct mvgpu_dev *gdev,
+					     struct mvgpu_ctx *ctx)
+{
+	struct mvgpu_vsched *vs = ctx->vs;
+	struct mvgpu_engine_slot *slot;
+
+	if (vs->state != MVGPU_VS_RUNNING || !vs->cur)
+		return;
+	slot = &gdev->sched.engines[vs->engine];
+	if (ctx->prio > vs->cur->prio && !slot->intra && slot->cur == vs->cur) {
+		slot->intra = true;
+		mvgpu_slot_preempt_locked(gdev, slot);
+	}
+}
+
 /**
  * mvgpu_sched_enqueue_locked() - make a context runnable
  * @gdev: its GPU
@@ -301,19 +317,35 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 	case MVGPU_VS_IDLE:
 		mvgpu_sched_vs_enqueue_locked(gdev, vs, wakeup, preempt);
 		break;
-	case MVGPU_VS_RUNNING: {
-		struct mvgpu_engine_slot *slot = &gdev->sched.engines[vs->engine];
-
-		if (vs->cur && ctx->prio > vs->cur->prio && !slot->intra &&
-		    slot->cur == vs->cur) {
-			slot->intra = true;
-			mvgpu_slot_preempt_locked(gdev, slot);
-		}
+	case MVGPU_VS_RUNNING:
+		mvgpu_sched_intra_preempt_locked(gdev, ctx);
 		break;
-	}
 	default:
 		break;
 	}
+}
+
+/**
+ * mvgpu_sched_set_prio_locked() - a context's priority in its vGPU changes
+ * @gdev: its GPU
+ * @ctx: the context
+ * @prio: the new priority
+ *
+ * A runnable context moves to the new priority's run list; its vGPU's place
+ * in the policy does not move.  If it now outranks the context its vGPU
+ * runs, the engine is asked to switch.
+ *
+ * Context: any; caller holds sched.lock.
+ */
+void mvgpu_sched_set_prio_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
+				 u32 prio)
+{
+	lockdep_assert_held(&gdev->sched.lock);
+	ctx->prio = prio;
+	if (ctx->state != MVGPU_CTX_QUEUED)
+		return;
+	list_move_tail(&ctx->run_node, &ctx->vs->rq[prio]);
+	mvgpu_sched_intra_preempt_locked(gdev, ctx);
 }
 
 /**

@@ -168,6 +168,8 @@ void mvgpu_sched_fini(struct mvgpu_dev *gdev);
 void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 				bool wakeup, bool preempt);
 void mvgpu_sched_dequeue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
+void mvgpu_sched_set_prio_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
+				 u32 prio);
 void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
 				    struct mvgpu_vsched *vs, u64 now);
 void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);

@@ -224,7 +224,6 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 				       struct mvgpu_fault *f)
 {
 	struct mvgpu_cmd *cmd = &b->cmd;
-	enum mvgpu_step s;
 
 	if (!b->privileged && mvgpu_cmd_privileged(cmd)) {
 		f->code = MVGPU_ERR_PRIVILEGED;
@@ -239,10 +238,9 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 	case MVGPU_OP_NOP:
 		return MVGPU_STEP_DONE;
 	case MVGPU_OP_FENCE:
-		s = mvgpu_exec_store(b, bufs, cmd->fence.addr, cmd->fence.value, f);
-		if (s == MVGPU_STEP_DONE && (cmd->flags & MVGPU_CMD_FLAG_IRQ))
-			b->be->core->ctx_interrupt(b->ctx, MVGPU_INT_FENCE);
-		return s;
+		/* Its interrupt once it counts as done (mvgpu_exec_run()). */
+		return mvgpu_exec_store(b, bufs, cmd->fence.addr,
+					cmd->fence.value, f);
 	case MVGPU_OP_FILL:
 		return mvgpu_exec_fill(b, bufs, preempt, f);
 	case MVGPU_OP_COPY:
@@ -528,9 +526,20 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 			mvgpu_exec_host_request(&b->cmd, &stop->host);
 			break;
 		}
-		if (s == MVGPU_STEP_DONE &&
-		    mvgpu_exec_retire(b, long_cmd, &unreported))
-			mvgpu_exec_progress(b);
+		if (s == MVGPU_STEP_DONE) {
+			bool irq = b->cmd.opcode == MVGPU_OP_FENCE &&
+				   (b->cmd.flags & MVGPU_CMD_FLAG_IRQ);
+
+			/*
+			 * A FENCE is reported done (head, SEQNO) before its
+			 * interrupt: a handler that reads SEQNO sees it.
+			 */
+			if (mvgpu_exec_retire(b, long_cmd, &unreported))
+				mvgpu_exec_progress(b);
+			if (irq)
+				b->be->core->ctx_interrupt(b->ctx,
+							   MVGPU_INT_FENCE);
+		}
 		long_cmd = b->cmd_active;
 		/* A ring emptied at the end of the slice is not a preemption. */
 		if (mvgpu_exec_stop(preempt) &&
