@@ -28,11 +28,12 @@
  * (create, destroy) and in a vGPU reset, which first stops context 0 (so
  * no request of it is under way), under both @ctxs_lock and the GPU
  * scheduler's lock: the doorbell path looks a context up under the
- * latter, VFIO's dma_unmap walks the table under the former.  A context
- * being destroyed is marked dying first (doorbells and resets leave it
- * alone), is torn down while still in the table - so dma_unmap waits for
- * the unpins of its teardown - and only then taken out and freed.  No lock
- * of the table is held across an unpin.
+ * latter (so do resets of a context, statistics and migration), VFIO's
+ * dma_unmap walks the table under the former - the only holder of
+ * @ctxs_lock that waits for anything (its own unpins).  A context being
+ * destroyed is marked dying first (doorbells and resets leave it alone),
+ * is torn down while still in the table - so dma_unmap waits for the
+ * unpins of its teardown - and only then taken out and freed.
  *
  * Every context's page table draws on the vGPU's one budget of table
  * pages and pinned pages (struct mvgpu_aspace_budget); a context's own
@@ -131,7 +132,8 @@ void mvgpu_ctx_op_map_vram(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
  * @tgt: the context whose page table it changes
  *
  * A bounded piece at a time (as on an engine), tables had where waiting is
- * fine; guest memory nothing maps any more is unpinned.
+ * fine; guest memory nothing maps any more is unpinned.  When it returns,
+ * no access of @tgt uses what it unmapped (&mvgpu_backend_ops.ctx_flush).
  *
  * Context: the vGPU's worker; the VMM's memory cgroup active.
  */
@@ -154,10 +156,16 @@ void mvgpu_ctx_op_unmap(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
 				 MVGPU_ERR_NO_MEMORY,
 				 ret == -ENOSPC ? MVGPU_MAP_ERR_TABLES : 0,
 				 r->va + done);
+	/*
+	 * @tgt may be on an engine: once the command is done, no access of it
+	 * may still use what it unmapped (the release flushes too).
+	 */
 	if (mvgpu_aspace_pins_idle(&tgt->as)) {
 		mutex_lock(&tgt->as.pin_lock);
 		mvgpu_host_release(tgt, 0, U64_MAX);
 		mutex_unlock(&tgt->as.pin_lock);
+	} else if (done) {
+		tgt->gdev->be_ops->ctx_flush(tgt->bctx);
 	}
 }
 
@@ -383,18 +391,19 @@ void mvgpu_vgpu_ctxs_destroy(struct mvgpu_vgpu *vgpu)
  */
 void mvgpu_vgpu_ctx_reset(struct mvgpu_vgpu *vgpu, u32 id)
 {
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
 	struct mvgpu_ctx *ctx;
 
 	if (!id)
 		return;
 	mutex_lock(&vgpu->lock);
-	mutex_lock(&vgpu->ctxs_lock);
+	spin_lock_irq(&sched->lock);
 	ctx = mvgpu_vgpu_ctx(vgpu, id);
 	if (ctx && !ctx->dying)
 		ctx->users++;
 	else
 		ctx = NULL;
-	mutex_unlock(&vgpu->ctxs_lock);
+	spin_unlock_irq(&sched->lock);
 	if (ctx) {
 		mvgpu_ctx_stop(ctx);
 		spin_lock_irq(&vgpu->irq_lock);
@@ -402,10 +411,16 @@ void mvgpu_vgpu_ctx_reset(struct mvgpu_vgpu *vgpu, u32 id)
 		mvgpu_irq_update_locked(vgpu);
 		spin_unlock_irq(&vgpu->irq_lock);
 		mvgpu_ctx_restart(ctx);
+		/* Guest pages its table no longer maps: unpinned now. */
+		if (mvgpu_aspace_pins_idle(&ctx->as)) {
+			mutex_lock(&ctx->as.pin_lock);
+			mvgpu_host_release(ctx, 0, U64_MAX);
+			mutex_unlock(&ctx->as.pin_lock);
+		}
 		vgpu->resets++;
-		mutex_lock(&vgpu->ctxs_lock);
+		spin_lock_irq(&sched->lock);
 		ctx->users--;
-		mutex_unlock(&vgpu->ctxs_lock);
+		spin_unlock_irq(&sched->lock);
 		wake_up_var(&ctx->users);
 	}
 	mutex_unlock(&vgpu->lock);
@@ -452,6 +467,21 @@ void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len)
 	mutex_unlock(&vgpu->ctxs_lock);
 }
 
+/*
+ * Context @id of a vGPU whose table cannot lose it meanwhile (context 0
+ * frozen or stopped, the vGPU's lock held), or NULL.
+ */
+static struct mvgpu_ctx *mvgpu_vgpu_ctx_get(struct mvgpu_vgpu *vgpu, u32 id)
+{
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
+	struct mvgpu_ctx *ctx;
+
+	spin_lock_irq(&sched->lock);
+	ctx = vgpu->ctxs[id];
+	spin_unlock_irq(&sched->lock);
+	return ctx;
+}
+
 /**
  * mvgpu_vgpu_freeze() - stop every context of a vGPU for a migration
  * @vgpu: the vGPU
@@ -463,15 +493,16 @@ void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len)
  */
 void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu)
 {
+	struct mvgpu_ctx *ctx;
 	u32 id;
 
 	lockdep_assert_held(&vgpu->lock);
 	mvgpu_ctx_freeze(&vgpu->ctx);
-	mutex_lock(&vgpu->ctxs_lock);
-	for (id = 1; id < vgpu->num_contexts; id++)
-		if (vgpu->ctxs[id])
-			mvgpu_ctx_freeze(vgpu->ctxs[id]);
-	mutex_unlock(&vgpu->ctxs_lock);
+	for (id = 1; id < vgpu->num_contexts; id++) {
+		ctx = mvgpu_vgpu_ctx_get(vgpu, id);
+		if (ctx)
+			mvgpu_ctx_freeze(ctx);
+	}
 }
 
 /**
@@ -484,14 +515,15 @@ void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu)
  */
 void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu)
 {
+	struct mvgpu_ctx *ctx;
 	u32 id;
 
 	lockdep_assert_held(&vgpu->lock);
-	mutex_lock(&vgpu->ctxs_lock);
-	for (id = 1; id < vgpu->num_contexts; id++)
-		if (vgpu->ctxs[id])
-			mvgpu_ctx_thaw(vgpu->ctxs[id]);
-	mutex_unlock(&vgpu->ctxs_lock);
+	for (id = 1; id < vgpu->num_contexts; id++) {
+		ctx = mvgpu_vgpu_ctx_get(vgpu, id);
+		if (ctx)
+			mvgpu_ctx_thaw(ctx);
+	}
 	mvgpu_ctx_thaw(&vgpu->ctx);
 }
 
@@ -499,16 +531,17 @@ void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu)
  * mvgpu_vgpu_ctxs_used() - contexts other than 0 exist
  * @vgpu: the vGPU
  *
- * Context: process context.
+ * Context: any process context.
  * Return: how many.
  */
 u32 mvgpu_vgpu_ctxs_used(struct mvgpu_vgpu *vgpu)
 {
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
 	u32 id, n = 0;
 
-	mutex_lock(&vgpu->ctxs_lock);
+	spin_lock_irq(&sched->lock);
 	for (id = 1; id < vgpu->num_contexts; id++)
 		n += !!vgpu->ctxs[id];
-	mutex_unlock(&vgpu->ctxs_lock);
+	spin_unlock_irq(&sched->lock);
 	return n;
 }

@@ -192,18 +192,25 @@ static void ctx_priority_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
 	struct mvgpu_vgpu *v = x->vgpu[0];
+	ktime_t end;
 	int e;
 
 	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 1,
 					 MVGPU_CTX_PRIO_LOW)), 0ULL);
 	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
 					 MVGPU_CTX_PRIO_HIGH)), 0ULL);
+	/* With a preemption timeout (the mock can reset an engine). */
+	x->gdev->sched.preempt_timeout_ns = NSEC_PER_SEC;
 	ctx_ring(x, 0, 1, 1024);
 	e = engine_of(x, 0, 1);
 	KUNIT_ASSERT_GE(test, e, 0);
 	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
+	end = hrtimer_get_expires(&x->gdev->sched.engines[e].slice_timer);
 	ctx_ring(x, 0, 2, 64);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[e]);
+	/* A switch inside the vGPU does not move the end of its slice. */
+	KUNIT_EXPECT_EQ(test, ktime_to_ns(hrtimer_get_expires(
+		&x->gdev->sched.engines[e].slice_timer)), ktime_to_ns(end));
 	mock_report(x, e, MVGPU_STOP_PREEMPTED, 100, 3);
 	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 2), e);
 	KUNIT_EXPECT_EQ(test, v->vs.ctx_switches, 1ULL);
@@ -221,6 +228,13 @@ static void ctx_priority_test(struct kunit *test)
 	KUNIT_ASSERT_GE(test, e, 0);
 	ctx_ring(x, 0, 1, 1088);
 	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
+	/* ...until the running one is lowered below it. */
+	mvgpu_ctx_set_prio(v->ctxs[2], MVGPU_CTX_PRIO_LOW);
+	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
+	mvgpu_ctx_set_prio(v->ctxs[1], MVGPU_CTX_PRIO_NORMAL);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[e]);
+	mock_report(x, e, MVGPU_STOP_PREEMPTED, 10, 0);
+	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 1), e);
 }
 
 /* Contexts of one priority take turns at the ends of the vGPU's slices. */

@@ -37,7 +37,7 @@ static enum hrtimer_restart mvgpu_ctx_poll(struct hrtimer *t)
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
 		else	/* a poll is no reason to cut a neighbour's slice */
-			mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, false);
+			mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, 0);
 	}
 	spin_unlock_irqrestore(&sched->lock, flags);
 	return HRTIMER_NORESTART;
@@ -327,7 +327,8 @@ void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx)
 	ctx->frozen = false;
 	ctx->stopping = false;
 	if (ctx->state == MVGPU_CTX_IDLE && ctx->ring_size)
-		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, true);
+		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true,
+					   MVGPU_PREEMPT_ALL);
 	spin_unlock_irq(&sched->lock);
 	if (doorbell)
 		mvgpu_ctx_doorbell(ctx);
@@ -529,7 +530,8 @@ void mvgpu_ctx_doorbell_locked(struct mvgpu_ctx *ctx)
 			ctx->state = MVGPU_CTX_STOPPED;
 		}
 	} else if (ctx->state == MVGPU_CTX_IDLE && tail != READ_ONCE(ctx->head)) {
-		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, true);
+		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true,
+					   MVGPU_PREEMPT_ALL);
 	}
 }
 
@@ -589,7 +591,8 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 
 	spin_lock_irq(&sched->lock);
 	if (!ctx->stopping && READ_ONCE(ctx->head) != ctx->tail)
-		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, true);
+		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true,
+					   MVGPU_PREEMPT_ALL);
 	else
 		ctx->state = MVGPU_CTX_IDLE;
 	wake_up_all(&ctx->idle_wq);

@@ -114,16 +114,27 @@ void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 #define MVGPU_HOST_MAP_TRIES	8
 
 /*
+ * Whether a reset of @ctx cuts its request short.  A freeze lets it finish;
+ * so does a reset when the request changes another context's page table:
+ * that table must end as the command asked, not half changed, since the
+ * reset clears only @ctx's own (DOC: Contexts).
+ */
+static bool mvgpu_host_cut(struct mvgpu_ctx *ctx)
+{
+	return READ_ONCE(ctx->stopping) && !READ_ONCE(ctx->frozen) &&
+	       !ctx->host.ctx;
+}
+
+/*
  * The request the host worker serves pins nothing more: VFIO unmapped what
- * it maps (mvgpu_ctx_dma_unmap()), or a reset cuts it short (a freeze lets
- * it finish).
+ * it maps (mvgpu_ctx_dma_unmap()), or a reset cuts it short.
  */
 static bool mvgpu_host_cancelled(void *arg)
 {
 	struct mvgpu_ctx *ctx = arg;
 
 	return READ_ONCE(ctx->host_abort_seq) == READ_ONCE(ctx->host_seq) ||
-	       (READ_ONCE(ctx->stopping) && !READ_ONCE(ctx->frozen));
+	       mvgpu_host_cut(ctx);
 }
 
 /*
@@ -210,8 +221,7 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
 	bool more = true;
 	u64 done = 0;
 
-	/* A reset cuts the MAP short; a freeze lets it finish. */
-	while (more && (!READ_ONCE(ctx->stopping) || READ_ONCE(ctx->frozen))) {
+	while (more && !mvgpu_host_cut(ctx)) {
 		mutex_lock(&as->pin_lock);
 		more = mvgpu_host_piece(ctx, tgt, &done);
 		if (!more && mvgpu_aspace_pins_idle(as))	/* a failed piece */
@@ -267,8 +277,9 @@ static void mvgpu_host_done(struct mvgpu_ctx *ctx, u64 cpu_ns)
 					       ktime_get_ns());
 		if (ctx->stopping)
 			ctx->state = MVGPU_CTX_IDLE;
-		else	/* like a WAIT that is over: no reason to preempt */
-			mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true, false);
+		else	/* as a WAIT that is over: others not preempted */
+			mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true,
+						   MVGPU_PREEMPT_SIBLINGS);
 	}
 	spin_unlock_irq(&sched->lock);
 }

@@ -81,6 +81,22 @@ static void mvgpu_slot_preempt_locked(struct mvgpu_dev *gdev,
 }
 
 /*
+ * Ask @slot's engine for a switch between two contexts of the vGPU it
+ * runs.  The vGPU's slice goes on: its timer is left alone (it ends the
+ * slice, and from there counts the preemption timeout as ever), so
+ * switches inside a vGPU never stretch its turn.
+ */
+static void mvgpu_slot_switch_locked(struct mvgpu_dev *gdev,
+				     struct mvgpu_engine_slot *slot)
+{
+	lockdep_assert_held(&gdev->sched.lock);
+	slot->intra = true;
+	if (!slot->preempt_at)
+		slot->preempt_at = ktime_get_ns();
+	gdev->be_ops->preempt(gdev->be, slot->index);
+}
+
+/*
  * The slice ended: ask the engine to give its context up.  With a backend
  * that can reset an engine, the timer fires again at the preemption
  * timeout, counted from the first request to preempt (whatever made it): an
@@ -270,20 +286,32 @@ static void mvgpu_sched_vs_enqueue_locked(struct mvgpu_dev *gdev,
 	}
 }
 
-/* If @ctx outranks the context its running vGPU has on the engine: switch. */
-static void mvgpu_sched_intra_preempt_locked(struct mvgpu_dev *gdev,
-					     struct mvgpu_ctx *ctx)
+/* The highest priority among @vs's runnable contexts, or -1. */
+static int mvgpu_vs_top_prio_locked(struct mvgpu_vsched *vs)
 {
-	struct mvgpu_vsched *vs = ctx->vs;
+	int p;
+
+	for (p = MVGPU_CTX_PRIO_MAX; p >= 0; p--)
+		if (!list_empty(&vs->rq[p]))
+			return p;
+	return -1;
+}
+
+/*
+ * If @vs runs a context on an engine that a runnable one of it outranks,
+ * switch (at the engine's next preemption point).
+ */
+static void mvgpu_sched_intra_preempt_locked(struct mvgpu_dev *gdev,
+					     struct mvgpu_vsched *vs)
+{
 	struct mvgpu_engine_slot *slot;
 
 	if (vs->state != MVGPU_VS_RUNNING || !vs->cur)
 		return;
 	slot = &gdev->sched.engines[vs->engine];
-	if (ctx->prio > vs->cur->prio && !slot->intra && slot->cur == vs->cur) {
-		slot->intra = true;
-		mvgpu_slot_preempt_locked(gdev, slot);
-	}
+	if (slot->cur == vs->cur && !slot->intra &&
+	    mvgpu_vs_top_prio_locked(vs) > (int)vs->cur->prio)
+		mvgpu_slot_switch_locked(gdev, slot);
 }
 
 /**
@@ -292,17 +320,17 @@ static void mvgpu_sched_intra_preempt_locked(struct mvgpu_dev *gdev,
  * @ctx: the context, not queued, not running
  * @wakeup: it was idle (else it comes back after a preemption: it goes
  *	first among the vGPU's contexts of its priority)
- * @preempt: if its vGPU must queue and no engine is idle, preempt the
- *	engine running the lowest level if the policy says it should go first
+ * @preempt: MVGPU_PREEMPT_OTHERS: if its vGPU must queue and no engine is
+ *	idle, preempt the engine running the lowest level if the policy says
+ *	it should go first; MVGPU_PREEMPT_SIBLINGS: if its vGPU runs a
+ *	context of a lower priority, switch to it (DOC: Engines)
  *
- * The context joins its vGPU's run list.  An idle vGPU joins the run
- * queue; one that runs is asked to switch if @ctx has a higher priority
- * than its context on the engine (DOC: Engines).
+ * The context joins its vGPU's run list; an idle vGPU joins the run queue.
  *
  * Context: any; caller holds sched.lock.
  */
 void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
-				bool wakeup, bool preempt)
+				bool wakeup, unsigned int preempt)
 {
 	struct mvgpu_vsched *vs = ctx->vs;
 
@@ -315,10 +343,12 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 	vs->nr_runnable++;
 	switch (vs->state) {
 	case MVGPU_VS_IDLE:
-		mvgpu_sched_vs_enqueue_locked(gdev, vs, wakeup, preempt);
+		mvgpu_sched_vs_enqueue_locked(gdev, vs, wakeup,
+					      preempt & MVGPU_PREEMPT_OTHERS);
 		break;
 	case MVGPU_VS_RUNNING:
-		mvgpu_sched_intra_preempt_locked(gdev, ctx);
+		if (preempt & MVGPU_PREEMPT_SIBLINGS)
+			mvgpu_sched_intra_preempt_locked(gdev, vs);
 		break;
 	default:
 		break;
@@ -332,8 +362,8 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
  * @prio: the new priority
  *
  * A runnable context moves to the new priority's run list; its vGPU's place
- * in the policy does not move.  If it now outranks the context its vGPU
- * runs, the engine is asked to switch.
+ * in the policy does not move.  If the context its vGPU runs is now
+ * outranked, the engine is asked to switch.
  *
  * Context: any; caller holds sched.lock.
  */
@@ -342,10 +372,10 @@ void mvgpu_sched_set_prio_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 {
 	lockdep_assert_held(&gdev->sched.lock);
 	ctx->prio = prio;
-	if (ctx->state != MVGPU_CTX_QUEUED)
-		return;
-	list_move_tail(&ctx->run_node, &ctx->vs->rq[prio]);
-	mvgpu_sched_intra_preempt_locked(gdev, ctx);
+	if (ctx->state == MVGPU_CTX_QUEUED)
+		list_move_tail(&ctx->run_node, &ctx->vs->rq[prio]);
+	/* Raised above the one on the engine, or that one lowered. */
+	mvgpu_sched_intra_preempt_locked(gdev, ctx->vs);
 }
 
 /**
@@ -531,10 +561,10 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
 		ctx->host_queued = true;
 		mvgpu_host_queue(ctx);
 	} else if (stop->reason == MVGPU_STOP_PREEMPTED) {
-		mvgpu_sched_enqueue_locked(gdev, ctx, slot->expired, false);
+		mvgpu_sched_enqueue_locked(gdev, ctx, slot->expired, 0);
 	} else if (stop->head != ctx->tail) {
 		/* Rung again after it found the ring empty. */
-		mvgpu_sched_enqueue_locked(gdev, ctx, true, false);
+		mvgpu_sched_enqueue_locked(gdev, ctx, true, 0);
 	} else {
 		ctx->state = MVGPU_CTX_IDLE;
 	}

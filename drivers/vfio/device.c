@@ -373,6 +373,7 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	/* A register reset keeps config space, and with it INTx disable. */
 	mvgpu_irq_line_reset_locked(vgpu, mvgpu_cfg_command(&vgpu->cfg));
 	spin_unlock_irq(&vgpu->irq_lock);
+	mvgpu_ctx_set_prio(&vgpu->ctx, MVGPU_CTX_PRIO_HIGH);
 	/*
 	 * The context's reset first: the backend may still be getting memory
 	 * for it off the engine (a VRAM page a step waits for), and that must
@@ -380,8 +381,9 @@ void mvgpu_vgpu_reset(struct mvgpu_vgpu *vgpu, bool flr)
 	 * stays stopped (doorbells ignored) until the scrub is over.
 	 */
 	mvgpu_ctx_clear(&vgpu->ctx);
-	/* Context 0's SEQNO counts from the vGPU's reset. */
+	/* Context 0's SEQNO and ENGINE_NS count from the vGPU's reset. */
 	WRITE_ONCE(vgpu->ctx.seqno_base, 0);
+	WRITE_ONCE(vgpu->ctx.busy_ns, 0);
 	vgpu->gdev->be_ops->vram_scrub(vgpu->bvram);
 	mvgpu_ctx_start(&vgpu->ctx);
 	vgpu->resets++;

@@ -143,9 +143,7 @@ static u32 mvgpu_mmio_ctx_read(const struct mvgpu_mmio *m, unsigned int n,
 {
 	const struct mvgpu_ctx_regs *c = &m->ctx[n];
 
-	if (n >= m->num_contexts)
-		return 0;
-	if (!c->exists)
+	if (n >= m->num_contexts || !c->exists)
 		return reg == MVGPU_CTX_STATUS ? MVGPU_CTX_FREE : 0;
 	switch (reg) {
 	case MVGPU_CTX_RING_BASE_LO:

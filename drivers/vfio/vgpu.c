@@ -204,12 +204,12 @@ static ssize_t mvgpu_vgpu_show_description(struct mdev_type *mtype, char *buf)
  */
 static u64 mvgpu_vgpu_count(struct mvgpu_vgpu *vgpu, bool faults)
 {
+	struct mvgpu_sched *sched = &vgpu->gdev->sched;
 	u64 n;
 	u32 id;
 
-	mutex_lock(&vgpu->ctxs_lock);
-	n = faults ? READ_ONCE(vgpu->vs.gone_faults) :
-		     READ_ONCE(vgpu->vs.gone_cmds);
+	spin_lock_irq(&sched->lock);
+	n = faults ? vgpu->vs.gone_faults : vgpu->vs.gone_cmds;
 	for (id = 0; id < vgpu->num_contexts; id++) {
 		struct mvgpu_ctx *ctx = vgpu->ctxs[id];
 
@@ -219,7 +219,7 @@ static u64 mvgpu_vgpu_count(struct mvgpu_vgpu *vgpu, bool faults)
 			n += READ_ONCE(ctx->cmds_before) +
 			     READ_ONCE(ctx->cmds_done);
 	}
-	mutex_unlock(&vgpu->ctxs_lock);
+	spin_unlock_irq(&sched->lock);
 	return n;
 }
 

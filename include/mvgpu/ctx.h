@@ -151,7 +151,7 @@ struct mvgpu_vsched {
  * @as: the GPU address space
  * @dying: being destroyed: looked up by nothing but dma_unmap; set under
  *	the vGPU's @ctxs_lock and sched.lock
- * @users: resets of it under way without @ctxs_lock; @ctxs_lock
+ * @users: resets of it under way; sched.lock
  * @faults: faults since the context was created
  * @busy_ns: engine time it used since it was created (ENGINE_NS)
  */

@@ -165,8 +165,13 @@ extern const struct mvgpu_core_ops mvgpu_core_ops;
 int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns);
 void mvgpu_sched_fini(struct mvgpu_dev *gdev);
+/* mvgpu_sched_enqueue_locked()'s @preempt */
+#define MVGPU_PREEMPT_OTHERS	BIT(0)	/* other vGPUs, as the policy says */
+#define MVGPU_PREEMPT_SIBLINGS	BIT(1)	/* its vGPU's lower-priority contexts */
+#define MVGPU_PREEMPT_ALL	(MVGPU_PREEMPT_OTHERS | MVGPU_PREEMPT_SIBLINGS)
+
 void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
-				bool wakeup, bool preempt);
+				bool wakeup, unsigned int preempt);
 void mvgpu_sched_dequeue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
 void mvgpu_sched_set_prio_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 				 u32 prio);

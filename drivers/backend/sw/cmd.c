@@ -145,6 +145,8 @@ static int mvgpu_cmd_validate_tables(const struct mvgpu_cmd *cmd)
 		return 0;
 	default:
 		/* The core checks the context and priority (BAD_CONTEXT). */
+		if (cmd->opcode == MVGPU_OP_CTX_DESTROY && cmd->context.prio)
+			return -EINVAL;
 		return mvgpu_cmd_zero(cmd->context.pad, 6) ? 0 : -EINVAL;
 	}
 }

@@ -50,6 +50,8 @@ static const struct mvgpu_cmd_case mvgpu_cmd_cases[] = {
 
 	/* unknown or malformed */
 	{ "unknown opcode", { .opcode = 0x0d }, CMD },
+	{ "ctx destroy with a priority", { .opcode = MVGPU_OP_CTX_DESTROY,
+			.context = { .ctx = 1, .prio = 1 } }, CMD },
 	{ "ctx create padding", { .opcode = MVGPU_OP_CTX_CREATE,
 			.context = { .ctx = 1, .pad = { [5] = 1 } } }, CMD },
 	{ "ctx create with irq flag", { .opcode = MVGPU_OP_CTX_CREATE,
