@@ -109,8 +109,8 @@
 #define MVGPU_REG_CMDS_DONE		0x0094	/* RO: commands completed, mod 2^32 */
 #define MVGPU_REG_WATCHDOG_MS		0x0098	/* RO: the watchdog's limit, ms (0.3) */
 #define MVGPU_REG_NUM_CONTEXTS		0x009c	/* RO: contexts, context 0 included (0.4) */
-#define MVGPU_REG_CTX_PENDING_LO	0x00a0	/* RO: contexts 1..31 with a cause (0.4) */
-#define MVGPU_REG_CTX_PENDING_HI	0x00a4	/* RO: contexts 32..63 with a cause (0.4) */
+#define MVGPU_REG_CTX_PENDING_LO	0x00a0	/* RO: contexts 1..31 with an enabled cause pending (0.4) */
+#define MVGPU_REG_CTX_PENDING_HI	0x00a4	/* RO: contexts 32..63, the same (0.4) */
 
 #define MVGPU_ID_MAGIC			0x4d564750	/* "MVGP" */
 #define MVGPU_RESET_MAGIC		0x52535421	/* "RST!": whole vGPU */
@@ -226,8 +226,9 @@
  * ring works as context 0's (DOC: Command ring); a fault stops only that
  * context.  Its SEQNO counts the commands it completed since it was
  * created, 64 bits that never go back (context 0's: since the vGPU's last
- * reset): the device writes it, so a kernel driver can trust it for
- * fences.  ENGINE_NS is the engine time it has used.  Writing
+ * reset, and not carried by a migration): the device writes it, so a kernel
+ * driver can trust it for fences; a FENCE's MVGPU_INT_FENCE is raised after
+ * SEQNO counts it.  ENGINE_NS is the engine time it has used.  Writing
  * MVGPU_RESET_ENGINE_MAGIC to its RESET resets the context: ring registers,
  * RING_HEAD, STATUS, error registers and INT_STATUS, the command in flight;
  * for contexts other than 0 the page table, SEQNO, ENGINE_NS, INT_MASK and
