@@ -374,6 +374,7 @@ void mvgpu_vgpu_ctxs_destroy(struct mvgpu_vgpu *vgpu)
 			mvgpu_ctx_destroy(ctx, false);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctxs_destroy);
 
 /**
  * mvgpu_vgpu_ctx_reset() - a context's RESET (DOC: Contexts)
@@ -425,6 +426,7 @@ void mvgpu_vgpu_ctx_reset(struct mvgpu_vgpu *vgpu, u32 id)
 	}
 	mutex_unlock(&vgpu->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctx_reset);
 
 /**
  * mvgpu_vgpu_doorbell() - the guest wrote a context's DOORBELL
@@ -444,6 +446,7 @@ void mvgpu_vgpu_doorbell(struct mvgpu_vgpu *vgpu, u32 id)
 		mvgpu_ctx_doorbell_locked(ctx);
 	spin_unlock_irq(&sched->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_doorbell);
 
 /**
  * mvgpu_vgpu_dma_unmap() - the VM unmapped guest memory: every context

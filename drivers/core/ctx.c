@@ -693,6 +693,7 @@ void mvgpu_ctx_set_prio(struct mvgpu_ctx *ctx, u32 prio)
 	spin_unlock(&ctx->vgpu->irq_lock);
 	spin_unlock_irq(&sched->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_prio);
 
 /**
  * mvgpu_ctx_save() - copy a stopped context's engine state into a buffer
