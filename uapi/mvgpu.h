@@ -109,8 +109,9 @@
 #define MVGPU_REG_CMDS_DONE		0x0094	/* RO: commands completed, mod 2^32 */
 #define MVGPU_REG_WATCHDOG_MS		0x0098	/* RO: the watchdog's limit, ms (0.3) */
 #define MVGPU_REG_NUM_CONTEXTS		0x009c	/* RO: contexts, context 0 included (0.4) */
-#define MVGPU_REG_CTX_PENDING_LO	0x00a0	/* RO: contexts 1..31 with an enabled cause pending (0.4) */
-#define MVGPU_REG_CTX_PENDING_HI	0x00a4	/* RO: contexts 32..63, the same (0.4) */
+/* CTX_PENDING: bit n set while context n has an enabled cause pending */
+#define MVGPU_REG_CTX_PENDING_LO	0x00a0	/* RO: contexts 1..31 (0.4) */
+#define MVGPU_REG_CTX_PENDING_HI	0x00a4	/* RO: contexts 32..63 (0.4) */
 
 #define MVGPU_ID_MAGIC			0x4d564750	/* "MVGP" */
 #define MVGPU_RESET_MAGIC		0x52535421	/* "RST!": whole vGPU */

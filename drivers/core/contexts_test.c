@@ -192,6 +192,7 @@ static void ctx_priority_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
 	struct mvgpu_vgpu *v = x->vgpu[0];
+	struct hrtimer *timer;
 	ktime_t end;
 	int e;
 
@@ -205,12 +206,13 @@ static void ctx_priority_test(struct kunit *test)
 	e = engine_of(x, 0, 1);
 	KUNIT_ASSERT_GE(test, e, 0);
 	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
-	end = hrtimer_get_expires(&x->gdev->sched.engines[e].slice_timer);
+	timer = &x->gdev->sched.engines[e].slice_timer;
+	end = hrtimer_get_expires(timer);
 	ctx_ring(x, 0, 2, 64);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[e]);
 	/* A switch inside the vGPU does not move the end of its slice. */
-	KUNIT_EXPECT_EQ(test, ktime_to_ns(hrtimer_get_expires(
-		&x->gdev->sched.engines[e].slice_timer)), ktime_to_ns(end));
+	KUNIT_EXPECT_EQ(test, ktime_to_ns(hrtimer_get_expires(timer)),
+			ktime_to_ns(end));
 	mock_report(x, e, MVGPU_STOP_PREEMPTED, 100, 3);
 	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 2), e);
 	KUNIT_EXPECT_EQ(test, v->vs.ctx_switches, 1ULL);

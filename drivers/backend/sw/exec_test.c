@@ -499,12 +499,25 @@ static void exec_copy_exact_test(struct kunit *test)
  */
 static void exec_privilege_test(struct kunit *test)
 {
+	const struct mvgpu_cmd create = {
+		.opcode = MVGPU_OP_CTX_CREATE, .context = { .ctx = 7, .prio = 3 },
+	};
+	const struct mvgpu_cmd map = {
+		.opcode = MVGPU_OP_MAP,
+		.map = { .va = 0x100000, .size = 0x1000, .ctx = 2,
+			 .map_flags = MVGPU_MAP_READ },
+	};
+	const struct mvgpu_cmd fill = {
+		.opcode = MVGPU_OP_FILL, .fill = { .dst = ARENA, .size = 64 },
+	};
+	const struct mvgpu_cmd unmap = {
+		.opcode = MVGPU_OP_UNMAP, .unmap = { .va = 0, .size = 0x1000 },
+	};
 	struct exec_fixture *x = test->priv;
 	struct mvgpu_stop stop;
 	bool preempt = false;
 
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_CTX_CREATE,
-				      .context = { .ctx = 7, .prio = 3 } });
+	submit(x, create);
 	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
 	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_HOST);
 	KUNIT_EXPECT_EQ(test, stop.host.op, (u32)MVGPU_OP_CTX_CREATE);
@@ -513,10 +526,7 @@ static void exec_privilege_test(struct kunit *test)
 	mvgpu_sw_backend_ops.ctx_host_done(x->b, &(struct mvgpu_fault){ 0 });
 	KUNIT_EXPECT_GT(test, run_all(test, x, false), 0U);
 
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_MAP,
-				      .map = { .va = 0x100000, .target = 0,
-					       .size = 0x1000, .ctx = 2,
-					       .map_flags = MVGPU_MAP_READ } });
+	submit(x, map);
 	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
 	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_HOST);
 	KUNIT_EXPECT_EQ(test, stop.host.op, (u32)MVGPU_OP_MAP);
@@ -537,11 +547,9 @@ static void exec_privilege_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(x->b));
 	x->tail = 0;
 	mvgpu_sw_backend_ops.ctx_set_ring(x->b, 0, RING, 0);
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_FILL,
-				      .fill = { .dst = ARENA, .size = 64 } });
+	submit(x, fill);
 	KUNIT_EXPECT_GT(test, run_all(test, x, false), 0U);
-	submit(x, (struct mvgpu_cmd){ .opcode = MVGPU_OP_UNMAP,
-				      .unmap = { .va = 0, .size = 0x1000 } });
+	submit(x, unmap);
 	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
 	KUNIT_EXPECT_EQ(test, stop.reason, MVGPU_STOP_FAULT);
 	KUNIT_EXPECT_EQ(test, stop.fault.code, (u32)MVGPU_ERR_PRIVILEGED);
