@@ -68,7 +68,8 @@
  * dma_unmap fences context 0's.  So type1 never finds a page of the range
  * pinned again by mvgpu: it gets one call per mapping.  (Where a task_work
  * cannot be had - no memory for the marker - the fence holds
- * MVGPU_PIN_FENCE_MS after dma_unmap returns instead.)  Pins wait for fences on mvgpu_pin_wq, which the markers wake.
+ * MVGPU_PIN_FENCE_MS after dma_unmap returns instead.)  Pins wait for
+ * fences on mvgpu_pin_wq, which the markers wake.
  *
  * Each pinned page charges MVGPU_PIN_VFIO_BYTES more than mvgpu's own
  * record of it to the VM's memory cgroup, standing for the struct vfio_pfn
