@@ -468,6 +468,7 @@ void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len)
 		if (vgpu->ctxs[id])
 			mvgpu_ctx_dma_unmap(vgpu->ctxs[id], iova, len);
 	mutex_unlock(&vgpu->ctxs_lock);
+	mvgpu_pin_unmap_stall();
 }
 
 /*

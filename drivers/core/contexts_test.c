@@ -381,8 +381,9 @@ static void ctx_fault_test(struct kunit *test)
 			(u32)MVGPU_ENGINE_IDLE);
 	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_ERROR_CODE), 0U);
 	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_RING_SIZE), 0U);
+	/* INT_MASK stays (a window keeps only FENCE and ERROR). */
 	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_INT_MASK),
-			MVGPU_INT_ALL);
+			MVGPU_INT_FENCE | MVGPU_INT_ERROR);
 	KUNIT_EXPECT_EQ(test, m->resets, 1U);
 	ctx_ring(x, 0, 3, 64);
 	e = engine_of(x, 0, 3);
@@ -391,7 +392,10 @@ static void ctx_fault_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->ctxs[3]->faults, 1ULL);
 }
 
-/* A vGPU reset destroys every context but 0; their counts stay the vGPU's. */
+/*
+ * A vGPU reset (RST!) destroys every context but 0, whose SEQNO, ENGINE_NS
+ * and priority start again; the destroyed contexts' counts stay the vGPU's.
+ */
 static void ctx_vgpu_reset_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
@@ -403,6 +407,8 @@ static void ctx_vgpu_reset_test(struct kunit *test)
 					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
 	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE, 2,
 					 MVGPU_CTX_PRIO_NORMAL)), 0ULL);
+	KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_PRIORITY, 0,
+					 MVGPU_CTX_PRIO_LOW)), 0ULL);
 	ctx_ring(x, 0, 1, 1024);
 	e = engine_of(x, 0, 1);
 	KUNIT_ASSERT_GE(test, e, 0);
@@ -410,11 +416,7 @@ static void ctx_vgpu_reset_test(struct kunit *test)
 	if (engine_of(x, 0, 1) >= 0)
 		mock_report(x, engine_of(x, 0, 1), MVGPU_STOP_EMPTY, 10, 0);
 
-	mutex_lock(&v->lock);
-	mvgpu_ctx_stop(&v->ctx);
-	mvgpu_vgpu_ctxs_destroy(v);
-	mvgpu_ctx_restart(&v->ctx);
-	mutex_unlock(&v->lock);
+	mvgpu_vgpu_reset(v, false);
 	KUNIT_EXPECT_NULL(test, v->ctxs[1]);
 	KUNIT_EXPECT_NULL(test, v->ctxs[2]);
 	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_STATUS),
@@ -422,6 +424,9 @@ static void ctx_vgpu_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max);
 	/* Context 1's 5 commands stay counted. */
 	KUNIT_EXPECT_EQ(test, v->vs.gone_cmds, 5ULL);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 0, MVGPU_CTX_SEQNO_LO), 0U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 0, MVGPU_CTX_ENGINE_NS_LO), 0U);
+	KUNIT_EXPECT_EQ(test, v->ctx.prio, (u32)MVGPU_CTX_PRIO_HIGH);
 	/* A doorbell of a destroyed context does nothing. */
 	ctx_ring(x, 0, 1, 64);
 	KUNIT_EXPECT_LT(test, engine_of(x, 0, 1), 0);

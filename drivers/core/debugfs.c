@@ -459,6 +459,8 @@ void mvgpu_debugfs_init(void)
 	/* A test widens the window in which a dma_unmap meets a pin. */
 	debugfs_create_u32("pin_delay_us", 0600, mvgpu_debugfs_root,
 			   &mvgpu_pin_delay_us);
+	debugfs_create_u32("unmap_delay_us", 0600, mvgpu_debugfs_root,
+			   &mvgpu_unmap_delay_us);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
 				  &mvgpu_fail_nowait_attr);

@@ -118,6 +118,8 @@
 
 /* Debug knob (debugfs pin_delay_us): a stall after each vfio_pin_pages(). */
 unsigned int mvgpu_pin_delay_us;
+/* Debug knob (debugfs unmap_delay_us): a stall at the end of dma_unmap. */
+unsigned int mvgpu_unmap_delay_us;
 #define MVGPU_PIN_DELAY_MAX_US	100000
 
 /* Nothing dma_unmap takes is held across a call into VFIO. */
@@ -354,6 +356,24 @@ int mvgpu_pin_fences_copy(struct mvgpu_aspace *dst, struct mvgpu_aspace *src)
 	mutex_unlock(&dst->pin_lock);
 	mutex_unlock(&src->pin_lock);
 	return ret;
+}
+
+/**
+ * mvgpu_pin_unmap_stall() - a test's stall at the end of a dma_unmap
+ *
+ * With debugfs unmap_delay_us set, a dma_unmap that has fenced, unmapped
+ * and unpinned its range waits that long before it returns to VFIO (which
+ * still holds the mapping): a pin starting meanwhile meets the fence.
+ *
+ * Context: process context (VFIO's dma_unmap), no lock of ours held.
+ */
+void mvgpu_pin_unmap_stall(void)
+{
+	unsigned int delay = min(READ_ONCE(mvgpu_unmap_delay_us),
+				 MVGPU_PIN_DELAY_MAX_US);
+
+	if (delay)
+		fsleep(delay);
 }
 
 /**

@@ -309,6 +309,7 @@ struct mvgpu_pin_req {
 
 /* core/pin.c */
 extern unsigned int mvgpu_pin_delay_us;
+extern unsigned int mvgpu_unmap_delay_us;
 int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
 		  u64 size, bool write, const struct mvgpu_pin_req *req);
 void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
@@ -320,5 +321,6 @@ void mvgpu_pin_fences_clear(struct mvgpu_aspace *as);
 int mvgpu_pin_fences_copy(struct mvgpu_aspace *dst, struct mvgpu_aspace *src);
 void mvgpu_pin_module_exit(void);
 void mvgpu_pin_wait_inflight(struct mvgpu_aspace *as, u64 iova, u64 len);
+void mvgpu_pin_unmap_stall(void);
 
 #endif /* _MVGPU_CTX_H_ */

@@ -48,7 +48,7 @@
 #define NEVER_VA	0x30000ull	/* never written: the hang waits on it */
 #define TIMEOUT_MS	120000
 #define SYS_IOVA	(1ull << 32)
-#define SYS_VA		0x80000ull	/* in context 1's space */
+#define SYS_VA		0x200000ull	/* in context 1's space, past its slice */
 #define SYS_LEN		0x10000ull
 
 struct cctx {

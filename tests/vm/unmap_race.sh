@@ -27,14 +27,18 @@ a=$(create_vgpu 1_8) && b=$(create_vgpu 1_8) && c=$(create_vgpu 1_8) ||
 	{ not_ok "create three vGPUs"; exit 1; }
 ok "load mvgpu, three 1/8 vGPUs"
 
-# A ring MAPping one IOVA while another thread unmaps and maps it back.
+# A ring MAPping one IOVA while another thread unmaps and maps it back;
+# unmaps also stall before they return to VFIO (which still holds the
+# mapping then), so that pins start while an unmap's fence holds.
 echo 3000 > "$DBG/pin_delay_us"
+echo 3000 > "$DBG/unmap_delay_us"
 "$R" map "$a" 300 | tap_through
 f=$(pins "$a" fenced) u=$(pins "$a" undone) w=$(pins "$a" unmap_waits)
 diag "pins of $a: $(tr '\n' ' ' < "$DBG/$a/pins")"
 check "map race: unmaps met pins under way and waited for them ($w), which were undone ($u); pins met unmaps under way and waited ($f)" \
 	test "${w:-0}" -gt 0 -a "${u:-0}" -gt 0 -a "${f:-0}" -gt 0
 expect_eq "map race: nothing pinned after close" "$(pins "$a" pinned)" 0
+echo 0 > "$DBG/unmap_delay_us"
 
 # A migration restoring 1000 runs, a page of one DMA mapping each, while
 # the mapping is unmapped and mapped again.
