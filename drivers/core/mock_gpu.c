@@ -221,6 +221,8 @@ int mock_test_init(struct kunit *test)
 		mutex_init(&v->ctxs_lock);
 		spin_lock_init(&v->irq_lock);
 		v->num_contexts = MOCK_CONTEXTS;
+		/* The mock's VRAM is its GPU's count of backed pages. */
+		v->bvram = (struct mvgpu_bvram *)x->g;
 		mvgpu_mmio_init(&v->mmio, v->id, v->vram_size, ENGINES, 5000,
 				v->num_contexts);
 		mvgpu_irq_init(&v->irq);
