@@ -48,9 +48,11 @@
  * ``sched_stats``.
  *
  * ``/sys/kernel/debug/mvgpu/mvgpu.N/preempt_samples``: the preemption
- * latencies since ``engine_hist`` was last cleared, exactly, one per line
- * in ns (the last MVGPU_PREEMPT_SAMPLES per engine), for percentiles finer
- * than the histogram's quarter-octave buckets: ``make bench`` takes its
+ * latencies since ``engine_hist`` was last cleared, exactly, one per line,
+ * ``LATENCY_NS CPU_WAIT_NS``: the engine's own response, and the time its
+ * thread waited for a CPU meanwhile, left out of the first (the last
+ * MVGPU_PREEMPT_SAMPLES per engine), for percentiles finer than the
+ * histogram's quarter-octave buckets: ``make bench`` takes its
  * ``preempt_latency_p99_us_*`` from them.
  *
  * ``/sys/kernel/debug/mvgpu/pick_bench``: write N (1..4096), read back

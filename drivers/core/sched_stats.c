@@ -157,15 +157,16 @@ void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev)
  * @gdev: the GPU
  *
  * One line per preemption since the histograms were last cleared, engine
- * by engine, in ns; at most the last MVGPU_PREEMPT_SAMPLES of each engine.
+ * by engine, ``LATENCY_NS CPU_WAIT_NS`` (struct mvgpu_preempt_sample); at
+ * most the last MVGPU_PREEMPT_SAMPLES of each engine.
  *
  * Context: process context.
  */
 void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev)
 {
 	struct mvgpu_sched *sched = &gdev->sched;
+	struct mvgpu_preempt_sample *buf;
 	unsigned int i, j, n;
-	u32 *buf;
 
 	buf = kvmalloc_array(MVGPU_PREEMPT_SAMPLES, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
@@ -181,7 +182,7 @@ void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev)
 			n = 0;
 		spin_unlock_irq(&sched->lock);
 		for (j = 0; j < n; j++)
-			seq_printf(m, "%u\n", buf[j]);
+			seq_printf(m, "%u %u\n", buf[j].lat_ns, buf[j].cpu_wait_ns);
 	}
 	kvfree(buf);
 }
