@@ -169,5 +169,6 @@ void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev);
 void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_busy_show(struct seq_file *m, struct mvgpu_dev *gdev);
 
 #endif /* _MVGPU_SCHED_H_ */
