@@ -180,6 +180,7 @@ static void mvgpu_slot_run_locked(struct mvgpu_dev *gdev,
 	ctx->engine = slot->index;
 	ctx->vs->cur = ctx;
 	slot->cur = ctx;
+	slot->run_at = ktime_get_ns();
 	slot->intra = false;
 	slot->preempt_at = 0;
 	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);

@@ -196,7 +196,7 @@ void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev)
  *
  * One line per vGPU, ``UUID busy_ns``: the engine time it has received,
  * as its ``sched_stats`` says, plus the time on the engine of a run in
- * progress (from its pick to now), all read at one instant.  For
+ * progress (from its start to now), all read at one instant.  For
  * benchmarks of shares: ``busy_ns`` alone grows only when a run ends, so a
  * window read from it is off by up to a slice at each end (4 ms at the
  * lowest level), a percent of a 6 s window for a vGPU with a fifteenth of
@@ -215,13 +215,14 @@ void mvgpu_sched_busy_show(struct seq_file *m, struct mvgpu_dev *gdev)
 	spin_lock_irq(&sched->lock);
 	now = ktime_get_ns();
 	xa_for_each(&gdev->vgpus, id, vgpu) {
-		struct mvgpu_ctx *ctx = &vgpu->ctx;
-		u64 busy = ctx->busy_ns;
+		struct mvgpu_vsched *vs = &vgpu->vs;
+		u64 busy = vs->busy_ns;
 
-		if (ctx->state == MVGPU_CTX_RUNNING &&
-		    ctx->engine < sched->nr_engines &&
-		    sched->engines[ctx->engine].cur == ctx)
-			busy += now - min(now, ctx->se.picked_at);
+		if (vs->state == MVGPU_VS_RUNNING &&
+		    vs->engine < sched->nr_engines &&
+		    sched->engines[vs->engine].cur &&
+		    sched->engines[vs->engine].cur->vs == vs)
+			busy += now - min(now, sched->engines[vs->engine].run_at);
 		seq_printf(m, "%s %llu\n", dev_name(&vgpu->mdev->dev), busy);
 	}
 	spin_unlock_irq(&sched->lock);

@@ -39,6 +39,7 @@ struct mvgpu_preempt_sample {
  * @gdev: its GPU
  * @index: engine number
  * @cur: the context it runs, or NULL
+ * @run_at: when @cur's run started
  * @slice_timer: ends the current slice: asks the backend to preempt
  * @slice_ns: length of the current slice
  * @expired: @slice_timer fired (else a preemption was asked for)
@@ -78,6 +79,7 @@ struct mvgpu_engine_slot {
 	struct mvgpu_dev *gdev;
 	unsigned int index;
 	struct mvgpu_ctx *cur;
+	u64 run_at;
 	struct hrtimer slice_timer;
 	u64 slice_ns;
 	bool expired;
