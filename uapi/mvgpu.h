@@ -18,7 +18,7 @@
  * changes only when an existing layout or meaning changes.
  */
 #define MVGPU_UAPI_VERSION_MAJOR	0
-#define MVGPU_UAPI_VERSION_MINOR	3
+#define MVGPU_UAPI_VERSION_MINOR	4
 #define MVGPU_UAPI_VERSION \
 	((MVGPU_UAPI_VERSION_MAJOR << 16) | MVGPU_UAPI_VERSION_MINOR)
 
@@ -108,6 +108,9 @@
 #define MVGPU_REG_ENGINE_STATUS		0x0090	/* RO: MVGPU_ENGINE_* */
 #define MVGPU_REG_CMDS_DONE		0x0094	/* RO: commands completed, mod 2^32 */
 #define MVGPU_REG_WATCHDOG_MS		0x0098	/* RO: the watchdog's limit, ms (0.3) */
+#define MVGPU_REG_NUM_CONTEXTS		0x009c	/* RO: contexts, context 0 included (0.4) */
+#define MVGPU_REG_CTX_PENDING_LO	0x00a0	/* RO: contexts 1..31 with a cause (0.4) */
+#define MVGPU_REG_CTX_PENDING_HI	0x00a4	/* RO: contexts 32..63 with a cause (0.4) */
 
 #define MVGPU_ID_MAGIC			0x4d564750	/* "MVGP" */
 #define MVGPU_RESET_MAGIC		0x52535421	/* "RST!": whole vGPU */
@@ -119,6 +122,7 @@
 #define MVGPU_CAP_SELFTEST		0x4u
 #define MVGPU_CAP_VRAM_MMAP		0x8u
 #define MVGPU_CAP_ENGINE		0x10u	/* the command ring below */
+#define MVGPU_CAP_CONTEXTS		0x20u	/* contexts, DOC: Contexts (0.4) */
 
 /* MVGPU_REG_ENGINE_STATUS values */
 #define MVGPU_ENGINE_IDLE		0	/* ring empty (head == tail) */
@@ -129,8 +133,9 @@
 #define MVGPU_INT_SELFTEST		0x1u	/* MVGPU_REG_SELFTEST written */
 #define MVGPU_INT_FENCE			0x2u	/* a FENCE asked for it */
 #define MVGPU_INT_ERROR			0x4u	/* see MVGPU_REG_ERROR_* */
+#define MVGPU_INT_CONTEXT		0x8u	/* CTX_PENDING is not 0 (0.4) */
 #define MVGPU_INT_ALL			(MVGPU_INT_SELFTEST | MVGPU_INT_FENCE | \
-					 MVGPU_INT_ERROR)
+					 MVGPU_INT_ERROR | MVGPU_INT_CONTEXT)
 
 /* MVGPU_REG_ERROR_CODE values; 0 means no error since the last reset */
 #define MVGPU_ERR_NONE			0
@@ -143,6 +148,9 @@
 #define MVGPU_ERR_TIMEOUT		7	/* the watchdog stopped a command */
 #define MVGPU_ERR_NO_MEMORY		8	/* no host memory for VRAM or tables (0.3) */
 #define MVGPU_ERR_BUS_MASTER		9	/* guest memory, bus mastering off (0.3) */
+#define MVGPU_ERR_PRIVILEGED		10	/* info: opcode; only context 0 may (0.4) */
+#define MVGPU_ERR_BAD_CONTEXT		11	/* info: opcode, MVGPU_CTX_ERR_* (0.4) */
+#define MVGPU_ERR_CONTEXT_LOST		12	/* info: opcode; an engine reset lost it (0.4) */
 
 /*
  * MVGPU_REG_ERROR_INFO: bits 7:0 the opcode of the command (0 when the
@@ -159,6 +167,12 @@
 #define MVGPU_MAP_ERR_TABLES		3	/* the page-table budget is used up */
 #define MVGPU_MAP_ERR_PIN		4	/* guest memory cannot be pinned */
 #define MVGPU_MAP_ERR_PIN_LIMIT		5	/* the vGPU's pinned-memory limit is reached */
+
+/* MVGPU_ERR_BAD_CONTEXT reasons (0.4) */
+#define MVGPU_CTX_ERR_ID		1	/* no such context number (>= NUM_CONTEXTS, or 0) */
+#define MVGPU_CTX_ERR_EXISTS		2	/* CTX_CREATE of a context that exists */
+#define MVGPU_CTX_ERR_ABSENT		3	/* names a context that does not exist */
+#define MVGPU_CTX_ERR_PRIO		4	/* priority above MVGPU_CTX_PRIO_MAX */
 
 /* MVGPU_REG_ERROR_INFO for MVGPU_ERR_RING */
 #define MVGPU_RING_ERR_BASE		1	/* RING_BASE misaligned or beyond the VA space */
@@ -194,6 +208,84 @@
 #define MVGPU_RING_MAX_SIZE		0x100000
 
 /**
+ * DOC: Contexts
+ *
+ * With MVGPU_CAP_CONTEXTS (uapi 0.4) a vGPU has NUM_CONTEXTS contexts
+ * (at least 16), each a ring of its own with its own GPU address space,
+ * error registers, completion counter and priority.  Context 0 is the one
+ * the registers above drive, exactly as before, and the privileged one: only
+ * its ring may create and destroy contexts (MVGPU_OP_CTX_CREATE,
+ * MVGPU_OP_CTX_DESTROY), set their priority (MVGPU_OP_CTX_PRIORITY) and
+ * change page tables (MAP and UNMAP, naming the context with @ctx).  The
+ * same commands in any other context's ring fault there with
+ * MVGPU_ERR_PRIVILEGED.  A new context has an empty address space: it
+ * reaches exactly what context 0 maps for it.
+ *
+ * Each context has a window of registers at MVGPU_CTX_REGS(n) (context 0's
+ * aliases the registers above, for a driver that treats all alike).  Its
+ * ring works as context 0's (DOC: Command ring); a fault stops only that
+ * context.  Its SEQNO counts the commands it completed since it was
+ * created, 64 bits that never go back (context 0's: since the vGPU's last
+ * reset): the device writes it, so a kernel driver can trust it for
+ * fences.  ENGINE_NS is the engine time it has used.  Writing
+ * MVGPU_RESET_ENGINE_MAGIC to its RESET resets the context: ring registers,
+ * RING_HEAD, STATUS, error and interrupt registers, the command in flight;
+ * for contexts other than 0 the page table, SEQNO, ENGINE_NS and priority
+ * stay (context 0's RESET is ENG!, which also resets its page table).  A
+ * vGPU reset (RST!, a function-level reset, closing the device) destroys
+ * every context but 0.
+ *
+ * Interrupts: a context other than 0 raises its causes (MVGPU_INT_FENCE,
+ * MVGPU_INT_ERROR) in its window's INT_STATUS; while one is pending and
+ * enabled in the window's INT_MASK, the context's bit is set in
+ * CTX_PENDING and MVGPU_INT_CONTEXT in INT_STATUS (which INT_ACK does not
+ * clear: it clears when every context's causes are acknowledged, in the
+ * windows' INT_ACK).  So a driver takes MVGPU_INT_CONTEXT, then reads
+ * CTX_PENDING and acknowledges each context's causes until CTX_PENDING
+ * reads 0.  Context 0 raises its causes in INT_STATUS, as before.
+ *
+ * Scheduling: the vGPU's share of the engines is its weight's, however
+ * many contexts it runs.  Inside the vGPU the runnable context of the
+ * highest priority (MVGPU_CTX_PRIO_*) runs, round robin among equals;
+ * one of a higher priority becoming runnable preempts a lower one at its
+ * next preemption point.
+ */
+#define MVGPU_CTX_REGS_BASE		0x4000
+#define MVGPU_CTX_REGS_STRIDE		0x100
+#define MVGPU_CTX_REGS(n)		(MVGPU_CTX_REGS_BASE + (n) * MVGPU_CTX_REGS_STRIDE)
+#define MVGPU_CTX_MAX			64	/* NUM_CONTEXTS is at most this */
+
+/* A context's window: offsets from MVGPU_CTX_REGS(n) (0.4) */
+#define MVGPU_CTX_RING_BASE_LO		0x00	/* RW: as MVGPU_REG_RING_BASE_LO */
+#define MVGPU_CTX_RING_BASE_HI		0x04	/* RW */
+#define MVGPU_CTX_RING_SIZE		0x08	/* RW: as MVGPU_REG_RING_SIZE */
+#define MVGPU_CTX_RING_HEAD		0x0c	/* RO */
+#define MVGPU_CTX_DOORBELL		0x10	/* RW: ring tail */
+#define MVGPU_CTX_STATUS		0x14	/* RO: MVGPU_ENGINE_* or MVGPU_CTX_FREE */
+#define MVGPU_CTX_SEQNO_LO		0x18	/* RO: commands completed, low half */
+#define MVGPU_CTX_SEQNO_HI		0x1c	/* RO: high half */
+#define MVGPU_CTX_ERROR_CODE		0x20	/* RO: MVGPU_ERR_* */
+#define MVGPU_CTX_ERROR_INFO		0x24	/* RO */
+#define MVGPU_CTX_FAULT_ADDR_LO		0x28	/* RO */
+#define MVGPU_CTX_FAULT_ADDR_HI		0x2c	/* RO */
+#define MVGPU_CTX_INT_STATUS		0x30	/* RO: MVGPU_INT_FENCE | _ERROR */
+#define MVGPU_CTX_INT_MASK		0x34	/* RW */
+#define MVGPU_CTX_INT_ACK		0x38	/* WO: write 1s to clear */
+#define MVGPU_CTX_PRIORITY		0x3c	/* RO: MVGPU_CTX_PRIO_* */
+#define MVGPU_CTX_RESET			0x40	/* WO: MVGPU_RESET_ENGINE_MAGIC */
+#define MVGPU_CTX_ENGINE_NS_LO		0x48	/* RO: engine time used, ns, low */
+#define MVGPU_CTX_ENGINE_NS_HI		0x4c	/* RO: high half */
+
+/* MVGPU_CTX_STATUS of a context that does not exist (0.4) */
+#define MVGPU_CTX_FREE			3
+
+/* Context priorities: higher runs first (0.4) */
+#define MVGPU_CTX_PRIO_LOW		0
+#define MVGPU_CTX_PRIO_NORMAL		2
+#define MVGPU_CTX_PRIO_HIGH		4
+#define MVGPU_CTX_PRIO_MAX		7
+
+/**
  * DOC: Commands
  *
  * A command is 64 bytes: struct mvgpu_cmd, an opcode, flags and an
@@ -215,6 +307,9 @@
 #define MVGPU_OP_MAP			0x07	/* map GPU VA to own VRAM or guest memory */
 #define MVGPU_OP_UNMAP			0x08	/* unmap GPU VA */
 #define MVGPU_OP_WAIT			0x09	/* wait until the u64 at @addr >= @value */
+#define MVGPU_OP_CTX_CREATE		0x0a	/* context 0: create context @ctx (0.4) */
+#define MVGPU_OP_CTX_DESTROY		0x0b	/* context 0: destroy context @ctx (0.4) */
+#define MVGPU_OP_CTX_PRIORITY		0x0c	/* context 0: set @ctx's priority (0.4) */
 
 /* struct mvgpu_cmd flags */
 #define MVGPU_CMD_FLAG_IRQ		0x1u	/* FENCE: raise MVGPU_INT_FENCE afterwards */
@@ -247,9 +342,13 @@
  *	REDUCE use @n only)
  * @spin: SPIN: @usecs
  * @timestamp: TIMESTAMP: @dst (8-byte aligned)
- * @map: MAP: @va, @target, @size (4 KiB aligned), @map_flags MVGPU_MAP_*
- * @unmap: UNMAP: @va, @size (4 KiB aligned)
+ * @map: MAP: @va, @target, @size (4 KiB aligned), @map_flags MVGPU_MAP_*,
+ *	@ctx the context whose page table changes (0.4; 0: context 0)
+ * @unmap: UNMAP: @va, @size (4 KiB aligned), @ctx as for MAP (0.4)
  * @wait: WAIT: @addr (8-byte aligned), @value
+ * @context: CTX_CREATE, CTX_DESTROY, CTX_PRIORITY (0.4): @ctx the context
+ *	(1 .. NUM_CONTEXTS - 1), @prio its priority (CREATE, PRIORITY; up to
+ *	MVGPU_CTX_PRIO_MAX; PRIORITY may name context 0)
  * @raw: the body as words
  */
 struct mvgpu_cmd {
@@ -262,9 +361,10 @@ struct mvgpu_cmd {
 		struct { __u32 kind, pad0; __u64 a, b, c; __u32 m, n, k, pad1; } kernel;
 		struct { __u32 usecs, pad0; __u64 pad[6]; } spin;
 		struct { __u64 dst, pad[6]; } timestamp;
-		struct { __u64 va, target, size; __u32 map_flags, pad0; __u64 pad[3]; } map;
-		struct { __u64 va, size, pad[5]; } unmap;
+		struct { __u64 va, target, size; __u32 map_flags, ctx; __u64 pad[3]; } map;
+		struct { __u64 va, size; __u32 ctx, pad0; __u64 pad[4]; } unmap;
 		struct { __u64 addr, value, pad[5]; } wait;
+		struct { __u32 ctx, prio; __u64 pad[6]; } context;
 		__u64 raw[7];
 	};
 };
