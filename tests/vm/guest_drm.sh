@@ -18,7 +18,15 @@
 . "$MVGPU_REPO/scripts/lib.sh"
 flavour=${GUEST_DRM_FLAVOUR:-stock}
 BOOT_TIMEOUT=${GUEST_TIMEOUT:-1500}
-[ "$flavour" = debug ] && GUEST_MEM=${GUEST_DRM_MEM:-768}
+# The debug kernel, slowed by KASAN under nested TCG, takes an IO-APIC
+# interrupt before its pin is set up and oopses in setup_IO_APIC()
+# (mask_ioapic_irq); without the IO-APIC it boots, and MSI needs only the
+# local APIC.
+extra=
+if [ "$flavour" = debug ]; then
+	GUEST_MEM=${GUEST_DRM_MEM:-768}
+	extra=noapic
+fi
 # Short limits so the hang suite is quick: a job may use 2 s of engine
 # time, and a context may go 10 s without progress.
 DRMOPTS=${GUEST_DRMOPTS:-job_timeout_ms=2000,stall_timeout_ms=10000}
@@ -35,7 +43,7 @@ ok "create a 1/4 vGPU"
 tmp=$(mktemp -d)
 log=$tmp/drm-$flavour.log
 t0=$(date +%s)
-GUEST_APPEND="mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test mvgpu.drmopts=$DRMOPTS" \
+GUEST_APPEND="$extra mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test mvgpu.drmopts=$DRMOPTS" \
 	start_guest "$a" "$log" all
 pid=$GUEST_PID
 diag "nested $flavour guest started (QEMU pid $pid), waiting up to $BOOT_TIMEOUT s"
