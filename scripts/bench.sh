@@ -31,6 +31,8 @@ mkdir -p "$repo/build/tools" "$repo/build/tests"
 	{ tail -n 30 "$repo/build/bench-build.log"; die "module build failed"; }
 make -s -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 make -s -C "$repo/tests/client" OUT="$repo/build/tests"
+"$here/mkguest.sh" stock > /dev/null 2>> "$repo/build/bench-build.log" ||
+	{ tail -n 30 "$repo/build/bench-build.log"; die "nested guest image (mkguest) failed"; }
 if [ -n "$setup_only" ]; then
 	for f in build/debug/mvgpu.ko build/stock/mvgpu.ko build/tools/mvgpu build/tests/bench build/tests/sched_load build/tests/mig_bench; do
 		[ -e "$repo/$f" ] || die "bench: set-up did not make $f"
@@ -54,3 +56,8 @@ echo "bench: the scheduler and migration, in the stock-kernel VM (about three mi
 	> "$repo/build/bench-sched.log" 2>&1 || rc=$?
 grep '^BENCH ' "$repo/build/bench-sched/test.log" || true
 [ "$rc" = 0 ] || { tail -n 20 "$repo/build/bench-sched.log"; die "bench: VM run failed ($rc)"; }
+echo "bench: the guest driver, in a nested guest in the stock-kernel VM (about three minutes)" >&2
+"$here/vm-run.sh" --kernel stock --timeout 1800 --out "$repo/build/bench-drm" \
+	"$repo/tests/vm/bench_drm.sh" > "$repo/build/bench-drm.log" 2>&1 || rc=$?
+grep '^BENCH ' "$repo/build/bench-drm/test.log" || true
+[ "$rc" = 0 ] || { tail -n 20 "$repo/build/bench-drm.log"; die "bench: VM run failed ($rc)"; }

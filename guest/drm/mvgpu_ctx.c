@@ -161,12 +161,30 @@ void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
  * mvgpu_ctx_seqno() - the context's SEQNO
  * @ctx: the context
  *
+ * One register read, SEQNO_LO, extended to 64 bits from the last value
+ * seen: SEQNO moves by far less than 2^31 between two reads (a ring holds
+ * at most 16383 commands), so the low half's difference is the advance.
+ * A read older than the last one seen (an interrupt and the watchdog
+ * racing) counts as no advance.  Every register read costs a trap to the
+ * host, and this one is on every interrupt's path.
+ *
  * Context: any.
  * Return: the commands the context completed since it was created.
  */
 u64 mvgpu_ctx_seqno(struct mvgpu_ctx *ctx)
 {
-	return mvgpu_ctx_rd64(ctx->mdev, ctx->id, MVGPU_CTX_SEQNO_LO);
+	u32 lo = mvgpu_ctx_rd(ctx->mdev, ctx->id, MVGPU_CTX_SEQNO_LO);
+	unsigned long flags;
+	s32 delta;
+	u64 seq;
+
+	spin_lock_irqsave(&ctx->fence_lock, flags);
+	delta = (s32)(lo - lower_32_bits(ctx->seqno_seen));
+	if (delta > 0)
+		ctx->seqno_seen += delta;
+	seq = ctx->seqno_seen;
+	spin_unlock_irqrestore(&ctx->fence_lock, flags);
+	return seq;
 }
 
 /**
@@ -203,10 +221,14 @@ void mvgpu_ctx_irq(struct mvgpu_device *mdev)
 	unsigned int rounds = 0;
 
 	for (;;) {
-		u64 pending = mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_LO) |
-			      (u64)mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_HI) << 32;
-		unsigned long bits = pending;
+		u64 pending = mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_LO);
+		unsigned long bits;
 		unsigned int n;
+
+		/* Contexts 32..63 exist on the largest types only. */
+		if (mdev->num_contexts > 32)
+			pending |= (u64)mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_HI) << 32;
+		bits = pending;
 
 		if (!pending)
 			break;
@@ -367,8 +389,20 @@ int mvgpu_ctx_start_locked(struct mvgpu_ctx *ctx)
 	mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_RING_SIZE, ctx->ring_size);
 	mutex_lock(&ctx->ring_lock);
 	ctx->tail = 0;
-	ctx->emitted = mvgpu_ctx_seqno(ctx);
+	/* A new context: SEQNO read whole (it starts at 0 but for context 0). */
+	spin_lock_irq(&ctx->fence_lock);
+	ctx->seqno_seen = mvgpu_ctx_rd64(mdev, ctx->id, MVGPU_CTX_SEQNO_LO);
+	ctx->emitted = ctx->seqno_seen;
+	spin_unlock_irq(&ctx->fence_lock);
 	ctx->stopped = false;
+	ctx->wd_head = 0;
+	ctx->wd_seq = ctx->emitted;
+	ctx->wd_ns = 0;
+	/*
+	 * A context created again after a reset of the vGPU counts from 0:
+	 * its fences are a new timeline (dma_fence seqnos never go back).
+	 */
+	ctx->fence_context = dma_fence_context_alloc(1);
 	mutex_unlock(&ctx->ring_lock);
 	ctx->alive = true;
 	return 0;
@@ -405,7 +439,6 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	mutex_init(&ctx->ring_lock);
 	spin_lock_init(&ctx->fence_lock);
 	INIT_LIST_HEAD(&ctx->fences);
-	ctx->fence_context = dma_fence_context_alloc(1);
 	init_waitqueue_head(&ctx->jobs_wq);
 	INIT_DELAYED_WORK(&ctx->watchdog, mvgpu_ctx_watchdog_work);
 	mutex_init(&ctx->submit_lock);

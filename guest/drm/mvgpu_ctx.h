@@ -72,7 +72,9 @@ struct mvgpu_job_record {
  * @fence_lock: protects @fences; the hardware fences' lock
  * @fences: hardware fences not yet signalled, in seqno order.
  *	Protected by @fence_lock.
- * @fence_context: the hardware fences' dma_fence context
+ * @fence_context: the hardware fences' dma_fence context, a new one each
+ *	time the device context is created. Protected by @ring_lock.
+ * @seqno_seen: the largest SEQNO read. Protected by @fence_lock.
  * @sched: the context's GPU scheduler (one per context)
  * @sched_name: its name, "mvgpu-ctxN"
  * @entity: the file's entity on @sched
@@ -120,6 +122,7 @@ struct mvgpu_ctx {
 	spinlock_t fence_lock;		/* fences */
 	struct list_head fences;
 	u64 fence_context;
+	u64 seqno_seen;
 
 	struct drm_gpu_scheduler sched;
 	char sched_name[16];

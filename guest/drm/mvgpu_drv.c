@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/seq_file.h>
+#include <linux/sort.h>
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -375,7 +376,14 @@ static const struct pci_error_handlers mvgpu_err_handlers = {
 	.reset_done = mvgpu_pci_reset_done,
 };
 
-/* debugfs: state, and a reset of the whole vGPU for tests */
+/* debugfs: state, a reset of the whole vGPU for tests, a benchmark */
+
+static int mvgpu_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static int mvgpu_debugfs_info(struct seq_file *m, void *unused)
 {
@@ -410,6 +418,75 @@ static ssize_t mvgpu_debugfs_reset_write(struct file *f, const char __user *buf,
 	return len;
 }
 
+/*
+ * The baseline of make bench's drm_submit_vs_raw: a small job (one FILL of
+ * 4 KiB) straight through context 0's ring and doorbell, waited for on the
+ * MSI (mvgpu_kring_run()), no ioctl, scheduler or fence in between.
+ * Writing N runs N round trips; reading gives their median and mean.
+ */
+static ssize_t mvgpu_debugfs_raw_rtt_write(struct file *f, const char __user *buf,
+					   size_t len, loff_t *pos)
+{
+	struct mvgpu_device *mdev = file_inode(f)->i_private;
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
+	struct drm_mm_node node = {};
+	unsigned int n, i;
+	u64 *ns, sum = 0;
+	int ret;
+
+	ret = kstrtouint_from_user(buf, len, 0, &n);
+	if (ret)
+		return ret;
+	if (!n || n > 100000)
+		return -EINVAL;
+	ns = kvmalloc_array(n, sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return -ENOMEM;
+	ret = mvgpu_vram_alloc(mdev, &node, SZ_4K, 0);
+	if (ret)
+		goto out;
+	fill.fill.dst = node.start;
+	fill.fill.size = SZ_4K;
+	for (i = 0; i < n && !ret; i++) {
+		u64 t0 = ktime_get_ns();
+
+		fill.fill.value = i;
+		ret = mvgpu_kring_run(mdev, &fill, 1);
+		ns[i] = ktime_get_ns() - t0;
+		sum += ns[i];
+	}
+	mvgpu_vram_free(mdev, &node);
+	if (ret)
+		goto out;
+	sort(ns, n, sizeof(*ns), mvgpu_cmp_u64, NULL);
+	mdev->raw_rtt_n = n;
+	mdev->raw_rtt_median_ns = ns[n / 2];
+	mdev->raw_rtt_mean_ns = div_u64(sum, n);
+	ret = len;
+out:
+	kvfree(ns);
+	return ret;
+}
+
+static ssize_t mvgpu_debugfs_raw_rtt_read(struct file *f, char __user *buf,
+					  size_t len, loff_t *pos)
+{
+	struct mvgpu_device *mdev = file_inode(f)->i_private;
+	char out[96];
+	int n;
+
+	n = scnprintf(out, sizeof(out), "n %u median_ns %llu mean_ns %llu\n",
+		      mdev->raw_rtt_n, mdev->raw_rtt_median_ns, mdev->raw_rtt_mean_ns);
+	return simple_read_from_buffer(buf, len, pos, out, n);
+}
+
+static const struct file_operations mvgpu_debugfs_raw_rtt_fops = {
+	.owner = THIS_MODULE,
+	.read = mvgpu_debugfs_raw_rtt_read,
+	.write = mvgpu_debugfs_raw_rtt_write,
+	.llseek = noop_llseek,
+};
+
 static const struct file_operations mvgpu_debugfs_reset_fops = {
 	.owner = THIS_MODULE,
 	.write = mvgpu_debugfs_reset_write,
@@ -422,6 +499,8 @@ static void mvgpu_debugfs_init(struct drm_minor *minor)
 				 minor->debugfs_root, minor);
 	debugfs_create_file("mvgpu_reset", 0200, minor->debugfs_root,
 			    to_mvgpu(minor->dev), &mvgpu_debugfs_reset_fops);
+	debugfs_create_file("mvgpu_raw_rtt", 0600, minor->debugfs_root,
+			    to_mvgpu(minor->dev), &mvgpu_debugfs_raw_rtt_fops);
 }
 
 static const struct drm_driver mvgpu_drm_driver = {

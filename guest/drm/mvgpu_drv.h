@@ -75,6 +75,9 @@ struct mvgpu_kring {
  *	here, one at a time (the schedulers' timeout_wq)
  * @vram_lost: resets that lost VRAM since probe
  * @irq: the Linux interrupt number
+ * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run
+ * @raw_rtt_median_ns: their median
+ * @raw_rtt_mean_ns: their mean
  */
 struct mvgpu_device {
 	struct drm_device drm;
@@ -101,6 +104,9 @@ struct mvgpu_device {
 	struct workqueue_struct *reset_wq;
 	atomic_t vram_lost;
 	int irq;
+	unsigned int raw_rtt_n;
+	u64 raw_rtt_median_ns;
+	u64 raw_rtt_mean_ns;
 };
 
 /**

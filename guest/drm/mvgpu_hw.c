@@ -248,8 +248,12 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 		return IRQ_NONE;
 	if (status & MVGPU_INT_CONTEXT)
 		mvgpu_ctx_irq(mdev);
-	/* MVGPU_INT_CONTEXT clears with CTX_PENDING, not by INT_ACK. */
-	mvgpu_wr(mdev, MVGPU_REG_INT_ACK, status & ~MVGPU_INT_CONTEXT);
+	/*
+	 * MVGPU_INT_CONTEXT clears with CTX_PENDING, not by INT_ACK; a write
+	 * with nothing to clear is a trap to the host for nothing.
+	 */
+	if (status & ~MVGPU_INT_CONTEXT)
+		mvgpu_wr(mdev, MVGPU_REG_INT_ACK, status & ~MVGPU_INT_CONTEXT);
 	if (status & MVGPU_INT_ERROR)
 		atomic_set(&mdev->kring.error, 1);
 	if (status & (MVGPU_INT_FENCE | MVGPU_INT_ERROR))
