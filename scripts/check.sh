@@ -251,11 +251,11 @@ check_guest_dkms() {
 run "guest DKMS: make guest-dkms-install builds and installs mvgpu_drm for $stock; uninstall leaves nothing" \
 	guest-dkms.log check_guest_dkms
 
-vm stock 3600 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh \
+vm stock 3600 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh unmap_race.sh vfio_deadlock.sh \
 	guest_drm_load.sh guest_drm.sh guest_drm_debug.sh
 dkms_end
 if [ -n "$kdir" ]; then
-	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh \
+	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh tenant.sh fault_injection.sh migration.sh unmap_race.sh \
 		guest_drm_load.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"

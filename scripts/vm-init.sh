@@ -9,7 +9,7 @@
 . /mnt/out/vm.args
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8
-export MVGPU_REPO MVGPU_KERNEL MVGPU_KDIR
+export MVGPU_REPO MVGPU_KERNEL MVGPU_KDIR MVGPU_CLOCK
 out=/mnt/out
 
 # A fresh /tmp, unless the checkout under test lives there (CI may clone

@@ -92,6 +92,7 @@ void mvgpu_ctx_fini(struct mvgpu_ctx *ctx)
 {
 	mvgpu_ctx_stop(ctx);
 	mvgpu_ctx_be(ctx)->ctx_destroy(ctx->bctx);
+	mvgpu_pin_fences_clear(&ctx->as);
 	mvgpu_aspace_fini(&ctx->as);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_fini);
@@ -115,12 +116,24 @@ void mvgpu_ctx_stop(struct mvgpu_ctx *ctx)
 
 	spin_lock_irq(&sched->lock);
 	ctx->stopping = true;
+	/*
+	 * Off the run queue at once: an engine that frees up while the host
+	 * worker is flushed below must not start it, and the second section
+	 * must not wait a slice for a run the guest asked to end.
+	 */
+	if (ctx->state == MVGPU_CTX_QUEUED) {
+		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
+		ctx->state = MVGPU_CTX_IDLE;
+	}
 	mvgpu_sched_stop_ctx_locked(ctx->gdev, ctx);
 	spin_unlock_irq(&sched->lock);
 	hrtimer_cancel(&ctx->poll_timer);
+	/* A MAP waiting for a fence is cancelled now: it must see it. */
+	mvgpu_pin_wake(&ctx->as);
 	mvgpu_host_flush(ctx);
 
 	spin_lock_irq(&sched->lock);
+	/* Nothing queues a stopping context; should anything, it goes. */
 	if (ctx->state == MVGPU_CTX_QUEUED)
 		mvgpu_policy_dequeue(&sched->policy, &ctx->se);
 	/* A faulted ring stays stopped: only a restart clears that. */

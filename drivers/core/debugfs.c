@@ -8,15 +8,16 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/overflow.h>
 #include <linux/platform_device.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include <mvgpu/dev.h>
-#include <mvgpu/hist.h>
 #include <mvgpu/vgpu.h>
 
 #include "mm/gpt.h"
@@ -46,6 +47,12 @@
  * benchmarks do, between runs).  Their percentiles are in the GPU's
  * ``sched_stats``.
  *
+ * ``/sys/kernel/debug/mvgpu/mvgpu.N/preempt_samples``: the preemption
+ * latencies since ``engine_hist`` was last cleared, exactly, one per line
+ * in ns (the last MVGPU_PREEMPT_SAMPLES per engine), for percentiles finer
+ * than the histogram's quarter-octave buckets: ``make bench`` takes its
+ * ``preempt_latency_p99_us_*`` from them.
+ *
  * ``/sys/kernel/debug/mvgpu/pick_bench``: write N (1..4096), read back
  * ``N NS``: the mean cost of one scheduler pick + put + enqueue with N
  * runnable vGPUs, measured on a private policy instance (``make bench``
@@ -57,8 +64,8 @@
  * kernel, as an engine thread does inside a step, on a flag that an hrtimer
  * it started 1 ms earlier sets - the same path as a slice ending (a timer
  * interrupt on the engine's CPU, the flag seen at the next check) with no
- * engine work at all; N samples, their median, 99th percentile (bucket
- * upper bounds, as ``sched_stats``) and maximum.  ``make bench`` prints
+ * engine work at all; N samples, their median, 99th percentile (nearest
+ * rank of the exact samples) and maximum.  ``make bench`` prints
  * ``preempt_floor_p99_us`` beside ``preempt_latency_p99_us``.  A fatal
  * signal ends the run (-EINTR), a timer still not fired 1 s after the run
  * should have ended too (-ETIMEDOUT).
@@ -129,6 +136,13 @@ static const struct file_operations mvgpu_hist_dbg_fops = {
 	.release = single_release,
 };
 
+static int mvgpu_samples_dbg_show(struct seq_file *m, void *unused)
+{
+	mvgpu_sched_samples_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_samples_dbg);
+
 /**
  * mvgpu_debugfs_gpu_init() - a GPU's debugfs directory
  * @gdev: the GPU
@@ -143,6 +157,8 @@ void mvgpu_debugfs_gpu_init(struct mvgpu_dev *gdev)
 			    &mvgpu_sched_dbg_fops);
 	debugfs_create_file("engine_hist", 0600, gdev->debugfs, gdev,
 			    &mvgpu_hist_dbg_fops);
+	debugfs_create_file("preempt_samples", 0400, gdev->debugfs, gdev,
+			    &mvgpu_samples_dbg_fops);
 }
 
 /**
@@ -263,7 +279,8 @@ static const struct file_operations mvgpu_pick_bench_fops = {
 struct mvgpu_floor {
 	struct hrtimer timer;
 	u64 fired;		/* when the timer fired; 0 until then */
-	u32 hist[MVGPU_HIST_BUCKETS];
+	unsigned int n;		/* samples in @lat */
+	u32 lat[];		/* ns, one per timer */
 };
 
 static struct mvgpu_bench_out mvgpu_floor_out = {
@@ -279,20 +296,36 @@ static enum hrtimer_restart mvgpu_floor_fire(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static int mvgpu_floor_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank: the smallest of @n sorted samples with @pct% at or below. */
+static u64 mvgpu_floor_pct(const u32 *sorted, unsigned int n, unsigned int pct)
+{
+	unsigned int rank = DIV_ROUND_UP(n * pct, 100);
+
+	return n ? sorted[rank ? rank - 1 : 0] : 0;
+}
+
 /* Spin @ms on a flag an hrtimer sets every 1 ms; the latencies into @res. */
 static int mvgpu_floor_run(unsigned int ms, u64 *res)
 {
 	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-	u64 n = 0, max = 0, at, lat;
+	u64 max = 0, at, lat;
 	struct mvgpu_floor *fl;
 	int ret = 0;
 
-	fl = kzalloc(sizeof(*fl), GFP_KERNEL);
+	/* Each sample takes at least the timer's 1 ms. */
+	fl = kvzalloc(struct_size(fl, lat, ms + 1), GFP_KERNEL);
 	if (!fl)
 		return -ENOMEM;
 	hrtimer_init(&fl->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	fl->timer.function = mvgpu_floor_fire;
-	while (ktime_get_ns() < end) {
+	while (ktime_get_ns() < end && fl->n <= ms) {
 		WRITE_ONCE(fl->fired, 0);
 		hrtimer_start(&fl->timer, ns_to_ktime(NSEC_PER_MSEC),
 			      HRTIMER_MODE_REL);
@@ -308,9 +341,8 @@ static int mvgpu_floor_run(unsigned int ms, u64 *res)
 		if (ret)
 			break;
 		lat = ktime_get_ns() - at;
-		fl->hist[mvgpu_hist_bucket(lat)]++;
+		fl->lat[fl->n++] = min_t(u64, lat, U32_MAX);
 		max = max(max, lat);
-		n++;
 		cond_resched();
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
@@ -320,11 +352,12 @@ static int mvgpu_floor_run(unsigned int ms, u64 *res)
 	if (ret == -ETIMEDOUT && fatal_signal_pending(current))
 		ret = -EINTR;
 	hrtimer_cancel(&fl->timer);
-	res[0] = n;
-	res[1] = mvgpu_hist_percentile(fl->hist, 50);
-	res[2] = mvgpu_hist_percentile(fl->hist, 99);
+	sort(fl->lat, fl->n, sizeof(fl->lat[0]), mvgpu_floor_cmp, NULL);
+	res[0] = fl->n;
+	res[1] = mvgpu_floor_pct(fl->lat, fl->n, 50);
+	res[2] = mvgpu_floor_pct(fl->lat, fl->n, 99);
 	res[3] = max;
-	kfree(fl);
+	kvfree(fl);
 	return ret;
 }
 
@@ -357,6 +390,25 @@ static const struct file_operations mvgpu_floor_fops = {
 	.llseek = default_llseek,
 };
 
+/* pins: what pinning the vGPU's guest memory met (struct mvgpu_pin_stats). */
+static int mvgpu_pins_dbg_show(struct seq_file *m, void *unused)
+{
+	struct mvgpu_vgpu *vgpu = m->private;
+	struct mvgpu_aspace *as = &vgpu->ctx.as;
+	struct mvgpu_pin_stats st;
+	unsigned long pinned;
+
+	mutex_lock(&as->pin_lock);
+	st = as->pin_stats;
+	pinned = as->nr_pins;
+	mutex_unlock(&as->pin_lock);
+	seq_printf(m, "pinned %lu\nfenced %llu\nundone %llu\nunmap_waits %llu\nrenotified %llu\ntimed %llu\nwalk_max %u\n",
+		   pinned, st.fenced, st.undone, st.unmap_waits, st.renotified,
+		   st.timed, st.walk_max);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_pins_dbg);
+
 /**
  * mvgpu_debugfs_vgpu_init() - a vGPU's debugfs directory
  * @vgpu: the vGPU, registered
@@ -371,6 +423,8 @@ void mvgpu_debugfs_vgpu_init(struct mvgpu_vgpu *vgpu)
 					   mvgpu_debugfs_root);
 	debugfs_create_file("direct", 0200, vgpu->debugfs, vgpu,
 			    &mvgpu_direct_fops);
+	debugfs_create_file("pins", 0400, vgpu->debugfs, vgpu,
+			    &mvgpu_pins_dbg_fops);
 }
 
 /**
@@ -401,6 +455,9 @@ void mvgpu_debugfs_init(void)
 	debugfs_create_file("preempt_floor", 0600, mvgpu_debugfs_root,
 			    &mvgpu_floor_out,
 			    &mvgpu_floor_fops);
+	/* A test widens the window in which a dma_unmap meets a pin. */
+	debugfs_create_u32("pin_delay_us", 0600, mvgpu_debugfs_root,
+			   &mvgpu_pin_delay_us);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	fault_create_debugfs_attr("fail_nowait", mvgpu_debugfs_root,
 				  &mvgpu_fail_nowait_attr);

@@ -4,10 +4,13 @@
  * dma_unmap, unpinning, and the address space at reset.
  */
 
+#include <kunit/visibility.h>
+#include <linux/cgroup.h>
+#include <linux/kthread.h>
 #include <linux/memcontrol.h>
+#include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/vfio.h>
-#include <linux/workqueue.h>
 
 #include <mvgpu/ctx.h>
 #include <mvgpu/dev.h>
@@ -17,8 +20,9 @@
 /**
  * DOC: Host worker
  *
- * Guest memory is mapped by the host worker (one work item per vGPU on an
- * unbound workqueue), never by an engine: when a MAP of guest memory
+ * Guest memory is mapped by the host worker (a kernel thread per open
+ * vGPU, in its VMM's cgroups: mvgpu_host_worker_create()), never by an
+ * engine: when a MAP of guest memory
  * reaches the backend, the backend gives the context back
  * (MVGPU_STOP_HOST) and the worker pins a piece (DOC: Guest memory), maps
  * it, and goes on to the next piece, dropping the pin lock in between so
@@ -34,32 +38,48 @@
  * only a new MAP reaches the new memory.
  *
  * Lock order: the address space's pin_lock -> (the backend's flush) ->
- * its lock.  A backend never takes the pin lock, so nothing a VM's memory
+ * its lock; none of them is held across a call into VFIO (DOC: Guest
+ * memory).  A backend never takes the pin lock, so nothing a VM's memory
  * does can hold an engine.
  */
 
-static struct workqueue_struct *mvgpu_host_wq;
-
 /**
- * mvgpu_host_module_init() - the host workers' workqueue
+ * mvgpu_host_worker_create() - the host worker of a vGPU being opened
+ * @name: the thread's name
  *
- * Context: module init.
- * Return: 0 or -ENOMEM.
+ * A kernel thread (a kthread_worker) that runs the host work of the
+ * vGPU's contexts and its backend's work off the engines, moved into every
+ * cgroup of the opener (the VMM), as vhost moves its workers: its CPU time
+ * is charged to the VM, what it allocates is the VM's by its memory cgroup.
+ *
+ * Context: process context, the opener's (VFIO open_device).
+ * Return: the worker, or an ERR_PTR().
  */
-int mvgpu_host_module_init(void)
+struct kthread_worker *mvgpu_host_worker_create(const char *name)
 {
-	mvgpu_host_wq = alloc_workqueue("mvgpu_host", WQ_UNBOUND, 0);
-	return mvgpu_host_wq ? 0 : -ENOMEM;
+	struct kthread_worker *w = kthread_create_worker(0, "%s", name);
+	int ret;
+
+	if (IS_ERR(w))
+		return w;
+	ret = cgroup_attach_task_all(current, w->task);
+	if (ret) {
+		kthread_destroy_worker(w);
+		return ERR_PTR(ret);
+	}
+	return w;
 }
 
 /**
- * mvgpu_host_module_exit() - tear the workqueue down
+ * mvgpu_host_worker_destroy() - stop a vGPU's host worker
+ * @worker: the worker; every context of the vGPU has been reset since it
+ *	last ran, so no work is queued on it
  *
- * Context: module exit, after every vGPU is gone.
+ * Context: process context.
  */
-void mvgpu_host_module_exit(void)
+void mvgpu_host_worker_destroy(struct kthread_worker *worker)
 {
-	destroy_workqueue(mvgpu_host_wq);
+	kthread_destroy_worker(worker);
 }
 
 static const struct mvgpu_backend_ops *mvgpu_host_be(struct mvgpu_ctx *ctx)
@@ -80,31 +100,52 @@ static void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
 }
 
+/* A piece of a MAP pinned again after a dma_unmap took pages: at most. */
+#define MVGPU_HOST_MAP_TRIES	8
+
+/*
+ * The request the host worker serves pins nothing more: VFIO unmapped what
+ * it maps (mvgpu_ctx_dma_unmap()), or a reset cuts it short (a freeze lets
+ * it finish).
+ */
+static bool mvgpu_host_cancelled(void *arg)
+{
+	struct mvgpu_ctx *ctx = arg;
+
+	return READ_ONCE(ctx->host_abort_seq) == READ_ONCE(ctx->host_seq) ||
+	       (READ_ONCE(ctx->stopping) && !READ_ONCE(ctx->frozen));
+}
+
 /* Map the next piece of the request; false once it is over. */
 static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 {
+	const struct mvgpu_pin_req req = {
+		.cancelled = mvgpu_host_cancelled, .arg = ctx,
+	};
 	const struct mvgpu_host_request *r = &ctx->host;
 	struct mvgpu_aspace *as = &ctx->as;
 	u64 va = r->va + *done, iova = r->iova + *done, addr = va;
 	u64 n = min_t(u64, r->size - *done, VFIO_PIN_PAGES_MAX_ENTRIES * PAGE_SIZE);
+	bool write = r->flags & MVGPU_GPT_WRITE;
+	unsigned int tries = 0;
 	u32 reason = 0;
 	int ret;
 
-	if (ctx->host_abort || !ctx->vdev) {
+	if (mvgpu_host_cancelled(ctx) || !ctx->vdev) {
 		ret = -EINVAL;
 		reason = MVGPU_MAP_ERR_PIN;
 		addr = iova;
 		goto fault;
 	}
-	ret = mvgpu_pin_get(as, ctx->vdev, iova, n, r->flags & MVGPU_GPT_WRITE);
+again:
+	ret = mvgpu_pin_get(as, ctx->vdev, iova, n, write, &req);
 	/*
 	 * Pages an UNMAP let go of still count until they are unpinned: make
 	 * the room they hold, then try again.
 	 */
 	if (ret == -ENOSPC && mvgpu_aspace_pins_idle(as)) {
 		mvgpu_host_release(ctx, 0, U64_MAX);
-		ret = mvgpu_pin_get(as, ctx->vdev, iova, n,
-				    r->flags & MVGPU_GPT_WRITE);
+		ret = mvgpu_pin_get(as, ctx->vdev, iova, n, write, &req);
 	}
 	if (ret) {
 		dev_dbg(ctx->vgpu->vdev.dev,
@@ -116,6 +157,15 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, u64 *done)
 		goto fault;
 	}
 	ret = mvgpu_aspace_map_sysmem(as, va, iova, n, r->flags, &addr);
+	/* A dma_unmap took pages of it away meanwhile: pin again. */
+	if (ret == -EAGAIN && ++tries < MVGPU_HOST_MAP_TRIES)
+		goto again;
+	if (ret == -EAGAIN) {
+		ret = -ECANCELED;
+		reason = MVGPU_MAP_ERR_PIN;
+		addr = iova;
+		goto fault;
+	}
 	if (ret) {
 		/* -EINVAL: an IOVA past what a page-table entry holds. */
 		reason = ret == -EEXIST ? MVGPU_MAP_ERR_OVERLAP :
@@ -149,13 +199,6 @@ static void mvgpu_host_map(struct mvgpu_ctx *ctx)
 
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
-	/*
-	 * An abort is for the request being served: forget one a dma_unmap
-	 * left after the previous request was answered.
-	 */
-	mutex_lock(&as->pin_lock);
-	ctx->host_abort = false;
-	mutex_unlock(&as->pin_lock);
 	/* A reset cuts the MAP short; a freeze lets it finish. */
 	while (more && (!READ_ONCE(ctx->stopping) || READ_ONCE(ctx->frozen))) {
 		mutex_lock(&as->pin_lock);
@@ -196,7 +239,7 @@ static u64 mvgpu_host_cpu_now(void)
 	return READ_ONCE(current->se.sum_exec_runtime);
 }
 
-static void mvgpu_host_work(struct work_struct *work)
+static void mvgpu_host_work(struct kthread_work *work)
 {
 	struct mvgpu_ctx *ctx = container_of(work, struct mvgpu_ctx, host_work);
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
@@ -227,7 +270,16 @@ static void mvgpu_host_work(struct work_struct *work)
  */
 void mvgpu_host_init(struct mvgpu_ctx *ctx)
 {
-	INIT_WORK(&ctx->host_work, mvgpu_host_work);
+	kthread_init_work(&ctx->host_work, mvgpu_host_work);
+}
+
+/* Queue the host work on the vGPU's worker (it runs only while open). */
+static void mvgpu_host_queue_work(struct mvgpu_ctx *ctx)
+{
+	struct kthread_worker *worker = READ_ONCE(ctx->vgpu->worker);
+
+	if (!WARN_ON_ONCE(!worker))
+		kthread_queue_work(worker, &ctx->host_work);
 }
 
 /**
@@ -238,7 +290,7 @@ void mvgpu_host_init(struct mvgpu_ctx *ctx)
  */
 void mvgpu_host_queue(struct mvgpu_ctx *ctx)
 {
-	queue_work(mvgpu_host_wq, &ctx->host_work);
+	mvgpu_host_queue_work(ctx);
 }
 
 /**
@@ -249,8 +301,9 @@ void mvgpu_host_queue(struct mvgpu_ctx *ctx)
  */
 void mvgpu_host_kick(struct mvgpu_ctx *ctx)
 {
-	queue_work(mvgpu_host_wq, &ctx->host_work);
+	mvgpu_host_queue_work(ctx);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_host_kick);
 
 /**
  * mvgpu_host_flush() - wait until the host worker is done with @ctx
@@ -260,7 +313,7 @@ void mvgpu_host_kick(struct mvgpu_ctx *ctx)
  */
 void mvgpu_host_flush(struct mvgpu_ctx *ctx)
 {
-	flush_work(&ctx->host_work);
+	kthread_flush_work(&ctx->host_work);
 }
 
 /**
@@ -274,13 +327,18 @@ void mvgpu_host_reset(struct mvgpu_ctx *ctx)
 	struct mvgpu_aspace *as = &ctx->as;
 	struct mem_cgroup *old;
 
+	/*
+	 * Unbound from the worker (a kthread_work stays bound to the first it
+	 * was queued on): the vGPU's next opening has a new one.
+	 */
+	kthread_cancel_work_sync(&ctx->host_work);
+	kthread_init_work(&ctx->host_work, mvgpu_host_work);
 	old = set_active_memcg(mvgpu_host_memcg(ctx));
 	mutex_lock(&as->pin_lock);
 	if (mvgpu_aspace_reset(as))
 		dev_warn(ctx->vgpu->vdev.dev,
 			 "no memory for the VRAM mapping; GPU VA starts empty\n");
 	mvgpu_host_release(ctx, 0, U64_MAX);
-	ctx->host_abort = false;
 	memset(&ctx->host_result, 0, sizeof(ctx->host_result));
 	mutex_unlock(&as->pin_lock);
 	set_active_memcg(old);
@@ -292,26 +350,45 @@ void mvgpu_host_reset(struct mvgpu_ctx *ctx)
  * @iova: first byte
  * @len: bytes
  *
- * See DOC: Host worker.  VFIO calls this for every IOVA range with pages
- * the vGPU pinned, and insists that they are unpinned when it returns.
+ * See DOC: Host worker and DOC: Guest memory.  VFIO calls this for every
+ * IOVA range with pages the vGPU pinned, and insists that they are
+ * unpinned when it returns: the range is fenced (nothing pins it until
+ * VFIO has dropped the mapping), a MAP queued for it is aborted, its
+ * entries go, the backend flushes, what they pinned is unpinned, and pins
+ * of it that were under way are waited for (they undo themselves).
  *
- * Context: process context (VFIO_IOMMU_UNMAP_DMA or the container's
- * release); may wait for the host worker's current piece and one step of
- * the backend.
+ * Context: process context (VFIO_IOMMU_UNMAP_DMA), under VFIO's device
+ * list lock: takes only leaf locks of ours (pin_lock, the address space's
+ * lock), and waits for one step of the backend and for pins under way.
  */
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 {
-	const struct mvgpu_host_request *r = &ctx->host;
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	struct mvgpu_aspace *as = &ctx->as;
-	u64 last = len ? iova + len - 1 : iova;
+	u64 last = len ? iova + len - 1 : iova, rlast, seq;
+	struct mvgpu_host_request r;
+	bool queued;
 
+	if (last < iova)
+		last = U64_MAX;
 	mutex_lock(&as->pin_lock);
-	/* A MAP still pinning this range fails rather than pin it again. */
-	if (READ_ONCE(ctx->host_queued) && r->iova <= last &&
-	    iova < r->iova + r->size)
-		ctx->host_abort = true;
+	mvgpu_pin_fence(as, iova, len);
+	/* A MAP queued for this range fails rather than pin it again. */
+	spin_lock_irq(&sched->lock);
+	queued = ctx->host_queued;
+	r = ctx->host;
+	seq = ctx->host_seq;
+	spin_unlock_irq(&sched->lock);
+	if (check_add_overflow(r.iova, r.size - 1, &rlast))
+		rlast = U64_MAX;
+	if (queued && r.size && r.iova <= last && iova <= rlast)
+		WRITE_ONCE(ctx->host_abort_seq, seq);
 	mvgpu_aspace_unmap_iova(as, iova, len);
 	mvgpu_host_release(ctx, iova, len);
+	mutex_unlock(&as->pin_lock);
+	mvgpu_pin_wait_inflight(as, iova, len);
+	mutex_lock(&as->pin_lock);
+	mvgpu_pin_fence_end(as, iova, len);
 	mutex_unlock(&as->pin_lock);
 }
 
@@ -357,6 +434,7 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 			  u32 flags)
 {
 	struct mvgpu_aspace *as = &ctx->as;
+	unsigned int tries = 0;
 	struct mem_cgroup *old;
 	u64 fault;
 	int ret;
@@ -377,11 +455,16 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 		goto out;
 	}
 	mutex_lock(&as->pin_lock);
-	ret = mvgpu_pin_get(as, ctx->vdev, target, size,
-			    flags & MVGPU_GPT_WRITE);
-	if (!ret)
-		ret = mvgpu_aspace_map_sysmem(as, va, target, size, flags,
-					      &fault);
+	do {
+		ret = mvgpu_pin_get(as, ctx->vdev, target, size,
+				    flags & MVGPU_GPT_WRITE, NULL);
+		if (!ret)
+			ret = mvgpu_aspace_map_sysmem(as, va, target, size,
+						      flags, &fault);
+		/* A dma_unmap took pages of it away meanwhile: pin again. */
+	} while (ret == -EAGAIN && ++tries < MVGPU_HOST_MAP_TRIES);
+	if (ret == -ECANCELED || ret == -EAGAIN)	/* being unmapped */
+		ret = -EINVAL;
 	if (ret && mvgpu_aspace_pins_idle(as))
 		mvgpu_host_release(ctx, 0, U64_MAX);
 	mutex_unlock(&as->pin_lock);

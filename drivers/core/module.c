@@ -79,9 +79,6 @@ static int __init mvgpu_init(void)
 	}
 	mvgpu_watchdog_ms = mvgpu_params.watchdog_ms;
 
-	ret = mvgpu_host_module_init();
-	if (ret)
-		return ret;
 	mvgpu_debugfs_init();
 	/* Drivers first, so that GPUs and their vGPUs are probed. */
 	ret = mdev_register_driver(&mvgpu_vgpu_driver);
@@ -113,7 +110,6 @@ err_unregister_mdev_driver:
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 err_debugfs:
 	mvgpu_debugfs_fini();
-	mvgpu_host_module_exit();
 	return ret;
 }
 
@@ -123,7 +119,8 @@ static void __exit mvgpu_exit(void)
 	platform_driver_unregister(&mvgpu_dev_driver);
 	mdev_unregister_driver(&mvgpu_vgpu_driver);
 	mvgpu_debugfs_fini();
-	mvgpu_host_module_exit();
+	/* A thread may still be leaving VFIO's unmap, our task_work on it. */
+	mvgpu_pin_module_exit();
 }
 
 module_init(mvgpu_init);

@@ -3,7 +3,13 @@
  * Guest memory for the GPU: pinning through VFIO, and letting go.
  */
 
+#include <linux/delay.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/task_work.h>
+#include <linux/wait_bit.h>
 #include <linux/iommu.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vfio.h>
@@ -33,43 +39,509 @@
  * pinned, so a tenant cannot pin the VM's memory without bound; VFIO also
  * counts it against the VMM's RLIMIT_MEMLOCK.
  *
- * Locking: the address space's @pin_lock serialises everything that pins
- * or unpins; its @lock covers the references and the removal of entries,
- * which a backend may look up at any time without a lock; an entry is
- * freed only after the backend said that nothing that could have found it
- * still runs (&mvgpu_backend_ops.ctx_flush).  VFIO calls dma_unmap with
- * its device-list lock held, and vfio_pin_pages() takes the container's
- * lock, so: VFIO device list -> @pin_lock -> VFIO container.  (6.1's type1
- * itself nests the device list inside the container lock when a device
- * opens, so this order closes a cycle, as every pinning driver's unpin in
- * dma_unmap does; Documentation/testing.rst.)
+ * **Unmaps under way.**  VFIO's type1 driver calls dma_unmap for an IOVA
+ * range with pages pinned, then takes its container lock again and looks
+ * once more: pages pinned again meanwhile make it call dma_unmap again,
+ * and after ten such calls for one mapping Linux 6.1 stops the host
+ * (BUG_ON).  Nothing tells a driver when type1 has dropped the mapping,
+ * but the unmap is over, either way, once the thread that asked for it
+ * has left the ioctl.  So, for each dma_unmap:
+ *
+ * - the range is fenced first, until the unmapping thread returns to user
+ *   space (a task_work on it says so: mvgpu_pin_mark_returned()); no pin
+ *   of it starts meanwhile, and a pin that meets the fence waits for it,
+ *   then pins whatever the IOVA maps then (nothing: the MAP fails with
+ *   PIN; new memory the VMM mapped there: the MAP succeeds);
+ * - a MAP of guest memory queued before it whose IOVA range meets the
+ *   unmapped one pins nothing more (the host worker's request is aborted:
+ *   BAD_MAP, reason PIN);
+ * - every page-table entry that maps the range goes, and every pin of the
+ *   range is taken out of @pins at once (a MAP that meets the range later
+ *   finds no pin there and waits at the fence; one that counted on a pin
+ *   finds it gone when it maps, and starts again);
+ * - pins and unpins of the range that are under way (vfio_pin_pages() and
+ *   vfio_unpin_pages() are called with no lock of ours held) are waited
+ *   for; a pin that finds the dma_unmap came while VFIO pinned undoes it.
+ *
+ * So type1 never finds a page of the range pinned again by mvgpu: it gets
+ * one call per mapping.  (Where a task_work cannot be had - no memory for
+ * the marker - the fence holds MVGPU_PIN_FENCE_MS after dma_unmap returns
+ * instead.)  Pins wait for fences on mvgpu_pin_wq, which the markers wake.
+ *
+ * Each pinned page charges MVGPU_PIN_VFIO_BYTES more than mvgpu's own
+ * record of it to the VM's memory cgroup, standing for the struct vfio_pfn
+ * type1 allocates per page (without accounting) while a device holds it.
+ *
+ * **Locking with VFIO.**  vfio_pin_pages() and vfio_unpin_pages() take
+ * type1's container lock, and pinning may fault the VM's memory in.  Our
+ * dma_unmap runs under type1's device-list lock: it takes only the address
+ * space's @pin_lock and @lock (and the backend's flush takes its step lock
+ * for writing: one step), and waits for pins and unpins of its range that
+ * are under way, which wait only for VFIO.  Neither lock is ever held
+ * across a call into VFIO (mvgpu_pin_assert_unlocked() before each): a pin
+ * drops @pin_lock around vfio_pin_pages() and registers itself as under
+ * way instead, and so does an unpin.  What else may be held across those
+ * calls - the vGPU's lock, the migration locks, while a stream's
+ * guest-memory mappings are restored - dma_unmap never takes, and VFIO
+ * never calls into mvgpu under its container lock.  So mvgpu adds no lock
+ * to VFIO's lock graph; Linux 6.1's type1 has a cycle of its own between
+ * its container and device-list locks (Documentation/admin-guide.rst,
+ * "Known limitation"), in which our dma_unmap can be one of the waiters.
+ *
+ * Locking inside: the address space's @pin_lock serialises the
+ * bookkeeping of pins (@pins, @nr_pins, fences, pins under way); its
+ * @lock covers the references and the removal of entries, which a backend
+ * may look up at any time without a lock; an entry is freed only after the
+ * backend said that nothing that could have found it still runs
+ * (&mvgpu_backend_ops.ctx_flush).
  */
 
 /* Charged to the VM, and failing at its limit rather than calling the OOM killer. */
 #define MVGPU_PIN_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
-static int mvgpu_pin_vfio(struct vfio_device *vdev, u64 iova, int n,
-			  bool write, struct page **pages)
+#define MVGPU_PIN_FENCE_MS	10
+
+/*
+ * type1's struct vfio_pfn (an rb_node, the IOVA, the pfn, a count: 48
+ * bytes, from kmalloc-64) that each pinned page costs VFIO: charged to the
+ * VM with mvgpu's own record, as VFIO does not charge it.
+ */
+#define MVGPU_PIN_VFIO_BYTES	64
+
+/* Pins looked at per hold of the address space's lock when releasing. */
+#define MVGPU_PIN_BATCH		512
+
+/* Debug knob (debugfs pin_delay_us): a stall after each vfio_pin_pages(). */
+unsigned int mvgpu_pin_delay_us;
+#define MVGPU_PIN_DELAY_MAX_US	100000
+
+/* Nothing dma_unmap takes is held across a call into VFIO. */
+static void mvgpu_pin_assert_unlocked(struct mvgpu_aspace *as)
+{
+	lockdep_assert_not_held(&as->pin_lock);
+	lockdep_assert_not_held(&as->lock);
+}
+
+static bool mvgpu_pin_cancelled(const struct mvgpu_pin_req *req)
+{
+	return req && req->cancelled && req->cancelled(req->arg);
+}
+
+/* Does [start, last] meet [s, l]? */
+static bool mvgpu_pin_meets(u64 start, u64 last, u64 s, u64 l)
+{
+	return start <= l && s <= last;
+}
+
+/* The last byte of [iova, iova + len), len 0 taken as 1, capped at 2^64. */
+static u64 mvgpu_pin_last(u64 iova, u64 len)
+{
+	u64 last = len ? iova + len - 1 : iova;
+
+	return last < iova ? U64_MAX : last;
+}
+
+/*
+ * The unmapping threads' markers: one per dma_unmap, shared by the fence
+ * (which may go with its address space) and the task_work (which runs when
+ * the thread returns to user space, or exits).  The module waits for every
+ * task_work to have run before it goes (mvgpu_pin_module_exit()).
+ */
+static atomic_t mvgpu_pin_marks = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(mvgpu_pin_wq);
+/* Bumped before each wake-up of mvgpu_pin_wq: something may have ended. */
+static atomic_t mvgpu_pin_events = ATOMIC_INIT(0);
+
+static void mvgpu_pin_event(void)
+{
+	atomic_inc(&mvgpu_pin_events);
+	wake_up_all(&mvgpu_pin_wq);
+}
+
+static void mvgpu_pin_mark_put(struct mvgpu_unmap_mark *m)
+{
+	if (refcount_dec_and_test(&m->ref))
+		kfree(m);
+}
+
+/* task_work: the thread that unmapped is back in user space. */
+static void mvgpu_pin_mark_returned(struct callback_head *cb)
+{
+	struct mvgpu_unmap_mark *m = container_of(cb, struct mvgpu_unmap_mark, cb);
+
+	/* Pairs with mvgpu_pin_fence_over(): the unmap was over before. */
+	smp_store_release(&m->returned, true);
+	mvgpu_pin_mark_put(m);
+	mvgpu_pin_event();
+	if (atomic_dec_and_test(&mvgpu_pin_marks))
+		wake_up_var(&mvgpu_pin_marks);
+}
+
+/* A marker on the current thread, or NULL (a kernel thread, no memory). */
+static struct mvgpu_unmap_mark *mvgpu_pin_mark_new(void)
+{
+	struct mvgpu_unmap_mark *m;
+
+	if (current->flags & PF_KTHREAD)
+		return NULL;
+	m = kzalloc(sizeof(*m), MVGPU_PIN_GFP);
+	if (!m)
+		return NULL;
+	refcount_set(&m->ref, 2);
+	init_task_work(&m->cb, mvgpu_pin_mark_returned);
+	atomic_inc(&mvgpu_pin_marks);
+	if (task_work_add(current, &m->cb, TWA_RESUME)) {
+		atomic_dec(&mvgpu_pin_marks);
+		kfree(m);
+		return NULL;
+	}
+	return m;
+}
+
+/**
+ * mvgpu_pin_module_exit() - wait for every unmapping thread's marker
+ *
+ * A thread that unmapped guest memory of a vGPU may still be on its way
+ * out of VFIO's ioctl, its marker's task_work (module code) pending.
+ *
+ * Context: module exit; may wait as long as that ioctl takes.
+ */
+void mvgpu_pin_module_exit(void)
+{
+	wait_var_event(&mvgpu_pin_marks, !atomic_read(&mvgpu_pin_marks));
+}
+
+/* The fence is over: its thread returned, or its time is up. */
+static bool mvgpu_pin_fence_over(const struct mvgpu_pin_fence *f, u64 now)
+{
+	if (f->mark)
+		/* Pairs with mvgpu_pin_mark_returned(). */
+		return smp_load_acquire(&f->mark->returned);
+	return f->until != U64_MAX && now >= f->until;
+}
+
+static void mvgpu_pin_fence_free(struct mvgpu_pin_fence *f)
+{
+	list_del(&f->node);
+	if (f->mark)
+		mvgpu_pin_mark_put(f->mark);
+	kfree(f);
+}
+
+/**
+ * mvgpu_pin_fences_clear() - forget every fence
+ * @as: the address space, going
+ *
+ * Context: process context.
+ */
+void mvgpu_pin_fences_clear(struct mvgpu_aspace *as)
+{
+	struct mvgpu_pin_fence *f, *n;
+
+	list_for_each_entry_safe(f, n, &as->fences, node)
+		mvgpu_pin_fence_free(f);
+}
+
+/*
+ * Whether [start, last] is fenced now: 0 if not, else until when by the
+ * clock (U64_MAX: until a thread returns or a dma_unmap ends, which wakes
+ * mvgpu_pin_wq).  Drops the fences that are over.
+ */
+static u64 mvgpu_pin_fenced(struct mvgpu_aspace *as, u64 start, u64 last,
+			    u64 now)
+{
+	struct mvgpu_pin_fence *f, *n;
+	u64 until = 0;
+
+	lockdep_assert_held(&as->pin_lock);
+	if (now < as->fence_all_until)
+		until = as->fence_all_until;
+	list_for_each_entry_safe(f, n, &as->fences, node) {
+		if (mvgpu_pin_fence_over(f, now)) {
+			mvgpu_pin_fence_free(f);
+			continue;
+		}
+		if (mvgpu_pin_meets(start, last, f->start, f->last))
+			until = max(until, f->mark ? U64_MAX : f->until);
+	}
+	return until;
+}
+
+/**
+ * mvgpu_pin_fence() - VFIO is unmapping an IOVA range: fence it
+ * @as: the address space; the caller holds its @pin_lock
+ * @iova: first byte
+ * @len: bytes
+ *
+ * See DOC: Guest memory.  The fence holds until the current thread - the
+ * one in VFIO's unmap - returns to user space; without a marker on it,
+ * until mvgpu_pin_fence_end() and MVGPU_PIN_FENCE_MS after.
+ *
+ * Context: process context (VFIO's dma_unmap).
+ */
+void mvgpu_pin_fence(struct mvgpu_aspace *as, u64 iova, u64 len)
+{
+	struct mvgpu_pin_fence *f, *n;
+	u64 last = mvgpu_pin_last(iova, len);
+
+	lockdep_assert_held(&as->pin_lock);
+	as->fence_seq++;
+	mvgpu_pin_fenced(as, 0, 0, ktime_get_ns());	/* drop what is over */
+	list_for_each_entry_safe(f, n, &as->fences, node)
+		if (mvgpu_pin_meets(iova, last, f->start, f->last))
+			as->pin_stats.renotified++;
+	f = kmalloc(sizeof(*f), MVGPU_PIN_GFP);
+	if (f)
+		f->mark = mvgpu_pin_mark_new();
+	if (!f || !f->mark)
+		as->pin_stats.timed++;
+	if (!f) {
+		/* Without memory for a record: fence everything, for a while. */
+		as->fence_all_seq = as->fence_seq;
+		as->fence_all_until = U64_MAX;
+		return;
+	}
+	f->start = iova;
+	f->last = last;
+	f->until = U64_MAX;
+	f->seq = as->fence_seq;
+	list_add(&f->node, &as->fences);
+}
+
+/**
+ * mvgpu_pin_wake() - let pins waiting for a fence see a cancellation
+ * @as: the address space
+ *
+ * For a reset, whose pins (struct mvgpu_pin_req) are cancelled now.
+ *
+ * Context: any process context.
+ */
+void mvgpu_pin_wake(struct mvgpu_aspace *as)
+{
+	mvgpu_pin_event();
+}
+
+/**
+ * mvgpu_pin_fence_end() - the dma_unmap of a fenced range returns
+ * @as: the address space; the caller holds its @pin_lock
+ * @iova: first byte, as given to mvgpu_pin_fence()
+ * @len: bytes
+ *
+ * A fence without a marker holds MVGPU_PIN_FENCE_MS from now: VFIO takes
+ * its lock again and drops the mapping meanwhile.
+ *
+ * Context: process context (VFIO's dma_unmap).
+ */
+void mvgpu_pin_fence_end(struct mvgpu_aspace *as, u64 iova, u64 len)
+{
+	u64 last = mvgpu_pin_last(iova, len), now = ktime_get_ns();
+	struct mvgpu_pin_fence *f;
+
+	lockdep_assert_held(&as->pin_lock);
+	list_for_each_entry(f, &as->fences, node)
+		if (!f->mark && f->until == U64_MAX &&
+		    mvgpu_pin_meets(iova, last, f->start, f->last))
+			f->until = now + MVGPU_PIN_FENCE_MS * NSEC_PER_MSEC;
+	if (as->fence_all_until == U64_MAX)
+		as->fence_all_until = now + MVGPU_PIN_FENCE_MS * NSEC_PER_MSEC;
+	mvgpu_pin_event();
+}
+
+/* Did a dma_unmap since @seq meet [start, last]? */
+static bool mvgpu_pin_unmapped_since(struct mvgpu_aspace *as, u64 seq,
+				     u64 start, u64 last)
+{
+	struct mvgpu_pin_fence *f;
+
+	lockdep_assert_held(&as->pin_lock);
+	if (as->fence_seq == seq)
+		return false;
+	if (as->fence_all_seq > seq)
+		return true;
+	list_for_each_entry(f, &as->fences, node)
+		if (f->seq > seq && mvgpu_pin_meets(start, last, f->start, f->last))
+			return true;
+	return false;
+}
+
+/* Register a pin or unpin of [start, last] as under way (DOC: Guest memory). */
+static void mvgpu_pin_busy(struct mvgpu_aspace *as,
+			   struct mvgpu_pin_inflight *me, u64 start, u64 last)
+{
+	lockdep_assert_held(&as->pin_lock);
+	me->start = start;
+	me->last = last;
+	me->seq = as->fence_seq;
+	list_add(&me->node, &as->inflight);
+}
+
+static void mvgpu_pin_done(struct mvgpu_aspace *as, struct mvgpu_pin_inflight *me)
+{
+	lockdep_assert_held(&as->pin_lock);
+	list_del(&me->node);
+	WRITE_ONCE(as->inflight_ended, as->inflight_ended + 1);
+	mvgpu_pin_event();
+}
+
+/* Is a pin or unpin under way in [start, last]? */
+static bool mvgpu_pin_inflight(struct mvgpu_aspace *as, u64 start, u64 last)
+{
+	struct mvgpu_pin_inflight *p;
+
+	lockdep_assert_held(&as->pin_lock);
+	list_for_each_entry(p, &as->inflight, node)
+		if (mvgpu_pin_meets(start, last, p->start, p->last))
+			return true;
+	return false;
+}
+
+/**
+ * mvgpu_pin_wait_inflight() - wait until no pin or unpin under way meets a
+ *	range
+ * @as: the address space; the caller does not hold its @pin_lock
+ * @iova: first byte
+ * @len: bytes
+ *
+ * For dma_unmap, after mvgpu_pin_fence(): a pin under way undoes itself
+ * when it finds the fence.
+ *
+ * Context: process context; waits as long as VFIO does.
+ */
+void mvgpu_pin_wait_inflight(struct mvgpu_aspace *as, u64 iova, u64 len)
+{
+	u64 last = mvgpu_pin_last(iova, len);
+
+	lockdep_assert_not_held(&as->pin_lock);
+	mutex_lock(&as->pin_lock);
+	if (mvgpu_pin_inflight(as, iova, last))
+		as->pin_stats.unmap_waits++;
+	while (mvgpu_pin_inflight(as, iova, last)) {
+		u64 ended = as->inflight_ended;
+
+		mutex_unlock(&as->pin_lock);
+		wait_event(mvgpu_pin_wq, READ_ONCE(as->inflight_ended) != ended);
+		mutex_lock(&as->pin_lock);
+	}
+	mutex_unlock(&as->pin_lock);
+}
+
+/*
+ * Wait out the fences on [iova, iova + size): 0, or -ECANCELED if @req was
+ * cancelled.  Drops and retakes @pin_lock.
+ */
+static int mvgpu_pin_wait_fences(struct mvgpu_aspace *as, u64 iova, u64 size,
+				 const struct mvgpu_pin_req *req)
+{
+	u64 last = iova + size - 1, until;
+	bool counted = false;
+
+	lockdep_assert_held(&as->pin_lock);
+	for (;;) {
+		int seen = atomic_read(&mvgpu_pin_events);
+		u64 now = ktime_get_ns();
+		long timeout = MAX_SCHEDULE_TIMEOUT;
+
+		until = mvgpu_pin_fenced(as, iova, last, now);
+		if (!until)
+			return 0;
+		if (!counted)
+			as->pin_stats.fenced++;
+		counted = true;
+		if (mvgpu_pin_cancelled(req))
+			return -ECANCELED;
+		/* A thread's return and a dma_unmap's end wake mvgpu_pin_wq. */
+		if (until != U64_MAX)
+			timeout = min_t(u64, nsecs_to_jiffies(until - now) + 1,
+					MAX_SCHEDULE_TIMEOUT - 1);
+		mutex_unlock(&as->pin_lock);
+		wait_event_timeout(mvgpu_pin_wq, mvgpu_pin_cancelled(req) ||
+				   atomic_read(&mvgpu_pin_events) != seen, timeout);
+		mutex_lock(&as->pin_lock);
+	}
+}
+
+/*
+ * vfio_pin_pages() for @n pages from @iova, with no lock of ours held
+ * (DOC: Guest memory): after the fences on the range are waited out, and
+ * registered as under way, so that a dma_unmap of the range waits for it;
+ * undone if one came meanwhile, or @req was cancelled.  0, -ECANCELED, or
+ * what VFIO said.  Drops and retakes @pin_lock.
+ */
+static int mvgpu_pin_vfio(struct mvgpu_aspace *as, struct vfio_device *vdev,
+			  u64 iova, int n, bool write, struct page **pages,
+			  const struct mvgpu_pin_req *req)
 {
 	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
-	int ret = vfio_pin_pages(vdev, iova, n, prot, pages);
+	u64 last = iova + (u64)n * PAGE_SIZE - 1;
+	struct mvgpu_pin_inflight me;
+	unsigned int delay;
+	bool undo = false;
+	int ret;
 
+	lockdep_assert_held(&as->pin_lock);
+	ret = mvgpu_pin_wait_fences(as, iova, (u64)n * PAGE_SIZE, req);
+	if (ret)
+		return ret;
+	mvgpu_pin_busy(as, &me, iova, last);
+	mutex_unlock(&as->pin_lock);
+
+	mvgpu_pin_assert_unlocked(as);
+	ret = vfio_pin_pages(vdev, iova, n, prot, pages);
 	if (ret >= 0 && ret != n) {	/* type1 pins all or nothing */
 		if (ret)
 			vfio_unpin_pages(vdev, iova, ret);
 		ret = -EFAULT;
 	}
+	/* A test's stall: a dma_unmap landing here finds the pages pinned. */
+	delay = min(READ_ONCE(mvgpu_pin_delay_us), MVGPU_PIN_DELAY_MAX_US);
+	if (delay)
+		fsleep(delay);
+
+	mutex_lock(&as->pin_lock);
+	/* A dma_unmap of the range came while VFIO pinned it: undo. */
+	if (ret >= 0)
+		undo = mvgpu_pin_unmapped_since(as, me.seq, iova, last) ||
+		       mvgpu_pin_cancelled(req);
+	if (undo) {
+		as->pin_stats.undone++;
+		mutex_unlock(&as->pin_lock);
+		mvgpu_pin_assert_unlocked(as);
+		vfio_unpin_pages(vdev, iova, n);
+		mutex_lock(&as->pin_lock);
+		ret = -ECANCELED;
+	}
+	mvgpu_pin_done(as, &me);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * vfio_unpin_pages() of pages from @iova (a run that was never entered),
+ * registered as under way so that a dma_unmap of them waits for it.
+ * Drops and retakes @pin_lock.
+ */
+static void mvgpu_pin_unpin(struct mvgpu_aspace *as, struct vfio_device *vdev,
+			    u64 iova, int n)
+{
+	struct mvgpu_pin_inflight me;
+
+	mvgpu_pin_busy(as, &me, iova, iova + (u64)n * PAGE_SIZE - 1);
+	mutex_unlock(&as->pin_lock);
+	mvgpu_pin_assert_unlocked(as);
+	vfio_unpin_pages(vdev, iova, n);
+	mutex_lock(&as->pin_lock);
+	mvgpu_pin_done(as, &me);
 }
 
 /* A new entry for a page vfio_pin_pages() gave us, idle until mapped. */
 static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 			 bool write)
 {
-	struct mvgpu_pin *pin = kmalloc(sizeof(*pin), MVGPU_PIN_GFP);
+	struct mvgpu_pin *pin;
 	unsigned long idx = iova >> PAGE_SHIFT;
 	int ret;
 
+	/* The VFIO part is never touched: it stands for type1's record. */
+	pin = kmalloc(sizeof(*pin) + MVGPU_PIN_VFIO_BYTES, MVGPU_PIN_GFP);
 	if (!pin)
 		return -ENOMEM;
 	pin->page = page;
@@ -88,7 +560,8 @@ static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 
 /* Pin @n absent pages from @iova (n <= VFIO_PIN_PAGES_MAX_ENTRIES). */
 static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
-			 u64 iova, int n, bool write)
+			 u64 iova, int n, bool write,
+			 const struct mvgpu_pin_req *req)
 {
 	struct page **pages;
 	int i, ret;
@@ -98,11 +571,25 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	pages = kmalloc_array(n, sizeof(*pages), MVGPU_PIN_GFP);
 	if (!pages)
 		return -ENOMEM;
-	ret = mvgpu_pin_vfio(vdev, iova, n, write, pages);
+	ret = mvgpu_pin_vfio(as, vdev, iova, n, write, pages, req);
+	/* @pin_lock was dropped: a page may have been pinned meanwhile. */
 	for (i = 0; !ret && i < n; i++) {
-		ret = mvgpu_pin_add(as, iova + (u64)i * PAGE_SIZE, pages[i], write);
+		u64 at = iova + (u64)i * PAGE_SIZE;
+
+		if (as->nr_pins >= as->max_pins)
+			ret = -ENOSPC;
+		else if (xa_load(&as->pins, at >> PAGE_SHIFT))
+			ret = -EAGAIN;
+		else
+			ret = mvgpu_pin_add(as, at, pages[i], write);
+		if (ret == -EAGAIN) {
+			/* Pinned twice: keep the one entered first. */
+			mvgpu_pin_unpin(as, vdev, at, 1);
+			ret = 0;
+			continue;
+		}
 		if (ret)	/* the rest were never entered: undo them */
-			vfio_unpin_pages(vdev, iova + (u64)i * PAGE_SIZE, n - i);
+			mvgpu_pin_unpin(as, vdev, at, n - i);
 	}
 	kfree(pages);
 	return ret;
@@ -110,37 +597,56 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
 
 /**
  * mvgpu_pin_get() - make sure a range of guest memory is pinned
- * @as: the address space; the caller holds its @pin_lock
+ * @as: the address space; the caller holds its @pin_lock, which this
+ *	drops and takes again around every call into VFIO and every wait
  * @vdev: the VFIO device whose container's mappings to pin
  * @iova: first byte, page aligned
  * @size: bytes, a multiple of the page size
  * @write: the GPU will write to it
+ * @req: whom the pin is for (NULL: no one can cancel it)
  *
- * Pages pinned here are idle until mvgpu_aspace_map_sysmem() maps them,
- * and are unpinned by mvgpu_pin_release() otherwise, also on error.
+ * A range VFIO is unmapping is waited for (DOC: Guest memory).  Pages
+ * pinned here are idle until mvgpu_aspace_map_sysmem() maps them, and are
+ * unpinned by mvgpu_pin_release() otherwise, also on error.  As the lock
+ * is dropped on the way, a dma_unmap may take pages of the range away
+ * again before the caller maps them: mvgpu_aspace_map_sysmem() then says
+ * -EAGAIN, and the caller calls this again.
  *
  * Context: process context, never an engine: may wait for the VM's memory.
- * Return: 0; -ENOSPC over the pinned-memory limit; what vfio_pin_pages()
- * says: -EINVAL for an IOVA the VM has not mapped for DMA, -EPERM for a
- * write to a read-only mapping, -EFAULT or -ENOMEM if the page could not be
- * had; -ENOMEM.
+ * Return: 0; -ENOSPC over the pinned-memory limit; -ECANCELED if @req was
+ * cancelled, VFIO unmapped the range while it was pinned or the range is
+ * refused; what vfio_pin_pages() says: -EINVAL for an IOVA the VM has not
+ * mapped for DMA (or -EACCES, a type1 v1 container), -EPERM for a write to
+ * a read-only mapping, -EFAULT or -ENOMEM if the page could not be had;
+ * -ENOMEM.
  */
 int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
-		  u64 size, bool write)
+		  u64 size, bool write, const struct mvgpu_pin_req *req)
 {
 	u64 end = iova + size;
-	int ret = 0;
+	int ret;
 
 	lockdep_assert_held(&as->pin_lock);
+	/* Pins already there count only outside what VFIO is unmapping. */
+	ret = mvgpu_pin_wait_fences(as, iova, size, req);
 	while (iova < end && !ret) {
 		struct mvgpu_pin *pin = xa_load(&as->pins, iova >> PAGE_SHIFT);
 		struct page *page;
 		int n = 0;
 
+		if (mvgpu_pin_cancelled(req))
+			return -ECANCELED;
 		if (pin) {
 			/* A read-only pin must allow writes now: pin again. */
 			if (write && !pin->write) {
-				ret = mvgpu_pin_vfio(vdev, iova, 1, true, &page);
+				ret = mvgpu_pin_vfio(as, vdev, iova, 1, true,
+						     &page, req);
+				/* The entry may have gone meanwhile. */
+				pin = xa_load(&as->pins, iova >> PAGE_SHIFT);
+				if (!ret && !pin) {
+					mvgpu_pin_unpin(as, vdev, iova, 1);
+					continue;	/* pinned anew below */
+				}
 				if (!ret) {
 					pin->vfio_refs++;
 					pin->write = true;
@@ -154,7 +660,7 @@ int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
 		       n < VFIO_PIN_PAGES_MAX_ENTRIES &&
 		       !xa_load(&as->pins, (iova >> PAGE_SHIFT) + n))
 			n++;
-		ret = mvgpu_pin_run(as, vdev, iova, n, write);
+		ret = mvgpu_pin_run(as, vdev, iova, n, write, req);
 		iova += (u64)n * PAGE_SIZE;
 		cond_resched();
 	}
@@ -164,10 +670,15 @@ int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
 /**
  * mvgpu_pin_release() - unpin the idle pages of a range
  * @as: the address space; the caller holds its @pin_lock and has made
- *	sure nothing that could have reached these pages still runs
+ *	sure nothing that could have reached these pages still runs; it is
+ *	dropped while VFIO unpins, with the pages out of @pins already
  * @vdev: the VFIO device they were pinned through
  * @iova: first byte
  * @size: bytes (U64_MAX - @iova: all)
+ *
+ * Every idle pin of the range leaves @pins before the lock is first
+ * dropped, so no pin of the range can be counted on again meanwhile; the
+ * unpins are registered as under way (mvgpu_pin_wait_inflight()).
  *
  * Context: process context, never an engine (VFIO takes its container's
  * lock to unpin).
@@ -177,26 +688,51 @@ void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 {
 	unsigned long idx = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + size - 1) >> PAGE_SHIFT;
-	struct mvgpu_pin *pin;
+	struct mvgpu_pin_inflight me;
+	struct mvgpu_pin *gone = NULL, *pin;
+	unsigned int n = 0, batch = 0;
+	bool more = true;
 
 	lockdep_assert_held(&as->pin_lock);
-	for (;;) {
+	/*
+	 * Out of @pins, all of them, under @pin_lock held throughout (the
+	 * address space's lock, which translations need, is dropped now and
+	 * then); chained for the unpins through their records.
+	 */
+	while (more) {
 		mutex_lock(&as->lock);
-		pin = xa_find(&as->pins, &idx, last, MVGPU_PIN_IDLE);
-		if (pin && !pin->refs)
+		for (pin = xa_find(&as->pins, &idx, last, MVGPU_PIN_IDLE);
+		     pin && batch < MVGPU_PIN_BATCH;
+		     pin = xa_find_after(&as->pins, &idx, last, MVGPU_PIN_IDLE)) {
+			batch++;
+			if (pin->refs)
+				continue;
 			xa_erase(&as->pins, idx);
-		mutex_unlock(&as->lock);
-		if (!pin)
-			break;
-		if (!pin->refs) {
-			while (pin->vfio_refs--)
-				vfio_unpin_pages(vdev, (u64)idx << PAGE_SHIFT, 1);
-			kfree(pin);
+			pin->iova = (u64)idx << PAGE_SHIFT;
+			pin->next = gone;
+			gone = pin;
 			as->nr_pins--;
+			n++;
 		}
-		if (idx == last)
-			break;
-		idx++;
+		mutex_unlock(&as->lock);
+		more = pin && batch >= MVGPU_PIN_BATCH;
+		batch = 0;
 		cond_resched();
 	}
+	if (!gone)
+		return;
+	mvgpu_pin_busy(as, &me, iova, mvgpu_pin_last(iova, size));
+	mutex_unlock(&as->pin_lock);
+	mvgpu_pin_assert_unlocked(as);
+	while (gone) {
+		pin = gone;
+		gone = pin->next;
+		while (pin->vfio_refs--)
+			vfio_unpin_pages(vdev, pin->iova, 1);
+		kfree(pin);
+		if (!(--n % 32))
+			cond_resched();
+	}
+	mutex_lock(&as->pin_lock);
+	mvgpu_pin_done(as, &me);
 }

@@ -200,11 +200,12 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 {
 	struct mvgpu_sched *sched = &gdev->sched;
 	struct mvgpu_engine_slot *victim = NULL;
+	u64 now = ktime_get_ns();
 	unsigned int i;
 
 	lockdep_assert_held(&sched->lock);
 	ctx->state = MVGPU_CTX_QUEUED;
-	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, ktime_get_ns());
+	mvgpu_policy_enqueue(&sched->policy, &ctx->se, wakeup, now);
 	for (i = 0; i < sched->nr_engines; i++) {
 		struct mvgpu_engine_slot *slot = &sched->engines[i];
 
@@ -213,7 +214,8 @@ void mvgpu_sched_enqueue_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 			return;
 		}
 		if (preempt &&
-		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se) &&
+		    mvgpu_policy_preempts(&sched->policy, &ctx->se, &slot->cur->se,
+					  now) &&
 		    (!victim || slot->cur->se.level > victim->cur->se.level))
 			victim = slot;
 	}
@@ -303,6 +305,11 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 
 		slot->preempt_hist[mvgpu_hist_bucket(lat)]++;
 		slot->preempt_max = max(slot->preempt_max, lat);
+		if (slot->preempt_samples)
+			slot->preempt_samples[slot->preempt_nr %
+					      MVGPU_PREEMPT_SAMPLES] =
+				min_t(u64, lat, U32_MAX);
+		slot->preempt_nr++;
 	}
 	slot->last_id = ctx->vgpu->id;
 	slot->last_end = now;
@@ -345,6 +352,7 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
 	} else if (stop->reason == MVGPU_STOP_HOST) {
 		ctx->state = MVGPU_CTX_HOST;
 		ctx->host = stop->host;
+		WRITE_ONCE(ctx->host_seq, ctx->host_seq + 1);
 		ctx->host_queued = true;
 		mvgpu_host_queue(ctx);
 	} else if (stop->reason == MVGPU_STOP_PREEMPTED) {
@@ -454,6 +462,9 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		hrtimer_init(&slot->slice_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL);
 		slot->slice_timer.function = mvgpu_slot_slice_end;
+		/* Only for benchmarks: the scheduler runs without them. */
+		slot->preempt_samples = kvcalloc(MVGPU_PREEMPT_SAMPLES,
+						 sizeof(u32), GFP_KERNEL);
 	}
 	sched->nr_engines = nr_engines;
 	return 0;
@@ -472,8 +483,10 @@ void mvgpu_sched_fini(struct mvgpu_dev *gdev)
 	unsigned int i;
 
 	hrtimer_cancel(&sched->throttle_timer);
-	for (i = 0; i < sched->nr_engines; i++)
+	for (i = 0; i < sched->nr_engines; i++) {
 		hrtimer_cancel(&sched->engines[i].slice_timer);
+		kvfree(sched->engines[i].preempt_samples);
+	}
 	sched->nr_engines = 0;
 	kfree(sched->engines);
 	sched->engines = NULL;

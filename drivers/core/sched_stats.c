@@ -146,8 +146,44 @@ void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev)
 		memset(sched->engines[i].preempt_hist, 0,
 		       sizeof(sched->engines[i].preempt_hist));
 		sched->engines[i].preempt_max = 0;
+		sched->engines[i].preempt_nr = 0;
 	}
 	spin_unlock_irq(&sched->lock);
+}
+
+/**
+ * mvgpu_sched_samples_show() - every engine's preemption latencies, exactly
+ * @m: the seq_file
+ * @gdev: the GPU
+ *
+ * One line per preemption since the histograms were last cleared, engine
+ * by engine, in ns; at most the last MVGPU_PREEMPT_SAMPLES of each engine.
+ *
+ * Context: process context.
+ */
+void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev)
+{
+	struct mvgpu_sched *sched = &gdev->sched;
+	unsigned int i, j, n;
+	u32 *buf;
+
+	buf = kvmalloc_array(MVGPU_PREEMPT_SAMPLES, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return;
+	for (i = 0; i < sched->nr_engines; i++) {
+		struct mvgpu_engine_slot *slot = &sched->engines[i];
+
+		spin_lock_irq(&sched->lock);
+		n = min_t(u64, slot->preempt_nr, MVGPU_PREEMPT_SAMPLES);
+		if (slot->preempt_samples)
+			memcpy(buf, slot->preempt_samples, n * sizeof(*buf));
+		else
+			n = 0;
+		spin_unlock_irq(&sched->lock);
+		for (j = 0; j < n; j++)
+			seq_printf(m, "%u\n", buf[j]);
+	}
+	kvfree(buf);
 }
 
 static const char * const mvgpu_ctx_state_name[] = {

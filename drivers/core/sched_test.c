@@ -259,6 +259,9 @@ static int mock_test_init(struct kunit *test)
 		v->id = i + 1;
 		v->vram_size = SZ_2M;
 		v->open = true;
+		v->worker = kthread_create_worker(0, "mock-host/%u", i);
+		if (IS_ERR(v->worker))
+			return PTR_ERR(v->worker);
 		mutex_init(&v->lock);
 		spin_lock_init(&v->irq_lock);
 		mvgpu_mmio_init(&v->mmio, v->id, v->vram_size, ENGINES, 5000);
@@ -289,9 +292,12 @@ static void mock_test_exit(struct kunit *test)
 		for (e = 0; e < ENGINES; e++)
 			if (x->g->running[e])
 				report(x, e, MVGPU_STOP_EMPTY, 0, 0);
-	for (i = 0; i < CTXS; i++)
-		if (x->vgpu[i])
-			mvgpu_ctx_fini(&x->vgpu[i]->ctx);
+	for (i = 0; i < CTXS; i++) {
+		if (!x->vgpu[i])
+			continue;
+		mvgpu_ctx_fini(&x->vgpu[i]->ctx);
+		kthread_destroy_worker(x->vgpu[i]->worker);
+	}
 	mvgpu_sched_fini(x->gdev);
 	mock_ops.gpu_destroy(x->gdev->be);
 }
@@ -487,13 +493,18 @@ static void mock_engine_reset_test(struct kunit *test)
 	x->gdev->sched.preempt_timeout_ns = SLICE_NS;
 	ring(x, 0, 256);
 	ring(x, 1, 256);
-	ring(x, 2, 256);
 	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
 	slice_end(x, 0);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
 	/* The request armed the preemption timeout. */
 	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&slot->slice_timer));
+	/*
+	 * A third context waits.  (Rung before the slice ended, it would have
+	 * asked for the engine first: it has had less service than the one
+	 * running, at the same level.)
+	 */
+	ring(x, 2, 256);
 	/* Not yet: the timeout has not passed. */
 	slice_end(x, 0);
 	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
@@ -622,6 +633,86 @@ static void mock_reset_test(struct kunit *test)
 	ring(x, 0, 64);
 	KUNIT_EXPECT_EQ(test, running(x, 0), 0);
 	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+}
+
+/* Holds a vGPU's host worker until the test lets it go. */
+struct mock_blocker {
+	struct kthread_work work;
+	struct completion started, release;
+};
+
+static void mock_block_fn(struct kthread_work *work)
+{
+	struct mock_blocker *b = container_of(work, struct mock_blocker, work);
+
+	complete(&b->started);
+	wait_for_completion(&b->release);
+}
+
+static int mock_stop_fn(void *data)
+{
+	struct mock_resetter *r = data;
+
+	mvgpu_ctx_stop(r->ctx);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * A reset of a context that waits on the run queue while every engine is
+ * busy: it leaves the queue at once, so an engine that frees up while the
+ * reset waits for the host worker does not start it - no command of a
+ * context the guest reset runs after the reset began, and the reset does
+ * not wait a slice for it.
+ */
+static void mock_reset_queued_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_ctx *c = &x->vgpu[2]->ctx;
+	struct mock_resetter r = { .ctx = c };
+	struct mock_blocker b;
+	struct task_struct *task;
+	unsigned int n;
+
+	ring(x, 0, 64);
+	ring(x, 1, 64);
+	ring(x, 2, 64);
+	KUNIT_ASSERT_EQ(test, running(x, 0), 0);
+	KUNIT_ASSERT_EQ(test, running(x, 1), 1);
+	KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_QUEUED);
+	/* The host worker is busy: the reset waits for it, mid-way. */
+	kthread_init_work(&b.work, mock_block_fn);
+	init_completion(&b.started);
+	init_completion(&b.release);
+	kthread_queue_work(x->vgpu[2]->worker, &b.work);
+	wait_for_completion(&b.started);
+	mvgpu_host_kick(c);
+	init_completion(&r.done);
+	task = kthread_run(mock_stop_fn, &r, "mock-stop");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (n = 0; n < 500 && !READ_ONCE(c->stopping); n++)
+		msleep(20);
+	KUNIT_ASSERT_TRUE(test, READ_ONCE(c->stopping));
+	/* Engine 0 frees up while the reset waits: vGPU 2 must not start. */
+	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, x->g->runs[2], 0U);
+	complete(&b.release);
+	/* Before the fix the reset would wait here for vGPU 2's run. */
+	if (running(x, 0) == 2)
+		report(x, 0, MVGPU_STOP_PREEMPTED, 10, 0);
+	wait_for_completion(&r.done);
+	KUNIT_EXPECT_EQ(test, c->state, MVGPU_CTX_IDLE);
+	spin_lock_irq(&x->vgpu[2]->irq_lock);
+	mvgpu_mmio_engine_reset(&x->vgpu[2]->mmio);
+	spin_unlock_irq(&x->vgpu[2]->irq_lock);
+	mvgpu_ctx_restart(c);
+	KUNIT_EXPECT_EQ(test, x->g->runs[2], 0U);
+	/* After the reset, the context runs again. */
+	ring(x, 2, 64);
+	KUNIT_EXPECT_EQ(test, running(x, 0), 2);
+	report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	report(x, 1, MVGPU_STOP_EMPTY, 10, 1);
 }
 
 /* The guest, on another vCPU, starts its ring again during the scrub. */
@@ -785,6 +876,7 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_slice_test),
 	KUNIT_CASE(mock_fault_test),
 	KUNIT_CASE(mock_reset_test),
+	KUNIT_CASE(mock_reset_queued_test),
 	KUNIT_CASE(mock_vgpu_reset_test),
 	KUNIT_CASE(mock_engine_reset_test),
 	KUNIT_CASE(mock_knob_test),

@@ -141,6 +141,7 @@ int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
 /**
  * mvgpu_ctx_map_save() - a frozen context's page table, as runs
  * @ctx: the context, frozen
+ * @from: the first GPU VA to look at (a walk goes on where a run ended)
  * @fn: called for each run (see mvgpu_gpt_walk()), with the address
  *	space's lock held
  * @arg: its first argument
@@ -148,10 +149,10 @@ int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
  * Context: process context.
  * Return: 0, or what @fn returned.
  */
-int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx,
+int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx, u64 from,
 		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				 u32 flags),
 		       void *arg)
 {
-	return mvgpu_aspace_walk(&ctx->as, fn, arg);
+	return mvgpu_aspace_walk(&ctx->as, from, fn, arg);
 }

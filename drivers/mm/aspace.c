@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/slab.h>
 
 #include "aspace.h"
 #include "charge.h"
@@ -103,6 +104,13 @@ int mvgpu_aspace_init(struct mvgpu_aspace *as, u64 vram_size)
 	mutex_init(&as->lock);
 	mutex_init(&as->pin_lock);
 	xa_init(&as->pins);
+	INIT_LIST_HEAD(&as->fences);
+	as->fence_seq = 0;
+	as->fence_all_until = 0;
+	as->fence_all_seq = 0;
+	INIT_LIST_HEAD(&as->inflight);
+	as->inflight_ended = 0;
+	memset(&as->pin_stats, 0, sizeof(as->pin_stats));
 	as->nr_pins = 0;
 	as->max_pins = vram_size >> PAGE_SHIFT;
 	as->vram_size = vram_size;
@@ -142,6 +150,8 @@ void mvgpu_aspace_fini(struct mvgpu_aspace *as)
 	mvgpu_gpt_fini(&as->gpt);
 	mutex_unlock(&as->lock);
 	WARN_ON_ONCE(as->nr_pins);
+	WARN_ON_ONCE(!list_empty(&as->inflight));
+	WARN_ON_ONCE(!list_empty(&as->fences));
 	xa_destroy(&as->pins);
 	mutex_destroy(&as->pin_lock);
 	mutex_destroy(&as->lock);
@@ -192,6 +202,7 @@ void mvgpu_aspace_clear(struct mvgpu_aspace *as)
 /**
  * mvgpu_aspace_walk() - every mapping, as runs (mvgpu_gpt_walk())
  * @as: the address space
+ * @from: the first VA to look at
  * @fn: called for each run, with @as's lock held: it must not sleep for
  *	anything but memory
  * @arg: its first argument
@@ -199,7 +210,7 @@ void mvgpu_aspace_clear(struct mvgpu_aspace *as)
  * Context: process context.
  * Return: 0, or what @fn returned.
  */
-int mvgpu_aspace_walk(struct mvgpu_aspace *as,
+int mvgpu_aspace_walk(struct mvgpu_aspace *as, u64 from,
 		      int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				u32 flags),
 		      void *arg)
@@ -207,7 +218,7 @@ int mvgpu_aspace_walk(struct mvgpu_aspace *as,
 	int ret;
 
 	mutex_lock(&as->lock);
-	ret = mvgpu_gpt_walk(&as->gpt, fn, arg);
+	ret = mvgpu_gpt_walk(&as->gpt, from, fn, arg);
 	mutex_unlock(&as->lock);
 	return ret;
 }
@@ -321,10 +332,14 @@ int mvgpu_aspace_map_vram_wait(struct mvgpu_aspace *as, u64 va, u64 target,
  * @flags: MVGPU_GPT_READ / MVGPU_GPT_WRITE
  * @fault: on error, as for mvgpu_aspace_map_vram()
  *
- * Each page's pin gains a reference the entry holds.
+ * Each page's pin gains a reference the entry holds.  The caller's pins
+ * may have been taken away again (a dma_unmap, while mvgpu_pin_get()
+ * dropped the pin lock): then nothing is mapped, and -EAGAIN says to pin
+ * again.
  *
  * Context: process context.
- * Return: as mvgpu_aspace_map_vram(), without -ERANGE.
+ * Return: as mvgpu_aspace_map_vram(), without -ERANGE; -EAGAIN if a page
+ * of the range is not pinned.
  */
 int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
 			    u64 size, u32 flags, u64 *fault)
@@ -334,6 +349,9 @@ int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
 
 	lockdep_assert_held(&as->pin_lock);
 	*fault = va;
+	for (idx = iova >> PAGE_SHIFT; idx <= last; idx++)
+		if (!xa_load(&as->pins, idx))
+			return -EAGAIN;
 	mutex_lock(&as->lock);
 	ret = mvgpu_gpt_map(&as->gpt, va, iova, size,
 			    (flags & (MVGPU_GPT_READ | MVGPU_GPT_WRITE)) |
@@ -426,6 +444,13 @@ int mvgpu_aspace_refill(struct mvgpu_aspace *as)
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_refill);
 
+/*
+ * Entries an unmap by IOVA looks at per hold of @lock: about two L0
+ * tables, as long as a step of an engine's MAP - so an engine that needs
+ * @lock for a translation never waits for a whole table's walk.
+ */
+#define MVGPU_ASPACE_WALK_BUDGET	1024
+
 /**
  * mvgpu_aspace_unmap_iova() - unmap every entry that maps guest memory in
  *	an IOVA range
@@ -434,19 +459,33 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_refill);
  * @len: bytes
  *
  * For VFIO's dma_unmap: memory the VM unmapped must not stay reachable.
+ * The caller holds @pin_lock (no pin can come in meanwhile).  The table
+ * is walked in pieces of MVGPU_ASPACE_WALK_BUDGET entries, @lock
+ * dropped in between; the generation changes after every piece that
+ * unmapped something, so no translation made before it is used after it.
  *
  * Context: process context.
  * Return: true if an entry went.
  */
 bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len)
 {
-	bool changed;
+	bool changed = false;
+	u64 va = 0;
 
-	mutex_lock(&as->lock);
-	changed = mvgpu_gpt_unmap_target(&as->gpt, iova, len, true);
-	if (changed)
-		mvgpu_aspace_changed(as);
-	mutex_unlock(&as->lock);
+	lockdep_assert_held(&as->pin_lock);
+	while (va < MVGPU_GPT_VA_SIZE) {
+		unsigned int seen;
+
+		mutex_lock(&as->lock);
+		if (mvgpu_gpt_unmap_target(&as->gpt, iova, len, true, &va,
+					   MVGPU_ASPACE_WALK_BUDGET, &seen)) {
+			mvgpu_aspace_changed(as);
+			changed = true;
+		}
+		mutex_unlock(&as->lock);
+		as->pin_stats.walk_max = max(as->pin_stats.walk_max, seen);
+		cond_resched();
+	}
 	return changed;
 }
 

@@ -3,9 +3,12 @@
 #define _MVGPU_ASPACE_H_
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "gpt.h"
@@ -17,12 +20,86 @@
  *	space's @lock
  * @vfio_refs: vfio_pin_pages() calls to undo with vfio_unpin_pages()
  * @write: pinned for writing
+ * @iova: its IOVA, once it has left the address space's @pins to be
+ *	unpinned
+ * @next: the next of those
  */
 struct mvgpu_pin {
 	struct page *page;
 	unsigned int refs;
 	unsigned int vfio_refs;
 	bool write;
+	u64 iova;
+	struct mvgpu_pin *next;
+};
+
+/**
+ * struct mvgpu_unmap_mark - a thread in VFIO's unmap, until it returns
+ * @cb: its task_work, run when the thread returns to user space (or exits)
+ * @ref: the task_work's reference and the fence's
+ * @returned: the task_work ran (release/acquire)
+ */
+struct mvgpu_unmap_mark {
+	struct callback_head cb;
+	refcount_t ref;
+	bool returned;
+};
+
+/**
+ * struct mvgpu_pin_fence - an IOVA range VFIO is unmapping
+ * @node: in the address space's @fences
+ * @start: first byte
+ * @last: last byte
+ * @mark: the unmapping thread: the fence holds until it returns; NULL if
+ *	it could not be marked, then @until says
+ * @until: CLOCK_MONOTONIC ns until which it holds (U64_MAX while the
+ *	dma_unmap that made it runs)
+ * @seq: the address space's @fence_seq of its dma_unmap
+ */
+struct mvgpu_pin_fence {
+	struct list_head node;
+	u64 start;
+	u64 last;
+	struct mvgpu_unmap_mark *mark;
+	u64 until;
+	u64 seq;
+};
+
+/**
+ * struct mvgpu_pin_inflight - a pin under way without the pin lock
+ * @node: in the address space's @inflight
+ * @start: first byte
+ * @last: last byte
+ * @seq: the address space's @fence_seq when it started
+ */
+struct mvgpu_pin_inflight {
+	struct list_head node;
+	u64 start;
+	u64 last;
+	u64 seq;
+};
+
+/**
+ * struct mvgpu_pin_stats - what pinning guest memory met, for debugfs
+ * @fenced: pins that found their IOVA being unmapped by VFIO, and waited
+ *	for it or were refused
+ * @undone: pins VFIO unmapped while they were under way, undone before the
+ *	unmap returned
+ * @unmap_waits: dma_unmaps that waited for a pin under way
+ * @renotified: dma_unmaps that met a fence still holding (VFIO unmapping
+ *	more of a range, or calling again)
+ * @timed: fences that hold by the clock, not by the unmapping thread's
+ *	return (no memory for a marker)
+ * @walk_max: most page-table entries one hold of the address space's lock
+ *	looked at in an unmap by IOVA
+ */
+struct mvgpu_pin_stats {
+	u64 fenced;
+	u64 undone;
+	u64 unmap_waits;
+	u64 renotified;
+	u64 timed;
+	u32 walk_max;
 };
 
 /**
@@ -45,6 +122,16 @@ struct mvgpu_pin {
  *	unpinned.
  * @nr_pins: entries in @pins; protected by @pin_lock
  * @max_pins: most entries allowed
+ * @fences: IOVA ranges VFIO is unmapping (struct mvgpu_pin_fence), not to
+ *	be pinned meanwhile (DOC: Guest memory); protected by @pin_lock
+ * @fence_seq: bumped under @pin_lock by every dma_unmap
+ * @fence_all_until: while in the future, every IOVA is fenced (a fence
+ *	that could not be allocated); protected by @pin_lock
+ * @fence_all_seq: @fence_seq when it was set
+ * @inflight: pins under way without @pin_lock (struct mvgpu_pin_inflight);
+ *	protected by @pin_lock
+ * @inflight_ended: bumped (under @pin_lock) whenever a pin under way ends
+ * @pin_stats: what pinning met; protected by @pin_lock
  */
 struct mvgpu_aspace {
 	struct mutex lock;		/* see @lock above */
@@ -56,6 +143,13 @@ struct mvgpu_aspace {
 	struct xarray pins;
 	unsigned long nr_pins;
 	unsigned long max_pins;
+	struct list_head fences;
+	u64 fence_seq;
+	u64 fence_all_until;
+	u64 fence_all_seq;
+	struct list_head inflight;
+	u64 inflight_ended;
+	struct mvgpu_pin_stats pin_stats;
 };
 
 #define MVGPU_PIN_IDLE	XA_MARK_0
@@ -65,7 +159,7 @@ void mvgpu_aspace_fini(struct mvgpu_aspace *as);
 unsigned long mvgpu_aspace_max_tables(u64 vram_size);
 int mvgpu_aspace_reset(struct mvgpu_aspace *as);
 void mvgpu_aspace_clear(struct mvgpu_aspace *as);
-int mvgpu_aspace_walk(struct mvgpu_aspace *as,
+int mvgpu_aspace_walk(struct mvgpu_aspace *as, u64 from,
 		      int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				u32 flags),
 		      void *arg);

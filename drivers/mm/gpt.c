@@ -612,36 +612,54 @@ int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
 
 /**
- * mvgpu_gpt_unmap_target() - unmap every page that maps into a target range
+ * mvgpu_gpt_unmap_target() - unmap the pages that map into a target range,
+ *	a bounded piece of the table at a time
  * @pt: the page table
  * @start: first byte of the VRAM or IOVA range
  * @len: its length
  * @sysmem: the range is guest IOVA (else VRAM)
+ * @va: where to go on from (0 the first time, a multiple of 2 MiB); set
+ *	to where the next call goes on, MVGPU_GPT_VA_SIZE once the whole
+ *	table has been seen
+ * @budget: look at about this many entries (at least one L0 table's worth)
+ * @seen: set to how many entries this piece looked at
  *
  * For VFIO's dma_unmap: guest memory that the VM unmapped must not stay
- * reachable from the GPU.  Walks the whole table (at most @max_tables
- * pages of it) and frees the tables it empties.
+ * reachable from the GPU.  The caller walks the whole table in pieces,
+ * free to let others use it in between (an engine translating): frees the
+ * tables it empties.
  *
  * Context: process context; caller serialises.
- * Return: bytes of VA unmapped.
+ * Return: bytes of VA unmapped in this piece.
  */
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
-			   bool sysmem)
+			   bool sysmem, u64 *va, unsigned int budget,
+			   unsigned int *seen)
 {
 	u64 end, before = pt->mapped;
-	unsigned int i, j, k;
+	unsigned int i, j, k, n = 0;
+	bool moved = false;	/* an L1 entry seen: the piece made progress */
 
 	if (check_add_overflow(start, len, &end))
 		end = U64_MAX;
-	for (i = 0; i < L2_ENTRIES; i++) {
+	for (i = l2_idx(*va); i < L2_ENTRIES && n < budget; i++) {
 		u64 *l1;
 
+		j = *va >> L2_SHIFT == i ? l1_idx(*va) : 0;
+		*va = (u64)(i + 1) << L2_SHIFT;
+		n++;
 		if (!(pt->root[i] & PTE_VALID))
 			continue;
 		l1 = pte_table(pt->root[i]);
-		for (j = 0; j < LX_ENTRIES; j++) {
+		for (; j < LX_ENTRIES; j++) {
 			u64 e = l1[j], t, *l0;
 
+			if (n >= budget && moved) {
+				*va = ((u64)i << L2_SHIFT) | ((u64)j << L1_SHIFT);
+				break;
+			}
+			n++;
+			moved = true;
 			if (!(e & PTE_VALID))
 				continue;
 			if (!(e & PTE_TABLE)) {
@@ -654,6 +672,7 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 				continue;
 			}
 			l0 = pte_table(e);
+			n += LX_ENTRIES;
 			for (k = 0; k < LX_ENTRIES; k++) {
 				e = l0[k];
 				t = e & PTE_ADDR;
@@ -672,8 +691,9 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 			mvgpu_gpt_free_table(pt, l1, 0);
 			pt->root[i] = 0;
 		}
-		cond_resched();
 	}
+	/* Past the last root entry, *@va is MVGPU_GPT_VA_SIZE. */
+	*seen = n;
 	return before - pt->mapped;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_unmap_target);
@@ -709,6 +729,7 @@ static int mvgpu_gpt_walk_add(u64 *rva, u64 *rtarget, u64 *rsize, u32 *rflags,
 /**
  * mvgpu_gpt_walk() - visit every mapping, in VA order
  * @pt: the page table
+ * @from: the first VA to look at (4 KiB aligned; 0: all)
  * @fn: called for each run of pages that are contiguous in VA and target
  *	and have the same flags: its VA, target, bytes and MVGPU_GPT_*
  *	flags; a non-zero return ends the walk
@@ -716,11 +737,15 @@ static int mvgpu_gpt_walk_add(u64 *rva, u64 *rtarget, u64 *rsize, u32 *rflags,
  *
  * Large and small entries are merged, so the runs describe what the table
  * translates, not how: mapping them again reproduces every translation.
+ * A walk ended after a run goes on where that run ends: the runs from
+ * there are those the whole walk would have reported (a run ends only
+ * where the next page does not continue it).  A large page that begins
+ * before @from is not seen.
  *
  * Context: process context; caller serialises against map/unmap.
  * Return: 0, or what @fn returned.
  */
-int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
+int mvgpu_gpt_walk(struct mvgpu_gpt *pt, u64 from,
 		   int (*fn)(void *arg, u64 va, u64 target, u64 size, u32 flags),
 		   void *arg)
 {
@@ -729,7 +754,9 @@ int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
 	unsigned int i, j, k;
 	int ret;
 
-	for (i = 0; i < L2_ENTRIES; i++) {
+	if (from >= MVGPU_GPT_VA_SIZE)
+		return 0;
+	for (i = l2_idx(from); i < L2_ENTRIES; i++) {
 		const u64 *l1;
 
 		if (!(pt->root[i] & PTE_VALID))
@@ -739,7 +766,9 @@ int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
 			u64 va = ((u64)i << L2_SHIFT) | ((u64)j << L1_SHIFT);
 			const u64 *l0;
 
-			if (!(l1[j] & PTE_VALID))
+			if (!(l1[j] & PTE_VALID) || va + MVGPU_GPT_HUGE_SIZE <= from)
+				continue;
+			if (!(l1[j] & PTE_TABLE) && va < from)
 				continue;
 			if (!(l1[j] & PTE_TABLE)) {
 				ret = mvgpu_gpt_walk_add(&rva, &rtarget, &rsize,
@@ -751,7 +780,7 @@ int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
 				continue;
 			}
 			l0 = pte_table(l1[j]);
-			for (k = 0; k < LX_ENTRIES; k++) {
+			for (k = va < from ? l0_idx(from) : 0; k < LX_ENTRIES; k++) {
 				if (!(l0[k] & PTE_VALID))
 					continue;
 				ret = mvgpu_gpt_walk_add(&rva, &rtarget, &rsize,

@@ -87,8 +87,9 @@ u64 mvgpu_gpt_first_mapped(struct mvgpu_gpt *pt, u64 va, u64 size);
 int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 			struct mvgpu_gpt_xlate *x);
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
-			   bool sysmem);
-int mvgpu_gpt_walk(struct mvgpu_gpt *pt,
+			   bool sysmem, u64 *va, unsigned int budget,
+			   unsigned int *seen);
+int mvgpu_gpt_walk(struct mvgpu_gpt *pt, u64 from,
 		   int (*fn)(void *arg, u64 va, u64 target, u64 size, u32 flags),
 		   void *arg);
 

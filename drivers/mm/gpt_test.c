@@ -147,6 +147,19 @@ static void mvgpu_gpt_overlap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_1G, SZ_4K, RW), 0);
 }
 
+/* mvgpu_gpt_unmap_target() over the whole table, @budget at a time. */
+static u64 unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len, bool sysmem,
+			unsigned int budget)
+{
+	u64 va = 0, done = 0;
+	unsigned int seen;
+
+	while (va < MVGPU_GPT_VA_SIZE)
+		done += mvgpu_gpt_unmap_target(pt, start, len, sysmem, &va,
+					       budget, &seen);
+	return done;
+}
+
 static void mvgpu_gpt_unmap_target_test(struct kunit *test)
 {
 	struct mvgpu_gpt *pt = test->priv;
@@ -158,15 +171,54 @@ static void mvgpu_gpt_unmap_target_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_4M, SZ_2M,
 					    RW | MVGPU_GPT_SYSMEM), 0);
 	/* The VM unmaps IOVA [0x108000, 0x110000) and a byte of the large page. */
-	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, 0x108000, 0x8000, true),
+	KUNIT_EXPECT_EQ(test, unmap_target(pt, 0x108000, 0x8000, true, 1024),
 			(u64)0x8000);
 	KUNIT_EXPECT_EQ(test, tr(pt, 0x8000, RD, &x), -EFAULT);
 	KUNIT_EXPECT_EQ(test, tr(pt, 0x7000, RD, &x), 0);
 	/* VRAM mappings of the same numbers are not guest memory: untouched. */
 	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1M + 0x8000, RD, &x), 0);
-	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, SZ_4M + SZ_1M, 1, true), (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, unmap_target(pt, SZ_4M + SZ_1M, 1, true, 1), (u64)SZ_2M);
 	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4M, RD, &x), -EFAULT);
 	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_64K + SZ_64K - 0x8000);
+}
+
+/*
+ * VFIO's dma_unmap walks the table in pieces (the caller drops its lock in
+ * between, so an engine translating is not held up by a whole table):
+ * each piece looks at a bounded part of the table, and the pieces together
+ * unmap exactly what one walk would, wherever the table is.
+ */
+static void mvgpu_gpt_unmap_target_pieces_test(struct kunit *test)
+{
+	struct mvgpu_gpt *pt = test->priv;
+	u64 sys = RW | MVGPU_GPT_SYSMEM, va = 0, done = 0, prev;
+	struct mvgpu_gpt_xlate x;
+	unsigned int pieces = 0, seen;
+
+	/*
+	 * 66 L0 tables of guest memory in 4 KiB pages (VA and IOVA 4 KiB
+	 * apart: no large page fits), in 3 GiB of VA.
+	 */
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_4K, SZ_8K, 32 * SZ_2M, sys), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_2G + SZ_4K, SZ_8K, 32 * SZ_2M,
+					    sys), 0);
+	KUNIT_ASSERT_EQ(test, mvgpu_gpt_map(pt, SZ_1G, SZ_1G, SZ_2M, sys), 0);
+	while (va < MVGPU_GPT_VA_SIZE) {
+		prev = va;
+		done += mvgpu_gpt_unmap_target(pt, 0, 64 * SZ_2M, true, &va,
+					       1024, &seen);
+		KUNIT_ASSERT_GT(test, va, prev);
+		/* A piece looks at about its budget: up to one L0 table more. */
+		KUNIT_EXPECT_LE(test, seen, 1024U + 512U);
+		pieces++;
+	}
+	KUNIT_EXPECT_GT(test, pieces, 32U);
+	KUNIT_EXPECT_EQ(test, done, 2ULL * 32 * SZ_2M);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4K, RD, &x), -EFAULT);
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_2G + 64 * SZ_1M, RD, &x), -EFAULT);
+	/* Outside the IOVA range: kept. */
+	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1G, RD, &x), 0);
+	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_2M);
 }
 
 /*
@@ -337,7 +389,7 @@ static void mvgpu_gpt_put_sysmem_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count[1] + count[2], 2);
 	/* Part of a large page: split, then that part released. */
 	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap(pt, SZ_2G + SZ_64K, SZ_64K), 0);
-	KUNIT_EXPECT_EQ(test, mvgpu_gpt_unmap_target(pt, SZ_2M + SZ_2M, SZ_2M, true),
+	KUNIT_EXPECT_EQ(test, unmap_target(pt, SZ_2M + SZ_2M, SZ_2M, true, 600),
 			(u64)SZ_2M);
 	mvgpu_gpt_clear(pt);
 	for (p = 0; p < PUT_PAGES; p++) {
@@ -438,6 +490,7 @@ static struct kunit_case mvgpu_gpt_test_cases[] = {
 	KUNIT_CASE(mvgpu_gpt_bounds_test),
 	KUNIT_CASE(mvgpu_gpt_overlap_test),
 	KUNIT_CASE(mvgpu_gpt_unmap_target_test),
+	KUNIT_CASE(mvgpu_gpt_unmap_target_pieces_test),
 	KUNIT_CASE(mvgpu_gpt_random_test),
 	KUNIT_CASE(mvgpu_gpt_tables_returned_test),
 	KUNIT_CASE(mvgpu_gpt_put_sysmem_test),

@@ -15,22 +15,25 @@
 /**
  * DOC: Scheduling policy
  *
- * MLFQ (the default, ``sched=mlfq``): MVGPU_SCHED_LEVELS levels, level
- * 0 on top; level L's slice is ``timeslice_us << L``.  The highest
- * non-empty level runs first, and a vGPU arriving at a higher level than one
- * running preempts it.  A vGPU that uses its whole slice drops a level; one
- * whose ring empties (or which blocks in WAIT) before its slice ends keeps
- * its level, but the time it used there adds up over its runs, less an
- * eighth of the time it spent idle in between (MVGPU_SCHED_LEVEL_SHARE)
- * as long as it has had no more than its weighted share (its virtual
- * time, below, within a top slice of the smallest runnable one): once the
- * total reaches the level's slice it drops a level too.  So a vGPU that
- * runs bursts shorter than a slice and is idle at least eight times as
- * long as it runs (under about 11 % of an engine), and under its share,
- * keeps its level for good (interactive work), while submitting in short
- * bursts - alone or with other tenants doing the same - cannot hold the
- * top level beyond the bursts' weighted share.
- * Every
+ * MLFQ (the default, ``sched=mlfq``): MVGPU_SCHED_LEVELS levels, level 0 on
+ * top; level L's slice is ``timeslice_us << L``.  The highest non-empty
+ * level runs first, and a vGPU arriving at a higher level than one running
+ * preempts it; so does one arriving at the same level with less weighted
+ * service (a smaller virtual time, below, than the running vGPU's counted
+ * up to now), as the pick would have chosen it - else a boost, which brings
+ * every busy vGPU back to the top level, would make an interactive vGPU
+ * wait out a whole top slice of a hog's there.  A vGPU that uses its whole
+ * slice drops a level; one whose ring empties (or which blocks in WAIT)
+ * before its slice ends keeps its level, but the time it used there adds up
+ * over its runs, less an eighth of the time it spent idle in between
+ * (MVGPU_SCHED_LEVEL_SHARE) as long as it has had no more than its weighted
+ * share (its virtual time, below, within a top slice of the smallest
+ * runnable one): once the total reaches the level's slice it drops a level
+ * too.  So a vGPU that runs bursts shorter than a slice and is idle at
+ * least eight times as long as it runs (under about 11 % of an engine), and
+ * under its share, keeps its level for good (interactive work), while
+ * submitting in short bursts - alone or with other tenants doing the same -
+ * cannot hold the top level beyond the bursts' weighted share.  Every
  * ``boost_ms`` all vGPUs return to their starting level (the ``priority``
  * knob, 0 by default), which bounds how long a demoted vGPU can starve.
  *
@@ -340,6 +343,7 @@ struct mvgpu_sched_entity *mvgpu_policy_pick(struct mvgpu_sched_policy *p,
 		mvgpu_policy_dequeue(p, e);
 		mvgpu_policy_refill(p, e, now);	/* it earns from here on */
 		e->running = true;
+		e->picked_at = now;
 		e->stats.runs++;
 		e->stats.wait_hist[mvgpu_hist_bucket(now - e->since)]++;
 		mvgpu_policy_update_min(p, e->vtime);
@@ -513,16 +517,27 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_charge);
  * @p: the policy
  * @waiting: the entity just enqueued
  * @running: an entity on an engine
+ * @now: current time
  *
  * Context: any.
- * Return: true if @waiting sits at a higher level than @running (MLFQ).
+ * Return: true (MLFQ only) if @waiting sits at a higher level than
+ * @running, or at the same level with less weighted service: a smaller
+ * vtime than @running's counted up to @now, so that the pick would take it
+ * first (DOC: Scheduling policy).
  */
 bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 			   struct mvgpu_sched_entity *waiting,
-			   struct mvgpu_sched_entity *running)
+			   struct mvgpu_sched_entity *running, u64 now)
 {
-	return mvgpu_policy_levels(p) && waiting->queued &&
-	       waiting->level < running->level;
+	u64 ran;
+
+	if (!mvgpu_policy_levels(p) || !waiting->queued)
+		return false;
+	if (waiting->level != running->level)
+		return waiting->level < running->level;
+	ran = now - min(now, running->picked_at);
+	return waiting->vtime < running->vtime +
+	       div_u64(ran * MVGPU_SCHED_MAX_WEIGHT, running->weight);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_policy_preempts);
 

@@ -87,6 +87,7 @@ struct mvgpu_sched_stats {
  * @budget: cap token bucket: engine ns it may still use
  * @refill_at: when @budget was last refilled
  * @since: when it became runnable
+ * @picked_at: when it was last picked to run
  * @epoch: the boost epoch its @level belongs to
  * @stats: counters
  */
@@ -107,6 +108,7 @@ struct mvgpu_sched_entity {
 	s64 budget;
 	u64 refill_at;
 	u64 since;
+	u64 picked_at;
 	u64 epoch;
 	struct mvgpu_sched_stats stats;
 };
@@ -158,7 +160,7 @@ void mvgpu_policy_charge(struct mvgpu_sched_policy *p,
 			 struct mvgpu_sched_entity *e, u64 ns, u64 now);
 bool mvgpu_policy_preempts(struct mvgpu_sched_policy *p,
 			   struct mvgpu_sched_entity *waiting,
-			   struct mvgpu_sched_entity *running);
+			   struct mvgpu_sched_entity *running, u64 now);
 void mvgpu_policy_set(struct mvgpu_sched_policy *p,
 		      struct mvgpu_sched_entity *e, u32 weight, u32 prio,
 		      u32 cap, u64 now);

@@ -87,7 +87,7 @@ static void sim_arrive(struct sim *s, struct sim_ent *x)
 			victim = NULL;	/* an idle engine will take it */
 			break;
 		}
-		if (mvgpu_policy_preempts(&s->p, &x->e, &g->cur->e) &&
+		if (mvgpu_policy_preempts(&s->p, &x->e, &g->cur->e, s->now) &&
 		    (!victim || g->cur->e.level > victim->cur->e.level))
 			victim = g;
 	}
@@ -323,6 +323,31 @@ static void mvgpu_policy_interactive_keeps_level_test(struct kunit *test)
 	KUNIT_EXPECT_LE(test, sim_p99(x), 1500 * NSEC_PER_USEC);
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_GT(test, h[i]->e.stats.demotions, 0ULL);
+}
+
+/*
+ * Every boost brings the hogs back to the top level, where the interactive
+ * tenant (200 us every 10 ms) already is: it must not wait out a hog's top
+ * slice there.  Arriving with less weighted service than the hog that runs
+ * it preempts it, as the pick would have chosen it first.  (Before, one
+ * burst in about twelve - those in the 8 ms after a boost - waited up to
+ * a whole slice.)
+ */
+static void mvgpu_policy_interactive_after_boost_test(struct kunit *test)
+{
+	struct sim *s = sim_new(test, MVGPU_SCHED_MLFQ, 1);
+	struct sim_ent *x, *h[8];
+	unsigned int i;
+
+	x = sim_add(s, false, 1, 0, 100, 10 * NSEC_PER_MSEC, 200 * NSEC_PER_USEC);
+	for (i = 0; i < 8; i++)
+		h[i] = sim_add(s, true, 1, 0, 100, 0, 0);
+	sim_measure(s, NSEC_PER_SEC, 5 * NSEC_PER_SEC);
+	KUNIT_EXPECT_GT(test, x->bursts, 400ULL);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_GT(test, h[i]->e.stats.boosts, 10ULL);
+	/* The burst, plus a tick to notice the arrival. */
+	KUNIT_EXPECT_LE(test, x->max_latency, 200 * NSEC_PER_USEC + 2 * TICK);
 }
 
 /*
@@ -609,6 +634,7 @@ static struct kunit_case mvgpu_policy_test_cases[] = {
 	KUNIT_CASE(mvgpu_policy_interactive_test),
 	KUNIT_CASE(mvgpu_policy_starvation_test),
 	KUNIT_CASE(mvgpu_policy_interactive_keeps_level_test),
+	KUNIT_CASE(mvgpu_policy_interactive_after_boost_test),
 	KUNIT_CASE(mvgpu_policy_colluders_test),
 	KUNIT_CASE(mvgpu_policy_gaming_test),
 	KUNIT_CASE(mvgpu_policy_cap_test),

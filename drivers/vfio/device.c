@@ -271,20 +271,33 @@ static int mvgpu_vgpu_mmap(struct vfio_device *vdev,
 static int mvgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
-
+	struct kthread_worker *worker;
 	struct mem_cgroup *memcg;
+	char name[TASK_COMM_LEN];
 	int ret;
 
+	/* Its CPU time is the opener's cgroups'. */
+	snprintf(name, sizeof(name), "mvgpu%u/v%u", vgpu->gdev->index,
+		 vgpu->id);
+	worker = mvgpu_host_worker_create(name);
+	if (IS_ERR(worker)) {
+		dev_err(vdev->dev,
+			"cannot start the vGPU's worker in the opener's cgroups: %ld\n",
+			PTR_ERR(worker));
+		return PTR_ERR(worker);
+	}
 	/* The opener's memory cgroup pays for what the vGPU allocates. */
 	memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
-	ret = vgpu->gdev->be_ops->vram_open(vgpu->bvram, memcg);
+	ret = vgpu->gdev->be_ops->vram_open(vgpu->bvram, memcg, worker);
 	if (ret) {
 		mem_cgroup_put(memcg);
+		mvgpu_host_worker_destroy(worker);
 		dev_err(vdev->dev, "cannot set up the VRAM aperture: %d\n", ret);
 		return ret;
 	}
 	mutex_lock(&vgpu->lock);
 	WRITE_ONCE(vgpu->memcg, memcg);
+	WRITE_ONCE(vgpu->worker, worker);
 	WRITE_ONCE(vgpu->open, true);
 	mutex_unlock(&vgpu->lock);
 	return 0;
@@ -293,6 +306,7 @@ static int mvgpu_vgpu_open(struct vfio_device *vdev)
 static void mvgpu_vgpu_close(struct vfio_device *vdev)
 {
 	struct mvgpu_vgpu *vgpu = container_of(vdev, struct mvgpu_vgpu, vdev);
+	struct kthread_worker *worker;
 
 	/* The next user starts from a clean device: no eventfds, no data. */
 	mutex_lock(&vgpu->lock);
@@ -305,7 +319,11 @@ static void mvgpu_vgpu_close(struct vfio_device *vdev)
 	mutex_lock(&vgpu->lock);
 	mem_cgroup_put(vgpu->memcg);
 	WRITE_ONCE(vgpu->memcg, NULL);
+	worker = vgpu->worker;
+	WRITE_ONCE(vgpu->worker, NULL);
 	mutex_unlock(&vgpu->lock);
+	/* The reset above stopped every context: nothing is queued on it. */
+	mvgpu_host_worker_destroy(worker);
 }
 
 static void mvgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)

@@ -149,6 +149,8 @@ static size_t mvgpu_mig_section_bytes(size_t len)
 
 enum mvgpu_mig_save_phase {
 	MVGPU_SAVE_META,
+	MVGPU_SAVE_GPT,
+	MVGPU_SAVE_GPT_SUM,
 	MVGPU_SAVE_WINDOW,
 	MVGPU_SAVE_PAGE,
 	MVGPU_SAVE_SUM,
@@ -160,7 +162,12 @@ enum mvgpu_mig_save_phase {
  * mvgpu_mig_save_init() - start writing a stream
  * @sv: the writer, zeroed
  * @desc: the source vGPU; its VRAM is read as the stream is read
- * @img: its state but VRAM, copied here
+ * @img: its state but VRAM, copied here; the page table's runs are
+ *	read as the stream is (&mvgpu_mig_desc.gpt_next), or from @img->gpt,
+ *	which then lives as long as the writer
+ *
+ * Everything but the page table and VRAM is put together here; the page
+ * table's section and VRAM are streamed, never held whole.
  *
  * Context: process context.
  * Return: 0 or -ENOMEM.
@@ -172,7 +179,6 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 	struct mvgpu_mig_context ctx = { .len = cpu_to_le32(img->context_len) };
 	struct mvgpu_mig_header *h;
 	size_t ctx_len = sizeof(ctx) + img->context_len;
-	size_t gpt_len = img->gpt_count * sizeof(*img->gpt);
 	struct mvgpu_mig_sum s;
 	u8 *p, *c;
 
@@ -184,8 +190,7 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 		       mvgpu_mig_section_bytes(sizeof(img->regs)) +
 		       mvgpu_mig_section_bytes(sizeof(img->irq)) +
 		       mvgpu_mig_section_bytes(sizeof(img->ring)) +
-		       mvgpu_mig_section_bytes(ctx_len) +
-		       mvgpu_mig_section_bytes(gpt_len);
+		       mvgpu_mig_section_bytes(ctx_len);
 	sv->meta = kvzalloc(sv->meta_len, GFP_KERNEL_ACCOUNT);
 	if (!sv->page || !c || !sv->meta) {
 		kfree(c);
@@ -219,8 +224,9 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 				  sizeof(img->ring));
 	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONTEXT, c,
 				  round_up(ctx_len, 8));
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_GPT, img->gpt, gpt_len);
 	kfree(c);
+	sv->gpt = img->gpt;
+	sv->gpt_count = img->gpt_count;
 	WARN_ON_ONCE(p != sv->meta + sv->meta_len);
 
 	sv->phase = MVGPU_SAVE_META;
@@ -300,6 +306,56 @@ static int mvgpu_mig_save_page(struct mvgpu_mig_save *sv, bool *more)
 	return 0;
 }
 
+/* The GPT section's header, after the meta sections. */
+static void mvgpu_mig_save_gpt_start(struct mvgpu_mig_save *sv)
+{
+	struct mvgpu_mig_section *sec = &sv->whdr.sec;
+
+	sec->type = cpu_to_le32(MVGPU_MIG_SEC_GPT);
+	sec->flags = 0;
+	sec->len = cpu_to_le64(sv->gpt_count *
+			       sizeof(struct mvgpu_mig_gpt_entry));
+	mvgpu_mig_sum_init(&sv->sum, sv->chain);
+	mvgpu_mig_sum_update(&sv->sum, sec, sizeof(*sec));
+	sv->chunk = (const u8 *)sec;
+	sv->chunk_len = sizeof(*sec);
+}
+
+/*
+ * The next page of page-table runs into sv->page: 0 with sv->chunk_len 0
+ * after the last; -EIO if the table no longer has the runs it had when the
+ * stream began (the VM unmapped guest memory it mapped meanwhile).
+ */
+static int mvgpu_mig_save_gpt_page(struct mvgpu_mig_save *sv)
+{
+	const unsigned int per_page = PAGE_SIZE / sizeof(struct mvgpu_mig_gpt_entry);
+	struct mvgpu_mig_gpt_entry *e = (void *)sv->page, spare;
+	unsigned int max = min_t(u64, per_page, sv->gpt_count - sv->gpt_done);
+	const struct mvgpu_mig_desc *d = &sv->desc;
+	int n;
+
+	if (!max) {
+		/* As many runs as counted, and not one more. */
+		if (d->gpt_next && d->gpt_next(d->arg, &sv->gpt_cursor, &spare, 1))
+			return -EIO;
+		return 0;
+	}
+	if (d->gpt_next) {
+		n = d->gpt_next(d->arg, &sv->gpt_cursor, e, max);
+		if (n < 0)
+			return n;
+		if (n != max)
+			return -EIO;
+	} else {
+		memcpy(e, sv->gpt + sv->gpt_done, max * sizeof(*e));
+	}
+	sv->gpt_done += max;
+	mvgpu_mig_sum_update(&sv->sum, e, max * sizeof(*e));
+	sv->chunk = sv->page;
+	sv->chunk_len = max * sizeof(*e);
+	return 0;
+}
+
 /* Make the next chunk of the stream ready; false at its end. */
 static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
 {
@@ -310,6 +366,21 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
 	sv->chunk_len = 0;
 	switch (sv->phase) {
 	case MVGPU_SAVE_META:
+		mvgpu_mig_save_gpt_start(sv);
+		sv->phase = MVGPU_SAVE_GPT;
+		return 0;
+	case MVGPU_SAVE_GPT:
+		ret = mvgpu_mig_save_gpt_page(sv);
+		if (ret || sv->chunk_len)
+			return ret;
+		sv->chain = mvgpu_mig_sum_final(&sv->sum);
+		sv->sections++;
+		sv->tail.sum = cpu_to_le64(sv->chain);
+		sv->chunk = (const u8 *)&sv->tail.sum;
+		sv->chunk_len = sizeof(sv->tail.sum);
+		sv->phase = MVGPU_SAVE_GPT_SUM;
+		return 0;
+	case MVGPU_SAVE_GPT_SUM:
 	case MVGPU_SAVE_SUM:
 		if (!mvgpu_mig_save_window(sv)) {
 			sv->phase = MVGPU_SAVE_END;
@@ -357,14 +428,18 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
  * @to: where to
  *
  * Context: process context.
- * Return: bytes read, 0 at the end of the stream, -EFAULT, or what reading
- * VRAM returned.
+ * Return: bytes read, 0 at the end of the stream, -EFAULT, what reading
+ * VRAM or the page table returned, -EIO if the page table does not have
+ * the runs it had when the stream began; an error ends the stream: every
+ * read after it returns it again.
  */
 ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to)
 {
 	size_t done = 0;
 	int ret;
 
+	if (sv->err)
+		return sv->err;
 	while (iov_iter_count(to)) {
 		size_t n, got;
 
@@ -372,8 +447,10 @@ ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to)
 			if (sv->phase == MVGPU_SAVE_DONE)
 				break;
 			ret = mvgpu_mig_save_next(sv);
-			if (ret)
+			if (ret) {
+				sv->err = ret;
 				return done ?: ret;
+			}
 			continue;
 		}
 		n = min(sv->chunk_len - sv->chunk_pos, iov_iter_count(to));

@@ -51,7 +51,11 @@ struct mvgpu_mig_vram_ops {
  * @backend: its backend's name
  * @gpt_max: most page-table runs it can hold (its page-table budget)
  * @vram: its VRAM
- * @arg: @vram's first argument
+ * @gpt_next: a writer's source of page-table runs, read as the stream is
+ *	(NULL: &mvgpu_mig_image.gpt): up to @max runs from *@cursor (0 the
+ *	first time), in VA order; moves *@cursor past them; returns how many,
+ *	0 after the last, or -errno
+ * @arg: @vram's and @gpt_next's first argument
  */
 struct mvgpu_mig_desc {
 	u32 type_divisor;
@@ -59,6 +63,8 @@ struct mvgpu_mig_desc {
 	const char *backend;
 	u64 gpt_max;
 	const struct mvgpu_mig_vram_ops *vram;
+	int (*gpt_next)(void *arg, u64 *cursor,
+			struct mvgpu_mig_gpt_entry *e, unsigned int max);
 	void *arg;
 };
 
@@ -70,7 +76,8 @@ struct mvgpu_mig_desc {
  * @ring: the ring as the mediator latched it
  * @context: the backend's engine state
  * @context_len: its bytes
- * @gpt: the page table's runs
+ * @gpt: the page table's runs (a writer whose &mvgpu_mig_desc.gpt_next
+ *	is set reads them from there, as the stream is read, and ignores it)
  * @gpt_count: how many
  *
  * On the reading side the pointers point into the reader's buffers and
@@ -102,9 +109,14 @@ struct mvgpu_mig_image {
  * @chunk_pos: how many have been read
  * @whdr: the current VRAM window's section header
  * @bit: the next page of the window to send
- * @sum: the current VRAM section's running checksum
+ * @sum: the current VRAM or GPT section's running checksum
  * @tail: a section's checksum, or the END section
- * @page: a page of VRAM on its way out
+ * @page: a page of VRAM or of page-table runs on its way out
+ * @gpt: the page-table runs of the image, if not from @desc.gpt_next
+ * @gpt_count: runs the GPT section holds
+ * @gpt_done: runs written
+ * @gpt_cursor: where @desc.gpt_next goes on
+ * @err: the error that ended the stream, returned by every read after it
  */
 struct mvgpu_mig_save {
 	struct mvgpu_mig_desc desc;
@@ -130,6 +142,11 @@ struct mvgpu_mig_save {
 		__le64 sum;
 	} tail;
 	u8 *page;
+	const struct mvgpu_mig_gpt_entry *gpt;
+	u64 gpt_count;
+	u64 gpt_done;
+	u64 gpt_cursor;
+	int err;
 };
 
 int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,

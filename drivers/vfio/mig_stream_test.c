@@ -17,11 +17,33 @@
 #define FAKE_PAGES	(FAKE_VRAM / PAGE_SIZE)
 #define STREAM_MAX	(64 * 1024)
 
-/* A VRAM of host pages, backed where the test says. */
+/*
+ * A VRAM of host pages, backed where the test says; and a page table the
+ * stream may read as it goes (&mvgpu_mig_desc.gpt_next).
+ */
 struct fake_vram {
 	u8 *page[FAKE_PAGES];
 	unsigned long writes;
+	const struct mvgpu_mig_gpt_entry *gpt;
+	u64 gpt_n;
+	unsigned int gpt_calls;
 };
+
+static int fake_gpt_next(void *arg, u64 *cursor, struct mvgpu_mig_gpt_entry *e,
+			 unsigned int max)
+{
+	struct fake_vram *v = arg;
+	unsigned int n = 0;
+	u64 i;
+
+	v->gpt_calls++;
+	for (i = 0; i < v->gpt_n && n < max; i++)
+		if (le64_to_cpu(v->gpt[i].va) >= *cursor)
+			e[n++] = v->gpt[i];
+	if (n)
+		*cursor = le64_to_cpu(e[n - 1].va) + le64_to_cpu(e[n - 1].size);
+	return n;
+}
 
 static u64 fake_next_backed(void *arg, u64 off)
 {
@@ -349,6 +371,87 @@ static void mig_ring_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_ring_check(&r), -EINVAL);
 }
 
+#define MANY_RUNS	300
+
+/* Write a whole stream of @desc and @img into @buf: its length, or -errno. */
+static ssize_t save_all(struct kunit *test, const struct mvgpu_mig_desc *desc,
+			const struct mvgpu_mig_image *img, u8 *buf, size_t max)
+{
+	struct mvgpu_mig_save *sv = kunit_kzalloc(test, sizeof(*sv), GFP_KERNEL);
+	size_t len = 0;
+	struct iov_iter it;
+	struct kvec kv;
+	ssize_t n;
+
+	if (!sv || mvgpu_mig_save_init(sv, desc, img))
+		return -ENOMEM;
+	do {
+		kv.iov_base = buf + len;
+		kv.iov_len = min_t(size_t, 777, max - len);
+		iov_iter_kvec(&it, READ, &kv, 1, kv.iov_len);
+		n = mvgpu_mig_save_read(sv, &it);
+		if (n > 0)
+			len += n;
+	} while (n > 0 && len < max);
+	/* An error is the stream's end: it stays. */
+	if (n < 0) {
+		iov_iter_kvec(&it, READ, &kv, 1, kv.iov_len);
+		KUNIT_EXPECT_EQ(test, mvgpu_mig_save_read(sv, &it), n);
+	}
+	mvgpu_mig_save_fini(sv);
+	return n < 0 ? n : len;
+}
+
+/*
+ * The page table streamed as it is read, a page of runs at a time, makes
+ * the same bytes as one held whole; a table that lost or gained a run
+ * since the stream began ends it with -EIO (no stream with a page table
+ * that is not the one counted).
+ */
+static void mig_gpt_stream_test(struct kunit *test)
+{
+	struct fixture *x = test->priv;
+	struct mvgpu_mig_gpt_entry *gpt;
+	struct mvgpu_mig_image img = x->img;
+	struct mvgpu_mig_desc d = x->sd;
+	u8 *a, *b;
+	ssize_t la, lb;
+	unsigned int i;
+
+	gpt = kunit_kcalloc(test, MANY_RUNS, sizeof(*gpt), GFP_KERNEL);
+	a = kunit_kzalloc(test, 2 * STREAM_MAX, GFP_KERNEL);
+	b = kunit_kzalloc(test, 2 * STREAM_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, gpt && a && b);
+	for (i = 0; i < MANY_RUNS; i++)
+		gpt[i] = (struct mvgpu_mig_gpt_entry) {
+			.va = cpu_to_le64(SZ_1G + i * 2ULL * SZ_4K),
+			.target = cpu_to_le64(i * SZ_4K), .size = cpu_to_le64(SZ_4K),
+			.flags = cpu_to_le32(MVGPU_MAP_READ),
+		};
+	img.gpt = gpt;
+	img.gpt_count = MANY_RUNS;
+	la = save_all(test, &d, &img, a, 2 * STREAM_MAX);
+	x->src.gpt = gpt;
+	x->src.gpt_n = MANY_RUNS;
+	d.gpt_next = fake_gpt_next;
+	img.gpt = NULL;
+	lb = save_all(test, &d, &img, b, 2 * STREAM_MAX);
+	KUNIT_ASSERT_GT(test, la, 0L);
+	KUNIT_EXPECT_EQ(test, la, lb);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, la), 0);
+	/* A page of runs (128) at a time, then one look for a run too many. */
+	KUNIT_EXPECT_EQ(test, x->src.gpt_calls, 4U);
+
+	/* A run lost, or one gained, after the count. */
+	x->src.gpt_n = MANY_RUNS - 1;
+	KUNIT_EXPECT_EQ(test, save_all(test, &d, &img, b, 2 * STREAM_MAX),
+			(ssize_t)-EIO);
+	x->src.gpt_n = MANY_RUNS;
+	img.gpt_count = MANY_RUNS - 1;
+	KUNIT_EXPECT_EQ(test, save_all(test, &d, &img, b, 2 * STREAM_MAX),
+			(ssize_t)-EIO);
+}
+
 static struct kunit_case mig_test_cases[] = {
 	KUNIT_CASE(mig_sum_test),
 	KUNIT_CASE(mig_roundtrip_test),
@@ -357,6 +460,7 @@ static struct kunit_case mig_test_cases[] = {
 	KUNIT_CASE(mig_type_test),
 	KUNIT_CASE(mig_bounds_test),
 	KUNIT_CASE(mig_ring_test),
+	KUNIT_CASE(mig_gpt_stream_test),
 	{}
 };
 

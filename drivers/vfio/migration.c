@@ -199,7 +199,14 @@ static ssize_t mvgpu_mig_io(struct mvgpu_mig_file *f, struct iov_iter *it,
 static ssize_t mvgpu_mig_read_turn(struct mvgpu_mig_file *f,
 				   struct iov_iter *to)
 {
-	return mvgpu_mig_save_read(&f->sv, to);
+	ssize_t ret = mvgpu_mig_save_read(&f->sv, to);
+
+	if (ret == -EIO && !f->reported) {
+		f->reported = true;
+		dev_err(f->vgpu->vdev.dev,
+			"migration stream ended: the page table changed while it was saved (the VMM unmapped guest memory it mapped, or reset the vGPU)\n");
+	}
+	return ret;
 }
 
 static ssize_t mvgpu_mig_read_iter(struct kiocb *iocb, struct iov_iter *to)
@@ -324,44 +331,66 @@ static void mvgpu_mig_files_end(struct mvgpu_vgpu *vgpu)
 
 /* ---- Saving ---- */
 
+/* Count the page table's runs. */
+static int mvgpu_mig_gpt_count(void *arg, u64 va, u64 target, u64 size,
+			       u32 flags)
+{
+	(*(u64 *)arg)++;
+	return 0;
+}
+
 /**
- * struct mvgpu_mig_gpt_buf - page-table runs gathered for a stream
- * @e: the runs
- * @n: how many
- * @cap: room in @e
+ * struct mvgpu_mig_gpt_fill - page-table runs going into a stream
+ * @e: where
+ * @max: room at @e
+ * @n: runs put there
+ * @end: where the last one ends (VA)
  */
-struct mvgpu_mig_gpt_buf {
+struct mvgpu_mig_gpt_fill {
 	struct mvgpu_mig_gpt_entry *e;
-	u64 n;
-	u64 cap;
+	unsigned int max;
+	unsigned int n;
+	u64 end;
 };
 
-static int mvgpu_mig_gpt_add(void *arg, u64 va, u64 target, u64 size,
+static int mvgpu_mig_gpt_put(void *arg, u64 va, u64 target, u64 size,
 			     u32 flags)
 {
-	struct mvgpu_mig_gpt_buf *b = arg;
+	struct mvgpu_mig_gpt_fill *f = arg;
 
 	/* The stream carries page-table flags as MAP flags. */
 	BUILD_BUG_ON((MVGPU_GPT_READ ^ MVGPU_MAP_READ) |
 		     (MVGPU_GPT_WRITE ^ MVGPU_MAP_WRITE) |
 		     (MVGPU_GPT_SYSMEM ^ MVGPU_MAP_SYSMEM));
-	if (b->n == b->cap) {
-		u64 cap = max_t(u64, 64, 2 * b->cap);
-		void *e = kvrealloc(b->e, b->cap * sizeof(*b->e),
-				    cap * sizeof(*b->e), GFP_KERNEL_ACCOUNT);
+	f->e[f->n].va = cpu_to_le64(va);
+	f->e[f->n].target = cpu_to_le64(target);
+	f->e[f->n].size = cpu_to_le64(size);
+	f->e[f->n].flags = cpu_to_le32(flags);
+	f->e[f->n].pad = 0;
+	f->end = va + size;
+	return ++f->n == f->max;	/* 1: enough for now */
+}
 
-		if (!e)
-			return -ENOMEM;
-		b->e = e;
-		b->cap = cap;
-	}
-	b->e[b->n].va = cpu_to_le64(va);
-	b->e[b->n].target = cpu_to_le64(target);
-	b->e[b->n].size = cpu_to_le64(size);
-	b->e[b->n].flags = cpu_to_le32(flags);
-	b->e[b->n].pad = 0;
-	b->n++;
-	return 0;
+/*
+ * &mvgpu_mig_desc.gpt_next: the stream takes the page table a page of runs
+ * at a time, as it is read, never all of it at once.
+ */
+static int mvgpu_mig_gpt_next(void *arg, u64 *cursor,
+			      struct mvgpu_mig_gpt_entry *e, unsigned int max)
+{
+	struct mvgpu_vgpu *vgpu = arg;
+	struct mvgpu_mig_gpt_fill f = { .e = e, .max = max };
+	int ret;
+
+	/* Not the table counted: the VM unmapped guest memory, or a reset. */
+	if (mvgpu_aspace_gen(&vgpu->ctx.as) != READ_ONCE(vgpu->mig.gpt_gen))
+		return -EIO;
+	ret = mvgpu_ctx_map_save(&vgpu->ctx, *cursor, mvgpu_mig_gpt_put, &f);
+	if (ret < 0)
+		return ret;
+	if (f.n)
+		*cursor = f.end;
+	return f.n;
 }
 
 /* Everything but VRAM, of a stopped vGPU. */
@@ -410,7 +439,6 @@ static void mvgpu_mig_capture_regs(struct mvgpu_vgpu *vgpu,
 /* STOP -> STOP_COPY: a data file that streams the stopped vGPU. */
 static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 {
-	struct mvgpu_mig_gpt_buf gpt = {};
 	struct mvgpu_mig_image img = {};
 	struct mvgpu_mig_file *f;
 	struct mvgpu_mig_desc d;
@@ -424,7 +452,9 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	mutex_lock(&vgpu->lock);
 	mvgpu_mig_capture_regs(vgpu, &img);
 	n = mvgpu_ctx_save(&vgpu->ctx, state, MVGPU_MIG_CONTEXT_MAX);
-	ret = n < 0 ? n : mvgpu_ctx_map_save(&vgpu->ctx, mvgpu_mig_gpt_add, &gpt);
+	vgpu->mig.gpt_gen = mvgpu_aspace_gen(&vgpu->ctx.as);
+	ret = n < 0 ? n : mvgpu_ctx_map_save(&vgpu->ctx, 0, mvgpu_mig_gpt_count,
+					     &img.gpt_count);
 	mutex_unlock(&vgpu->lock);
 	if (ret) {
 		dev_err(vgpu->vdev.dev, "cannot capture the vGPU's state: %d\n",
@@ -434,13 +464,12 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	}
 	img.context = state;
 	img.context_len = n;
-	img.gpt = gpt.e;
-	img.gpt_count = gpt.n;
 
 	f = mvgpu_mig_file_new(vgpu, true);
 	if (IS_ERR(f))
 		goto out_free;
 	mvgpu_mig_desc(vgpu, &d);
+	d.gpt_next = mvgpu_mig_gpt_next;
 	ret = mvgpu_mig_save_init(&f->sv, &d, &img);
 	if (ret) {
 		fput(f->filp);
@@ -450,7 +479,6 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	f->disabled = false;
 	vgpu->mig.save = f;
 out_free:
-	kvfree(gpt.e);
 	kfree(state);
 	return IS_ERR(f) ? ERR_CAST(f) : get_file(f->filp);
 }

@@ -17,6 +17,8 @@ struct mvgpu_vgpu;
  * @save: the data file of STOP_COPY, while in it; @lock
  * @load: the data file of RESUMING, while in it; @lock
  * @rs: rate limit of the refusals the log shows
+ * @gpt_gen: the page table's generation when STOP_COPY counted its runs;
+ *	the stream takes the table only while it is still that one; @lock
  */
 struct mvgpu_mig {
 	struct mutex lock;		/* see @lock above */
@@ -24,6 +26,7 @@ struct mvgpu_mig {
 	struct mvgpu_mig_file *save;
 	struct mvgpu_mig_file *load;
 	struct ratelimit_state rs;
+	u64 gpt_gen;
 };
 
 void mvgpu_mig_init(struct mvgpu_vgpu *vgpu);

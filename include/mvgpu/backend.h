@@ -10,6 +10,7 @@
 #include <mvgpu/fault.h>
 #include <mvgpu/hist.h>
 
+struct kthread_worker;
 struct mem_cgroup;
 struct mvgpu_aspace;
 struct mvgpu_backend;
@@ -191,7 +192,10 @@ struct mvgpu_core_ops {
  *	Returns a block or an ERR_PTR().
  * @vram_destroy: free a block; nothing maps it.
  * @vram_open: the vGPU was opened: from now on user mappings may be made,
- *	and memory the block allocates is charged to @memcg (the opener's).
+ *	memory the block allocates is charged to @memcg (the opener's), and
+ *	work the backend does for the vGPU off its engines (getting memory)
+ *	runs on @worker, a kernel thread in the opener's cgroups, so that its
+ *	CPU time is the VM's (kthread_queue_work()).
  * @vram_close: the vGPU's last file and mapping are gone.
  * @vram_rw: CPU access (pread/pwrite of BAR2): bytes done or -errno.
  * @vram_mmap: map part of the block into user space; @vma's offset is
@@ -271,7 +275,8 @@ struct mvgpu_backend_ops {
 	struct mvgpu_bvram *(*vram_create)(struct mvgpu_backend *be,
 					   const struct mvgpu_pool_alloc *alloc);
 	void (*vram_destroy)(struct mvgpu_bvram *vram);
-	int (*vram_open)(struct mvgpu_bvram *vram, struct mem_cgroup *memcg);
+	int (*vram_open)(struct mvgpu_bvram *vram, struct mem_cgroup *memcg,
+			 struct kthread_worker *worker);
 	void (*vram_close)(struct mvgpu_bvram *vram);
 	ssize_t (*vram_rw)(struct mvgpu_bvram *vram, u64 off, char __user *buf,
 			   size_t len, bool write);

@@ -7,6 +7,7 @@
 #define _MVGPU_CTX_H_
 
 #include <linux/hrtimer.h>
+#include <linux/kthread.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -73,13 +74,16 @@ enum mvgpu_ctx_state {
  * @cmds_before: commands completed before the last reset
  * @host: the request of a command waiting for the core (MVGPU_CTX_HOST)
  * @host_result: how the core's part of it ended (code 0: done)
- * @host_abort: VFIO unmapped guest memory @host was mapping; under the
- *	address space's pin_lock
+ * @host_seq: bumped each time a request is handed to the host worker;
+ *	sched.lock (read racily)
+ * @host_abort_seq: VFIO unmapped guest memory request @host_seq was to
+ *	map: it pins nothing more; under the address space's pin_lock
  * @host_queued: the host worker owns @host; sched.lock
  * @host_cpu_ns: CPU time the host worker spent for this context (pinning,
  *	unpinning) not yet charged to its share; sched.lock
- * @host_work: the host worker: maps guest memory for @host, unpins pages
- *	nothing maps any more
+ * @host_work: the host worker's work (on the vGPU's worker, DOC: Host
+ *	worker): maps guest memory for @host, unpins pages nothing maps any
+ *	more
  * @as: the GPU address space
  * @faults: faults since the vGPU was created
  * @busy_ns: engine time used since the vGPU was created
@@ -114,10 +118,11 @@ struct mvgpu_ctx {
 
 	struct mvgpu_host_request host;
 	struct mvgpu_fault host_result;
-	bool host_abort;
+	u64 host_seq;
+	u64 host_abort_seq;
 	bool host_queued;
 	u64 host_cpu_ns;
-	struct work_struct host_work;
+	struct kthread_work host_work;
 
 	struct mvgpu_aspace as;
 
@@ -185,7 +190,7 @@ void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
 			const void *state, size_t len, const char **why);
-int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx,
+int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx, u64 from,
 		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				 u32 flags),
 		       void *arg);
@@ -194,8 +199,8 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 			  u32 flags);
 
 /* core/host.c: guest memory and the address space on the core's side */
-int mvgpu_host_module_init(void);
-void mvgpu_host_module_exit(void);
+struct kthread_worker *mvgpu_host_worker_create(const char *name);
+void mvgpu_host_worker_destroy(struct kthread_worker *worker);
 void mvgpu_host_init(struct mvgpu_ctx *ctx);
 void mvgpu_host_queue(struct mvgpu_ctx *ctx);
 void mvgpu_host_kick(struct mvgpu_ctx *ctx);
@@ -203,10 +208,29 @@ void mvgpu_host_flush(struct mvgpu_ctx *ctx);
 void mvgpu_host_reset(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len);
 
+/**
+ * struct mvgpu_pin_req - whom a pin of guest memory is for
+ * @cancelled: true once the pin should not happen any more (a reset, or
+ *	VFIO unmapped what a MAP was to map); called with the address
+ *	space's pin_lock held or not
+ * @arg: its argument
+ */
+struct mvgpu_pin_req {
+	bool (*cancelled)(void *arg);
+	void *arg;
+};
+
 /* core/pin.c */
+extern unsigned int mvgpu_pin_delay_us;
 int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
-		  u64 size, bool write);
+		  u64 size, bool write, const struct mvgpu_pin_req *req);
 void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 		       u64 iova, u64 size);
+void mvgpu_pin_fence(struct mvgpu_aspace *as, u64 iova, u64 len);
+void mvgpu_pin_fence_end(struct mvgpu_aspace *as, u64 iova, u64 len);
+void mvgpu_pin_wake(struct mvgpu_aspace *as);
+void mvgpu_pin_fences_clear(struct mvgpu_aspace *as);
+void mvgpu_pin_module_exit(void);
+void mvgpu_pin_wait_inflight(struct mvgpu_aspace *as, u64 iova, u64 len);
 
 #endif /* _MVGPU_CTX_H_ */

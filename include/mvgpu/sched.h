@@ -19,6 +19,9 @@ struct mvgpu_ctx;
 struct mvgpu_dev;
 struct seq_file;
 
+/* Exact preemption latencies kept per engine (struct mvgpu_engine_slot). */
+#define MVGPU_PREEMPT_SAMPLES	16384
+
 /**
  * struct mvgpu_engine_slot - the core's view of one engine of a GPU
  * @gdev: its GPU
@@ -32,6 +35,11 @@ struct seq_file;
  * @preempt_hist: from @preempt_at to the context given back, one count
  *	per preemption (mvgpu_hist_bucket())
  * @preempt_max: the longest of those, ns
+ * @preempt_samples: the same latencies exactly, ns (at most U32_MAX): a
+ *	ring of the last MVGPU_PREEMPT_SAMPLES, for the benchmarks'
+ *	percentiles (the histogram's buckets are a quarter octave wide); NULL
+ *	if it could not be allocated
+ * @preempt_nr: latencies recorded since the last clear
  * @busy_ns: engine time spent running contexts
  * @switches: context switches: a run of a different context right after
  *	another, without the engine going idle in between
@@ -55,6 +63,8 @@ struct mvgpu_engine_slot {
 	u64 preempt_at;
 	u32 preempt_hist[MVGPU_HIST_BUCKETS];
 	u64 preempt_max;
+	u32 *preempt_samples;
+	u64 preempt_nr;
 	u64 busy_ns;
 	u64 switches;
 	u64 switch_ns;
@@ -146,5 +156,6 @@ void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev);
+void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev);
 
 #endif /* _MVGPU_SCHED_H_ */

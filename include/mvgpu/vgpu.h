@@ -18,6 +18,7 @@
 #include "vfio/migration.h"
 #include "vfio/mmio.h"
 
+struct kthread_worker;
 struct mem_cgroup;
 struct mvgpu_bvram;
 struct mvgpu_dev;
@@ -39,7 +40,8 @@ struct mvgpu_type;
  *
  * - the address space has its own locks (struct mvgpu_aspace): pin_lock,
  *   taken by reset, VFIO's dma_unmap and the host worker, never by an
- *   engine, and lock, held only while the page table changes.
+ *   engine, and lock, held only while the page table changes; neither is
+ *   held across a call into VFIO (DOC: Guest memory).
  *
  * - @mig.lock (mutex) serialises migration state changes, VFIO resets and
  *   close (DOC: Migration); a migration data file's own lock is taken
@@ -67,6 +69,9 @@ struct mvgpu_type;
  * @bvram: the backend's memory behind it
  * @memcg: the memory cgroup of the process that opened it, charged for
  *	what it allocates, while it is open; written under @lock
+ * @worker: while it is open, the kernel thread that does its host-side work
+ *	(pinning guest memory, getting memory for its engine work), in the
+ *	opener's cgroups so that its CPU time is the VM's; written under @lock
  * @resets: resets so far (device, register, close); protected by @lock
  * @open: its VFIO device is open; written under @lock
  * @ctx: its engine context
@@ -89,6 +94,7 @@ struct mvgpu_vgpu {
 	struct mvgpu_pool_alloc vram;
 	struct mvgpu_bvram *bvram;
 	struct mem_cgroup *memcg;
+	struct kthread_worker *worker;
 	u64 resets;
 	bool open;
 	struct mvgpu_ctx ctx;

@@ -632,7 +632,8 @@ static int do_efficiency(struct tenant *t)
 	qsort(ratio, EFF_ROUNDS, sizeof(double), cmp_double);
 	printf("BENCH copy_engine_ms %.1f ms\nBENCH copy_memcpy_ms %.1f ms\n",
 	       eng[EFF_ROUNDS / 2] * 1e3, cpu[EFF_ROUNDS / 2] * 1e3);
-	printf("BENCH copy_vs_memcpy %.3f x\n", ratio[EFF_ROUNDS / 2]);
+	printf("BENCH copy_vs_memcpy %.3f x (median of %d rounds, %.3f-%.3f)\n",
+	       ratio[EFF_ROUNDS / 2], EFF_ROUNDS, ratio[0], ratio[EFF_ROUNDS - 1]);
 
 	if (mm_setup(t, &m, EFF_DIM, 1))
 		goto out;
@@ -656,7 +657,8 @@ static int do_efficiency(struct tenant *t)
 	qsort(ratio, 3, sizeof(double), cmp_double);
 	printf("BENCH matmul_engine_ms %.1f ms\nBENCH matmul_cpu_ms %.1f ms\n",
 	       eng[1] * 1e3, cpu[1] * 1e3);
-	printf("BENCH matmul_vs_cpu %.3f x\n", ratio[1]);
+	printf("BENCH matmul_vs_cpu %.3f x (median of 3 rounds, %.3f-%.3f)\n",
+	       ratio[1], ratio[0], ratio[2]);
 	ret = 0;
 out:
 	mm_free(&m);

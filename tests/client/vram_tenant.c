@@ -20,6 +20,10 @@
  *                                    this process's own memory; exit 3 if
  *                                    a MAP stopped (its error_code
  *                                    printed), 0 if all 1023 went in
+ *   vram_tenant pin UUID MIB         map MIB MiB of this process's memory
+ *                                    for DMA and MAP it into the GPU (the
+ *                                    vGPU pins it), print "pinned", then
+ *                                    hold it until stdin closes
  */
 #include <errno.h>
 #include <stdint.h>
@@ -112,7 +116,7 @@ int main(int argc, char **argv)
 	uint8_t *va, buf[4096];
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: vram_tenant fill|check-zero|touch|engine-fill|table-fill|mmap-race UUID MIB|N\n");
+		fprintf(stderr, "usage: vram_tenant fill|check-zero|touch|engine-fill|table-fill|pin|mmap-race UUID MIB|N\n");
 		return 2;
 	}
 	len = strtoull(argv[3], NULL, 0) << 20;
@@ -195,6 +199,32 @@ int main(int argc, char **argv)
 		printf("error_code %u\n", s.code);
 		free(mine);
 		return err == -EIO ? 3 : err ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "pin")) {
+		uint64_t iova = 1ull << 32;
+		struct mvgpu_ring r;
+		struct mvgpu_cmd c = mvgpu_cmd_map(1ull << 36, iova, len,
+						   MVGPU_MAP_SYSMEM | MVGPU_MAP_READ |
+						   MVGPU_MAP_WRITE);
+		void *ram = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		int err;
+
+		err = ram == MAP_FAILED ? -ENOMEM :
+		      mvgpu_dma_map(&h, ram, iova, len) ?:
+		      mvgpu_bus_master(&h, 1) ?:
+		      mvgpu_engine_reset(&h) ?:
+		      mvgpu_ring_init(&r, &h, 0, 4096, 65536) ?:
+		      mvgpu_ring_emit(&r, &c) ?:
+		      mvgpu_ring_fence_wait(&r, 600000);
+		printf("%s\n", err ? mvgpu_errmsg() : "pinned");
+		fflush(stdout);
+		if (err)
+			return 1;
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+		mvgpu_close(&h);
+		return 0;
 	}
 	if (!strcmp(argv[1], "fill")) {
 		for (i = 0; i < len; i += sizeof(uint64_t))

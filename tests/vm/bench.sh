@@ -1,22 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench, part 1, inside the debug-kernel VM (the mtty sample is built
-# only there): mvgpu and the kernel's mtty sample side by side, and the
-# engine's ring against its debugfs direct path (tests/client/bench.c).
-# Prints "BENCH name value unit" lines.  Part 2 is bench_sched.sh.
+# make bench, the device model, inside the debug-kernel VM (the mtty sample
+# is built only there), on the wall clock: mvgpu and the kernel's mtty
+# sample side by side (tests/client/bench.c "device").  Prints "BENCH name
+# value unit" lines.  The scheduler and the engine are bench_sched.sh and
+# bench_engine.sh.
 set -e
 . "$(dirname "$0")/lib.sh"
 
-# The engine benches time single long commands (a 16 MiB COPY, a 128^3
-# MATMUL), slow under TCG and KASAN: a generous watchdog.
-mvgpu_load watchdog_ms=10000
+mvgpu_load
 modprobe mtty
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 g=$(create_vgpu 1_8)
 t=$(new_uuid)
 echo "$t" > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create
-"$MVGPU_REPO/build/tests/bench" "$g" "$t" "/sys/kernel/debug/mvgpu/$g/direct"
+"$MVGPU_REPO/build/tests/bench" device "$g" "$t"
 remove_vgpu "$g"
 remove_vgpu "$t"
 rmmod mtty

@@ -15,6 +15,9 @@
 #    same moment, again and again: every mmap works, and afterwards so do
 #    the shared mappings of other files (the kernel's shared counters were
 #    not unbalanced).
+# 4. The host's work for a vGPU is its VM's: the vGPU's worker thread,
+#    which pins its guest memory, lives in the VMM's cgroup, and what
+#    pinning costs - VFIO's record of each page too - is charged to it.
 
 . "$(dirname "$0")/lib.sh"
 VT=$MVGPU_REPO/build/tests/vram_tenant
@@ -124,6 +127,38 @@ expect_eq "outside the cgroup the same vGPU gets its 256 MiB" "$?" 0
 kill "$bystander"
 wait "$bystander" 2>/dev/null
 check "the VMM's group is empty and can go" rmdir "$CG/vmm"
+
+# --- 4. pinning's cost is the VM's ------------------------------------------
+mkdir -p "$CG/vmm2"
+slab() { awk '$1 == "slab" { print $2 }' "$CG/vmm2/memory.stat"; }
+pin_in=$(mktemp -u)
+mkfifo "$pin_in"
+s0=$(slab)
+in_cg2() { bash -c 'echo $$ > '"$CG/vmm2/cgroup.procs"'; exec "$@"' in_cg2 "$@"; }
+in_cg2 "$VT" pin "$u" 64 < "$pin_in" > /tmp/pin.log 2>&1 &
+pinner=$!
+exec 7> "$pin_in"
+wait_for 60 grep -q pinned /tmp/pin.log
+check "a VMM in its own cgroup pins 64 MiB of its memory through the vGPU ($(cat /tmp/pin.log))" \
+	grep -q pinned /tmp/pin.log
+id=$(cat "$MDEV_DEVS/$u/mvgpu/vgpu_id" 2> /dev/null)
+worker=
+for c in /proc/[0-9]*/comm; do
+	read -r comm < "$c" 2> /dev/null || continue
+	[ "$comm" = "mvgpu0/v$id" ] && worker=${c%/comm} && worker=${worker#/proc/}
+done
+check "the vGPU has its worker thread mvgpu0/v$id (pid ${worker:-none})" test -n "$worker"
+expect_eq "which is in the VMM's cgroup" "$(cat "/proc/${worker:-0}/cgroup" 2> /dev/null)" "0::/vmm2"
+s1=$(slab)
+per_page=$(( (s1 - s0) / 16384 ))
+check "the pins are charged to the VMM's cgroup with VFIO's per-page record: ${per_page} bytes of slab a 4 KiB page (at least 64 + mvgpu's own)" \
+	test "$per_page" -ge 96
+exec 7>&-
+wait "$pinner"
+expect_eq "the pinning VMM exits cleanly" "$?" 0
+check "its worker is gone with it" wait_for 10 test ! -e "/proc/$worker"
+rm -f "$pin_in"
+check "that group is empty and can go" wait_for 10 rmdir "$CG/vmm2"
 
 # --- 3. racing first mmaps of one device file ------------------------------
 "$VT" mmap-race "$u" 200 > /tmp/race.log 2>&1

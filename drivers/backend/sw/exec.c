@@ -39,14 +39,20 @@
  * - everything else: one step.
  *
  * A step also ends early, after the page or the products it is at (MATMUL
- * works on up to four rows of b at a time), once the engine is asked to
- * stop, so the engine gives up a context within a few microseconds of work
- * whatever the command.  How far the command got
+ * works on up to four rows of b at a time), or at once for SPIN, once the
+ * engine is asked to stop, so the engine gives up a context within a few
+ * microseconds of work whatever the command.  How far the command got
  * (struct mvgpu_ctx @progress, @acc) stays in the context and the next
  * step continues from there, so a command preempted any number of times
  * produces exactly the result of an unpreempted run.  The command itself
  * was copied out of the ring when it was fetched, so a guest rewriting its
- * ring meanwhile changes nothing.
+ * ring meanwhile changes nothing.  Fetching reads ahead, as a GPU's command
+ * processor does: up to MVGPU_EXEC_READ_AHEAD commands the guest has
+ * already handed over (up to the tail of its last doorbell), in one access
+ * to the ring's page, kept until the run ends or the address space changes;
+ * RING_HEAD and CMDS_DONE are reported after a FENCE, a command of more
+ * than one step, every MVGPU_EXEC_READ_AHEAD commands and at the end of the
+ * run, so that a run of short commands costs little more than the commands.
  */
 
 /* A MAP or UNMAP could not change the page table: BAD_MAP and why. */
@@ -80,8 +86,8 @@ static u32 mvgpu_exec_map_perm(u32 map_flags)
 }
 
 /*
- * Map the next piece of a MAP of VRAM: up to 1 GiB of large pages, or to
- * the next 2 MiB boundary in small ones - at most MVGPU_PT_STEP entries.
+ * Map the next piece of a MAP of VRAM: at most MVGPU_PT_STEP entries, of
+ * large pages or of small ones (no further than the next 2 MiB boundary).
  */
 static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 					   struct mvgpu_fault *f)
@@ -100,7 +106,8 @@ static enum mvgpu_step mvgpu_exec_map_vram(struct mvgpu_bctx *b,
 		n = min(round_down(left, MVGPU_GPT_HUGE_SIZE),
 			MVGPU_PT_STEP * MVGPU_GPT_HUGE_SIZE);
 	else
-		n = min(left, MVGPU_GPT_HUGE_SIZE - (v & (MVGPU_GPT_HUGE_SIZE - 1)));
+		n = min3(left, MVGPU_GPT_HUGE_SIZE - (v & (MVGPU_GPT_HUGE_SIZE - 1)),
+			 (u64)MVGPU_PT_STEP * MVGPU_GPT_PAGE_SIZE);
 	ret = mvgpu_aspace_map_vram(b->as, v, t, n,
 				    mvgpu_exec_map_perm(c->map_flags), &fa);
 	if (ret)
@@ -212,7 +219,7 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 			return mvgpu_exec_reduce(b, bufs, preempt, f);
 		}
 	case MVGPU_OP_SPIN:
-		return mvgpu_exec_spin(b);
+		return mvgpu_exec_spin(b, preempt);
 	case MVGPU_OP_TIMESTAMP:
 		return mvgpu_exec_store(b, bufs, cmd->timestamp.dst,
 					ktime_get_ns(), f);
@@ -232,17 +239,56 @@ static enum mvgpu_step mvgpu_exec_step(struct mvgpu_bctx *b,
 	return MVGPU_STEP_FAULT;
 }
 
+/*
+ * Read the command at @head into @b->cmd: from the commands read ahead if
+ * they hold it, else with up to MVGPU_EXEC_READ_AHEAD - 1 more behind it,
+ * as far as the tail, the end of the ring and the end of the GPU page
+ * @head is in go (so that a fault is still the command's own).  A change
+ * of the address space since drops what was read ahead.
+ */
+static int mvgpu_exec_read_cmd(struct mvgpu_bctx *b,
+			       struct mvgpu_exec_bufs *bufs, u32 tail, u64 *fa)
+{
+	u64 va = b->ring_base + b->head, gen = mvgpu_aspace_gen(b->as);
+	u32 n;
+	int ret;
+
+	if (bufs->ahead_left && bufs->ahead_head == b->head &&
+	    bufs->ahead_gen == gen) {
+		b->cmd = bufs->ahead[bufs->ahead_next++];
+		bufs->ahead_left--;
+		bufs->ahead_head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
+		return 0;
+	}
+	n = min3(((tail - b->head) & (b->ring_size - 1)) / MVGPU_CMD_SIZE,
+		 (b->ring_size - b->head) / MVGPU_CMD_SIZE,
+		 (u32)(MVGPU_GPT_PAGE_SIZE - (va & (MVGPU_GPT_PAGE_SIZE - 1))) /
+		 MVGPU_CMD_SIZE);
+	n = clamp_t(u32, n, 1, MVGPU_EXEC_READ_AHEAD);
+	bufs->ahead_left = 0;
+	down_read(&b->step_sem);
+	gen = mvgpu_aspace_gen(b->as);
+	ret = mvgpu_gmem_read(b, &bufs->tlb, va, bufs->ahead,
+			      n * MVGPU_CMD_SIZE, fa);
+	up_read(&b->step_sem);
+	if (ret)
+		return ret;
+	b->cmd = bufs->ahead[0];
+	bufs->ahead_next = 1;
+	bufs->ahead_left = n - 1;
+	bufs->ahead_head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
+	bufs->ahead_gen = gen;
+	return 0;
+}
+
 /* Fetch and validate the command at @head. */
 static bool mvgpu_exec_fetch(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
-			     struct mvgpu_fault *f)
+			     u32 tail, struct mvgpu_fault *f)
 {
 	struct mvgpu_cmd_error err;
 	int ret;
 
-	down_read(&b->step_sem);
-	ret = mvgpu_gmem_read(b, &bufs->tlb, b->ring_base + b->head, &b->cmd,
-			      sizeof(b->cmd), &f->addr);
-	up_read(&b->step_sem);
+	ret = mvgpu_exec_read_cmd(b, bufs, tail, &f->addr);
 	if (ret) {
 		mvgpu_exec_mem_fault(b, ret, f->addr, f);
 		f->info = 0;	/* no command yet */
@@ -265,34 +311,52 @@ static bool mvgpu_exec_fetch(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 /**
  * struct mvgpu_clock - where a step started, to tell how long it ran
  * @wall: CLOCK_MONOTONIC ns
- * @cpu: the thread's scheduler-accounted run time, ns
- * @switches: the thread's context switches so far
+ * @delay: the thread's time spent runnable but waiting for a CPU so far
+ *	(sched_info.run_delay), ns
+ * @cpu: without CONFIG_SCHED_INFO: the thread's scheduler-accounted run
+ *	time, ns
+ * @switches: without CONFIG_SCHED_INFO: its context switches so far
  */
 struct mvgpu_clock {
 	u64 wall;
+	u64 delay;
 	u64 cpu;
 	unsigned long switches;
 };
 
 /*
- * How long the calling thread really ran since @c was taken: the wall time,
- * unless the thread was switched out meanwhile, then the CPU time the
- * scheduler has accounted to it.
+ * How long a step took the engine: the wall time, less the time the
+ * thread waited on a run queue while the CPU ran something else (another
+ * task on the same CPU, under TCG the guest's own processes on the one
+ * vCPU of the virtual clock).  Time the step spent blocked - on a lock,
+ * for memory - counts: the engine could not go on either.  The scheduler
+ * accounts run_delay when the thread gets the CPU back, so at the end of
+ * a step it holds every wait of the step.  Kernels without
+ * CONFIG_SCHED_INFO (Debian's and the debug kernel have it) fall back to
+ * the CPU time the scheduler accounted, once the thread was switched out.
  */
 static void mvgpu_clock_start(struct mvgpu_clock *c)
 {
 	c->wall = ktime_get_ns();
+#ifdef CONFIG_SCHED_INFO
+	c->delay = current->sched_info.run_delay;
+#else
 	c->cpu = current->se.sum_exec_runtime;
 	c->switches = current->nvcsw + current->nivcsw;
+#endif
 }
 
 static u64 mvgpu_clock_ran(const struct mvgpu_clock *c, u64 now)
 {
 	u64 wall = now - c->wall;
 
+#ifdef CONFIG_SCHED_INFO
+	return wall - min(wall, current->sched_info.run_delay - c->delay);
+#else
 	if (current->nvcsw + current->nivcsw == c->switches)
 		return wall;
 	return min(wall, current->se.sum_exec_runtime - c->cpu);
+#endif
 }
 
 /**
@@ -304,7 +368,8 @@ static u64 mvgpu_clock_ran(const struct mvgpu_clock *c, u64 now)
  * @ran: engine time the step used is added here
  *
  * Applies the watchdog: a command that has used more than watchdog_ms of
- * engine time - time the engine thread really ran it - faults with
+ * engine time - time its steps took, less any time the thread waited for
+ * a CPU (mvgpu_clock_ran()) - faults with
  * MVGPU_ERR_TIMEOUT; a WAIT, that long since it started waiting.  Holds
  * @b's step lock for reading, so that no translation it uses goes stale
  * under it (&mvgpu_backend_ops.ctx_flush).
@@ -358,13 +423,31 @@ static void mvgpu_exec_drop(struct mvgpu_bctx *b)
 	b->host = MVGPU_HOST_NONE;
 }
 
-/* The command at @head completed: the next one, and tell the core. */
-static void mvgpu_exec_retire(struct mvgpu_bctx *b)
+/* Tell the core how far the ring got (RING_HEAD, CMDS_DONE). */
+static void mvgpu_exec_progress(struct mvgpu_bctx *b)
 {
+	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
+}
+
+/*
+ * The command at @head completed: on to the next one.  Returns true if the
+ * core should hear of it now - after a FENCE, a command that took more than
+ * one step, or MVGPU_EXEC_READ_AHEAD commands since it last heard - else
+ * the news waits for one of those or for the end of the run: short
+ * commands in a row cost one report, not one each.
+ */
+static bool mvgpu_exec_retire(struct mvgpu_bctx *b, bool long_cmd,
+			      unsigned int *unreported)
+{
+	bool now = long_cmd || b->cmd.opcode == MVGPU_OP_FENCE ||
+		   ++*unreported >= MVGPU_EXEC_READ_AHEAD;
+
 	mvgpu_exec_drop(b);
 	b->head = (b->head + MVGPU_CMD_SIZE) & (b->ring_size - 1);
 	b->cmds_done++;
-	b->be->core->ctx_progress(b->ctx, b->head, b->cmds_done);
+	if (now)
+		*unreported = 0;
+	return now;
 }
 
 /**
@@ -379,17 +462,23 @@ static void mvgpu_exec_retire(struct mvgpu_bctx *b)
 void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		    const bool *preempt, struct mvgpu_stop *stop)
 {
+	unsigned int unreported = 0;
+	bool long_cmd = b->cmd_active;
 	enum mvgpu_step s;
+	u32 tail;
 
 	memset(stop, 0, sizeof(*stop));
+	bufs->ahead_left = 0;	/* read from another context's ring */
 	for (;;) {
 		if (!b->cmd_active) {
-			if (b->head == READ_ONCE(b->tail)) {
+			tail = READ_ONCE(b->tail);
+			if (b->head == tail) {
 				stop->reason = MVGPU_STOP_EMPTY;
 				break;
 			}
-			if (!mvgpu_exec_fetch(b, bufs, &stop->fault))
+			if (!mvgpu_exec_fetch(b, bufs, tail, &stop->fault))
 				goto fault;
+			long_cmd = false;
 		}
 		s = mvgpu_exec_one(b, bufs, preempt, &stop->fault, &stop->ran_ns);
 		if (s == MVGPU_STEP_FAULT)
@@ -408,8 +497,10 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 			stop->host.flags = mvgpu_exec_map_perm(m->map_flags);
 			break;
 		}
-		if (s == MVGPU_STEP_DONE)
-			mvgpu_exec_retire(b);
+		if (s == MVGPU_STEP_DONE &&
+		    mvgpu_exec_retire(b, long_cmd, &unreported))
+			mvgpu_exec_progress(b);
+		long_cmd = b->cmd_active;
 		/* A ring emptied at the end of the slice is not a preemption. */
 		if (mvgpu_exec_stop(preempt) &&
 		    (b->cmd_active || b->head != READ_ONCE(b->tail))) {
@@ -418,11 +509,15 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		}
 		cond_resched();
 	}
+	if (unreported)
+		mvgpu_exec_progress(b);
 	stop->head = b->head;
 	stop->busy = b->cmd_active;
 	return;
 
 fault:
+	if (unreported)
+		mvgpu_exec_progress(b);
 	mvgpu_exec_drop(b);
 	stop->reason = MVGPU_STOP_FAULT;
 	stop->head = b->head;

@@ -19,7 +19,7 @@ struct mvgpu_fault;
 #define MVGPU_REDUCE_STEP	16384
 #define MVGPU_MATMUL_COLS	1024
 #define MVGPU_MATMUL_STEP_MACS	8192
-#define MVGPU_PT_STEP		512
+#define MVGPU_PT_STEP		64
 
 /* MATMUL progress: row, first column of the segment, next product. */
 #define MM_I(p)		((u32)((p) >> 40))
@@ -59,6 +59,6 @@ enum mvgpu_step mvgpu_exec_reduce(struct mvgpu_bctx *b,
 enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 				  struct mvgpu_exec_bufs *bufs,
 				  const bool *preempt, struct mvgpu_fault *f);
-enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b);
+enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b, const bool *preempt);
 
 #endif /* MVGPU_SW_EXEC_H */

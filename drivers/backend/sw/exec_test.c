@@ -16,6 +16,7 @@
 #include "mm/aspace.h"
 #include "mm/pool.h"
 
+#include "exec.h"
 #include "sw.h"
 
 #define VRAM		SZ_32M
@@ -180,8 +181,9 @@ static void one_step(struct kunit *test, struct exec_fixture *x)
 }
 
 /*
- * A MAP or UNMAP of 16 MiB in 4 KiB pages: one step does at most 512
- * entries, so it takes at least 8, and stops when asked after one.
+ * A MAP or UNMAP of 16 MiB in 4 KiB pages: one step does at most
+ * MVGPU_PT_STEP entries (64: 256 KiB), so it takes at least 64, and stops
+ * when asked after one.
  */
 static void exec_map_bounded_test(struct kunit *test)
 {
@@ -196,20 +198,20 @@ static void exec_map_bounded_test(struct kunit *test)
 
 	submit(x, map);
 	one_step(test, x);
-	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, ctx->progress, (u64)MVGPU_PT_STEP * SZ_4K);
 	steps(x);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
-	KUNIT_EXPECT_GE(test, steps(x), 7U);
+	KUNIT_EXPECT_GE(test, steps(x), SZ_16M / (MVGPU_PT_STEP * SZ_4K) - 1U);
 	KUNIT_ASSERT_EQ(test, mvgpu_gpt_translate(&x->as.gpt, va + SZ_16M - 8,
 						  MVGPU_GPT_READ, &xl), 0);
 	KUNIT_EXPECT_EQ(test, xl.target, (u64)SZ_16M + SZ_4K - 8);
 
 	submit(x, unmap);
 	one_step(test, x);
-	KUNIT_EXPECT_LE(test, ctx->progress, (u64)SZ_2M);
+	KUNIT_EXPECT_LE(test, ctx->progress, (u64)MVGPU_PT_STEP * SZ_4K);
 	steps(x);
 	KUNIT_EXPECT_NE(test, run_all(test, x, false), 0U);
-	KUNIT_EXPECT_GE(test, steps(x), 7U);
+	KUNIT_EXPECT_GE(test, steps(x), SZ_16M / (MVGPU_PT_STEP * SZ_4K) - 1U);
 	KUNIT_EXPECT_EQ(test, mvgpu_gpt_translate(&x->as.gpt, va, MVGPU_GPT_READ, &xl),
 			-EFAULT);
 	/* Back to the reset mapping's tables: root and one L1. */

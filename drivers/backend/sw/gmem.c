@@ -461,9 +461,10 @@ int mvgpu_gmem_copy(struct mvgpu_bctx *b, struct mvgpu_tlb *tlb, u64 dst,
  * mvgpu_sw_mem_work() - get the memory a step is waiting for
  * @work: &mvgpu_bctx.mem_work
  *
- * Context: process context (a workqueue); may sleep.
+ * Context: process context (the vGPU's worker, in its VMM's cgroups); may
+ * sleep.
  */
-void mvgpu_sw_mem_work(struct work_struct *work)
+void mvgpu_sw_mem_work(struct kthread_work *work)
 {
 	struct mvgpu_bctx *b = container_of(work, struct mvgpu_bctx, mem_work);
 	struct mem_cgroup *old = set_active_memcg(READ_ONCE(b->vram->memcg));
@@ -491,6 +492,8 @@ void mvgpu_sw_mem_work(struct work_struct *work)
  */
 int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off)
 {
+	struct kthread_worker *worker;
+
 	/* Pairs with mvgpu_sw_mem_work(): its @mem_failed is seen after. */
 	if (smp_load_acquire(&b->mem_busy))
 		return -EAGAIN;
@@ -499,11 +502,15 @@ int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off)
 		b->mem_failed = false;
 		return -ENOMEM;
 	}
+	worker = READ_ONCE(b->vram->worker);
+	/* Runs only while open, so only a bug finds no worker. */
+	if (WARN_ON_ONCE(!worker))
+		return -ENOMEM;
 	b->mem_need = need;
 	b->mem_off = off;
 	b->mem_failed = false;
 	WRITE_ONCE(b->mem_busy, true);
-	queue_work(system_unbound_wq, &b->mem_work);
+	kthread_queue_work(worker, &b->mem_work);
 	return -EAGAIN;
 }
 
@@ -517,7 +524,13 @@ int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off)
  */
 void mvgpu_sw_mem_cancel(struct mvgpu_bctx *b)
 {
-	cancel_work_sync(&b->mem_work);
+	kthread_cancel_work_sync(&b->mem_work);
+	/*
+	 * Unbound from the worker (a kthread_work stays bound to the first
+	 * it was queued on): the vGPU's next opening has a new one, and the
+	 * core resets every context before it lets the old one go.
+	 */
+	kthread_init_work(&b->mem_work, mvgpu_sw_mem_work);
 	b->mem_busy = false;
 	b->mem_failed = false;
 }

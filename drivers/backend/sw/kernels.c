@@ -326,7 +326,8 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 	return MM_I(b->progress) == k->m ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
 }
 
-enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b)
+/* Busy for up to MVGPU_SPIN_STEP_NS, less once the engine is asked to stop. */
+enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b, const bool *preempt)
 {
 	u64 total = (u64)b->cmd.spin.usecs * NSEC_PER_USEC;
 	u64 want = min_t(u64, total - b->progress, MVGPU_SPIN_STEP_NS);
@@ -335,7 +336,7 @@ enum mvgpu_step mvgpu_exec_spin(struct mvgpu_bctx *b)
 	do {
 		cpu_relax();
 		now = ktime_get_ns();
-	} while (now - start < want);
+	} while (now - start < want && !mvgpu_exec_stop(preempt));
 	b->progress += now - start;
 	return b->progress >= total ? MVGPU_STEP_DONE : MVGPU_STEP_MORE;
 }

@@ -74,7 +74,7 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 	b->vram = vram;
 	b->as = as;
 	init_rwsem(&b->step_sem);
-	INIT_WORK(&b->mem_work, mvgpu_sw_mem_work);
+	kthread_init_work(&b->mem_work, mvgpu_sw_mem_work);
 	return b;
 }
 

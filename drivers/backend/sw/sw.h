@@ -8,6 +8,7 @@
 #define _MVGPU_SW_H_
 
 #include <linux/atomic.h>
+#include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -66,6 +67,9 @@ struct mvgpu_tlb {
 	u64 misses;
 };
 
+/* Commands the command processor reads from a ring at once, at most. */
+#define MVGPU_EXEC_READ_AHEAD	16
+
 /**
  * struct mvgpu_exec_bufs - what a runner works with besides the context
  * @a: first operand staging buffer
@@ -73,6 +77,12 @@ struct mvgpu_tlb {
  * @c: result staging buffer
  * @sum: an aligned u64 to store or load
  * @tlb: translation cache
+ * @ahead: commands read ahead from the ring of the context it runs (DOC:
+ *	Preemption points); valid during one mvgpu_exec_run() only
+ * @ahead_next: index of the next one in @ahead
+ * @ahead_left: how many are left from there
+ * @ahead_head: the ring offset of @ahead[@ahead_next]
+ * @ahead_gen: the address space's generation when they were read
  * @steps: steps run
  * @step_hist: how long each took (mvgpu_hist_bucket())
  * @step_max: the longest step, in ns
@@ -83,6 +93,11 @@ struct mvgpu_exec_bufs {
 	void *a, *b, *c;
 	__le64 sum;
 	struct mvgpu_tlb tlb;
+	struct mvgpu_cmd ahead[MVGPU_EXEC_READ_AHEAD];
+	unsigned int ahead_next;
+	unsigned int ahead_left;
+	u32 ahead_head;
+	u64 ahead_gen;
 	u64 steps;
 	u32 step_hist[MVGPU_HIST_BUCKETS];
 	u64 step_max;
@@ -118,6 +133,8 @@ enum mvgpu_sw_mem {
  *	so that a scrub zaps them all and nothing else; @lock
  * @memcg: the memory cgroup backing pages are charged to while the vGPU is
  *	open, else NULL; @lock, read by runners with READ_ONCE()
+ * @worker: the vGPU's worker while it is open (&mvgpu_backend_ops.vram_open),
+ *	else NULL; @lock, read by runners with READ_ONCE()
  */
 struct mvgpu_bvram {
 	struct mvgpu_backend *be;
@@ -127,6 +144,7 @@ struct mvgpu_bvram {
 	struct mutex lock;		/* see @lock above */
 	struct file *file;
 	struct mem_cgroup *memcg;
+	struct kthread_worker *worker;
 };
 
 /**
@@ -165,7 +183,7 @@ struct mvgpu_bctx {
 	struct mvgpu_bvram *vram;
 	struct mvgpu_aspace *as;
 	struct rw_semaphore step_sem;	/* see @step_sem above */
-	struct work_struct mem_work;
+	struct kthread_work mem_work;
 	unsigned int mem_need;
 	u64 mem_off;
 	bool mem_busy;
@@ -267,7 +285,7 @@ struct mvgpu_backend {
 };
 
 /* gmem.c */
-void mvgpu_sw_mem_work(struct work_struct *work);
+void mvgpu_sw_mem_work(struct kthread_work *work);
 int mvgpu_sw_mem_defer(struct mvgpu_bctx *b, enum mvgpu_sw_mem need, u64 off);
 void mvgpu_sw_mem_cancel(struct mvgpu_bctx *b);
 
@@ -296,7 +314,8 @@ const char *mvgpu_exec_state_check(const struct mvgpu_bctx *b);
 struct mvgpu_bvram *mvgpu_sw_vram_create(struct mvgpu_backend *be,
 					 const struct mvgpu_pool_alloc *alloc);
 void mvgpu_sw_vram_destroy(struct mvgpu_bvram *vram);
-int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg);
+int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg,
+		       struct kthread_worker *worker);
 void mvgpu_sw_vram_close(struct mvgpu_bvram *vram);
 ssize_t mvgpu_sw_vram_rw(struct mvgpu_bvram *vram, u64 off, char __user *buf,
 			 size_t len, bool write);

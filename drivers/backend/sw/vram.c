@@ -150,11 +150,14 @@ void mvgpu_sw_vram_destroy(struct mvgpu_bvram *vram)
  * @vram: the block
  * @memcg: the opener's memory cgroup (the core holds a reference until
  *	vram_close)
+ * @worker: the vGPU's worker, for what its contexts need off the engine
+ *	(the core keeps it until vram_close)
  *
  * Context: process context of the opener.
  * Return: 0 or -errno.
  */
-int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg)
+int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg,
+		       struct kthread_worker *worker)
 {
 	struct inode *inode;
 	struct file *file;
@@ -185,6 +188,7 @@ int mvgpu_sw_vram_open(struct mvgpu_bvram *vram, struct mem_cgroup *memcg)
 	mutex_lock(&vram->lock);
 	vram->file = file;
 	WRITE_ONCE(vram->memcg, memcg);
+	WRITE_ONCE(vram->worker, worker);
 	mutex_unlock(&vram->lock);
 	return 0;
 
@@ -209,6 +213,7 @@ void mvgpu_sw_vram_close(struct mvgpu_bvram *vram)
 	file = vram->file;
 	vram->file = NULL;
 	WRITE_ONCE(vram->memcg, NULL);
+	WRITE_ONCE(vram->worker, NULL);
 	mutex_unlock(&vram->lock);
 	if (file) {
 		fput(file);
