@@ -527,6 +527,13 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	mutex_unlock(&ctx->ring_lock);
 	if (ctx->alive && drm_dev_enter(&mdev->drm, &idx)) {
 		seq = mvgpu_ctx_seqno(ctx);
+		/*
+		 * Its causes masked and cleared first: the spec does not say
+		 * that CTX_DESTROY clears the context's CTX_PENDING bit, and a
+		 * freed window ignores INT_ACK.
+		 */
+		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_MASK, 0);
+		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
 		d.context.ctx = ctx->id;
 		if (mvgpu_kring_run(mdev, &d, 1))
 			drm_err(&mdev->drm, "context %u: CTX_DESTROY failed\n", ctx->id);
