@@ -522,7 +522,8 @@ static const struct drm_driver mvgpu_drm_driver = {
 
 /* PCI */
 
-static void mvgpu_wq_destroy(void *wq)
+/* The schedulers of files still open after an unbind use it until closed. */
+static void mvgpu_wq_destroy(struct drm_device *drm, void *wq)
 {
 	destroy_workqueue(wq);
 }
@@ -590,7 +591,7 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mdev->reset_wq = alloc_ordered_workqueue("mvgpu-reset", 0);
 	if (!mdev->reset_wq)
 		return -ENOMEM;
-	ret = devm_add_action_or_reset(&pdev->dev, mvgpu_wq_destroy, mdev->reset_wq);
+	ret = drmm_add_action_or_reset(&mdev->drm, mvgpu_wq_destroy, mdev->reset_wq);
 	if (ret)
 		return ret;
 
