@@ -57,6 +57,7 @@ expect_eq "$flavour guest: mvgpu-drm-test exits 0" "$(guest_status "$log")" 0
 check "$flavour guest: the driver bound the vGPU (a render node appeared)" \
 	grep -q '^mvgpu-guest-init: /dev/dri: .*renderD' "$log"
 check "$flavour guest: rmmod mvgpu_drm after the tests" grep -q 'rmmod mvgpu_drm: ok' "$log"
+check "$flavour guest: mvgpu_drm loads, binds and unloads again" grep -q 'reload mvgpu_drm: ok' "$log"
 sed -n 's/^mvgpu-guest-dmesg: //p' "$log" > "$tmp/guest-dmesg"
 sed -n 's/^mvgpu-guest-kmemleak: //p' "$log" > "$tmp/guest-kmemleak"
 # Those lines stay out of what this VM prints (its harness scans it).
