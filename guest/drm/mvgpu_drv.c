@@ -601,6 +601,8 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	}
 	mdev->irq = pci_irq_vector(pdev, 0);
+	mutex_init(&mdev->kring.lock);
+	init_waitqueue_head(&mdev->kring.wq);
 	/* Masked in the device until mvgpu_hw_init() has reset it. */
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
 	ret = request_irq(mdev->irq, mvgpu_irq, IRQF_SHARED, MVGPU_DRV_NAME, mdev);

@@ -303,7 +303,9 @@ int mvgpu_hw_reset(struct mvgpu_device *mdev)
  *
  * Checks the ID and the VERSION's major, reads CAPS, VRAM_SIZE and
  * NUM_CONTEXTS, resets the vGPU (a clean start: a driver bound before may
- * have left contexts) and enables its interrupts.
+ * have left contexts) and enables its interrupts.  &mvgpu_kring.lock and
+ * &mvgpu_kring.wq are initialised by the caller, before the interrupt
+ * handler is installed (a shared INTx can call it at once).
  *
  * Context: process.
  * Return: 0; -ENODEV for a device this driver cannot drive; -EIO if it
@@ -350,8 +352,6 @@ int mvgpu_hw_init(struct mvgpu_device *mdev)
 			 mdev->version >> 16, mdev->version & 0xffff);
 	}
 
-	mutex_init(&kr->lock);
-	init_waitqueue_head(&kr->wq);
 	kr->ring = mdev->vram + MVGPU_KRING_OFF;
 	kr->ring_off = MVGPU_KRING_OFF;
 	kr->size = MVGPU_KRING_SIZE;
