@@ -157,6 +157,24 @@ void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
 	}
 }
 
+static bool mvgpu_ctx_stopped(struct mvgpu_ctx *ctx)
+{
+	return mvgpu_ctx_rd(ctx->mdev, ctx->id, MVGPU_CTX_STATUS) == MVGPU_ENGINE_STOPPED;
+}
+
+/* Signal up to @seqno; true if fences are still pending after. */
+static bool mvgpu_ctx_signal_pending(struct mvgpu_ctx *ctx, u64 seqno)
+{
+	unsigned long flags;
+	bool pending;
+
+	mvgpu_ctx_signal(ctx, seqno, 0);
+	spin_lock_irqsave(&ctx->fence_lock, flags);
+	pending = !list_empty(&ctx->fences);
+	spin_unlock_irqrestore(&ctx->fence_lock, flags);
+	return pending;
+}
+
 /**
  * mvgpu_ctx_seqno() - the context's SEQNO
  * @ctx: the context
@@ -211,8 +229,9 @@ u64 mvgpu_ctx_engine_ns(struct mvgpu_ctx *ctx)
  * @mdev: the device
  *
  * Reads CTX_PENDING until it is 0, acknowledging each context's causes in
- * its window: FENCE signals its hardware fences from SEQNO, ERROR starts
- * its recovery (drm_sched_fault(), so mvgpu_job_timedout() runs).
+ * its window and signalling its hardware fences from SEQNO; a context
+ * that still has jobs and reads STOPPED faulted, and its recovery starts
+ * (drm_sched_fault(), so mvgpu_job_timedout() runs).
  *
  * Context: hard interrupt.
  */
@@ -238,22 +257,24 @@ void mvgpu_ctx_irq(struct mvgpu_device *mdev)
 			break;
 		}
 		for_each_set_bit(n, &bits, MVGPU_CTX_MAX) {
-			u32 causes = mvgpu_ctx_rd(mdev, n, MVGPU_CTX_INT_STATUS);
 			struct mvgpu_ctx *ctx;
 
-			mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_ACK, causes);
+			/*
+			 * Both causes acknowledged unread: SEQNO says what is
+			 * done, and only if a job is still pending can it have
+			 * faulted, which STATUS then says.  A round trip of one
+			 * job costs two accesses here, not four.
+			 */
+			mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_ACK, MVGPU_INT_FENCE | MVGPU_INT_ERROR);
 			spin_lock(&mdev->ctx_lock);
-			ctx = n < MVGPU_CTX_MAX ? mdev->ctxs[n] : NULL;
+			ctx = mdev->ctxs[n];
 			if (!ctx) {
 				/* Not ours (any more): silence it. */
 				mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_MASK, 0);
-			} else {
-				if (causes & MVGPU_INT_FENCE)
-					mvgpu_ctx_signal(ctx, mvgpu_ctx_seqno(ctx), 0);
-				if (causes & MVGPU_INT_ERROR) {
-					atomic_or(MVGPU_RECOVER_FAULT, &ctx->recover);
-					drm_sched_fault(&ctx->sched);
-				}
+			} else if (mvgpu_ctx_signal_pending(ctx, mvgpu_ctx_seqno(ctx)) &&
+				   mvgpu_ctx_stopped(ctx)) {
+				atomic_or(MVGPU_RECOVER_FAULT, &ctx->recover);
+				drm_sched_fault(&ctx->sched);
 			}
 			spin_unlock(&mdev->ctx_lock);
 		}
@@ -311,7 +332,11 @@ static void mvgpu_ctx_watchdog_work(struct work_struct *work)
 			       ctx->id, mvgpu_stall_timeout_ms);
 		hang = true;
 	}
-	if (hang) {
+	if (!hang && mvgpu_ctx_stopped(ctx)) {
+		/* A fault whose interrupt was lost. */
+		atomic_or(MVGPU_RECOVER_FAULT, &ctx->recover);
+		drm_sched_fault(&ctx->sched);
+	} else if (hang) {
 		atomic_or(MVGPU_RECOVER_HANG, &ctx->recover);
 		drm_sched_fault(&ctx->sched);
 	} else {

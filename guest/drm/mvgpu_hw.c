@@ -153,7 +153,7 @@ static int mvgpu_kring_wait(struct mvgpu_device *mdev, u64 value)
 {
 	struct mvgpu_kring *kr = &mdev->kring;
 	unsigned long end = jiffies + msecs_to_jiffies(MVGPU_KRING_TIMEOUT_MS);
-	u32 head = mvgpu_rd(mdev, MVGPU_REG_RING_HEAD), h;
+	u32 head = ~0u, h;
 
 	for (;;) {
 		/*
