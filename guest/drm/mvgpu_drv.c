@@ -329,6 +329,8 @@ static void mvgpu_device_reset(struct mvgpu_device *mdev)
 	mutex_lock(&mdev->kring.lock);
 	ret = mvgpu_hw_reset(mdev);
 	mutex_unlock(&mdev->kring.lock);
+	if (!ret)
+		ret = mvgpu_hw_ctx0_priority(mdev);
 	atomic_inc(&mdev->vram_lost);
 	drm_warn(&mdev->drm, "vGPU reset: VRAM lost (count %d)%s\n",
 		 atomic_read(&mdev->vram_lost), ret ? ", device not idle after it" : "");
@@ -613,6 +615,11 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = mvgpu_hw_init(mdev);
 	if (ret)
 		goto err_irq;
+	ret = mvgpu_hw_ctx0_priority(mdev);
+	if (ret) {
+		dev_err(&pdev->dev, "cannot raise context 0's priority (%d)\n", ret);
+		goto err_hw;
+	}
 	mvgpu_vram_init(mdev);
 	ret = drmm_add_action_or_reset(&mdev->drm, mvgpu_drm_release, NULL);
 	if (ret)

@@ -298,6 +298,29 @@ int mvgpu_hw_reset(struct mvgpu_device *mdev)
 }
 
 /**
+ * mvgpu_hw_ctx0_priority() - context 0 at the highest priority
+ * @mdev: the device, context 0 started
+ *
+ * Priorities inside a vGPU are strict: a busy context starves those below
+ * it, context 0 included.  The driver's context runs at
+ * MVGPU_CTX_PRIO_MAX, so no file, whatever priority it may set, keeps
+ * buffer creation or another file's open waiting (equal ones take turns).
+ *
+ * Context: process; not under &mvgpu_kring.lock.
+ * Return: 0, or the errno of mvgpu_kring_run().
+ */
+int mvgpu_hw_ctx0_priority(struct mvgpu_device *mdev)
+{
+	struct mvgpu_cmd c = { .opcode = MVGPU_OP_CTX_PRIORITY };
+
+	if (!mvgpu_has_contexts(mdev))
+		return 0;
+	c.context.ctx = 0;
+	c.context.prio = MVGPU_CTX_PRIO_MAX;
+	return mvgpu_kring_run(mdev, &c, 1);
+}
+
+/**
  * mvgpu_hw_init() - identify the device, reset it, start context 0
  * @mdev: the device, its BARs mapped
  *

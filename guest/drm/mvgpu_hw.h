@@ -43,6 +43,7 @@ u64 mvgpu_ctx_rd64(struct mvgpu_device *mdev, u32 id, u32 reg_lo);
 int mvgpu_hw_init(struct mvgpu_device *mdev);
 void mvgpu_hw_fini(struct mvgpu_device *mdev);
 int mvgpu_hw_reset(struct mvgpu_device *mdev);
+int mvgpu_hw_ctx0_priority(struct mvgpu_device *mdev);
 int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
 		    unsigned int n);
 int mvgpu_hw_errno(u32 code, u32 info);
