@@ -451,7 +451,7 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	unsigned long flags;
 	int ret, id;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&ctx->ref);

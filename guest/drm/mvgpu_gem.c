@@ -252,7 +252,7 @@ static const struct drm_gem_object_funcs mvgpu_vram_funcs = {
 struct drm_gem_object *mvgpu_gem_create_object(struct drm_device *drm,
 					       size_t size)
 {
-	struct mvgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	struct mvgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL_ACCOUNT);
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
@@ -268,7 +268,7 @@ static struct mvgpu_bo *mvgpu_bo_alloc_vram(struct mvgpu_device *mdev, u64 size)
 	struct mvgpu_bo *bo;
 	int ret;
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL_ACCOUNT);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&bo->ctx_link);

@@ -437,7 +437,7 @@ static int mvgpu_submit_cmds(struct drm_file *file, struct drm_mvgpu_submit *arg
 		goto out;
 	}
 	job->ncmds = args->cmd_size / MVGPU_CMD_SIZE;
-	job->cmds = kvmalloc_array(job->ncmds, MVGPU_CMD_SIZE, GFP_KERNEL);
+	job->cmds = kvmalloc_array(job->ncmds, MVGPU_CMD_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!job->cmds) {
 		ret = -ENOMEM;
 		goto out;
@@ -471,7 +471,7 @@ static int mvgpu_submit_bos(struct drm_file *file, struct drm_mvgpu_submit *args
 		return 0;
 	ubos = kvmalloc_array(args->bo_count, sizeof(*ubos), GFP_KERNEL);
 	flags = kvmalloc_array(args->bo_count, sizeof(*flags), GFP_KERNEL);
-	job->bos = kvcalloc(args->bo_count, sizeof(*job->bos), GFP_KERNEL);
+	job->bos = kvcalloc(args->bo_count, sizeof(*job->bos), GFP_KERNEL_ACCOUNT);
 	if (!ubos || !flags || !job->bos) {
 		ret = -ENOMEM;
 		goto out;
@@ -652,7 +652,7 @@ int mvgpu_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	if (!args->out_sync && args->out_sync_point)
 		return -EINVAL;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return -ENOMEM;
 	job->ctx = ctx;
