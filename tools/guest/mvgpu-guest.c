@@ -1459,6 +1459,15 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.drm) {
+		/* What lspci says of it: sysfs, read only, with the driver bound. */
+		if (!find_gpu(&g)) {
+			read_hex(g.dir, "class", &g.class);
+			read_hex(g.dir, "revision", &g.revision);
+			read_hex(g.dir, "subsystem_vendor", &g.subvendor);
+			read_hex(g.dir, "subsystem_device", &g.subdevice);
+			if (!read_resources(&g))
+				print_lspci(&g);
+		}
 		if (setup_drm(&r)) {
 			printf("1..%d\n", tap_n);
 			return 3;
