@@ -307,7 +307,7 @@ struct mvgpu_pin_req {
 	void *arg;
 };
 
-/* core/pin.c */
+/* core/pin.c, core/pin_fence.c */
 extern unsigned int mvgpu_pin_delay_us;
 extern unsigned int mvgpu_unmap_delay_us;
 int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
