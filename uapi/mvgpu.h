@@ -156,7 +156,8 @@
 /*
  * MVGPU_REG_ERROR_INFO: bits 7:0 the opcode of the command (0 when the
  * command could not even be fetched), bits 15:8 for MVGPU_ERR_BAD_MAP the
- * reason, MVGPU_MAP_ERR_* (0.3; 0 before).
+ * reason, MVGPU_MAP_ERR_* (0.3; 0 before), for MVGPU_ERR_BAD_CONTEXT the
+ * reason, MVGPU_CTX_ERR_* (0.4).
  */
 #define MVGPU_ERR_REASON_SHIFT		8
 #define MVGPU_ERR_INFO_OPCODE(info)	((info) & 0xff)
@@ -170,7 +171,7 @@
 #define MVGPU_MAP_ERR_PIN_LIMIT		5	/* the vGPU's pinned-memory limit is reached */
 
 /* MVGPU_ERR_BAD_CONTEXT reasons (0.4) */
-#define MVGPU_CTX_ERR_ID		1	/* no such context number (>= NUM_CONTEXTS, or 0) */
+#define MVGPU_CTX_ERR_ID		1	/* >= NUM_CONTEXTS, or 0 in CREATE/DESTROY */
 #define MVGPU_CTX_ERR_EXISTS		2	/* CTX_CREATE of a context that exists */
 #define MVGPU_CTX_ERR_ABSENT		3	/* names a context that does not exist */
 #define MVGPU_CTX_ERR_PRIO		4	/* priority above MVGPU_CTX_PRIO_MAX */
@@ -183,7 +184,9 @@
 /**
  * DOC: Command ring
  *
- * A vGPU has one command ring in its GPU virtual memory.  The tenant writes
+ * Each context of a vGPU has one command ring in its GPU virtual memory;
+ * these registers drive context 0's (the vGPU's only ring for a driver that
+ * knows nothing of contexts, DOC: Contexts).  The tenant writes
  * RING_BASE (64-byte aligned GPU VA) and RING_SIZE (a power of two from
  * MVGPU_RING_MIN_SIZE to MVGPU_RING_MAX_SIZE), puts commands at byte offsets
  * head, head + 64, ... (mod RING_SIZE) and writes the offset just past the
@@ -199,9 +202,10 @@
  * Any fault stops the ring with RING_HEAD at the faulting command:
  * ENGINE_STATUS reads MVGPU_ENGINE_STOPPED, ERROR_CODE, ERROR_INFO and
  * FAULT_ADDR say what and where, MVGPU_INT_ERROR is raised, and doorbells
- * are ignored until RESET: MVGPU_RESET_ENGINE_MAGIC returns the ring, the
- * page table and the error registers to their reset state and keeps VRAM;
- * MVGPU_RESET_MAGIC also clears VRAM.  A command that runs longer than the
+ * are ignored until RESET: MVGPU_RESET_ENGINE_MAGIC returns context 0's
+ * ring, page table and error registers to their reset state and keeps VRAM
+ * (other contexts are untouched); MVGPU_RESET_MAGIC also clears VRAM and
+ * destroys every other context.  A command that runs longer than the
  * watchdog (module parameter watchdog_ms) faults with MVGPU_ERR_TIMEOUT.
  */
 #define MVGPU_RING_MIN_SIZE		0x100
@@ -241,8 +245,9 @@
  * MVGPU_INT_ERROR) in its window's INT_STATUS; while one is pending and
  * enabled in the window's INT_MASK, the context's bit is set in
  * CTX_PENDING and MVGPU_INT_CONTEXT in INT_STATUS (which INT_ACK does not
- * clear: it clears when every context's causes are acknowledged, in the
- * windows' INT_ACK).  So a driver takes MVGPU_INT_CONTEXT, then reads
+ * clear: it reads set exactly while CTX_PENDING is not 0; a context's bit
+ * clears when its causes are acknowledged or masked in its window, by its
+ * RESET, or by its CTX_DESTROY).  So a driver takes MVGPU_INT_CONTEXT, then reads
  * CTX_PENDING and acknowledges each context's causes until CTX_PENDING
  * reads 0.  Context 0 raises its causes in INT_STATUS, as before.
  *
@@ -270,8 +275,8 @@
 #define MVGPU_CTX_ERROR_INFO		0x24	/* RO */
 #define MVGPU_CTX_FAULT_ADDR_LO		0x28	/* RO */
 #define MVGPU_CTX_FAULT_ADDR_HI		0x2c	/* RO */
-#define MVGPU_CTX_INT_STATUS		0x30	/* RO: MVGPU_INT_FENCE | _ERROR */
-#define MVGPU_CTX_INT_MASK		0x34	/* RW */
+#define MVGPU_CTX_INT_STATUS		0x30	/* RO: n >= 1: FENCE | ERROR; 0: INT_STATUS */
+#define MVGPU_CTX_INT_MASK		0x34	/* RW: n >= 1 keeps only FENCE | ERROR */
 #define MVGPU_CTX_INT_ACK		0x38	/* WO: write 1s to clear */
 #define MVGPU_CTX_PRIORITY		0x3c	/* RO: MVGPU_CTX_PRIO_* */
 #define MVGPU_CTX_RESET			0x40	/* WO: MVGPU_RESET_ENGINE_MAGIC */
@@ -295,7 +300,8 @@
  * one never straddles the ring's wrap.  Every field not used by an opcode,
  * every reserved bit of @flags and every padding word must be zero, or the
  * command fails with MVGPU_ERR_BAD_COMMAND.  Addresses are GPU virtual
- * addresses (translated by the vGPU's page table), sizes are in bytes.
+ * addresses (translated by the page table of the context whose ring holds
+ * the command), sizes are in bytes.
  */
 #define MVGPU_CMD_SIZE			64
 
@@ -350,7 +356,7 @@
  * @wait: WAIT: @addr (8-byte aligned), @value
  * @context: CTX_CREATE, CTX_DESTROY, CTX_PRIORITY (0.4): @ctx the context
  *	(1 .. NUM_CONTEXTS - 1), @prio its priority (CREATE, PRIORITY; up to
- *	MVGPU_CTX_PRIO_MAX; PRIORITY may name context 0)
+ *	MVGPU_CTX_PRIO_MAX; PRIORITY may name context 0; DESTROY's must be 0)
  * @raw: the body as words
  */
 struct mvgpu_cmd {
