@@ -49,6 +49,9 @@
 
 #define MVGPU_WATCHDOG_PERIOD	(HZ / 2)
 
+/* Contexts allocated and not yet freed, of every device (debugfs). */
+static atomic_t mvgpu_ctx_allocated = ATOMIC_INIT(0);
+
 static void mvgpu_ctx_release(struct kref *ref)
 {
 	struct mvgpu_ctx *ctx = container_of(ref, struct mvgpu_ctx, ref);
@@ -56,6 +59,22 @@ static void mvgpu_ctx_release(struct kref *ref)
 	/* Here from a fence's release too, maybe in an interrupt. */
 	drm_mm_takedown(&ctx->va_mm);
 	kfree(ctx);
+	atomic_dec(&mvgpu_ctx_allocated);
+}
+
+/**
+ * mvgpu_ctx_count() - contexts allocated and not yet freed
+ *
+ * A context is freed when its last reference goes: its file's, its
+ * buffers' and its hardware fences'.  For debugfs: a count that keeps
+ * growing as files are opened and closed is a leak.
+ *
+ * Context: any.
+ * Return: the count, over every device the driver bound.
+ */
+int mvgpu_ctx_count(void)
+{
+	return atomic_read(&mvgpu_ctx_allocated);
 }
 
 /**
@@ -454,6 +473,7 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&mvgpu_ctx_allocated);
 	kref_init(&ctx->ref);
 	ctx->mdev = mdev;
 	ctx->priority = MVGPU_CTX_PRIO_NORMAL;

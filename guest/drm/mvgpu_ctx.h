@@ -161,6 +161,7 @@ struct mvgpu_fence {
 struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev);
 void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_put(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_count(void);
 int mvgpu_ctx_set_priority(struct mvgpu_ctx *ctx, u32 prio);
 int mvgpu_ctx_start_locked(struct mvgpu_ctx *ctx);
 u64 mvgpu_ctx_seqno(struct mvgpu_ctx *ctx);

@@ -158,7 +158,10 @@ static void mvgpu_bo_unmap_locked(struct mvgpu_bo *bo)
 	c.unmap.va = bo->va.start;
 	c.unmap.size = bo->va.size;
 	c.unmap.ctx = bo->ctx->id;
-	ret = mvgpu_kring_run(bo->ctx->mdev, &c, 1);
+	if (atomic_add_unless(&bo->ctx->mdev->fail_unmap, -1, 0))
+		ret = -EIO;	/* debugfs mvgpu_fail_unmap */
+	else
+		ret = mvgpu_kring_run(bo->ctx->mdev, &c, 1);
 	if (ret && ret != -ENODEV)
 		drm_err(&bo->ctx->mdev->drm, "context %u: UNMAP of 0x%llx+0x%llx failed (%d)\n",
 			bo->ctx->id, bo->va.start, bo->va.size, ret);
