@@ -506,6 +506,10 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 			       SZ_64K);
 	if (ret)
 		goto err_ida;
+	/* Mapped readable in the file's context: not what another file left. */
+	ret = mvgpu_vram_clear(mdev, &ctx->ring_node);
+	if (ret)
+		goto err_vram;
 	ctx->ring = mdev->vram + ctx->ring_node.start;
 	ret = mvgpu_job_sched_init(ctx);
 	if (ret)

@@ -267,7 +267,6 @@ struct drm_gem_object *mvgpu_gem_create_object(struct drm_device *drm,
 
 static struct mvgpu_bo *mvgpu_bo_alloc_vram(struct mvgpu_device *mdev, u64 size)
 {
-	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
 	struct mvgpu_bo *bo;
 	int ret;
 
@@ -284,9 +283,7 @@ static struct mvgpu_bo *mvgpu_bo_alloc_vram(struct mvgpu_device *mdev, u64 size)
 	if (ret)
 		goto err_put;
 	/* Cleared by the device: no file sees what another left there. */
-	fill.fill.dst = bo->vram.start;
-	fill.fill.size = bo->vram.size;
-	ret = mvgpu_kring_run(mdev, &fill, 1);
+	ret = mvgpu_vram_clear(mdev, &bo->vram);
 	if (ret)
 		goto err_put;
 	return bo;
