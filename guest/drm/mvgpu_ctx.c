@@ -560,7 +560,7 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	struct mvgpu_cmd d = { .opcode = MVGPU_OP_CTX_DESTROY };
 	unsigned long flags;
 	u64 seq = 0;
-	int idx;
+	int idx, i;
 
 	if (!ctx->id) {
 		mutex_lock(&mdev->ctx_list_lock);
@@ -602,6 +602,16 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	mvgpu_ctx_signal(ctx, seq, 0);
 	mvgpu_ctx_signal(ctx, U64_MAX, -ECANCELED);
 	mvgpu_job_sched_fini(ctx);
+	/*
+	 * The job records' finished fences hold the hardware fences, which
+	 * hold the context: a cycle, broken here.
+	 */
+	spin_lock(&ctx->job_lock);
+	for (i = 0; i < MVGPU_MAX_JOBS; i++) {
+		dma_fence_put(ctx->jobs[i].done);
+		ctx->jobs[i].done = NULL;
+	}
+	spin_unlock(&ctx->job_lock);
 	mvgpu_vram_free(mdev, &ctx->ring_node);
 	ida_free(&mdev->ctx_ida, ctx->id);
 	mvgpu_ctx_put(ctx);
