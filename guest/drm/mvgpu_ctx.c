@@ -481,6 +481,7 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	mutex_init(&ctx->va_lock);
 	drm_mm_init(&ctx->va_mm, MVGPU_VA_START, MVGPU_VA_END - MVGPU_VA_START);
 	INIT_LIST_HEAD(&ctx->bos);
+	INIT_LIST_HEAD(&ctx->quarantine);
 	mutex_init(&ctx->ring_lock);
 	spin_lock_init(&ctx->fence_lock);
 	INIT_LIST_HEAD(&ctx->fences);
@@ -548,9 +549,12 @@ err_put:
  * killed process's are dropped), destroys the device context (CTX_DESTROY
  * stops it and unmaps everything it mapped: from then on the device
  * reaches none of the file's memory), fails what it did not complete,
- * waits for every job to be freed and frees the ring and the number.  The
- * file's buffers are freed after, by the DRM core; they see the context
- * dead and skip their UNMAPs.
+ * waits for every job to be freed and frees the ring, the number and the
+ * buffers kept after a failed UNMAP.  The file's buffers are freed after,
+ * by the DRM core; they see the context dead and skip their UNMAPs.
+ *
+ * If CTX_DESTROY fails the device may still map the ring and the buffers:
+ * they are never freed, nor the number (a leak, said in the log).
  *
  * Context: process.
  */
@@ -558,7 +562,9 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 {
 	struct mvgpu_device *mdev = ctx->mdev;
 	struct mvgpu_cmd d = { .opcode = MVGPU_OP_CTX_DESTROY };
+	LIST_HEAD(kept);
 	unsigned long flags;
+	bool unknown;
 	u64 seq = 0;
 	int idx, i;
 
@@ -584,12 +590,19 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_MASK, 0);
 		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
 		d.context.ctx = ctx->id;
-		if (mvgpu_kring_run(mdev, &d, 1))
-			drm_err(&mdev->drm, "context %u: CTX_DESTROY failed\n", ctx->id);
+		if (mvgpu_kring_run(mdev, &d, 1)) {
+			drm_err(&mdev->drm, "context %u: CTX_DESTROY failed: its ring, number and buffers are never freed\n",
+				ctx->id);
+			ctx->mappings_unknown = true;
+		}
 		drm_dev_exit(idx);
 	}
 	ctx->alive = false;
+	unknown = ctx->mappings_unknown;
+	if (!unknown)
+		mvgpu_bo_quarantine_take_locked(ctx, &kept);
 	mutex_unlock(&ctx->va_lock);
+	mvgpu_bo_free_quarantined(&kept);
 	cancel_delayed_work_sync(&ctx->watchdog);
 
 	spin_lock_irqsave(&mdev->ctx_lock, flags);
@@ -612,8 +625,10 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 		ctx->jobs[i].done = NULL;
 	}
 	spin_unlock(&ctx->job_lock);
-	mvgpu_vram_free(mdev, &ctx->ring_node);
-	ida_free(&mdev->ctx_ida, ctx->id);
+	if (!unknown) {
+		mvgpu_vram_free(mdev, &ctx->ring_node);
+		ida_free(&mdev->ctx_ida, ctx->id);
+	}
 	mvgpu_ctx_put(ctx);
 }
 
@@ -672,7 +687,9 @@ void mvgpu_ctx_stop_all_locked(struct mvgpu_device *mdev)
  * and priority, its ring, scratch page and every buffer mapped again at
  * the same VAs (the lost ones read zero), and its scheduler restarts: the
  * unfinished jobs of a file that lost nothing run again, the others fail
- * with -ECANCELED.
+ * with -ECANCELED.  Buffers kept after a failed UNMAP are freed: the
+ * reset destroyed the device context that mapped them.  A buffer whose
+ * MAP fails again stays counted as mapped (mvgpu_bo_map_locked()).
  *
  * Context: process, on &mvgpu_device.reset_wq; the caller holds
  * &mvgpu_device.ctx_list_lock.
@@ -684,9 +701,11 @@ void mvgpu_ctx_restart_all_locked(struct mvgpu_device *mdev)
 
 	lockdep_assert_held(&mdev->ctx_list_lock);
 	list_for_each_entry(ctx, &mdev->ctx_list, link) {
+		LIST_HEAD(kept);
 		bool lost;
 
 		mutex_lock(&ctx->va_lock);
+		mvgpu_bo_quarantine_take_locked(ctx, &kept);
 		list_for_each_entry(bo, &ctx->bos, ctx_link) {
 			bo->mapped = false;
 			if ((bo->flags & MVGPU_BO_VRAM) && !bo->lost) {
@@ -706,6 +725,7 @@ void mvgpu_ctx_restart_all_locked(struct mvgpu_device *mdev)
 			}
 		}
 		mutex_unlock(&ctx->va_lock);
+		mvgpu_bo_free_quarantined(&kept);
 		if (ctx->id)
 			mvgpu_job_sched_restart(ctx, lost ? -ECANCELED : 0);
 	}
