@@ -521,6 +521,7 @@ static const struct drm_driver mvgpu_drm_driver = {
 	.num_ioctls = ARRAY_SIZE(mvgpu_ioctls),
 	.fops = &mvgpu_fops,
 	.gem_create_object = mvgpu_gem_create_object,
+	.gem_prime_import = mvgpu_gem_prime_import,
 	.debugfs_init = mvgpu_debugfs_init,
 	.name = MVGPU_DRV_NAME,
 	.desc = "mvgpu vGPU (mediated pass-through)",

@@ -259,6 +259,30 @@ void mvgpu_bo_free_quarantined(struct list_head *list)
 	}
 }
 
+/*
+ * No dma-buf out or in: a buffer is its file's alone (uapi: PRIME fails).
+ * 6.1's core refuses PRIME itself without &drm_driver.prime_handle_to_fd;
+ * from 6.6 on it falls back to its default helpers, which these refuse.
+ */
+static struct dma_buf *mvgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+/**
+ * mvgpu_gem_prime_import() - &drm_driver.gem_prime_import: refused
+ * @drm: the DRM device
+ * @dma_buf: the buffer offered
+ *
+ * Context: process.
+ * Return: ERR_PTR(-EOPNOTSUPP).
+ */
+struct drm_gem_object *mvgpu_gem_prime_import(struct drm_device *drm,
+					      struct dma_buf *dma_buf)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
 static void mvgpu_gem_shmem_free(struct drm_gem_object *obj)
 {
 	if (mvgpu_bo_detach(to_mvgpu_bo(obj)))
@@ -267,6 +291,7 @@ static void mvgpu_gem_shmem_free(struct drm_gem_object *obj)
 
 static const struct drm_gem_object_funcs mvgpu_shmem_funcs = {
 	.free = mvgpu_gem_shmem_free,
+	.export = mvgpu_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -313,6 +338,7 @@ static const struct vm_operations_struct mvgpu_gem_vram_vm_ops = {
 
 static const struct drm_gem_object_funcs mvgpu_vram_funcs = {
 	.free = mvgpu_gem_vram_free,
+	.export = mvgpu_gem_prime_export,
 	.mmap = mvgpu_gem_vram_mmap,
 	.vm_ops = &mvgpu_gem_vram_vm_ops,
 };

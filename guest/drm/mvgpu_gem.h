@@ -43,6 +43,8 @@ static inline struct mvgpu_bo *to_mvgpu_bo(struct drm_gem_object *obj)
 
 struct drm_gem_object *mvgpu_gem_create_object(struct drm_device *drm,
 					       size_t size);
+struct drm_gem_object *mvgpu_gem_prime_import(struct drm_device *drm,
+					      struct dma_buf *dma_buf);
 u64 mvgpu_bo_max_size(struct mvgpu_device *mdev, u32 flags);
 struct mvgpu_bo *mvgpu_bo_create(struct mvgpu_ctx *ctx, u64 size, u32 flags);
 int mvgpu_bo_map_locked(struct mvgpu_bo *bo);
