@@ -25,7 +25,7 @@
  *   kill       kill -9 in the middle of jobs frees everything
  *   vramlost   a reset of the whole vGPU is reported (needs debugfs)
  *   pinlimit   a SYSMEM buffer over the vGPU's pin budget fails and leaves
- *              nothing mapped (needs guest RAM for 5/4 of the VRAM size)
+ *              nothing mapped (needs guest RAM for the VRAM size + 80 MiB)
  *   stale      a new file's ring and scratch page read zero
  *   ctxleak    closed files leave no context allocated (needs debugfs)
  *   unmapfail  a buffer whose UNMAP failed keeps its memory until its
@@ -1407,10 +1407,10 @@ static int contexts_allocated(void)
  */
 static void suite_pinlimit(void)
 {
-	uint64_t budget = param64(&dev, MVGPU_PARAM_VRAM_SIZE), piece, va;
+	uint64_t budget = param64(&dev, MVGPU_PARAM_VRAM_SIZE), piece, big = 64 << 20, va;
 	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 	uint64_t free_ram = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * sysconf(_SC_PAGESIZE);
-	struct mvgpu_bo a, probe, b, dst;
+	struct mvgpu_bo a[2], probe, b, dst;
 	struct drm_mvgpu_bo_create c;
 	struct mvgpu_job_status st;
 	struct mvgpu_cmd copy;
@@ -1419,16 +1419,18 @@ static void suite_pinlimit(void)
 
 	if (skip_unless_accel("a SYSMEM buffer over the pin budget"))
 		return;
-	piece = (budget * 5 / 8) & ~((2ull << 20) - 1);
-	if (piece > ram / 2 - (4 << 20) || free_ram < 2 * piece + (64 << 20)) {
-		printf("ok %d - a SYSMEM buffer over the pin budget # SKIP two buffers of %" PRIu64
-		       " MiB need more guest RAM (%" PRIu64 " MiB, %" PRIu64 " MiB free)\n",
-		       ++tap_n, piece >> 20, ram >> 20, free_ram >> 20);
+	/* Two buffers pin all but 16 MiB of the budget; a third of 64 MiB. */
+	piece = ((budget - (16 << 20)) / 2) & ~((2ull << 20) - 1);
+	if (piece > ram / 2 - (4 << 20) || free_ram < 2 * piece + big + (48 << 20)) {
+		printf("ok %d - a SYSMEM buffer over the pin budget # SKIP needs %" PRIu64
+		       " MiB of guest RAM free (%" PRIu64 " MiB, %" PRIu64 " MiB free)\n",
+		       ++tap_n, (2 * piece + big + (48 << 20)) >> 20, ram >> 20, free_ram >> 20);
 		return;
 	}
 	if (mvgpu_drm_open(&d, dev.minor) ||
 	    mvgpu_bo_create(&d, 4096, MVGPU_BO_VRAM, &dst) || mvgpu_bo_map(&d, &dst) ||
-	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a) ||
+	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[0]) ||
+	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[1]) ||
 	    mvgpu_bo_create(&d, 4096, MVGPU_BO_SYSMEM, &probe)) {
 		tap_ok(0, "pinlimit set-up");
 		return;
@@ -1436,12 +1438,11 @@ static void suite_pinlimit(void)
 	/* The next buffer of 2 MiB or more goes to the 2 MiB above the probe. */
 	va = (probe.va + (2 << 20) - 1) & ~((2ull << 20) - 1);
 	mvgpu_bo_destroy(&d, &probe);
-	memset(dst.map, 0x5a, 4096);
-	c = (struct drm_mvgpu_bo_create){ .size = piece, .flags = MVGPU_BO_SYSMEM };
+	c = (struct drm_mvgpu_bo_create){ .size = big, .flags = MVGPU_BO_SYSMEM };
 	ret = ioc(d.fd, DRM_IOCTL_MVGPU_BO_CREATE, &c);
 	tap_ok(ret == ENOSPC,
-	       "a second SYSMEM buffer of %" PRIu64 " MiB (pin budget %" PRIu64 " MiB) fails with %s",
-	       piece >> 20, budget >> 20, strerror(ret));
+	       "a SYSMEM buffer of 64 MiB with 2 x %" PRIu64 " MiB pinned (pin budget %" PRIu64
+	       " MiB) fails with %s", piece >> 20, budget >> 20, strerror(ret));
 	if (!ret) {
 		struct drm_gem_close cl = { .handle = c.handle };
 
@@ -1456,13 +1457,14 @@ static void suite_pinlimit(void)
 	tap_ok(ret == -EIO && st.dev_error == MVGPU_ERR_PAGE_FAULT,
 	       "nothing of it stays mapped: a COPY from its VA 0x%" PRIx64 " faults (%s, error %u at 0x%"
 	       PRIx64 ")", va, strerror(-ret), st.dev_error, st.fault_addr);
-	copy.copy.src = va + piece / 4;
+	copy.copy.src = va + (4 << 20);
 	ret = run_job(&d, &copy, 1, &st);
 	tap_ok(ret == -EIO && st.dev_error == MVGPU_ERR_PAGE_FAULT,
-	       "nor a quarter into it (%s, error %u)", strerror(-ret), st.dev_error);
-	mvgpu_bo_destroy(&d, &a);
-	ret = mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &b);
-	tap_ok(!ret, "with the first buffer freed one of that size fits again (%s)",
+	       "nor 4 MiB into it (%s, error %u)", strerror(-ret), st.dev_error);
+	mvgpu_bo_destroy(&d, &a[0]);
+	mvgpu_bo_destroy(&d, &a[1]);
+	ret = mvgpu_bo_create(&d, big, MVGPU_BO_SYSMEM, &b);
+	tap_ok(!ret, "with the others freed a buffer of 64 MiB fits (%s)",
 	       ret ? strerror(-ret) : "ok");
 	if (!ret)
 		mvgpu_bo_destroy(&d, &b);
