@@ -1410,7 +1410,7 @@ static void suite_pinlimit(void)
 	uint64_t budget = param64(&dev, MVGPU_PARAM_VRAM_SIZE), piece, big = 64 << 20, va;
 	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 	uint64_t free_ram = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * sysconf(_SC_PAGESIZE);
-	struct mvgpu_bo a[2], probe, b, dst;
+	struct mvgpu_bo a[2], b, dst;
 	struct drm_mvgpu_bo_create c;
 	struct mvgpu_job_status st;
 	struct mvgpu_cmd copy;
@@ -1430,14 +1430,15 @@ static void suite_pinlimit(void)
 	if (mvgpu_drm_open(&d, dev.minor) ||
 	    mvgpu_bo_create(&d, 4096, MVGPU_BO_VRAM, &dst) || mvgpu_bo_map(&d, &dst) ||
 	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[0]) ||
-	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[1]) ||
-	    mvgpu_bo_create(&d, 4096, MVGPU_BO_SYSMEM, &probe)) {
+	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[1])) {
 		tap_ok(0, "pinlimit set-up");
 		return;
 	}
-	/* The next buffer of 2 MiB or more goes to the 2 MiB above the probe. */
-	va = (probe.va + (2 << 20) - 1) & ~((2ull << 20) - 1);
-	mvgpu_bo_destroy(&d, &probe);
+	/*
+	 * Best fit, 2 MiB aligned: the only hole that large starts where the
+	 * second buffer ends (below the first is the 2 MiB the small one left).
+	 */
+	va = a[1].va + a[1].size;
 	c = (struct drm_mvgpu_bo_create){ .size = big, .flags = MVGPU_BO_SYSMEM };
 	ret = ioc(d.fd, DRM_IOCTL_MVGPU_BO_CREATE, &c);
 	tap_ok(ret == ENOSPC,
