@@ -1521,11 +1521,11 @@ static void suite_stale(void)
 		mvgpu_bo_destroy(&a, &bos[i]);
 	mvgpu_drm_close(&a);
 	if (mvgpu_drm_open(&b, dev.minor) ||
-	    mvgpu_bo_create(&b, 8192, MVGPU_BO_SYSMEM, &dst) || mvgpu_bo_map(&b, &dst)) {
+	    mvgpu_bo_create(&b, 65536, MVGPU_BO_SYSMEM, &dst) || mvgpu_bo_map(&b, &dst)) {
 		tap_ok(0, "stale set-up, file B");
 		return;
 	}
-	memset(dst.map, 0xff, 8192);
+	memset(dst.map, 0xff, 65536);
 	memset(cmds, 0, 2 * sizeof(cmds[0]));
 	cmds[0].opcode = MVGPU_OP_COPY;
 	cmds[0].copy.dst = dst.va;
@@ -1533,13 +1533,13 @@ static void suite_stale(void)
 	cmds[0].copy.size = 4096;
 	cmds[1].opcode = MVGPU_OP_COPY;
 	cmds[1].copy.dst = dst.va + 4096;
-	cmds[1].copy.src = 0x100000 + 32768;	/* the ring, past this job */
-	cmds[1].copy.size = 4096;
+	cmds[1].copy.src = 0x100000 + 4096;	/* the ring past this job, to 64 KiB */
+	cmds[1].copy.size = 65536 - 4096;
 	ret = run_job(&b, cmds, 2, &st);
 	tap_ok(!ret && all_zero(dst.map, 4096),
 	       "a new file's scratch page reads zero, not what A left (%s, word 0x%08x)",
 	       strerror(-ret), ((uint32_t *)dst.map)[16]);
-	tap_ok(!ret && all_zero((char *)dst.map + 4096, 4096),
+	tap_ok(!ret && all_zero((char *)dst.map + 4096, 65536 - 4096),
 	       "a new file's ring past its first job reads zero (word 0x%08x)",
 	       ((uint32_t *)dst.map)[1024]);
 	mvgpu_bo_destroy(&b, &dst);
