@@ -68,15 +68,20 @@ extern "C" {
  * - MVGPU_PARAM_ACCEL: 1 if jobs can run (the device has contexts,
  *   MVGPU_CAP_CONTEXTS); 0 on a device without them: buffers and syncobjs
  *   work, SUBMIT fails with -ENODEV after checking its arguments.
- * - MVGPU_PARAM_NUM_CONTEXTS: the device's contexts, context 0 included
- *   (0 without MVGPU_CAP_CONTEXTS); NUM_CONTEXTS - 1 files may be open.
+ * - MVGPU_PARAM_NUM_CONTEXTS: the device's contexts, context 0 included;
+ *   NUM_CONTEXTS - 1 files (of the render node or card0) may be open.
+ *   0 without MVGPU_CAP_CONTEXTS: then any number of files.
  * - MVGPU_PARAM_CONTEXTS_USED: contexts held by open files now.
  * - MVGPU_PARAM_CONTEXT_ID: this file's device context (0: none).
  * - MVGPU_PARAM_VRAM_SIZE: bytes of VRAM (BAR2).
  * - MVGPU_PARAM_VRAM_AVAILABLE: bytes of VRAM free for buffers now.
  * - MVGPU_PARAM_VA_START, MVGPU_PARAM_VA_END: the GPU virtual range buffers
  *   are placed in, [start, end).
- * - MVGPU_PARAM_MAX_BO_SIZE: the largest buffer BO_CREATE accepts.
+ * - MVGPU_PARAM_MAX_BO_SIZE: the larger of the two placements' size limits
+ *   (VRAM: its size less 128 KiB; SYSMEM: half the guest's RAM; either at
+ *   most 4 GiB).  A VRAM buffer must also fit in VRAM_AVAILABLE, and the
+ *   SYSMEM buffers of all files together in the vGPU's VRAM size (the
+ *   device's pinned-memory limit), else BO_CREATE fails with -ENOSPC.
  * - MVGPU_PARAM_MAX_CMDS: the most commands one SUBMIT may carry.
  * - MVGPU_PARAM_MAX_BOS: the most buffers one SUBMIT may list.
  * - MVGPU_PARAM_MAX_SYNCS: the most in-syncobjs one SUBMIT may list.
@@ -138,7 +143,8 @@ struct drm_mvgpu_get_param {
 
 /**
  * struct drm_mvgpu_bo_create - DRM_IOCTL_MVGPU_BO_CREATE
- * @size: bytes, 1 .. MVGPU_PARAM_MAX_BO_SIZE; rounded up to 4 KiB
+ * @size: bytes, 1 .. the placement's limit (MVGPU_PARAM_MAX_BO_SIZE is the
+ *	larger one); rounded up to 4 KiB
  * @flags: exactly one placement, MVGPU_BO_VRAM or MVGPU_BO_SYSMEM, and
  *	optionally MVGPU_BO_GPU_READONLY; other bits must be zero
  * @handle: out: the GEM handle
@@ -147,7 +153,9 @@ struct drm_mvgpu_get_param {
  * @size_out: out: the size after rounding
  *
  * The buffer reads as zero.  It is this file's alone: render nodes cannot
- * flink, and this driver exports no dma-buf (DRM_IOCTL_PRIME_* fail).
+ * flink, and this driver exports and imports no dma-buf
+ * (DRM_IOCTL_PRIME_* fail).  -ENOSPC: no free VRAM range that large, or
+ * the device's page-table or pinned-memory budget is used up.
  */
 struct drm_mvgpu_bo_create {
 	__u64 size;
@@ -187,7 +195,8 @@ struct drm_mvgpu_bo_info {
  * @handle: a GEM handle of this file, at most once per job
  * @flags: MVGPU_SUBMIT_BO_READ and/or _WRITE (at least one): the job
  *	waits for earlier writers (and, writing, readers) of the buffer, and
- *	WAIT_BO of the buffer waits for the job
+ *	WAIT_BO of the buffer waits for the job.  A buffer a job uses
+ *	without listing it may be freed and unmapped while the job runs.
  */
 struct drm_mvgpu_submit_bo {
 	__u32 handle;
@@ -250,9 +259,11 @@ struct drm_mvgpu_submit {
  * @handle: a GEM handle of this file
  * @flags: MVGPU_WAIT_BO_WRITERS: wait only for jobs writing the buffer
  *	(else for every job using it); other bits must be zero
- * @timeout_ns: absolute CLOCK_MONOTONIC time, ns; 0 polls
+ * @timeout_ns: absolute CLOCK_MONOTONIC time, ns; 0 or a time already
+ *	past polls
  *
- * 0 once idle; -ETIMEDOUT at the timeout, -EBUSY when polling a busy one.
+ * 0 once idle; -ETIMEDOUT at a timeout still ahead when called, -EBUSY
+ * when polling a busy one; -EINTR on a signal.
  */
 struct drm_mvgpu_wait_bo {
 	__u32 handle;
@@ -266,18 +277,28 @@ struct drm_mvgpu_wait_bo {
  * struct drm_mvgpu_wait_job - DRM_IOCTL_MVGPU_WAIT_JOB
  * @job: a job number SUBMIT returned to this file
  * @flags: must be zero
- * @timeout_ns: absolute CLOCK_MONOTONIC time, ns; 0 polls
+ * @timeout_ns: absolute CLOCK_MONOTONIC time, ns; 0 or a time already
+ *	past polls
  * @status: out: 0 if the job ran to its end, else a negative errno:
- *	-EIO it faulted, -ETIMEDOUT it used more than its engine time (or made
- *	no progress for the stall limit), -ECANCELED a reset lost it (VRAM lost,
- *	MVGPU_ERR_CONTEXT_LOST) or it waited on a failed fence, -ENODEV the
- *	device is gone
- * @dev_error: out: for -EIO and -ECANCELED, the device's MVGPU_ERR_*
+ *	-EIO it faulted; -ETIMEDOUT it used more than its engine time, made
+ *	no progress for the stall limit (also when starved of engine time by
+ *	a file of higher priority) or the device's watchdog stopped it
+ *	(MVGPU_ERR_TIMEOUT); -ECANCELED a reset lost it (a reset of the whole
+ *	vGPU that lost the file's VRAM, MVGPU_ERR_CONTEXT_LOST); -ENODEV the
+ *	device is gone.  An in-syncobj's error does not pass to the job.
+ * @dev_error: out: the device's MVGPU_ERR_* when the device stopped the
+ *	job: always for -EIO; MVGPU_ERR_TIMEOUT or 0 (the driver's watchdog)
+ *	for -ETIMEDOUT; MVGPU_ERR_CONTEXT_LOST or 0 (a whole-vGPU reset) for
+ *	-ECANCELED; 0 for status 0
  * @dev_info: out: the device's ERROR_INFO
- * @fault_addr: out: the device's FAULT_ADDR (a GPU VA in this file's space)
+ * @fault_addr: out: the device's FAULT_ADDR, a GPU VA in this file's
+ *	space: the faulting address of a PAGE_FAULT or PERMISSION; the
+ *	failing command's address in the context's ring for BAD_COMMAND,
+ *	BAD_SIZE, TIMEOUT, a command that could not be fetched and
+ *	CONTEXT_LOST
  *
  * The last MVGPU_PARAM_MAX_JOBS jobs can be asked for; an older or unknown
- * number is -ENOENT.  -ETIMEDOUT and -EBUSY as for WAIT_BO.
+ * number is -ENOENT.  -ETIMEDOUT, -EBUSY and -EINTR as for WAIT_BO.
  */
 struct drm_mvgpu_wait_job {
 	__u64 job;
@@ -294,6 +315,8 @@ struct drm_mvgpu_wait_job {
  * @priority: MVGPU_CTX_PRIO_LOW (0) .. MVGPU_PARAM_PRIORITY_MAX; above
  *	MVGPU_CTX_PRIO_NORMAL needs CAP_SYS_NICE (-EACCES)
  * @pad: must be zero
+ *
+ * -ENODEV on a device without contexts.
  */
 struct drm_mvgpu_set_priority {
 	__u32 priority;

@@ -49,6 +49,9 @@
 
 #define MVGPU_WATCHDOG_PERIOD	(HZ / 2)
 
+/* Contexts allocated and not yet freed, of every device (debugfs). */
+static atomic_t mvgpu_ctx_allocated = ATOMIC_INIT(0);
+
 static void mvgpu_ctx_release(struct kref *ref)
 {
 	struct mvgpu_ctx *ctx = container_of(ref, struct mvgpu_ctx, ref);
@@ -56,6 +59,22 @@ static void mvgpu_ctx_release(struct kref *ref)
 	/* Here from a fence's release too, maybe in an interrupt. */
 	drm_mm_takedown(&ctx->va_mm);
 	kfree(ctx);
+	atomic_dec(&mvgpu_ctx_allocated);
+}
+
+/**
+ * mvgpu_ctx_count() - contexts allocated and not yet freed
+ *
+ * A context is freed when its last reference goes: its file's, its
+ * buffers' and its hardware fences'.  For debugfs: a count that keeps
+ * growing as files are opened and closed is a leak.
+ *
+ * Context: any.
+ * Return: the count, over every device the driver bound.
+ */
+int mvgpu_ctx_count(void)
+{
+	return atomic_read(&mvgpu_ctx_allocated);
 }
 
 /**
@@ -454,6 +473,7 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
+	atomic_inc(&mvgpu_ctx_allocated);
 	kref_init(&ctx->ref);
 	ctx->mdev = mdev;
 	ctx->priority = MVGPU_CTX_PRIO_NORMAL;
@@ -461,6 +481,7 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 	mutex_init(&ctx->va_lock);
 	drm_mm_init(&ctx->va_mm, MVGPU_VA_START, MVGPU_VA_END - MVGPU_VA_START);
 	INIT_LIST_HEAD(&ctx->bos);
+	INIT_LIST_HEAD(&ctx->quarantine);
 	mutex_init(&ctx->ring_lock);
 	spin_lock_init(&ctx->fence_lock);
 	INIT_LIST_HEAD(&ctx->fences);
@@ -486,6 +507,10 @@ struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev)
 			       SZ_64K);
 	if (ret)
 		goto err_ida;
+	/* Mapped readable in the file's context: not what another file left. */
+	ret = mvgpu_vram_clear(mdev, &ctx->ring_node);
+	if (ret)
+		goto err_vram;
 	ctx->ring = mdev->vram + ctx->ring_node.start;
 	ret = mvgpu_job_sched_init(ctx);
 	if (ret)
@@ -524,9 +549,12 @@ err_put:
  * killed process's are dropped), destroys the device context (CTX_DESTROY
  * stops it and unmaps everything it mapped: from then on the device
  * reaches none of the file's memory), fails what it did not complete,
- * waits for every job to be freed and frees the ring and the number.  The
- * file's buffers are freed after, by the DRM core; they see the context
- * dead and skip their UNMAPs.
+ * waits for every job to be freed and frees the ring, the number and the
+ * buffers kept after a failed UNMAP.  The file's buffers are freed after,
+ * by the DRM core; they see the context dead and skip their UNMAPs.
+ *
+ * If CTX_DESTROY fails the device may still map the ring and the buffers:
+ * they are never freed, nor the number (a leak, said in the log).
  *
  * Context: process.
  */
@@ -534,9 +562,11 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 {
 	struct mvgpu_device *mdev = ctx->mdev;
 	struct mvgpu_cmd d = { .opcode = MVGPU_OP_CTX_DESTROY };
+	LIST_HEAD(kept);
 	unsigned long flags;
+	bool unknown;
 	u64 seq = 0;
-	int idx;
+	int idx, i;
 
 	if (!ctx->id) {
 		mutex_lock(&mdev->ctx_list_lock);
@@ -560,12 +590,19 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_MASK, 0);
 		mvgpu_ctx_wr(mdev, ctx->id, MVGPU_CTX_INT_ACK, MVGPU_INT_ALL);
 		d.context.ctx = ctx->id;
-		if (mvgpu_kring_run(mdev, &d, 1))
-			drm_err(&mdev->drm, "context %u: CTX_DESTROY failed\n", ctx->id);
+		if (mvgpu_kring_run(mdev, &d, 1)) {
+			drm_err(&mdev->drm, "context %u: CTX_DESTROY failed: its ring, number and buffers are never freed\n",
+				ctx->id);
+			ctx->mappings_unknown = true;
+		}
 		drm_dev_exit(idx);
 	}
 	ctx->alive = false;
+	unknown = ctx->mappings_unknown;
+	if (!unknown)
+		mvgpu_bo_quarantine_take_locked(ctx, &kept);
 	mutex_unlock(&ctx->va_lock);
+	mvgpu_bo_free_quarantined(&kept);
 	cancel_delayed_work_sync(&ctx->watchdog);
 
 	spin_lock_irqsave(&mdev->ctx_lock, flags);
@@ -578,8 +615,20 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	mvgpu_ctx_signal(ctx, seq, 0);
 	mvgpu_ctx_signal(ctx, U64_MAX, -ECANCELED);
 	mvgpu_job_sched_fini(ctx);
-	mvgpu_vram_free(mdev, &ctx->ring_node);
-	ida_free(&mdev->ctx_ida, ctx->id);
+	/*
+	 * The job records' finished fences hold the hardware fences, which
+	 * hold the context: a cycle, broken here.
+	 */
+	spin_lock(&ctx->job_lock);
+	for (i = 0; i < MVGPU_MAX_JOBS; i++) {
+		dma_fence_put(ctx->jobs[i].done);
+		ctx->jobs[i].done = NULL;
+	}
+	spin_unlock(&ctx->job_lock);
+	if (!unknown) {
+		mvgpu_vram_free(mdev, &ctx->ring_node);
+		ida_free(&mdev->ctx_ida, ctx->id);
+	}
 	mvgpu_ctx_put(ctx);
 }
 
@@ -638,7 +687,9 @@ void mvgpu_ctx_stop_all_locked(struct mvgpu_device *mdev)
  * and priority, its ring, scratch page and every buffer mapped again at
  * the same VAs (the lost ones read zero), and its scheduler restarts: the
  * unfinished jobs of a file that lost nothing run again, the others fail
- * with -ECANCELED.
+ * with -ECANCELED.  Buffers kept after a failed UNMAP are freed: the
+ * reset destroyed the device context that mapped them.  A buffer whose
+ * MAP fails again stays counted as mapped (mvgpu_bo_map_locked()).
  *
  * Context: process, on &mvgpu_device.reset_wq; the caller holds
  * &mvgpu_device.ctx_list_lock.
@@ -650,9 +701,11 @@ void mvgpu_ctx_restart_all_locked(struct mvgpu_device *mdev)
 
 	lockdep_assert_held(&mdev->ctx_list_lock);
 	list_for_each_entry(ctx, &mdev->ctx_list, link) {
+		LIST_HEAD(kept);
 		bool lost;
 
 		mutex_lock(&ctx->va_lock);
+		mvgpu_bo_quarantine_take_locked(ctx, &kept);
 		list_for_each_entry(bo, &ctx->bos, ctx_link) {
 			bo->mapped = false;
 			if ((bo->flags & MVGPU_BO_VRAM) && !bo->lost) {
@@ -672,6 +725,7 @@ void mvgpu_ctx_restart_all_locked(struct mvgpu_device *mdev)
 			}
 		}
 		mutex_unlock(&ctx->va_lock);
+		mvgpu_bo_free_quarantined(&kept);
 		if (ctx->id)
 			mvgpu_job_sched_restart(ctx, lost ? -ECANCELED : 0);
 	}

@@ -52,13 +52,18 @@ struct mvgpu_job_record {
  * @id: the device context number, 0 on a device without contexts
  * @priority: MVGPU_CTX_PRIO_*. Protected by @va_lock.
  * @link: in &mvgpu_device.ctx_list
- * @va_lock: the context's page table: protects @va_mm, @bos, @bos_lost and
- *	@alive, and is held across the kernel-ring commands that change the
- *	table, so a context number is never freed while a MAP names it
+ * @va_lock: the context's page table: protects @va_mm, @bos, @quarantine,
+ *	@bos_lost, @alive and @mappings_unknown, and is held across the
+ *	kernel-ring commands that change the table, so a context number is
+ *	never freed while a MAP names it
  * @va_mm: GPU VA allocations. Protected by @va_lock.
  * @bos: the file's buffers (struct mvgpu_bo.ctx_link). Protected by @va_lock.
+ * @quarantine: freed buffers whose UNMAP failed, kept with their VA and
+ *	memory until the device context is gone. Protected by @va_lock.
  * @bos_lost: buffers whose contents a reset lost. Protected by @va_lock.
  * @alive: the device context exists. Protected by @va_lock.
+ * @mappings_unknown: its CTX_DESTROY failed: the device may still map its
+ *	ring and buffers, which are never freed. Protected by @va_lock.
  * @ring_node: VRAM of the ring and the scratch page
  * @ring: the CPU's view of the ring
  * @ring_size: ring bytes
@@ -108,8 +113,10 @@ struct mvgpu_ctx {
 	struct mutex va_lock;		/* the page table; see above */
 	struct drm_mm va_mm;
 	struct list_head bos;
+	struct list_head quarantine;
 	unsigned int bos_lost;
 	bool alive;
+	bool mappings_unknown;
 
 	struct drm_mm_node ring_node;
 	void __iomem *ring;
@@ -161,6 +168,7 @@ struct mvgpu_fence {
 struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_device *mdev);
 void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_put(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_count(void);
 int mvgpu_ctx_set_priority(struct mvgpu_ctx *ctx, u32 prio);
 int mvgpu_ctx_start_locked(struct mvgpu_ctx *ctx);
 u64 mvgpu_ctx_seqno(struct mvgpu_ctx *ctx);

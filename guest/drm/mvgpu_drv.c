@@ -378,7 +378,11 @@ static const struct pci_error_handlers mvgpu_err_handlers = {
 	.reset_done = mvgpu_pci_reset_done,
 };
 
-/* debugfs: state, a reset of the whole vGPU for tests, a benchmark */
+/*
+ * debugfs: state, a reset of the whole vGPU for tests, a benchmark, and
+ * mvgpu_fail_unmap: the next N UNMAPs of buffers fail without reaching
+ * the device (their mappings stay), for tests of what the driver does then.
+ */
 
 static int mvgpu_cmp_u64(const void *a, const void *b)
 {
@@ -398,6 +402,7 @@ static int mvgpu_debugfs_info(struct seq_file *m, void *unused)
 		   mdev->num_contexts, mdev->vram_size, mdev->vram_size -
 		   MVGPU_VRAM_RESERVED - mvgpu_vram_available(mdev),
 		   atomic_read(&mdev->vram_lost));
+	seq_printf(m, "allocated contexts %d\n", mvgpu_ctx_count());
 	mutex_lock(&mdev->ctx_list_lock);
 	list_for_each_entry(ctx, &mdev->ctx_list, link)
 		seq_printf(m, "context %u priority %u jobs %d faults %d last_job %llu\n",
@@ -503,6 +508,8 @@ static void mvgpu_debugfs_init(struct drm_minor *minor)
 			    to_mvgpu(minor->dev), &mvgpu_debugfs_reset_fops);
 	debugfs_create_file("mvgpu_raw_rtt", 0600, minor->debugfs_root,
 			    to_mvgpu(minor->dev), &mvgpu_debugfs_raw_rtt_fops);
+	debugfs_create_atomic_t("mvgpu_fail_unmap", 0600, minor->debugfs_root,
+				&to_mvgpu(minor->dev)->fail_unmap);
 }
 
 static const struct drm_driver mvgpu_drm_driver = {
@@ -514,6 +521,7 @@ static const struct drm_driver mvgpu_drm_driver = {
 	.num_ioctls = ARRAY_SIZE(mvgpu_ioctls),
 	.fops = &mvgpu_fops,
 	.gem_create_object = mvgpu_gem_create_object,
+	.gem_prime_import = mvgpu_gem_prime_import,
 	.debugfs_init = mvgpu_debugfs_init,
 	.name = MVGPU_DRV_NAME,
 	.desc = "mvgpu vGPU (mediated pass-through)",

@@ -74,6 +74,7 @@ struct mvgpu_kring {
  * @reset_wq: ordered: every context's recovery and the whole-vGPU reset run
  *	here, one at a time (the schedulers' timeout_wq)
  * @vram_lost: resets that lost VRAM since probe
+ * @fail_unmap: debugfs mvgpu_fail_unmap: buffer UNMAPs still to fail
  * @irq: the Linux interrupt number
  * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run
  * @raw_rtt_median_ns: their median
@@ -103,6 +104,7 @@ struct mvgpu_device {
 
 	struct workqueue_struct *reset_wq;
 	atomic_t vram_lost;
+	atomic_t fail_unmap;
 	int irq;
 	unsigned int raw_rtt_n;
 	u64 raw_rtt_median_ns;

@@ -37,6 +37,16 @@
  * the UNMAP's fence is done the device no longer reaches the memory) and
  * the memory is freed.  A file's jobs hold references to the buffers they
  * list, so a buffer they use outlives its handle until they are done.
+ *
+ * The memory is freed only once the device is known not to reach it:
+ *
+ * - A buffer counts as mapped over its whole VA range from before its first
+ *   MAP: the device maps a SYSMEM buffer run by run and piece by piece, and
+ *   keeps what it mapped when a later piece fails (the vGPU's pin budget,
+ *   -ENOSPC).  Freeing it UNMAPs the whole range (the device allows holes).
+ * - If that UNMAP fails, the buffer is kept, its VA range and memory with
+ *   it, on &mvgpu_ctx.quarantine, until the device context is destroyed
+ *   (mvgpu_bo_free_quarantined()); if that fails too, for good.
  */
 
 static u64 mvgpu_bo_size_limit = SZ_4G;	/* one MAP or FILL command */
@@ -124,6 +134,10 @@ static struct mvgpu_cmd *mvgpu_bo_map_cmds(struct mvgpu_bo *bo, unsigned int *n)
  * mvgpu_bo_map_locked() - map a buffer in its context's page table
  * @bo: the buffer, its VA range allocated
  *
+ * The buffer counts as mapped from before the first MAP on, even if one
+ * fails: the device keeps what it mapped before the failure, and only an
+ * UNMAP of the whole range (mvgpu_bo_detach()) undoes it.
+ *
  * Context: process; the caller holds &mvgpu_ctx.va_lock.
  * Return: 0, or the errno of mvgpu_kring_run() (-ENOSPC: the device's
  * page-table or pinned-memory budget is used up).
@@ -138,60 +152,146 @@ int mvgpu_bo_map_locked(struct mvgpu_bo *bo)
 	cmds = mvgpu_bo_map_cmds(bo, &n);
 	if (!cmds)
 		return -ENOMEM;
+	bo->mapped = true;
 	ret = mvgpu_kring_run(bo->ctx->mdev, cmds, n);
 	kvfree(cmds);
-	bo->mapped = !ret;
 	return ret;
 }
 
-static void mvgpu_bo_unmap_locked(struct mvgpu_bo *bo)
+/* 0 once the device no longer reaches the buffer, else an errno. */
+static int mvgpu_bo_unmap_locked(struct mvgpu_bo *bo)
 {
 	struct mvgpu_cmd c = { .opcode = MVGPU_OP_UNMAP };
+	struct mvgpu_ctx *ctx = bo->ctx;
 	int ret;
 
-	lockdep_assert_held(&bo->ctx->va_lock);
+	lockdep_assert_held(&ctx->va_lock);
 	if (!bo->mapped)
-		return;
+		return 0;
+	if (ctx->mappings_unknown)
+		return -EIO;	/* its CTX_DESTROY failed */
+	if (ctx->alive) {
+		c.unmap.va = bo->va.start;
+		c.unmap.size = bo->va.size;
+		c.unmap.ctx = ctx->id;
+		if (atomic_add_unless(&ctx->mdev->fail_unmap, -1, 0))
+			ret = -EIO;	/* debugfs mvgpu_fail_unmap */
+		else
+			ret = mvgpu_kring_run(ctx->mdev, &c, 1);
+		/* -ENODEV: unplugged, the device reaches nothing any more. */
+		if (ret && ret != -ENODEV) {
+			drm_err(&ctx->mdev->drm,
+				"context %u: UNMAP of 0x%llx+0x%llx failed (%d): memory kept until the context goes\n",
+				ctx->id, bo->va.start, bo->va.size, ret);
+			return ret;
+		}
+	}
+	/* Else destroying the context unmapped everything. */
 	bo->mapped = false;
-	if (!bo->ctx->alive)
-		return;	/* destroying the context unmapped everything */
-	c.unmap.va = bo->va.start;
-	c.unmap.size = bo->va.size;
-	c.unmap.ctx = bo->ctx->id;
-	ret = mvgpu_kring_run(bo->ctx->mdev, &c, 1);
-	if (ret && ret != -ENODEV)
-		drm_err(&bo->ctx->mdev->drm, "context %u: UNMAP of 0x%llx+0x%llx failed (%d)\n",
-			bo->ctx->id, bo->va.start, bo->va.size, ret);
+	return 0;
 }
 
-/* Leave the context: unmapped, VA freed, off its list. */
-static void mvgpu_bo_detach(struct mvgpu_bo *bo)
+/*
+ * Leave the context: unmapped, VA freed, off its list.  False if the
+ * device may still reach the buffer: it is kept, on &mvgpu_ctx.quarantine.
+ */
+static bool mvgpu_bo_detach(struct mvgpu_bo *bo)
 {
 	struct mvgpu_ctx *ctx = bo->ctx;
 
 	if (!ctx)
-		return;
+		return true;
 	mutex_lock(&ctx->va_lock);
-	mvgpu_bo_unmap_locked(bo);
+	if (bo->lost)
+		ctx->bos_lost--;
+	bo->lost = false;
+	if (mvgpu_bo_unmap_locked(bo)) {
+		list_move_tail(&bo->ctx_link, &ctx->quarantine);
+		mutex_unlock(&ctx->va_lock);
+		return false;
+	}
 	if (drm_mm_node_allocated(&bo->va))
 		drm_mm_remove_node(&bo->va);
 	if (!list_empty(&bo->ctx_link))
 		list_del_init(&bo->ctx_link);
-	if (bo->lost)
-		ctx->bos_lost--;
 	mutex_unlock(&ctx->va_lock);
 	bo->ctx = NULL;
 	mvgpu_ctx_put(ctx);
+	return true;
+}
+
+/**
+ * mvgpu_bo_quarantine_take_locked() - the kept buffers the device no
+ *	longer reaches
+ * @ctx: the context, its device context destroyed (by CTX_DESTROY or a
+ *	reset of the whole vGPU)
+ * @list: where to move the buffers of &mvgpu_ctx.quarantine
+ *
+ * Context: process; the caller holds &mvgpu_ctx.va_lock, and frees them
+ * after dropping it (mvgpu_bo_free_quarantined()).
+ */
+void mvgpu_bo_quarantine_take_locked(struct mvgpu_ctx *ctx, struct list_head *list)
+{
+	struct mvgpu_bo *bo;
+
+	lockdep_assert_held(&ctx->va_lock);
+	list_for_each_entry(bo, &ctx->quarantine, ctx_link)
+		bo->mapped = false;
+	list_splice_init(&ctx->quarantine, list);
+}
+
+/**
+ * mvgpu_bo_free_quarantined() - free buffers kept after a failed UNMAP
+ * @list: from mvgpu_bo_quarantine_take_locked()
+ *
+ * Their GEM objects' last reference is long gone; this runs the rest of
+ * their &drm_gem_object_funcs.free.
+ *
+ * Context: process.
+ */
+void mvgpu_bo_free_quarantined(struct list_head *list)
+{
+	struct mvgpu_bo *bo, *tmp;
+
+	list_for_each_entry_safe(bo, tmp, list, ctx_link) {
+		list_del_init(&bo->ctx_link);
+		bo->base.base.funcs->free(&bo->base.base);
+	}
+}
+
+/*
+ * No dma-buf out or in: a buffer is its file's alone (uapi: PRIME fails).
+ * 6.1's core refuses PRIME itself without &drm_driver.prime_handle_to_fd;
+ * from 6.6 on it falls back to its default helpers, which these refuse.
+ */
+static struct dma_buf *mvgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+/**
+ * mvgpu_gem_prime_import() - &drm_driver.gem_prime_import: refused
+ * @drm: the DRM device
+ * @dma_buf: the buffer offered
+ *
+ * Context: process.
+ * Return: ERR_PTR(-EOPNOTSUPP).
+ */
+struct drm_gem_object *mvgpu_gem_prime_import(struct drm_device *drm,
+					      struct dma_buf *dma_buf)
+{
+	return ERR_PTR(-EOPNOTSUPP);
 }
 
 static void mvgpu_gem_shmem_free(struct drm_gem_object *obj)
 {
-	mvgpu_bo_detach(to_mvgpu_bo(obj));
-	drm_gem_shmem_free(&to_mvgpu_bo(obj)->base);
+	if (mvgpu_bo_detach(to_mvgpu_bo(obj)))
+		drm_gem_shmem_free(&to_mvgpu_bo(obj)->base);
 }
 
 static const struct drm_gem_object_funcs mvgpu_shmem_funcs = {
 	.free = mvgpu_gem_shmem_free,
+	.export = mvgpu_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -206,7 +306,8 @@ static void mvgpu_gem_vram_free(struct drm_gem_object *obj)
 {
 	struct mvgpu_bo *bo = to_mvgpu_bo(obj);
 
-	mvgpu_bo_detach(bo);
+	if (!mvgpu_bo_detach(bo))
+		return;
 	mvgpu_vram_free(to_mvgpu(obj->dev), &bo->vram);
 	drm_gem_object_release(obj);
 	kfree(bo);
@@ -237,6 +338,7 @@ static const struct vm_operations_struct mvgpu_gem_vram_vm_ops = {
 
 static const struct drm_gem_object_funcs mvgpu_vram_funcs = {
 	.free = mvgpu_gem_vram_free,
+	.export = mvgpu_gem_prime_export,
 	.mmap = mvgpu_gem_vram_mmap,
 	.vm_ops = &mvgpu_gem_vram_vm_ops,
 };
@@ -264,7 +366,6 @@ struct drm_gem_object *mvgpu_gem_create_object(struct drm_device *drm,
 
 static struct mvgpu_bo *mvgpu_bo_alloc_vram(struct mvgpu_device *mdev, u64 size)
 {
-	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
 	struct mvgpu_bo *bo;
 	int ret;
 
@@ -281,9 +382,7 @@ static struct mvgpu_bo *mvgpu_bo_alloc_vram(struct mvgpu_device *mdev, u64 size)
 	if (ret)
 		goto err_put;
 	/* Cleared by the device: no file sees what another left there. */
-	fill.fill.dst = bo->vram.start;
-	fill.fill.size = bo->vram.size;
-	ret = mvgpu_kring_run(mdev, &fill, 1);
+	ret = mvgpu_vram_clear(mdev, &bo->vram);
 	if (ret)
 		goto err_put;
 	return bo;

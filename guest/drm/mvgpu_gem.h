@@ -18,8 +18,11 @@
  *	reference)
  * @va: its GPU VA range in @ctx. Protected by &mvgpu_ctx.va_lock.
  * @vram: its VRAM, for MVGPU_BO_VRAM
- * @ctx_link: in &mvgpu_ctx.bos. Protected by &mvgpu_ctx.va_lock.
- * @mapped: @ctx's page table maps it. Protected by &mvgpu_ctx.va_lock.
+ * @ctx_link: in &mvgpu_ctx.bos; once freed, in &mvgpu_ctx.quarantine if
+ *	its UNMAP failed. Protected by &mvgpu_ctx.va_lock.
+ * @mapped: @ctx's page table may map some of @va: set before the first
+ *	MAP, cleared once an UNMAP or the context's end undid it all.
+ *	Protected by &mvgpu_ctx.va_lock.
  * @lost: a reset lost its contents. Protected by &mvgpu_ctx.va_lock.
  */
 struct mvgpu_bo {
@@ -40,9 +43,13 @@ static inline struct mvgpu_bo *to_mvgpu_bo(struct drm_gem_object *obj)
 
 struct drm_gem_object *mvgpu_gem_create_object(struct drm_device *drm,
 					       size_t size);
+struct drm_gem_object *mvgpu_gem_prime_import(struct drm_device *drm,
+					      struct dma_buf *dma_buf);
 u64 mvgpu_bo_max_size(struct mvgpu_device *mdev, u32 flags);
 struct mvgpu_bo *mvgpu_bo_create(struct mvgpu_ctx *ctx, u64 size, u32 flags);
 int mvgpu_bo_map_locked(struct mvgpu_bo *bo);
+void mvgpu_bo_quarantine_take_locked(struct mvgpu_ctx *ctx, struct list_head *list);
+void mvgpu_bo_free_quarantined(struct list_head *list);
 int mvgpu_bo_read(struct mvgpu_bo *bo, u64 offset, void *dst, size_t len);
 
 #endif /* MVGPU_GEM_H */

@@ -579,7 +579,7 @@ static int mvgpu_submit_push(struct mvgpu_ctx *ctx, struct mvgpu_job *job,
 	ret = drm_gem_lock_reservations(job->bos, job->bo_count, &acquire);
 	if (ret)
 		return ret;
-	drm_sched_job_arm(&job->base);
+	/* Whatever can fail before arming: an armed job must be pushed. */
 	for (i = 0; i < job->bo_count; i++) {
 		bool write = bo_flags[i] & MVGPU_SUBMIT_BO_WRITE;
 
@@ -590,6 +590,7 @@ static int mvgpu_submit_push(struct mvgpu_ctx *ctx, struct mvgpu_job *job,
 		if (ret)
 			goto unlock;
 	}
+	drm_sched_job_arm(&job->base);
 	*done = dma_fence_get(&job->base.s_fence->finished);
 
 	spin_lock(&ctx->job_lock);

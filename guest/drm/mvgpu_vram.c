@@ -92,6 +92,26 @@ void mvgpu_vram_free(struct mvgpu_device *mdev, struct drm_mm_node *node)
 }
 
 /**
+ * mvgpu_vram_clear() - zero an allocation with a FILL in context 0
+ * @mdev: the device
+ * @node: from mvgpu_vram_alloc()
+ *
+ * VRAM is handed out as it was left: whatever a file maps of it, the
+ * device clears first, so no file reads what another freed.
+ *
+ * Context: process.
+ * Return: 0, or the errno of mvgpu_kring_run().
+ */
+int mvgpu_vram_clear(struct mvgpu_device *mdev, struct drm_mm_node *node)
+{
+	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
+
+	fill.fill.dst = node->start;
+	fill.fill.size = node->size;
+	return mvgpu_kring_run(mdev, &fill, 1);
+}
+
+/**
  * mvgpu_vram_available() - bytes of VRAM not allocated
  * @mdev: the device
  *

@@ -10,6 +10,7 @@ void mvgpu_vram_fini(struct mvgpu_device *mdev);
 int mvgpu_vram_alloc(struct mvgpu_device *mdev, struct drm_mm_node *node,
 		     u64 size, u64 align);
 void mvgpu_vram_free(struct mvgpu_device *mdev, struct drm_mm_node *node);
+int mvgpu_vram_clear(struct mvgpu_device *mdev, struct drm_mm_node *node);
 u64 mvgpu_vram_available(struct mvgpu_device *mdev);
 
 #endif /* MVGPU_VRAM_H */

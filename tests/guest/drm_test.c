@@ -24,6 +24,12 @@
  *   hang       a hanging and a faulting job reset their context only
  *   kill       kill -9 in the middle of jobs frees everything
  *   vramlost   a reset of the whole vGPU is reported (needs debugfs)
+ *   pinlimit   a SYSMEM buffer over the vGPU's pin budget fails and leaves
+ *              nothing mapped (needs guest RAM for the VRAM size + 80 MiB)
+ *   stale      a new file's ring and scratch page read zero
+ *   ctxleak    closed files leave no context allocated (needs debugfs)
+ *   unmapfail  a buffer whose UNMAP failed keeps its memory until its
+ *              file's context goes (needs debugfs mvgpu_fail_unmap)
  *   bench      make bench's drm_submit_vs_raw and drm_jobs_per_s (BENCH
  *              lines; not in "all")
  *
@@ -1351,6 +1357,267 @@ static void suite_vramlost(void)
 	mvgpu_cmdbuf_fini(&dev, &cb);
 }
 
+/* --- review: what a failed or finished file leaves behind --------------- */
+
+static int debugfs_open(const char *name, int flags)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/%s", dev.minor, name);
+	return open(path, flags);
+}
+
+/* A debugfs knob's write; 0 or the positive errno. */
+static int debugfs_write(const char *name, const char *val)
+{
+	int fd = debugfs_open(name, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		ret = errno ?: EIO;
+	close(fd);
+	return ret;
+}
+
+/* debugfs mvgpu_info's "allocated contexts N", or -1. */
+static int contexts_allocated(void)
+{
+	char buf[4096], *p;
+	int fd = debugfs_open("mvgpu_info", O_RDONLY), n = -1;
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	p = strstr(buf, "allocated contexts ");
+	if (p)
+		sscanf(p, "allocated contexts %d", &n);
+	return n;
+}
+
+/*
+ * A SYSMEM buffer larger than what is left of the vGPU's pin budget (its
+ * VRAM size): BO_CREATE fails with ENOSPC after the device mapped part of
+ * it, and nothing of it may stay mapped at its VA once its pages are freed.
+ */
+static void suite_pinlimit(void)
+{
+	uint64_t budget = param64(&dev, MVGPU_PARAM_VRAM_SIZE), piece, big = 64 << 20, va;
+	uint64_t ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+	uint64_t free_ram = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * sysconf(_SC_PAGESIZE);
+	struct mvgpu_bo a[2], b, dst;
+	struct drm_mvgpu_bo_create c;
+	struct mvgpu_job_status st;
+	struct mvgpu_cmd copy;
+	struct mvgpu_drm d;
+	int ret;
+
+	if (skip_unless_accel("a SYSMEM buffer over the pin budget"))
+		return;
+	/* Two buffers pin all but 16 MiB of the budget; a third of 64 MiB. */
+	piece = ((budget - (16 << 20)) / 2) & ~((2ull << 20) - 1);
+	if (piece > ram / 2 - (4 << 20) || free_ram < 2 * piece + big + (48 << 20)) {
+		printf("ok %d - a SYSMEM buffer over the pin budget # SKIP needs %" PRIu64
+		       " MiB of guest RAM free (%" PRIu64 " MiB, %" PRIu64 " MiB free)\n",
+		       ++tap_n, (2 * piece + big + (48 << 20)) >> 20, ram >> 20, free_ram >> 20);
+		return;
+	}
+	if (mvgpu_drm_open(&d, dev.minor) ||
+	    mvgpu_bo_create(&d, 4096, MVGPU_BO_VRAM, &dst) || mvgpu_bo_map(&d, &dst) ||
+	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[0]) ||
+	    mvgpu_bo_create(&d, piece, MVGPU_BO_SYSMEM, &a[1])) {
+		tap_ok(0, "pinlimit set-up");
+		return;
+	}
+	/*
+	 * Best fit, 2 MiB aligned: the only hole that large starts where the
+	 * second buffer ends (below the first is the 2 MiB the small one left).
+	 */
+	va = a[1].va + a[1].size;
+	c = (struct drm_mvgpu_bo_create){ .size = big, .flags = MVGPU_BO_SYSMEM };
+	ret = ioc(d.fd, DRM_IOCTL_MVGPU_BO_CREATE, &c);
+	tap_ok(ret == ENOSPC,
+	       "a SYSMEM buffer of 64 MiB with 2 x %" PRIu64 " MiB pinned (pin budget %" PRIu64
+	       " MiB) fails with %s", piece >> 20, budget >> 20, strerror(ret));
+	if (!ret) {
+		struct drm_gem_close cl = { .handle = c.handle };
+
+		ioc(d.fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	}
+	memset(&copy, 0, sizeof(copy));
+	copy.opcode = MVGPU_OP_COPY;
+	copy.copy.dst = dst.va;
+	copy.copy.src = va;
+	copy.copy.size = 4096;
+	ret = run_job(&d, &copy, 1, &st);
+	tap_ok(ret == -EIO && st.dev_error == MVGPU_ERR_PAGE_FAULT,
+	       "nothing of it stays mapped: a COPY from its VA 0x%" PRIx64 " faults (%s, error %u at 0x%"
+	       PRIx64 ")", va, strerror(-ret), st.dev_error, st.fault_addr);
+	copy.copy.src = va + (4 << 20);
+	ret = run_job(&d, &copy, 1, &st);
+	tap_ok(ret == -EIO && st.dev_error == MVGPU_ERR_PAGE_FAULT,
+	       "nor 4 MiB into it (%s, error %u)", strerror(-ret), st.dev_error);
+	mvgpu_bo_destroy(&d, &a[0]);
+	mvgpu_bo_destroy(&d, &a[1]);
+	ret = mvgpu_bo_create(&d, big, MVGPU_BO_SYSMEM, &b);
+	tap_ok(!ret, "with the others freed a buffer of 64 MiB fits (%s)",
+	       ret ? strerror(-ret) : "ok");
+	if (!ret)
+		mvgpu_bo_destroy(&d, &b);
+	mvgpu_bo_destroy(&d, &dst);
+	mvgpu_drm_close(&d);
+}
+
+/*
+ * A new file's ring and scratch page: process A fills VRAM with a pattern
+ * and frees it; a file opened after reads zero through its context.
+ */
+static void suite_stale(void)
+{
+	struct mvgpu_bo bos[300], dst;
+	struct mvgpu_job_status st;
+	struct mvgpu_cmd cmds[255];
+	struct mvgpu_drm a, b;
+	int n = 0, i, ret, filled = 0;
+	uint64_t size = 4 << 20;
+
+	if (skip_unless_accel("a new file's ring and scratch page"))
+		return;
+	if (mvgpu_drm_open(&a, dev.minor)) {
+		tap_ok(0, "stale set-up");
+		return;
+	}
+	/* All the VRAM there is, 4 MiB pieces then 64 KiB ones. */
+	while (n < 300) {
+		if (!mvgpu_bo_create(&a, size, MVGPU_BO_VRAM, &bos[n])) {
+			n++;
+			continue;
+		}
+		if (size == 65536)
+			break;
+		size = 65536;
+	}
+	for (i = 0; i < n; i += 255) {
+		int k;
+
+		for (k = 0; k < 255 && i + k < n; k++) {
+			memset(&cmds[k], 0, sizeof(cmds[k]));
+			cmds[k].opcode = MVGPU_OP_FILL;
+			cmds[k].fill.dst = bos[i + k].va;
+			cmds[k].fill.size = bos[i + k].size;
+			cmds[k].fill.value = 0x5aa55aa5;
+		}
+		if (!run_job(&a, cmds, k, &st))
+			filled += k;
+	}
+	tap_ok(n > 0 && filled == n, "process A fills %d VRAM buffers (all it can get) with a pattern",
+	       n);
+	for (i = 0; i < n; i++)
+		mvgpu_bo_destroy(&a, &bos[i]);
+	mvgpu_drm_close(&a);
+	if (mvgpu_drm_open(&b, dev.minor) ||
+	    mvgpu_bo_create(&b, 65536, MVGPU_BO_SYSMEM, &dst) || mvgpu_bo_map(&b, &dst)) {
+		tap_ok(0, "stale set-up, file B");
+		return;
+	}
+	memset(dst.map, 0xff, 65536);
+	memset(cmds, 0, 2 * sizeof(cmds[0]));
+	cmds[0].opcode = MVGPU_OP_COPY;
+	cmds[0].copy.dst = dst.va;
+	cmds[0].copy.src = 0x80000;		/* the scratch page */
+	cmds[0].copy.size = 4096;
+	cmds[1].opcode = MVGPU_OP_COPY;
+	cmds[1].copy.dst = dst.va + 4096;
+	cmds[1].copy.src = 0x100000 + 4096;	/* the ring past this job, to 64 KiB */
+	cmds[1].copy.size = 65536 - 4096;
+	ret = run_job(&b, cmds, 2, &st);
+	tap_ok(!ret && all_zero(dst.map, 4096),
+	       "a new file's scratch page reads zero, not what A left (%s, word 0x%08x)",
+	       strerror(-ret), ((uint32_t *)dst.map)[16]);
+	tap_ok(!ret && all_zero((char *)dst.map + 4096, 65536 - 4096),
+	       "a new file's ring past its first job reads zero (word 0x%08x)",
+	       ((uint32_t *)dst.map)[1024]);
+	mvgpu_bo_destroy(&b, &dst);
+	mvgpu_drm_close(&b);
+}
+
+/* Files closed after their jobs leave no context allocated behind. */
+static void suite_ctxleak(void)
+{
+	struct mvgpu_cmd nop = { .opcode = MVGPU_OP_NOP };
+	int before = contexts_allocated(), after = -1, i, bad = 0;
+	struct mvgpu_job_status st;
+	struct mvgpu_drm d;
+
+	if (skip_unless_accel("contexts of closed files"))
+		return;
+	if (before < 0) {
+		printf("ok %d - contexts of closed files # SKIP debugfs mvgpu_info has no count\n",
+		       ++tap_n);
+		return;
+	}
+	for (i = 0; i < 50; i++) {
+		if (mvgpu_drm_open(&d, dev.minor)) {
+			bad++;
+			continue;
+		}
+		bad += run_job(&d, &nop, 1, &st) != 0;
+		mvgpu_drm_close(&d);
+	}
+	for (i = 0; i < 50; i++) {
+		after = contexts_allocated();
+		if (after == before)
+			break;
+		usleep(100000);
+	}
+	tap_ok(!bad && after == before,
+	       "50 files opened, one job each, closed: contexts allocated %d before, %d after",
+	       before, after);
+}
+
+/*
+ * A failed UNMAP (debugfs mvgpu_fail_unmap): the buffer's memory is kept
+ * until its file's context is destroyed, never given to another buffer.
+ */
+static void suite_unmapfail(void)
+{
+	uint64_t a0 = param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE), a2, a3;
+	struct mvgpu_drm d;
+	struct mvgpu_bo bo;
+	int ret, i;
+
+	if (skip_unless_accel("a failed UNMAP"))
+		return;
+	ret = debugfs_write("mvgpu_fail_unmap", "0");
+	if (ret) {
+		printf("ok %d - a failed UNMAP # SKIP debugfs mvgpu_fail_unmap: %s\n", ++tap_n,
+		       strerror(ret));
+		return;
+	}
+	if (mvgpu_drm_open(&d, dev.minor) || mvgpu_bo_create(&d, 1 << 20, MVGPU_BO_VRAM, &bo)) {
+		tap_ok(0, "unmapfail set-up");
+		return;
+	}
+	a2 = param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE);
+	debugfs_write("mvgpu_fail_unmap", "1");
+	mvgpu_bo_destroy(&d, &bo);
+	a3 = param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE);
+	debugfs_write("mvgpu_fail_unmap", "0");
+	tap_ok(a3 == a2, "a VRAM buffer whose UNMAP failed keeps its VRAM (available %" PRIu64
+	       " KiB, was %" PRIu64 " KiB)", a3 >> 10, a2 >> 10);
+	mvgpu_drm_close(&d);
+	for (i = 0; i < 50 && param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE) != a0; i++)
+		usleep(100000);
+	tap_ok(param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE) == a0,
+	       "freed when its file's context is destroyed (%" PRIu64 " KiB available)",
+	       param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE) >> 10);
+}
+
 /* --- bench: make bench's figures (not part of "all") --------------------- */
 
 static double now_ns(void)
@@ -1463,7 +1730,9 @@ static const struct {
 	{ "core", suite_core }, { "syncobj", suite_syncobj }, { "bo", suite_bo },
 	{ "ioctl", suite_ioctl }, { "contexts", suite_contexts }, { "exec", suite_exec },
 	{ "procs", suite_procs }, { "isolation", suite_isolation }, { "hang", suite_hang },
-	{ "kill", suite_kill }, { "vramlost", suite_vramlost }, { "bench", suite_bench },
+	{ "kill", suite_kill }, { "vramlost", suite_vramlost }, { "pinlimit", suite_pinlimit },
+	{ "stale", suite_stale }, { "ctxleak", suite_ctxleak }, { "unmapfail", suite_unmapfail },
+	{ "bench", suite_bench },
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 
