@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvgpu_drm: a file's device context.
+ * mvgpu_drm: a file's device context, and WAIT_JOB on its job records.
  */
 
 #include <linux/slab.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
+#include <drm/drm_utils.h>
 
 #include "mvgpu_ctx.h"
 #include "mvgpu_gem.h"
@@ -729,4 +730,58 @@ void mvgpu_ctx_restart_all_locked(struct mvgpu_device *mdev)
 		if (ctx->id)
 			mvgpu_job_sched_restart(ctx, lost ? -ECANCELED : 0);
 	}
+}
+
+/**
+ * mvgpu_ioctl_wait_job() - DRM_IOCTL_MVGPU_WAIT_JOB
+ * @drm: the DRM device
+ * @data: struct drm_mvgpu_wait_job
+ * @file: the file
+ *
+ * Context: process.
+ * Return: 0 with the job's status filled in; -EINVAL (flags); -ENOENT (not
+ * one of the file's last MVGPU_MAX_JOBS jobs); -ETIMEDOUT or -EBUSY (not
+ * done by the timeout); -ERESTARTSYS.
+ */
+int mvgpu_ioctl_wait_job(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_mvgpu_wait_job *args = data;
+	struct mvgpu_file *mfile = file->driver_priv;
+	struct mvgpu_ctx *ctx = mfile->ctx;
+	unsigned long timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+	struct mvgpu_job_record *rec, copy;
+	struct dma_fence *done = NULL;
+	long ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!args->job)
+		return -ENOENT;
+	spin_lock(&ctx->job_lock);
+	rec = &ctx->jobs[args->job % MVGPU_MAX_JOBS];
+	if (rec->job == args->job)
+		done = dma_fence_get(rec->done);
+	spin_unlock(&ctx->job_lock);
+	if (!done)
+		return -ENOENT;
+	ret = dma_fence_wait_timeout(done, true, timeout);
+	if (ret == 0)
+		ret = timeout ? -ETIMEDOUT : -EBUSY;
+	if (ret < 0)
+		goto out;
+	spin_lock(&ctx->job_lock);
+	copy = *rec;
+	spin_unlock(&ctx->job_lock);
+	args->status = dma_fence_get_status(done);
+	if (args->status > 0)
+		args->status = 0;
+	if (copy.job == args->job) {
+		args->dev_error = copy.dev_error;
+		args->dev_info = copy.dev_info;
+		args->fault_addr = copy.fault_addr;
+	}
+	ret = 0;
+out:
+	dma_fence_put(done);
+	return ret;
 }

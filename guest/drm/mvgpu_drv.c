@@ -60,28 +60,21 @@ MODULE_PARM_DESC(stall_timeout_ms, "Guest time a context with jobs may go withou
 
 /* Ioctls */
 
-static int mvgpu_ioctl_get_param(struct drm_device *drm, void *data,
-				 struct drm_file *file)
+/* GET_PARAM of what the device and the driver offer: -ENOENT if not one. */
+static int mvgpu_param_device(struct mvgpu_device *mdev, u64 param, u64 *value)
 {
-	struct drm_mvgpu_get_param *args = data;
-	struct mvgpu_device *mdev = to_mvgpu(drm);
-	struct mvgpu_file *mfile = file->driver_priv;
-	struct mvgpu_ctx *ctx = mfile->ctx;
-
-	if (args->pad)
-		return -EINVAL;
-	switch (args->param) {
+	switch (param) {
 	case MVGPU_PARAM_DEVICE_VERSION:
-		args->value = mdev->version;
+		*value = mdev->version;
 		break;
 	case MVGPU_PARAM_DEVICE_CAPS:
-		args->value = mdev->caps;
+		*value = mdev->caps;
 		break;
 	case MVGPU_PARAM_ACCEL:
-		args->value = mvgpu_has_contexts(mdev);
+		*value = mvgpu_has_contexts(mdev);
 		break;
 	case MVGPU_PARAM_NUM_CONTEXTS:
-		args->value = mdev->num_contexts;
+		*value = mdev->num_contexts;
 		break;
 	case MVGPU_PARAM_CONTEXTS_USED: {
 		u32 i, n = 0;
@@ -90,73 +83,98 @@ static int mvgpu_ioctl_get_param(struct drm_device *drm, void *data,
 		for (i = 1; i < MVGPU_CTX_MAX; i++)
 			n += !!mdev->ctxs[i];
 		spin_unlock_irq(&mdev->ctx_lock);
-		args->value = n;
+		*value = n;
 		break;
 	}
-	case MVGPU_PARAM_CONTEXT_ID:
-		args->value = ctx->id;
-		break;
 	case MVGPU_PARAM_VRAM_SIZE:
-		args->value = mdev->vram_size;
+		*value = mdev->vram_size;
 		break;
 	case MVGPU_PARAM_VRAM_AVAILABLE:
-		args->value = mvgpu_vram_available(mdev);
+		*value = mvgpu_vram_available(mdev);
 		break;
 	case MVGPU_PARAM_VA_START:
-		args->value = MVGPU_VA_START;
+		*value = MVGPU_VA_START;
 		break;
 	case MVGPU_PARAM_VA_END:
-		args->value = MVGPU_VA_END;
+		*value = MVGPU_VA_END;
 		break;
 	case MVGPU_PARAM_MAX_BO_SIZE:
-		args->value = max(mvgpu_bo_max_size(mdev, MVGPU_BO_VRAM),
-				  mvgpu_bo_max_size(mdev, MVGPU_BO_SYSMEM));
+		*value = max(mvgpu_bo_max_size(mdev, MVGPU_BO_VRAM),
+			     mvgpu_bo_max_size(mdev, MVGPU_BO_SYSMEM));
 		break;
 	case MVGPU_PARAM_MAX_CMDS:
-		args->value = MVGPU_MAX_CMDS;
+		*value = MVGPU_MAX_CMDS;
 		break;
 	case MVGPU_PARAM_MAX_BOS:
-		args->value = MVGPU_MAX_BOS;
+		*value = MVGPU_MAX_BOS;
 		break;
 	case MVGPU_PARAM_MAX_SYNCS:
-		args->value = MVGPU_MAX_SYNCS;
+		*value = MVGPU_MAX_SYNCS;
 		break;
 	case MVGPU_PARAM_MAX_JOBS:
-		args->value = MVGPU_MAX_JOBS;
+		*value = MVGPU_MAX_JOBS;
 		break;
 	case MVGPU_PARAM_VRAM_LOST_COUNTER:
-		args->value = atomic_read(&mdev->vram_lost);
-		break;
-	case MVGPU_PARAM_PRIORITY:
-		args->value = ctx->priority;
+		*value = atomic_read(&mdev->vram_lost);
 		break;
 	case MVGPU_PARAM_PRIORITY_MAX:
-		args->value = capable(CAP_SYS_NICE) ? MVGPU_CTX_PRIO_MAX :
+		*value = capable(CAP_SYS_NICE) ? MVGPU_CTX_PRIO_MAX :
 						      MVGPU_CTX_PRIO_NORMAL;
 		break;
 	case MVGPU_PARAM_JOB_TIMEOUT_MS:
-		args->value = mvgpu_job_timeout_ms;
+		*value = mvgpu_job_timeout_ms;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* GET_PARAM of the file's own context: -EINVAL if not one. */
+static int mvgpu_param_file(struct mvgpu_ctx *ctx, u64 param, u64 *value)
+{
+	switch (param) {
+	case MVGPU_PARAM_CONTEXT_ID:
+		*value = ctx->id;
+		break;
+	case MVGPU_PARAM_PRIORITY:
+		*value = ctx->priority;
 		break;
 	case MVGPU_PARAM_FILE_FAULTS:
-		args->value = atomic_read(&ctx->faults);
+		*value = atomic_read(&ctx->faults);
 		break;
 	case MVGPU_PARAM_ENGINE_NS:
-		args->value = mvgpu_ctx_engine_ns(ctx);
+		*value = mvgpu_ctx_engine_ns(ctx);
 		break;
 	case MVGPU_PARAM_BOS_LOST:
 		mutex_lock(&ctx->va_lock);
-		args->value = ctx->bos_lost;
+		*value = ctx->bos_lost;
 		mutex_unlock(&ctx->va_lock);
 		break;
 	case MVGPU_PARAM_LAST_JOB:
 		spin_lock(&ctx->job_lock);
-		args->value = ctx->last_job;
+		*value = ctx->last_job;
 		spin_unlock(&ctx->job_lock);
 		break;
 	default:
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int mvgpu_ioctl_get_param(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_mvgpu_get_param *args = data;
+	struct mvgpu_file *mfile = file->driver_priv;
+	int ret;
+
+	if (args->pad)
+		return -EINVAL;
+	ret = mvgpu_param_device(to_mvgpu(drm), args->param, &args->value);
+	if (ret == -ENOENT)
+		ret = mvgpu_param_file(mfile->ctx, args->param, &args->value);
+	return ret;
 }
 
 static int mvgpu_ioctl_bo_create(struct drm_device *drm, void *data,
@@ -547,25 +565,10 @@ static void mvgpu_drm_release(struct drm_device *drm, void *unused)
 	ida_destroy(&mdev->ctx_ida);
 }
 
-static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+/* Enable the device, claim and map its BARs (BAR2: VRAM, write-combined). */
+static int mvgpu_pci_map(struct mvgpu_device *mdev, struct pci_dev *pdev)
 {
-	struct mvgpu_device *mdev;
 	int ret;
-
-	if (mvgpu_ring_kib < 64 || mvgpu_ring_kib > 1024 || !is_power_of_2(mvgpu_ring_kib)) {
-		dev_err(&pdev->dev, "ring_kib=%u: must be 64, 128, 256, 512 or 1024\n",
-			mvgpu_ring_kib);
-		return -EINVAL;
-	}
-	mdev = devm_drm_dev_alloc(&pdev->dev, &mvgpu_drm_driver, struct mvgpu_device, drm);
-	if (IS_ERR(mdev))
-		return PTR_ERR(mdev);
-	mdev->pdev = pdev;
-	spin_lock_init(&mdev->ctx_lock);
-	ida_init(&mdev->ctx_ida);
-	mutex_init(&mdev->ctx_list_lock);
-	INIT_LIST_HEAD(&mdev->ctx_list);
-	atomic_set(&mdev->vram_lost, 0);
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -593,7 +596,30 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mdev->vram = devm_ioremap_wc(&pdev->dev, mdev->vram_phys, mdev->vram_size);
 	if (!mdev->vram)
 		return -ENOMEM;
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	return dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+}
+
+static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct mvgpu_device *mdev;
+	int ret;
+
+	if (mvgpu_ring_kib < 64 || mvgpu_ring_kib > 1024 || !is_power_of_2(mvgpu_ring_kib)) {
+		dev_err(&pdev->dev, "ring_kib=%u: must be 64, 128, 256, 512 or 1024\n",
+			mvgpu_ring_kib);
+		return -EINVAL;
+	}
+	mdev = devm_drm_dev_alloc(&pdev->dev, &mvgpu_drm_driver, struct mvgpu_device, drm);
+	if (IS_ERR(mdev))
+		return PTR_ERR(mdev);
+	mdev->pdev = pdev;
+	spin_lock_init(&mdev->ctx_lock);
+	ida_init(&mdev->ctx_ida);
+	mutex_init(&mdev->ctx_list_lock);
+	INIT_LIST_HEAD(&mdev->ctx_list);
+	atomic_set(&mdev->vram_lost, 0);
+
+	ret = mvgpu_pci_map(mdev, pdev);
 	if (ret)
 		return ret;
 	pci_set_master(pdev);

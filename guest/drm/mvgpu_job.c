@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mvgpu_drm: jobs, the scheduler of a context, SUBMIT and WAIT_JOB.
+ * mvgpu_drm: jobs, the scheduler of a context, SUBMIT.
  */
 
 #include <linux/dma-fence-chain.h>
@@ -613,6 +613,52 @@ unlock:
 	return ret;
 }
 
+/* The fixed checks of SUBMIT's arguments. */
+static bool mvgpu_submit_args_ok(const struct drm_mvgpu_submit *args)
+{
+	if (args->flags || args->pad)
+		return false;
+	if (!args->cmd_size || args->cmd_size % MVGPU_CMD_SIZE ||
+	    args->cmd_offset % MVGPU_CMD_SIZE ||
+	    args->cmd_size > MVGPU_MAX_CMDS * MVGPU_CMD_SIZE)
+		return false;
+	if (args->bo_count > MVGPU_MAX_BOS || args->in_sync_count > MVGPU_MAX_SYNCS)
+		return false;
+	return args->out_sync || !args->out_sync_point;
+}
+
+/* SUBMIT's out-syncobj, and a chain node for a timeline point. */
+static int mvgpu_submit_out_sync(struct drm_file *file,
+				 const struct drm_mvgpu_submit *args,
+				 struct drm_syncobj **out,
+				 struct dma_fence_chain **chain)
+{
+	if (!args->out_sync)
+		return 0;
+	*out = drm_syncobj_find(file, args->out_sync);
+	if (!*out)
+		return -ENOENT;
+	if (args->out_sync_point) {
+		*chain = dma_fence_chain_alloc();
+		if (!*chain)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Can the file's context run jobs: a device context, nothing lost? */
+static int mvgpu_submit_allowed(struct mvgpu_ctx *ctx)
+{
+	bool lost;
+
+	if (!ctx->id)
+		return -ENODEV;
+	mutex_lock(&ctx->va_lock);
+	lost = ctx->bos_lost;
+	mutex_unlock(&ctx->va_lock);
+	return lost ? -ECANCELED : 0;
+}
+
 /**
  * mvgpu_ioctl_submit() - DRM_IOCTL_MVGPU_SUBMIT
  * @drm: the DRM device
@@ -639,20 +685,10 @@ int mvgpu_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	struct dma_fence **in = NULL, *done = NULL;
 	struct mvgpu_job *job;
 	u32 *bo_flags = NULL, i;
-	bool lost;
 	int ret;
 
-	if (args->flags || args->pad)
+	if (!mvgpu_submit_args_ok(args))
 		return -EINVAL;
-	if (!args->cmd_size || args->cmd_size % MVGPU_CMD_SIZE ||
-	    args->cmd_offset % MVGPU_CMD_SIZE ||
-	    args->cmd_size > MVGPU_MAX_CMDS * MVGPU_CMD_SIZE)
-		return -EINVAL;
-	if (args->bo_count > MVGPU_MAX_BOS || args->in_sync_count > MVGPU_MAX_SYNCS)
-		return -EINVAL;
-	if (!args->out_sync && args->out_sync_point)
-		return -EINVAL;
-
 	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return -ENOMEM;
@@ -666,32 +702,13 @@ int mvgpu_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	ret = mvgpu_submit_in_syncs(file, args, &in);
 	if (ret)
 		goto out_free;
-	if (args->out_sync) {
-		out = drm_syncobj_find(file, args->out_sync);
-		if (!out) {
-			ret = -ENOENT;
-			goto out_free;
-		}
-		if (args->out_sync_point) {
-			chain = dma_fence_chain_alloc();
-			if (!chain) {
-				ret = -ENOMEM;
-				goto out_free;
-			}
-		}
-	}
+	ret = mvgpu_submit_out_sync(file, args, &out, &chain);
+	if (ret)
+		goto out_free;
 	/* Everything the caller gave is well-formed; can this file run it? */
-	if (!ctx->id) {
-		ret = -ENODEV;
+	ret = mvgpu_submit_allowed(ctx);
+	if (ret)
 		goto out_free;
-	}
-	mutex_lock(&ctx->va_lock);
-	lost = ctx->bos_lost;
-	mutex_unlock(&ctx->va_lock);
-	if (lost) {
-		ret = -ECANCELED;
-		goto out_free;
-	}
 
 	ret = drm_sched_job_init(&job->base, &ctx->entity, NULL);
 	if (ret)
@@ -739,59 +756,5 @@ out_free:
 	dma_fence_chain_free(chain);
 	if (out)
 		drm_syncobj_put(out);
-	return ret;
-}
-
-/**
- * mvgpu_ioctl_wait_job() - DRM_IOCTL_MVGPU_WAIT_JOB
- * @drm: the DRM device
- * @data: struct drm_mvgpu_wait_job
- * @file: the file
- *
- * Context: process.
- * Return: 0 with the job's status filled in; -EINVAL (flags); -ENOENT (not
- * one of the file's last MVGPU_MAX_JOBS jobs); -ETIMEDOUT or -EBUSY (not
- * done by the timeout); -ERESTARTSYS.
- */
-int mvgpu_ioctl_wait_job(struct drm_device *drm, void *data, struct drm_file *file)
-{
-	struct drm_mvgpu_wait_job *args = data;
-	struct mvgpu_file *mfile = file->driver_priv;
-	struct mvgpu_ctx *ctx = mfile->ctx;
-	unsigned long timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-	struct mvgpu_job_record *rec, copy;
-	struct dma_fence *done = NULL;
-	long ret;
-
-	if (args->flags)
-		return -EINVAL;
-	if (!args->job)
-		return -ENOENT;
-	spin_lock(&ctx->job_lock);
-	rec = &ctx->jobs[args->job % MVGPU_MAX_JOBS];
-	if (rec->job == args->job)
-		done = dma_fence_get(rec->done);
-	spin_unlock(&ctx->job_lock);
-	if (!done)
-		return -ENOENT;
-	ret = dma_fence_wait_timeout(done, true, timeout);
-	if (ret == 0)
-		ret = timeout ? -ETIMEDOUT : -EBUSY;
-	if (ret < 0)
-		goto out;
-	spin_lock(&ctx->job_lock);
-	copy = *rec;
-	spin_unlock(&ctx->job_lock);
-	args->status = dma_fence_get_status(done);
-	if (args->status > 0)
-		args->status = 0;
-	if (copy.job == args->job) {
-		args->dev_error = copy.dev_error;
-		args->dev_info = copy.dev_info;
-		args->fault_addr = copy.fault_addr;
-	}
-	ret = 0;
-out:
-	dma_fence_put(done);
 	return ret;
 }
