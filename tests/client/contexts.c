@@ -616,8 +616,18 @@ static int interactive(struct tenant *t, int efd, double seconds,
 		t0 = now_ns();
 		c_kick(t, c);
 		for (;;) {
-			if (mvgpu_eventfd_wait(efd, TIMEOUT_MS, &cnt)) {
-				tap_diag("%s: no interrupt: %s", label, mvgpu_errmsg());
+			if (mvgpu_eventfd_wait(efd, TIMEOUT_MS, &cnt) <= 0) {
+				tap_diag("%s: no interrupt: %s; INT_STATUS %#x INT_MASK %#x CTX_PENDING %#x, context %u: STATUS %u SEQNO %llu of %llu INT_STATUS %#x INT_MASK %#x ERROR %s",
+					 label, mvgpu_errmsg(),
+					 mvgpu_reg(&t->h, MVGPU_REG_INT_STATUS),
+					 mvgpu_reg(&t->h, MVGPU_REG_INT_MASK),
+					 mvgpu_reg(&t->h, MVGPU_REG_CTX_PENDING_LO),
+					 c->id, win(t, c->id, MVGPU_CTX_STATUS),
+					 (unsigned long long)seqno(t, c->id),
+					 (unsigned long long)c->submitted,
+					 win(t, c->id, MVGPU_CTX_INT_STATUS),
+					 win(t, c->id, MVGPU_CTX_INT_MASK),
+					 mvgpu_err_name(win(t, c->id, MVGPU_CTX_ERROR_CODE)));
 				free(lat);
 				return -ETIMEDOUT;
 			}
