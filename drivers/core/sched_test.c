@@ -411,8 +411,8 @@ static void mock_host_test(struct kunit *test)
 	struct mock_fixture *x = test->priv;
 	struct mvgpu_stop stop = {
 		.reason = MVGPU_STOP_HOST, .ran_ns = 10, .busy = true,
-		.host = { .va = SZ_1G, .iova = SZ_4G, .size = SZ_64K,
-			  .flags = MVGPU_GPT_READ },
+		.host = { .op = MVGPU_OP_MAP, .va = SZ_1G, .iova = SZ_4G,
+			  .size = SZ_64K, .flags = MVGPU_GPT_READ },
 	};
 	struct mock_ctx *m;
 	unsigned int i;

@@ -43,7 +43,14 @@ for suite in $expected; do
 		esac
 	done < "$f"
 	[ "$n" -gt 0 ] || not_ok "kunit $suite: has case results"
-	tail -n 1 "$f" | grep -q "^ok 1 $suite" || diag "suite line: $(tail -n 1 "$f")"
+	# The suite's own result counts too: 6.1 keeps a case's log in a
+	# fixed buffer, and a case whose log filled it loses its result line.
+	if tail -n 1 "$f" | grep -q "^ok [0-9]* $suite\b"; then
+		ok "kunit $suite: the suite passed"
+	else
+		not_ok "kunit $suite: the suite passed (its last line: $(tail -n 1 "$f"))"
+		grep -E '^\s+# .*(EXPECTATION|ASSERTION|Expected)' "$f" | head -n 20 | sed 's/^/# /'
+	fi
 done
 
 rmmod mvgpu_test
