@@ -8,7 +8,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
 PWD := $(shell pwd)
 
-.PHONY: all modules clean check demo bench dkms-install dkms-uninstall install uninstall
+.PHONY: all modules clean check demo bench dkms-install dkms-uninstall install uninstall \
+	guest-drm guest-dkms-install guest-dkms-uninstall
 
 all modules:
 	@test -n "$(KDIR)" || { echo "mvgpu: no kernel build directory; install linux-headers-amd64 or set KDIR" >&2; exit 1; }
@@ -36,6 +37,17 @@ dkms-install:
 
 dkms-uninstall:
 	scripts/dkms.sh uninstall
+
+# The guest driver (guest/drm/, Documentation/guest-driver.rst), in a VM:
+# built for the running kernel, or installed with DKMS.
+guest-drm:
+	$(MAKE) -C guest/drm
+
+guest-dkms-install:
+	scripts/guest-dkms.sh install $(KVER)
+
+guest-dkms-uninstall:
+	scripts/guest-dkms.sh uninstall
 
 # The mvgpu command and its man page, under PREFIX (default /usr/local).
 install uninstall:

@@ -42,6 +42,8 @@ mkdir -p "$repo/build/tools" "$repo/build/tests"
 	{ tail -n 30 "$repo/build/bench-build.log"; die "module build failed"; }
 make -s -C "$repo/tools/mvgpu" OUT="$repo/build/tools"
 make -s -C "$repo/tests/client" OUT="$repo/build/tests"
+"$here/mkguest.sh" stock > /dev/null 2>> "$repo/build/bench-build.log" ||
+	{ tail -n 30 "$repo/build/bench-build.log"; die "nested guest image (mkguest) failed"; }
 if [ -n "$setup_only" ]; then
 	for f in build/debug/mvgpu.ko build/stock/mvgpu.ko build/tools/mvgpu build/tests/bench build/tests/sched_load build/tests/mig_bench; do
 		[ -e "$repo/$f" ] || die "bench: set-up did not make $f"
@@ -71,3 +73,5 @@ vm_bench bench-wall --kernel stock --append idle=poll \
 	"$repo/tests/vm/suite.sh" bench_sched.sh bench_eff.sh bench_migration.sh
 echo "bench: the device model, debug kernel, wall clock (about 2 minutes)" >&2
 vm_bench bench-device --kernel debug "$repo/tests/vm/bench.sh"
+echo "bench: the guest driver, in a nested guest, stock kernel (about 3 minutes)" >&2
+vm_bench bench-drm --kernel stock "$repo/tests/vm/bench_drm.sh"

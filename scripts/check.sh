@@ -91,13 +91,25 @@ run "client builds (-Wall -Wextra -Werror)" build-client.log \
 run "test programs build (-Wall -Wextra -Werror)" build-tests.log \
 	make -C "$repo/tests/client" OUT="$repo/build/tests"
 run "uapi headers compile on their own (C and C++)" uapi.log bash -c "
-	for h in mvgpu.h mvgpu_migration.h; do
-		echo \"#include \\\"\$h\\\"\" | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c - &&
-		echo \"#include \\\"\$h\\\"\" | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' -x c++ - || exit 1
+	for h in mvgpu.h mvgpu_migration.h mvgpu_drm.h; do
+		echo \"#include \\\"\$h\\\"\" | gcc -std=c11 -pedantic -Wall -Werror -fsyntax-only -I'$repo/uapi' \$(pkg-config --cflags libdrm) -x c - &&
+		echo \"#include \\\"\$h\\\"\" | g++ -Wall -Werror -fsyntax-only -I'$repo/uapi' \$(pkg-config --cflags libdrm) -x c++ - || exit 1
 	done"
+# The guest side: mvgpu_drm.ko for both kernels, the guest programs
+# (libmvgpu_drm, mvgpu-guest, mvgpu-drm-test) statically linked.
+run "guest driver mvgpu_drm.ko builds for the stock kernel $(stock_kver)" build-guest-stock.log \
+	"$here/build-guest-module.sh" stock
+if [ -n "$kdir" ]; then
+	run "guest driver mvgpu_drm.ko builds for the debug kernel" build-guest-debug.log \
+		"$here/build-guest-module.sh" debug
+fi
+mkdir -p "$repo/build/guest-tools"
+run "guest programs build (-Wall -Wextra -Werror, static, libdrm)" build-guest-tools.log bash -c "
+	make -C '$repo/tools/guest' OUT='$repo/build/guest-tools' &&
+	make -C '$repo/tests/guest' OUT='$repo/build/guest-tools'"
 
-kernel_files=$(cd "$repo" && find drivers include uapi -name '*.[ch]' | sort |
-	       grep -v '^drivers/core/trace.h$')
+kernel_files=$(cd "$repo" && find drivers include uapi guest -name '*.[ch]' | sort |
+	       grep -v -e '^drivers/core/trace.h$' -e '\.mod\.c$')
 
 # Each prints what it found; an empty finding is a pass.
 check_checkpatch() {
@@ -122,9 +134,9 @@ check_kernel_doc() {
 }
 check_sparse() {
 	local out
-	out=$("$here/build-module.sh" debug C=2 W=1 2>&1)
+	out=$("$here/build-module.sh" debug C=2 W=1 2>&1; "$here/build-guest-module.sh" debug C=2 W=1 2>&1)
 	echo "$out"
-	! grep -E "^$repo/build/debug/src/.*(warning|error):" <<< "$out"
+	! grep -E "^$repo/build/(guest-)?debug/src/.*(warning|error):" <<< "$out"
 }
 # The backend seam (Documentation/backend.rst): only the backend's own files
 # include its headers, and it reaches the core only through <mvgpu/backend.h>
@@ -226,10 +238,25 @@ vm() {
 	esac
 }
 
-vm stock 2400 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh unmap_race.sh vfio_deadlock.sh
+# The guest driver in its own checks: DKMS in a guest (for the stock
+# kernel's headers here, as in a VM), then nothing left.
+check_guest_dkms() {
+	"$here/guest-dkms.sh" install "$stock" || return 1
+	dkms status -m mvgpu_drm | grep -q "$stock.*installed" || return 1
+	[ -f "/lib/modules/$stock/updates/dkms/mvgpu_drm.ko" ] || return 1
+	"$here/guest-dkms.sh" uninstall || return 1
+	[ -z "$(dkms status -m mvgpu_drm)" ] && [ ! -e "/lib/modules/$stock/updates/dkms/mvgpu_drm.ko" ] &&
+		! ls -d /usr/src/mvgpu_drm-* 2>/dev/null
+}
+run "guest DKMS: make guest-dkms-install builds and installs mvgpu_drm for $stock; uninstall leaves nothing" \
+	guest-dkms.log check_guest_dkms
+
+vm stock 3600 dkms.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh sched.sh mdevctl.sh cli.sh guests.sh migration.sh unmap_race.sh vfio_deadlock.sh \
+	guest_drm_load.sh guest_drm.sh
 dkms_end
 if [ -n "$kdir" ]; then
-	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh fault_injection.sh migration.sh unmap_race.sh
+	vm debug 3600 kunit.sh mdev_lifecycle.sh device_model.sh engine.sh contexts.sh tenant.sh fault_injection.sh migration.sh unmap_race.sh \
+		guest_drm_load.sh
 else
 	fail "debug kernel VM: could not run without the debug kernel"
 fi

@@ -90,7 +90,10 @@ spid=$!
 say "nested VM on vGPU 3: booting the stock kernel under QEMU inside this VM (TCG in TCG: 1-2 minutes)"
 guest_prepare || exit 1
 glog=$out/guest.log
-start_guest "${uuids[2]}" "$glog" --seconds $((WINDOW + 12)) --hog-us 500000 --expect-subsys 8 --quiet
+# The guest loads the guest driver (mvgpu_drm.ko) and its program uses
+# the render node; on a device without contexts it falls back to sysfs.
+GUEST_APPEND="mvgpu.drm=1" start_guest "${uuids[2]}" "$glog" --drm-auto \
+	--seconds $((WINDOW + 12)) --hog-us 500000 --expect-subsys 8 --quiet
 gpid=$GUEST_PID
 echo "QEMU pid $gpid: -device vfio-pci,sysfsdev=$MDEV_DEVS/${uuids[2]}"
 
@@ -148,11 +151,16 @@ touch /tmp/stop-sampler
 wait "$spid"
 
 say "the nested VM's console (tools/guest/mvgpu-guest.c)"
-grep -v -E '^\[ *[0-9.]+\]' "$glog" | grep -v '^ok ' | sed 's/^/  | /'
+grep -v -E '^\[ *[0-9.]+\]|^mvgpu-guest-(dmesg|kmemleak): ' "$glog" | grep -v '^ok ' | sed 's/^/  | /'
 echo "  | ($(grep -c '^ok ' "$glog") TAP checks ok, $(grep -c '^not ok ' "$glog") not ok)"
 vm_ok=0
 [ "$gst" = 0 ] && [ "$(guest_status "$glog")" = 0 ] && vm_ok=1
 echo "nested VM: QEMU exit $gst, guest program exit $(guest_status "$glog"), results exact: $([ $vm_ok = 1 ] && echo yes || echo NO)"
+if grep -q 'workload started (through the render node' "$glog"; then
+	echo "nested VM: its program used the render node of the guest driver ($(grep -o '/dev/dri: .*renderD[0-9]*' "$glog" | head -n 1 | sed 's|/dev/dri: .*\(renderD[0-9]*\)|/dev/dri/\1|'), mvgpu_drm.ko)"
+else
+	echo "nested VM: its program went through sysfs (the device has no contexts yet, so the render node runs no jobs)"
+fi
 
 # The table: deltas over the samples of the window in which every vGPU's
 # busy_ns grew (all three had work and got the engine).

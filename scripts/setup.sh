@@ -19,6 +19,8 @@ pkgs=(
 	# command's tests use: promtool (in Debian's prometheus package), jq,
 	# tmux for a terminal to run mvgpu top in, groff/man for the man page
 	dkms prometheus jq tmux groff-base man-db
+	# the guest side: programs over libdrm (static libdrm.a), pkg-config
+	libdrm-dev pkg-config
 )
 
 missing=()

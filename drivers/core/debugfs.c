@@ -49,10 +49,17 @@
  * ``sched_stats``.
  *
  * ``/sys/kernel/debug/mvgpu/mvgpu.N/preempt_samples``: the preemption
- * latencies since ``engine_hist`` was last cleared, exactly, one per line
- * in ns (the last MVGPU_PREEMPT_SAMPLES per engine), for percentiles finer
- * than the histogram's quarter-octave buckets: ``make bench`` takes its
+ * latencies since ``engine_hist`` was last cleared, exactly, one per line,
+ * ``LATENCY_NS CPU_WAIT_NS``: the engine's own response, and the time its
+ * thread waited for a CPU meanwhile, left out of the first (the last
+ * MVGPU_PREEMPT_SAMPLES per engine), for percentiles finer than the
+ * histogram's quarter-octave buckets: ``make bench`` takes its
  * ``preempt_latency_p99_us_*`` from them.
+ *
+ * ``/sys/kernel/debug/mvgpu/mvgpu.N/busy``: ``UUID busy_ns`` per vGPU, all
+ * read at one instant and counting a run in progress up to now
+ * (mvgpu_sched_busy_show()): ``make bench`` measures shares over a window
+ * with it.
  *
  * ``/sys/kernel/debug/mvgpu/pick_bench``: write N (1..4096), read back
  * ``N NS``: the mean cost of one scheduler pick + put + enqueue with N
@@ -144,6 +151,13 @@ static int mvgpu_samples_dbg_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mvgpu_samples_dbg);
 
+static int mvgpu_busy_dbg_show(struct seq_file *m, void *unused)
+{
+	mvgpu_sched_busy_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mvgpu_busy_dbg);
+
 /**
  * mvgpu_debugfs_gpu_init() - a GPU's debugfs directory
  * @gdev: the GPU
@@ -160,6 +174,8 @@ void mvgpu_debugfs_gpu_init(struct mvgpu_dev *gdev)
 			    &mvgpu_hist_dbg_fops);
 	debugfs_create_file("preempt_samples", 0400, gdev->debugfs, gdev,
 			    &mvgpu_samples_dbg_fops);
+	debugfs_create_file("busy", 0400, gdev->debugfs, gdev,
+			    &mvgpu_busy_dbg_fops);
 }
 
 /**

@@ -180,6 +180,7 @@ static void mvgpu_slot_run_locked(struct mvgpu_dev *gdev,
 	ctx->engine = slot->index;
 	ctx->vs->cur = ctx;
 	slot->cur = ctx;
+	slot->run_at = ktime_get_ns();
 	slot->intra = false;
 	slot->preempt_at = 0;
 	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);
@@ -468,14 +469,19 @@ static void mvgpu_sched_account_locked(struct mvgpu_dev *gdev,
 	u64 ran = stop->ran_ns;
 
 	if (stop->reason == MVGPU_STOP_PREEMPTED && slot->preempt_at) {
-		u64 lat = now - slot->preempt_at;
+		/* The engine's own response: not its waits for a CPU. */
+		u64 wait = min(now - slot->preempt_at, stop->cpu_wait_ns);
+		u64 lat = now - slot->preempt_at - wait;
+		struct mvgpu_preempt_sample *ps;
 
 		slot->preempt_hist[mvgpu_hist_bucket(lat)]++;
 		slot->preempt_max = max(slot->preempt_max, lat);
-		if (slot->preempt_samples)
-			slot->preempt_samples[slot->preempt_nr %
-					      MVGPU_PREEMPT_SAMPLES] =
-				min_t(u64, lat, U32_MAX);
+		if (slot->preempt_samples) {
+			ps = &slot->preempt_samples[slot->preempt_nr %
+						    MVGPU_PREEMPT_SAMPLES];
+			ps->lat_ns = min_t(u64, lat, U32_MAX);
+			ps->cpu_wait_ns = min_t(u64, wait, U32_MAX);
+		}
 		slot->preempt_nr++;
 	}
 	slot->busy_ns += ran;
@@ -691,7 +697,8 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		slot->slice_timer.function = mvgpu_slot_slice_end;
 		/* Only for benchmarks: the scheduler runs without them. */
 		slot->preempt_samples = kvcalloc(MVGPU_PREEMPT_SAMPLES,
-						 sizeof(u32), GFP_KERNEL);
+						 sizeof(*slot->preempt_samples),
+						 GFP_KERNEL);
 	}
 	sched->nr_engines = nr_engines;
 	return 0;

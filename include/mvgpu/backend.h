@@ -156,6 +156,11 @@ struct mvgpu_host_request {
  * @busy: a command is in flight (fetched, not finished)
  * @fault: for MVGPU_STOP_FAULT
  * @host: for MVGPU_STOP_HOST
+ * @cpu_wait_ns: for MVGPU_STOP_PREEMPTED: of the time since the engine was
+ *	first asked to stop in this run, how long it waited for a CPU (a
+ *	software engine's thread while the CPU ran other tasks; 0 for
+ *	hardware).  The core leaves it out of the preemption latency, as a
+ *	step's time leaves it out.
  */
 struct mvgpu_stop {
 	enum mvgpu_stop_reason reason;
@@ -164,6 +169,7 @@ struct mvgpu_stop {
 	bool busy;
 	struct mvgpu_fault fault;
 	struct mvgpu_host_request host;
+	u64 cpu_wait_ns;
 };
 
 /**

@@ -21,13 +21,25 @@ struct mvgpu_dev;
 struct seq_file;
 
 /* Exact preemption latencies kept per engine (struct mvgpu_engine_slot). */
-#define MVGPU_PREEMPT_SAMPLES	16384
+#define MVGPU_PREEMPT_SAMPLES	8192
+
+/**
+ * struct mvgpu_preempt_sample - one preemption, exactly
+ * @lat_ns: from the first request to the context given back, less the
+ *	time the engine waited for a CPU meanwhile (at most U32_MAX)
+ * @cpu_wait_ns: that time (struct mvgpu_stop @cpu_wait_ns)
+ */
+struct mvgpu_preempt_sample {
+	u32 lat_ns;
+	u32 cpu_wait_ns;
+};
 
 /**
  * struct mvgpu_engine_slot - the core's view of one engine of a GPU
  * @gdev: its GPU
  * @index: engine number
  * @cur: the context it runs, or NULL
+ * @run_at: when @cur's run started
  * @slice_timer: ends the current slice: asks the backend to preempt
  * @slice_ns: length of the current slice
  * @expired: @slice_timer fired (else a preemption was asked for)
@@ -37,13 +49,14 @@ struct seq_file;
  *	priority of the same vGPU
  * @preempt_at: when the engine was first asked to give @cur up in this run
  *	(0: not yet); for the preemption-latency histogram
- * @preempt_hist: from @preempt_at to the context given back, one count
- *	per preemption (mvgpu_hist_bucket())
+ * @preempt_hist: from @preempt_at to the context given back, less the time
+ *	the engine waited for a CPU meanwhile (struct mvgpu_stop
+ *	@cpu_wait_ns), one count per preemption (mvgpu_hist_bucket())
  * @preempt_max: the longest of those, ns
- * @preempt_samples: the same latencies exactly, ns (at most U32_MAX): a
- *	ring of the last MVGPU_PREEMPT_SAMPLES, for the benchmarks'
- *	percentiles (the histogram's buckets are a quarter octave wide); NULL
- *	if it could not be allocated
+ * @preempt_samples: the same latencies exactly, with those waits: a ring
+ *	of the last MVGPU_PREEMPT_SAMPLES, for the benchmarks' percentiles
+ *	(the histogram's buckets are a quarter octave wide); NULL if it could
+ *	not be allocated
  * @preempt_nr: latencies recorded since the last clear
  * @busy_ns: engine time spent running contexts
  * @switches: context switches: a run of a different context right after
@@ -66,6 +79,7 @@ struct mvgpu_engine_slot {
 	struct mvgpu_dev *gdev;
 	unsigned int index;
 	struct mvgpu_ctx *cur;
+	u64 run_at;
 	struct hrtimer slice_timer;
 	u64 slice_ns;
 	bool expired;
@@ -74,7 +88,7 @@ struct mvgpu_engine_slot {
 	u64 preempt_at;
 	u32 preempt_hist[MVGPU_HIST_BUCKETS];
 	u64 preempt_max;
-	u32 *preempt_samples;
+	struct mvgpu_preempt_sample *preempt_samples;
 	u64 preempt_nr;
 	u64 busy_ns;
 	u64 switches;
@@ -183,5 +197,6 @@ void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_clear(struct mvgpu_dev *gdev);
 void mvgpu_sched_samples_show(struct seq_file *m, struct mvgpu_dev *gdev);
+void mvgpu_sched_busy_show(struct seq_file *m, struct mvgpu_dev *gdev);
 
 #endif /* _MVGPU_SCHED_H_ */

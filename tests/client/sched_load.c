@@ -19,12 +19,19 @@
  *	SECONDS (or until SIGTERM/SIGINT), one queued while the previous
  *	one's result is checked bit for bit against a CPU reference; prints
  *	"ok - matmul N runs exact" or "not ok - ..." and exits 1 on a mismatch
- *   sched_load interactive UUID SECONDS PERIOD_US SPIN_US
+ *   sched_load interactive UUID SECONDS PERIOD_US SPIN_US [GPU_DEBUGFS]
  *	every PERIOD_US (absolute deadlines) one SPIN of SPIN_US and a FENCE
  *	with FLAG_IRQ; latency = from just before the doorbell to the MSI
  *	eventfd seen and the fence value checked (CLOCK_MONOTONIC); prints
  *	"latency n=N p50_us=X p99_us=Y max_us=Z" (nearest-rank percentiles
- *	of the sorted samples)
+ *	of the sorted samples).  With GPU_DEBUGFS (the GPU's debugfs
+ *	directory, /sys/kernel/debug/mvgpu/mvgpu.N) it also clears the
+ *	engines' histograms just before its first period and reads the exact
+ *	preemption latencies (preempt_samples) just after its last: "preempt
+ *	n=N p50_ns=X p99_ns=Y max_ns=Z p99_with_cpu_wait_ns=W" - the
+ *	preemptions of its own run only, not those of a program started or
+ *	reading the file meanwhile; the engine's own response, and the p99
+ *	counting the time the engine's thread waited for a CPU too
  *   sched_load efficiency UUID
  *	the engine against the CPU: a 64 MiB COPY in VRAM against memcpy() of
  *	64 MiB between two buffers of this process, a 256^3 MATMUL against
@@ -684,8 +691,83 @@ static double pct_us(const int64_t *sorted, size_t n, unsigned int pct)
 	return sorted[rank ? rank - 1 : 0] / 1e3;
 }
 
+/* Write "0" to DIR/engine_hist: the histograms and samples start over. */
+static int samples_clear(const char *dir)
+{
+	char path[256];
+	FILE *f;
+	int bad;
+
+	snprintf(path, sizeof(path), "%s/engine_hist", dir);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "sched_load: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	bad = fputs("0\n", f) < 0;
+	bad |= fclose(f) != 0;
+	if (bad)
+		fprintf(stderr, "sched_load: cannot clear %s\n", path);
+	return bad;
+}
+
+/*
+ * The preemption latencies in DIR/preempt_samples ("LATENCY_NS CPU_WAIT_NS"
+ * lines: the engine's own response, and its waits for a CPU meanwhile),
+ * summed up on stdout: "preempt n=N p50_ns= p99_ns= max_ns=" of the first,
+ * then "p99_with_cpu_wait_ns=" of their sums.
+ */
+static int samples_report(const char *dir)
+{
+	size_t n = 0, cap = 4096;
+	int64_t *v = malloc(cap * sizeof(*v)), *w = malloc(cap * sizeof(*w));
+	int64_t *nv, *nw;
+	long long x, y;
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/preempt_samples", dir);
+	f = fopen(path, "r");
+	if (!f || !v || !w) {
+		fprintf(stderr, "sched_load: %s: %s\n", path, strerror(errno));
+		free(v);
+		free(w);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	while (fscanf(f, "%lld %lld", &x, &y) == 2) {
+		if (n == cap) {
+			nv = realloc(v, 2 * cap * sizeof(*v));
+			if (nv)
+				v = nv;
+			nw = realloc(w, 2 * cap * sizeof(*w));
+			if (nw)
+				w = nw;
+			if (!nv || !nw)
+				break;
+			cap *= 2;
+		}
+		v[n] = x;
+		w[n++] = x + y;
+	}
+	fclose(f);
+	if (!n) {
+		printf("preempt n=0 p50_ns=0 p99_ns=0 max_ns=0 p99_with_cpu_wait_ns=0\n");
+	} else {
+		qsort(v, n, sizeof(*v), cmp_i64);
+		qsort(w, n, sizeof(*w), cmp_i64);
+		printf("preempt n=%zu p50_ns=%.0f p99_ns=%.0f max_ns=%" PRId64 " p99_with_cpu_wait_ns=%.0f\n",
+		       n, pct_us(v, n, 50) * 1e3, pct_us(v, n, 99) * 1e3, v[n - 1],
+		       pct_us(w, n, 99) * 1e3);
+	}
+	free(v);
+	free(w);
+	return 0;
+}
+
 static int do_interactive(struct tenant *t, double seconds, uint32_t period_us,
-			  uint32_t spin_us)
+			  uint32_t spin_us, const char *samples)
 {
 	int64_t period = (int64_t)period_us * 1000, start = now_ns(), next, t0, t1;
 	int64_t end = start + (int64_t)(seconds * 1e9);
@@ -700,6 +782,10 @@ static int do_interactive(struct tenant *t, double seconds, uint32_t period_us,
 		fprintf(stderr, "sched_load: out of memory\n");
 		return 1;
 	}
+	if (samples && samples_clear(samples))
+		goto fail;
+	start = now_ns();
+	end = start + (int64_t)(seconds * 1e9);
 	next = start;
 	while (n < max && now_ns() < end) {
 		if (spin_us && emit_room(t, spin, TIMEOUT_MS))
@@ -722,6 +808,8 @@ static int do_interactive(struct tenant *t, double seconds, uint32_t period_us,
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
 	}
+	if (samples && samples_report(samples))
+		goto fail;
 	if (!n) {
 		fprintf(stderr, "sched_load: %s: no samples\n", t->uuid);
 		goto fail;
@@ -747,7 +835,7 @@ static void usage(void)
 		"usage: sched_load hog UUID SECONDS SPIN_US\n"
 		"       sched_load hogk UUID SECONDS spin|copy|matmul|map|sysmem\n"
 		"       sched_load matmul UUID SECONDS DIM\n"
-		"       sched_load interactive UUID SECONDS PERIOD_US SPIN_US\n"
+		"       sched_load interactive UUID SECONDS PERIOD_US SPIN_US [GPU_DEBUGFS]\n"
 		"       sched_load longcmd UUID DIM\n"
 		"       sched_load efficiency UUID\n");
 }
@@ -795,7 +883,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "matmul") && argc == 5) {
 		secs = arg_seconds(argv[3]);
 		a = arg_num(argv[4], 1, MVGPU_MAX_DIM);
-	} else if (!strcmp(mode, "interactive") && argc == 6) {
+	} else if (!strcmp(mode, "interactive") && (argc == 6 || argc == 7)) {
 		secs = arg_seconds(argv[3]);
 		a = arg_num(argv[4], 1, 10000000);
 		b = arg_num(argv[5], 0, MVGPU_MAX_SPIN_US);
@@ -836,7 +924,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "matmul"))
 		ret = do_matmul(&t, secs, a);
 	else if (!strcmp(mode, "interactive"))
-		ret = do_interactive(&t, secs, a, b);
+		ret = do_interactive(&t, secs, a, b, argc == 7 ? argv[6] : NULL);
 	else if (!strcmp(mode, "efficiency"))
 		ret = do_efficiency(&t);
 	else

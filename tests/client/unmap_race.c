@@ -48,11 +48,28 @@ struct unmapper {
 	uint64_t iova;
 	uint64_t len;
 	unsigned int rounds;	/* 0: until stop */
+	const char *pins;	/* a debugfs pins file: start once it has pins */
 	volatile int stop;
 	unsigned int done;
 	int err;
 	uint64_t seed;
 };
+
+/* Pages a vGPU has pinned, from its debugfs pins file (0 if unreadable). */
+static unsigned long pinned(const char *path)
+{
+	unsigned long n = 0;
+	char line[64];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pinned %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
 
 /*
  * Unmap the buffer and map it back, with random pauses, until told: the
@@ -63,6 +80,8 @@ static void *unmapper_fn(void *arg)
 {
 	struct unmapper *u = arg;
 
+	while (u->pins && !u->stop && !pinned(u->pins))
+		usleep(200);
 	while (!u->stop && (!u->rounds || u->done < u->rounds)) {
 		int err = mvgpu_dma_unmap(u->h, u->iova, u->len);
 
@@ -210,9 +229,9 @@ static int race_map(const char *uuid, unsigned int rounds)
 static int race_restore(const char *src, const char *dst, unsigned int runs)
 {
 	uint32_t flags = MVGPU_MAP_SYSMEM | MVGPU_MAP_READ | MVGPU_MAP_WRITE;
-	struct unmapper u = { .iova = SYS_IOVA, .len = SYS_LEN, .seed = 9,
-			      .rounds = 20 };
+	struct unmapper u = { .iova = SYS_IOVA, .len = SYS_LEN, .seed = 9 };
 	struct vm a = { 0 }, b = { 0 };
+	char pins[128];
 	const char *where = "";
 	struct stream s = { 0 };
 	unsigned int i;
@@ -239,11 +258,15 @@ static int race_restore(const char *src, const char *dst, unsigned int runs)
 	if (!tap_ok(!err, "restore: the destination, the same RAM mapped for DMA%s%s",
 		    err ? ": " : "", err ? mvgpu_errmsg() : ""))
 		return 1;
+	/* Unmaps from the moment the destination has pinned its first page. */
+	snprintf(pins, sizeof(pins), "/sys/kernel/debug/mvgpu/%s/pins", dst);
 	u.h = &b.h;
 	u.buf = a.ram;
+	u.pins = pins;
 	err = start_unmapper(&u, &t);
 	if (!err)
 		err = stream_resume(&b.h, &s, 1 << 20, 0, &where);
+	u.stop = 1;
 	pthread_join(t, NULL);
 	/* Resumed, or refused because the memory was gone: never more. */
 	tap_ok(!err || (err == -EINVAL && !strcmp(where, "RESUMING -> STOP")),

@@ -48,6 +48,16 @@
  * and exits 0 if everything was exact, 1 on any mismatch or engine error,
  * 2 on bad usage, 3 if there is no vGPU.
  *
+ * With --drm-auto it does so when the render node can run jobs (the
+ * device has contexts), and otherwise unbinds the driver from the device
+ * and goes on through sysfs as without it.
+ *
+ * With --drm it drives the vGPU through the guest driver's render node
+ * instead (mvgpu_drm.ko, libmvgpu_drm): no sysfs, no BAR, no MAP.  Its
+ * operands are a VRAM buffer and a system-memory buffer of the driver's,
+ * each round is a job (SUBMIT) waited for with WAIT_JOB, the hog keeps jobs
+ * of SPIN queued; TAP lines and the summary are the same.
+ *
  * Statically linked, it runs from a busybox initramfs (scripts/mkguest.sh).
  */
 #define _GNU_SOURCE
@@ -69,6 +79,7 @@
 
 #include "../../tests/client/tap.h"
 #include "../../uapi/mvgpu.h"
+#include "libmvgpu_drm.h"
 
 /* VRAM layout; offsets are GPU VAs too (the reset state's identity map). */
 #define RING_OFF	0x0ull
@@ -330,9 +341,45 @@ static volatile uint64_t *vram64(struct gpu *g, uint64_t off)
 struct ring {
 	struct gpu *g;
 	uint32_t head, tail;
-	uint64_t seq;		/* last fence value emitted */
+	uint64_t seq;		/* last fence value emitted (--drm: last job) */
 	uint64_t emitted;	/* commands, for CMDS_DONE */
+	/* --drm: the render node, commands not yet submitted, hog jobs */
+	int drm;
+	struct mvgpu_drm d;
+	struct mvgpu_cmdbuf cb;
+	uint64_t hog_jobs[64];
+	unsigned int hog_n;
 };
+
+/* --drm: submit what was emitted as one job; r->seq becomes its number. */
+static int drm_flush(struct ring *r)
+{
+	int ret;
+
+	if (!r->cb.n)
+		return 0;
+	ret = mvgpu_cmdbuf_submit(&r->d, &r->cb, NULL, &r->seq);
+	if (ret) {
+		tap_diag("SUBMIT: %s", strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
+/* --drm: wait for a job; -1 if it failed or did not end in time. */
+static int drm_wait(struct ring *r, uint64_t job)
+{
+	struct mvgpu_job_status st;
+	int ret = mvgpu_job_wait(&r->d, job, (int64_t)FENCE_TIMEOUT_S * 1000000000, &st);
+
+	if (ret || st.status) {
+		tap_diag("job %" PRIu64 ": %s, status %s, device error %u info 0x%x address 0x%" PRIx64,
+			 job, ret ? strerror(-ret) : "done", strerror(-st.status), st.dev_error,
+			 st.dev_info, st.fault_addr);
+		return -1;
+	}
+	return 0;
+}
 
 static uint32_t ring_room(const struct ring *r)
 {
@@ -352,6 +399,10 @@ static void engine_report(struct gpu *g)
 
 static void ring_kick(struct ring *r)
 {
+	if (r->drm) {
+		drm_flush(r);
+		return;
+	}
 	/* The commands must be in VRAM before the engine hears of them. */
 	__sync_synchronize();
 	wr(r->g, MVGPU_REG_DOORBELL, r->tail);
@@ -370,6 +421,14 @@ static int ring_emit(struct ring *r, const struct mvgpu_cmd *c)
 	volatile uint64_t *dst;
 	double end = 0;
 	unsigned int i;
+
+	if (r->drm) {
+		/* A full command buffer goes as a job of its own. */
+		if (r->cb.n == r->cb.max && drm_flush(r))
+			return -1;
+		r->emitted++;
+		return mvgpu_cmdbuf_add(&r->cb, c) ? -1 : 0;
+	}
 
 	for (i = 0; !ring_room(r); i++) {
 		if (i == 0) {
@@ -400,6 +459,16 @@ static int ring_fence(struct ring *r, uint64_t *seq)
 	struct mvgpu_cmd c = { .opcode = MVGPU_OP_FENCE,
 		.fence = { .addr = FENCE_OFF, .value = r->seq + 1 } };
 
+	if (r->drm) {
+		/* The job is the fence: the driver ends it with its own. */
+		if (!r->cb.n && ring_emit(r, &(struct mvgpu_cmd){ .opcode = MVGPU_OP_NOP }))
+			return -1;
+		if (drm_flush(r))
+			return -1;
+		*seq = r->seq;
+		return 0;
+	}
+
 	if (ring_emit(r, &c))
 		return -1;
 	*seq = ++r->seq;
@@ -411,6 +480,9 @@ static int ring_wait(struct ring *r, uint64_t seq)
 {
 	double end = now_s() + FENCE_TIMEOUT_S;
 	unsigned int i;
+
+	if (r->drm)
+		return drm_wait(r, seq);
 
 	for (i = 0;; i++) {
 		if (*vram64(r->g, FENCE_OFF) >= seq)
@@ -924,6 +996,41 @@ static int setup(struct gpu *g, unsigned int expect_subsys, uint64_t expect_vram
 	return 0;
 }
 
+/* --drm: the render node, a VRAM and a system-memory buffer for operands. */
+static int setup_drm(struct ring *r)
+{
+	struct mvgpu_bo vram = { 0 }, sys = { 0 };
+	uint64_t ver = 0, ctx = 0, vram_size = 0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->drm = 1;
+	ret = mvgpu_drm_open(&r->d, -1);
+	tap_ok(!ret, "open the mvgpu render node (%s)", ret ? strerror(-ret) : "ok");
+	if (ret)
+		return -1;
+	mvgpu_drm_param(&r->d, MVGPU_PARAM_DEVICE_VERSION, &ver);
+	mvgpu_drm_param(&r->d, MVGPU_PARAM_CONTEXT_ID, &ctx);
+	mvgpu_drm_param(&r->d, MVGPU_PARAM_VRAM_SIZE, &vram_size);
+	tap_ok(r->d.accel, "renderD%d: device %u.%u, context %" PRIu64 " of this file, %" PRIu64
+	       " MiB VRAM%s", r->d.minor, (unsigned int)(ver >> 16), (unsigned int)(ver & 0xffff),
+	       ctx, vram_size >> 20, r->d.accel ? "" : ": no contexts, no jobs (uapi < 0.4)");
+	if (!r->d.accel)
+		return -1;
+	ret = mvgpu_bo_create(&r->d, ARENA_LEN, MVGPU_BO_VRAM, &vram) ?:
+	      mvgpu_bo_map(&r->d, &vram) ?:
+	      mvgpu_bo_create(&r->d, SYS_LEN, MVGPU_BO_SYSMEM, &sys) ?:
+	      mvgpu_bo_map(&r->d, &sys) ?:
+	      mvgpu_cmdbuf_init(&r->d, &r->cb, r->d.max_cmds);
+	tap_ok(!ret, "a %llu KiB VRAM buffer at GPU VA 0x%" PRIx64 " and a %llu KiB system-memory buffer at 0x%" PRIx64 " (%s)",
+	       ARENA_LEN >> 10, vram.va, SYS_LEN >> 10, sys.va, ret ? strerror(-ret) : "ok");
+	if (ret)
+		return -1;
+	arena[MEM_VRAM] = (struct arena){ .va = vram.va, .p = vram.map, .len = ARENA_LEN };
+	arena[MEM_SYS] = (struct arena){ .va = sys.va, .p = sys.map, .len = SYS_LEN };
+	return 0;
+}
+
 static int engine_init(struct gpu *g, struct ring *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -1016,6 +1123,7 @@ static int run_round(struct ring *r, unsigned int round, enum place pl,
 }
 
 struct opts {
+	int drm;
 	unsigned int rounds, hog_us, expect_subsys;
 	double seconds, hog_s;
 	uint64_t expect_vram;
@@ -1123,10 +1231,51 @@ struct hog {
  * Top the SPIN backlog up to HOG_BACKLOG_US of engine time.  Every command
  * still pending is a SPIN by now: the rounds' fences are all done.
  */
+/*
+ * --drm: the backlog is jobs of HOG_JOB_SPINS SPINs; finished ones are
+ * dropped from the list (WAIT_JOB polling), new ones queued up to
+ * HOG_BACKLOG_US of SPIN.
+ */
+#define HOG_JOB_SPINS	20u
+
+static int hog_top_up_drm(struct ring *r, struct hog *h)
+{
+	unsigned int want = HOG_BACKLOG_US / HOG_CHUNK_US / HOG_JOB_SPINS, i, k, added = 0;
+	struct mvgpu_job_status st;
+
+	for (i = k = 0; i < r->hog_n; i++) {
+		int ret = mvgpu_job_wait(&r->d, r->hog_jobs[i], 0, &st);
+
+		if (ret == -EBUSY || ret == -ETIMEDOUT) {
+			r->hog_jobs[k++] = r->hog_jobs[i];
+		} else if (ret || st.status) {
+			tap_diag("hog job %" PRIu64 ": %s, status %d", r->hog_jobs[i],
+				 strerror(-ret), st.status);
+			return -1;
+		}
+	}
+	r->hog_n = k;
+	h->checks++;
+	h->dry += !r->hog_n;
+	for (; r->hog_n < want; added++) {
+		for (i = 0; i < HOG_JOB_SPINS; i++)
+			if (emit(r, (struct mvgpu_cmd){ .opcode = MVGPU_OP_SPIN,
+					.spin = { .usecs = HOG_CHUNK_US } }))
+				return -1;
+		if (drm_flush(r))
+			return -1;
+		r->hog_jobs[r->hog_n++] = r->seq;
+	}
+	h->spins += added * HOG_JOB_SPINS;
+	return 0;
+}
+
 static int hog_top_up(struct ring *r, struct hog *h)
 {
 	uint32_t want = HOG_BACKLOG_US / HOG_CHUNK_US, added = 0;
 
+	if (r->drm)
+		return hog_top_up_drm(r, h);
 	r->head = rd(r->g, MVGPU_REG_RING_HEAD);
 	if (rd(r->g, MVGPU_REG_ENGINE_STATUS) == MVGPU_ENGINE_STOPPED) {
 		tap_diag("the engine stopped during the hog");
@@ -1180,6 +1329,16 @@ static int check_cmds_done(struct ring *r, uint32_t done0, uint64_t emitted0)
 	uint32_t done;
 	int failed;
 
+	if (r->drm) {
+		uint64_t faults = 0;
+
+		/* The last job waits for every one before it (one context, in order). */
+		failed = ring_sync(r);
+		mvgpu_drm_param(&r->d, MVGPU_PARAM_FILE_FAULTS, &faults);
+		tap_ok(!failed && !faults, "every job done, %" PRIu64 " commands in %" PRIu64
+		       " jobs, no fault", r->emitted - emitted0, r->seq);
+		return failed;
+	}
 	failed = ring_sync(r);
 	/* Every command since the first fence (the difference: CMDS_DONE wraps). */
 	done = rd(r->g, MVGPU_REG_CMDS_DONE);
@@ -1202,7 +1361,7 @@ static void sysmem_check_stayed(const struct sysmem *s)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mvgpu-guest [--seconds S | --rounds N] [--seed X] [--hog-us U]\n"
+	fprintf(f, "usage: mvgpu-guest [--drm | --drm-auto] [--seconds S | --rounds N] [--seed X] [--hog-us U]\n"
 		   "                   [--hog-seconds H [--control TTY]]\n"
 		   "                   [--expect-subsys D] [--expect-vram BYTES] [--quiet]\n");
 }
@@ -1216,6 +1375,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 
 		if (!strcmp(a, "--quiet")) {
 			quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--drm")) {
+			o->drm = 1;
+			continue;
+		}
+		if (!strcmp(a, "--drm-auto")) {
+			o->drm = 2;
 			continue;
 		}
 		if (!v || v[0] == '-')
@@ -1264,6 +1431,52 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.drm == 2) {
+		struct mvgpu_drm probe;
+
+		o.drm = !mvgpu_drm_open(&probe, -1) && probe.accel;
+		if (!o.drm) {
+			/* The driver holds the device: let go of it for sysfs. */
+			char bdf[300] = "";
+
+			if (probe.fd >= 0) {
+				char link[300], path[64];
+				ssize_t n;
+
+				snprintf(path, sizeof(path), "/sys/class/drm/renderD%d/device", probe.minor);
+				n = readlink(path, link, sizeof(link) - 1);
+				if (n > 0) {
+					link[n] = 0;
+					snprintf(bdf, sizeof(bdf), "%s", strrchr(link, '/') + 1);
+				}
+				mvgpu_drm_close(&probe);
+			}
+			if (*bdf && !write_str("/sys/bus/pci/drivers/mvgpu_drm", "unbind", bdf))
+				printf("mvgpu-guest: the render node has no contexts (device < 0.4): unbound mvgpu_drm from %s, going on through sysfs\n",
+				       bdf);
+		} else {
+			mvgpu_drm_close(&probe);
+		}
+	}
+	if (o.drm) {
+		/* What lspci says of it: sysfs, read only, with the driver bound. */
+		if (!find_gpu(&g)) {
+			read_hex(g.dir, "class", &g.class);
+			read_hex(g.dir, "revision", &g.revision);
+			read_hex(g.dir, "subsystem_vendor", &g.subvendor);
+			read_hex(g.dir, "subsystem_device", &g.subdevice);
+			if (!read_resources(&g))
+				print_lspci(&g);
+		}
+		if (setup_drm(&r)) {
+			printf("1..%d\n", tap_n);
+			return 3;
+		}
+		done0 = 0;
+		emitted0 = 0;
+		nplaces = PL_NUM;
+		goto run;
+	}
 	if (setup(&g, o.expect_subsys, o.expect_vram))
 		return g.vendor ? 1 : 3;
 	if (engine_init(&g, &r)) {
@@ -1287,7 +1500,9 @@ int main(int argc, char **argv)
 		nplaces = PL_NUM;
 	}
 
-	printf("mvgpu-guest: workload started (%s %g%s, hog %u us a round, operands in %s)\n",
+run:
+	printf("mvgpu-guest: workload started (%s%s %g%s, hog %u us a round, operands in %s)\n",
+	       o.drm ? "through the render node, " : "",
 	       o.rounds ? "rounds" : "seconds", o.rounds ? (double)o.rounds : o.seconds,
 	       o.rounds ? "" : " s", o.hog_us,
 	       nplaces > 1 ? "vram, sysmem and both by turns" : "vram only");
@@ -1300,16 +1515,17 @@ int main(int argc, char **argv)
 		       hog.spins, HOG_CHUNK_US / 1000, hog.secs, HOG_BACKLOG_US / 1000,
 		       hog.told ? "the host said stop" : "the time limit", hog.dry, hog.checks);
 	}
-	if (!failed && nplaces > 1)
+	if (!failed && nplaces > 1 && !o.drm)
 		failed = sysmem_unmap(&r);
 	/* Its fence waits for any backlog of SPIN to drain. */
 	if (!failed)
 		failed = check_cmds_done(&r, done0, emitted0);
-	if (nplaces > 1)
+	if (nplaces > 1 && !o.drm)
 		sysmem_check_stayed(&sys);
 	report_workloads(&t, nplaces);
-	tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
-	    rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
+	if (!o.drm)
+		tap_ok(rd(&g, MVGPU_REG_ENGINE_STATUS) != MVGPU_ENGINE_STOPPED &&
+		       rd(&g, MVGPU_REG_ERROR_CODE) == 0, "no engine error");
 	printf("mvgpu-guest: summary rounds=%u sysmem_rounds=%u workloads=%" PRIu64
 	       " sysmem_workloads=%" PRIu64 " commands=%" PRIu64
 	       " seconds=%.1f workloads_per_s=%.2f hog_seconds=%.1f mismatches=%" PRIu64 "\n",

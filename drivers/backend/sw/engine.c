@@ -8,6 +8,7 @@
 #include <linux/kthread.h>
 #include <linux/memcontrol.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -25,6 +26,24 @@
  * inside the report - and waits again.  What the steps allocate (VRAM
  * pages, page tables) is charged to the memory cgroup of the vGPU's VMM.
  */
+
+/*
+ * The time @t has spent waiting for a CPU - runnable, on a run queue - so
+ * far, the wait it is in now included (the scheduler adds a wait to
+ * run_delay only when it ends).  0 without CONFIG_SCHED_INFO.
+ */
+static u64 mvgpu_sw_cpu_wait(struct task_struct *t)
+{
+#ifdef CONFIG_SCHED_INFO
+	u64 queued = READ_ONCE(t->sched_info.last_queued);
+	u64 now = local_clock();
+
+	return READ_ONCE(t->sched_info.run_delay) +
+	       (queued && now > queued ? now - queued : 0);
+#else
+	return 0;
+#endif
+}
 
 static int mvgpu_sw_engine_thread(void *data)
 {
@@ -47,6 +66,13 @@ static int mvgpu_sw_engine_thread(void *data)
 		old = set_active_memcg(READ_ONCE(b->vram->memcg));
 		mvgpu_exec_run(b, &eng->bufs, &eng->preempt, &stop);
 		set_active_memcg(old);
+		if (stop.reason == MVGPU_STOP_PREEMPTED) {
+			/* @preempt_wait was written before @preempt. */
+			smp_rmb();
+			stop.cpu_wait_ns = mvgpu_sw_cpu_wait(current) -
+					   min(mvgpu_sw_cpu_wait(current),
+					       READ_ONCE(eng->preempt_wait));
+		}
 		be->core->ctx_stopped(be->gpu, eng->index, b->ctx, &stop);
 		cond_resched();
 	}
@@ -80,11 +106,22 @@ void mvgpu_sw_run(struct mvgpu_backend *be, unsigned int engine,
  * @be: the GPU
  * @engine: the engine; its context stops at its next preemption point
  *
- * Context: any.
+ * The first request of a run notes how long the engine's thread has waited
+ * for a CPU so far, so that its report can say how much of the time until
+ * it stopped it spent waiting for one (struct mvgpu_stop @cpu_wait_ns).
+ *
+ * Context: any; the core serialises its calls with run() (its scheduler
+ * lock).
  */
 void mvgpu_sw_preempt(struct mvgpu_backend *be, unsigned int engine)
 {
-	WRITE_ONCE(be->engines[engine].preempt, true);
+	struct mvgpu_sw_engine *eng = &be->engines[engine];
+
+	if (!READ_ONCE(eng->preempt)) {
+		WRITE_ONCE(eng->preempt_wait, mvgpu_sw_cpu_wait(eng->task));
+		smp_wmb();	/* before the engine sees @preempt */
+	}
+	WRITE_ONCE(eng->preempt, true);
 }
 
 /**

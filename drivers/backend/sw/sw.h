@@ -260,6 +260,8 @@ struct mvgpu_sw_state {
  * @wq: the thread waits here for @next
  * @next: the context the core asked to run, until the thread takes it
  * @preempt: the core asked for the context back; cleared by each run()
+ * @preempt_wait: the thread's time waiting for a CPU when @preempt was set
+ *	(mvgpu_sw_cpu_wait()), written before it
  * @bufs: staging buffers, translation cache, statistics
  */
 struct mvgpu_sw_engine {
@@ -270,6 +272,7 @@ struct mvgpu_sw_engine {
 	wait_queue_head_t wq;
 	struct mvgpu_bctx *next;
 	bool preempt;
+	u64 preempt_wait;
 	struct mvgpu_exec_bufs bufs;
 };
 

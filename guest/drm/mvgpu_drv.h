@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mvgpu_drm: the device and the open file, what every part of the driver
+ * shares.  Each part's own objects are in its header.
+ */
+#ifndef MVGPU_DRV_H
+#define MVGPU_DRV_H
+
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <drm/drm_device.h>
+#include <drm/drm_mm.h>
+
+#include "mvgpu.h"
+
+#define MVGPU_DRV_NAME		"mvgpu"
+
+struct mvgpu_ctx;
+
+/**
+ * struct mvgpu_kring - context 0's ring, the driver's own
+ * @lock: one batch at a time: the ring is empty when a batch starts
+ * @ring: the CPU's view of the ring in VRAM
+ * @ring_off: VRAM offset of the ring, which is its context-0 GPU VA
+ * @size: ring bytes
+ * @tail: offset of the next command. Protected by @lock.
+ * @fence_off: VRAM offset of the u64 the batches' FENCEs write
+ * @fence_value: the value the last batch's FENCE writes. Protected by @lock.
+ * @wq: woken by the interrupt handler on context 0's FENCE or ERROR
+ * @error: set by the interrupt handler when context 0 faulted
+ *
+ * Context 0 is the kernel's: only the driver puts commands in its ring and
+ * no other context can reach its memory, so the value its FENCE writes to
+ * VRAM can be trusted, unlike a user context's.
+ */
+struct mvgpu_kring {
+	struct mutex lock;		/* one batch at a time */
+	void __iomem *ring;
+	u64 ring_off;
+	u32 size;
+	u32 tail;
+	u64 fence_off;
+	u64 fence_value;
+	wait_queue_head_t wq;
+	atomic_t error;
+};
+
+/**
+ * struct mvgpu_device - one vGPU bound by the driver
+ * @drm: the DRM device (its render node)
+ * @pdev: the PCI function
+ * @regs: BAR0, the register file
+ * @vram: BAR2 mapped write-combined, for the kernel's own writes
+ * @vram_phys: BAR2's bus address, for user mappings
+ * @vram_size: bytes of VRAM
+ * @version: the VERSION register
+ * @caps: the CAPS register
+ * @num_contexts: NUM_CONTEXTS, 0 if the device has no contexts
+ * @kring: context 0's ring
+ * @vram_lock: protects @vram_mm and @vram_used
+ * @vram_mm: VRAM allocations, in bytes. Protected by @vram_lock.
+ * @vram_used: bytes allocated. Protected by @vram_lock.
+ * @ctx_lock: protects @ctxs (taken in the interrupt handler)
+ * @ctxs: the live contexts by number, for the interrupt handler.
+ *	Protected by @ctx_lock.
+ * @ctx_ida: context numbers in use
+ * @ctx_list_lock: protects @ctx_list
+ * @ctx_list: every context with a device context, for a whole-vGPU reset.
+ *	Protected by @ctx_list_lock.
+ * @reset_wq: ordered: every context's recovery and the whole-vGPU reset run
+ *	here, one at a time (the schedulers' timeout_wq)
+ * @vram_lost: resets that lost VRAM since probe
+ * @irq: the Linux interrupt number
+ * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run
+ * @raw_rtt_median_ns: their median
+ * @raw_rtt_mean_ns: their mean
+ */
+struct mvgpu_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void __iomem *vram;
+	resource_size_t vram_phys;
+	u64 vram_size;
+	u32 version;
+	u32 caps;
+	u32 num_contexts;
+	struct mvgpu_kring kring;
+
+	struct mutex vram_lock;		/* vram_mm, vram_used */
+	struct drm_mm vram_mm;
+	u64 vram_used;
+
+	spinlock_t ctx_lock;		/* ctxs, IRQ-safe */
+	struct mvgpu_ctx *ctxs[MVGPU_CTX_MAX];
+	struct ida ctx_ida;
+	struct mutex ctx_list_lock;	/* ctx_list */
+	struct list_head ctx_list;
+
+	struct workqueue_struct *reset_wq;
+	atomic_t vram_lost;
+	int irq;
+	unsigned int raw_rtt_n;
+	u64 raw_rtt_median_ns;
+	u64 raw_rtt_mean_ns;
+};
+
+/**
+ * struct mvgpu_file - an open render node
+ * @mdev: the device
+ * @ctx: its device context, or NULL on a device without contexts
+ */
+struct mvgpu_file {
+	struct mvgpu_device *mdev;
+	struct mvgpu_ctx *ctx;
+};
+
+static inline struct mvgpu_device *to_mvgpu(struct drm_device *drm)
+{
+	return container_of(drm, struct mvgpu_device, drm);
+}
+
+static inline bool mvgpu_has_contexts(const struct mvgpu_device *mdev)
+{
+	return mdev->num_contexts != 0;
+}
+
+/* Module parameters (mvgpu_drv.c) */
+extern unsigned int mvgpu_ring_kib;
+extern unsigned int mvgpu_job_timeout_ms;
+extern unsigned int mvgpu_stall_timeout_ms;
+
+#endif /* MVGPU_DRV_H */

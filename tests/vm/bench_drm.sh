@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench's guest-driver figures, in a nested stock guest on a 1/4 vGPU
+# (one engine): mvgpu-drm-test bench prints drm_submit_vs_raw (a small
+# job's round trip through the render node over the same job straight
+# through context 0's ring in the driver, both woken by the MSI) and
+# drm_jobs_per_s.  Its BENCH lines pass through.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/guest_lib.sh"
+
+GUEST_DIR=$("$MVGPU_REPO/scripts/mkguest.sh" stock) || { not_ok "nested guest image"; exit 1; }
+mvgpu_load engines=1 || { not_ok "load mvgpu engines=1"; exit 1; }
+a=$(create_vgpu 1_4) || { not_ok "create a 1/4 vGPU"; rmmod mvgpu; exit 1; }
+log=$(mktemp)
+GUEST_APPEND="mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test" start_guest "$a" "$log" bench
+wait_guest "$GUEST_PID" 1200 "$log"
+st=$?
+grep -E '^BENCH |^# round' "$log"
+sed -n -E 's|^((not )?ok [0-9]+ - )|\1nested guest: |p' "$log" | tap_through
+expect_eq "nested guest ran the benchmark (QEMU exit, program exit)" \
+	"$st $(guest_status "$log")" "0 0"
+guest_keep "$log"
+rm -f "$log"
+remove_vgpu "$a"
+rmmod mvgpu
+exit $((T_FAILED > 0))
