@@ -253,8 +253,11 @@ static int mvgpu_mig_check_ctxs(struct mvgpu_mig_load *ld,
 
 	img->ctxs = NULL;
 	img->nctx = 0;
+	/* The source writes version 2 only for contexts besides 0. */
 	if (!ld->nctx)
-		return 0;
+		return ld->version < MVGPU_MIG_VERSION ? 0 :
+		       mvgpu_mig_refuse(ld, "a version %u stream with no context but 0 (no CTX section)",
+					ld->version);
 	kvfree(ld->ctx_img);
 	ld->ctx_img = kvcalloc(ld->nctx, sizeof(*ld->ctx_img),
 			       GFP_KERNEL_ACCOUNT);
