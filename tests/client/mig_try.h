@@ -12,10 +12,11 @@
 
 #include "mig_common.h"
 
-static uint64_t seed = 1;
-static struct mvgpu_handle dst;
-static const char *dst_uuid;
-static unsigned long refusals;
+/* Not every test uses them all. */
+static uint64_t seed __attribute__((unused)) = 1;
+static struct mvgpu_handle dst __attribute__((unused));
+static const char *dst_uuid __attribute__((unused));
+static unsigned long refusals __attribute__((unused));
 
 static inline uint64_t sysfs_u64(const char *uuid, const char *file)
 {
