@@ -44,9 +44,10 @@
  * CTX_GPT section and its CTX0 is marked optional, so a reader that knows
  * only version 1 (mvgpu before stream version 2) takes it, as context 0
  * without its SEQNO, ENGINE_NS and PRIORITY; a reader of version 2 takes
- * both versions, a version-1 stream as context 0 alone.  So a vGPU that
- * uses context 0 only still moves to a host with the older module, and one
- * that uses more contexts moves to hosts that can hold them.
+ * both versions, a version-1 stream as context 0 alone, and refuses a
+ * version-2 stream without a CTX section.  So a vGPU that uses context 0
+ * only still moves to a host with the older module, and one that uses
+ * more contexts moves to hosts that can hold them.
  *
  * The checksum, mvgpu_mig_sum, runs over 64-bit little-endian words with
  * four lanes, word i going to lane i % 4 (P1 = 0x9e3779b185ebca87,
@@ -266,7 +267,7 @@ struct mvgpu_mig_end {
  * Counters a migration carries: a SEQNO or ENGINE_NS at or above this is
  * none a device can have (centuries of work), and is refused.
  */
-#define MVGPU_MIG_COUNT_MAX	(1ULL << 62)
+#define MVGPU_MIG_COUNT_MAX	0x4000000000000000ULL	/* 2^62 */
 
 /**
  * struct mvgpu_mig_ctx0 - context 0's counters and priority
@@ -298,7 +299,8 @@ struct mvgpu_mig_ctx0 {
  * @ring_size: its RING_SIZE as written (latched once @ring_latched)
  * @ring_latched: 1 if a doorbell latched RING_BASE and RING_SIZE, else 0
  * @doorbell: its DOORBELL, the last value written
- * @ring_head: its RING_HEAD
+ * @ring_head: its RING_HEAD: below @ring_size and a multiple of
+ *	MVGPU_CMD_SIZE once @ring_latched, else 0
  * @status: its STATUS, an MVGPU_ENGINE_*; MVGPU_ENGINE_STOPPED exactly
  *	when @ring.stopped is 1
  * @error_code: its ERROR_CODE, an MVGPU_ERR_*

@@ -27,8 +27,11 @@
  * that names another context's page table.
  *
  * @ctxs of struct mvgpu_vgpu holds them.  It changes only on the worker
- * (create, destroy) and in a vGPU reset, which first stops context 0 (so
- * no request of it is under way), under both @ctxs_lock and the GPU
+ * (create, destroy), in a vGPU reset, which first stops context 0 (so no
+ * request of it is under way), and when a migration's stream makes the
+ * contexts again (mvgpu_vgpu_ctx_create_frozen(), the vGPU frozen and its
+ * @lock held, so no request of context 0 is under way either), under both
+ * @ctxs_lock and the GPU
  * scheduler's lock: the doorbell path looks a context up under the
  * latter (so do resets of a context, statistics and migration), VFIO's
  * dma_unmap walks the table under the former - the only holder of

@@ -173,7 +173,8 @@ static int mvgpu_mig_check_state(struct mvgpu_mig_load *ld, u32 id,
 	if (c->pad || n > MVGPU_MIG_CONTEXT_MAX ||
 	    sizeof(*c) + round_up(n, 8) != len ||
 	    memchr_inv((const u8 *)(c + 1) + n, 0, len - sizeof(*c) - n))
-		return mvgpu_mig_refuse(ld, "context %u: engine state of %u bytes in a section of %zu",
+		return mvgpu_mig_refuse(ld,
+					"context %u: engine state of %u bytes in a section of %zu",
 					id, n, len);
 	return 0;
 }
@@ -254,10 +255,12 @@ static int mvgpu_mig_check_ctxs(struct mvgpu_mig_load *ld,
 	img->ctxs = NULL;
 	img->nctx = 0;
 	/* The source writes version 2 only for contexts besides 0. */
-	if (!ld->nctx)
-		return ld->version < MVGPU_MIG_VERSION ? 0 :
-		       mvgpu_mig_refuse(ld, "a version %u stream with no context but 0 (no CTX section)",
+	if (!ld->nctx && ld->version >= MVGPU_MIG_VERSION)
+		return mvgpu_mig_refuse(ld,
+					"a version %u stream with no context but 0 (no CTX section)",
 					ld->version);
+	if (!ld->nctx)
+		return 0;
 	kvfree(ld->ctx_img);
 	ld->ctx_img = kvcalloc(ld->nctx, sizeof(*ld->ctx_img),
 			       GFP_KERNEL_ACCOUNT);

@@ -353,7 +353,8 @@ int mvgpu_mig_apply_ctx0(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld,
 		return 0;
 	if (mvgpu_ctx_counters_set(&vgpu->ctx, le64_to_cpu(c->seqno),
 				   le64_to_cpu(c->engine_ns)))
-		return mvgpu_mig_refuse(ld, "context 0: SEQNO %llu is below the commands it completed",
+		return mvgpu_mig_refuse(ld,
+					"context 0: SEQNO %llu is below the commands it completed",
 					le64_to_cpu(c->seqno));
 	mvgpu_ctx_set_prio(&vgpu->ctx, le32_to_cpu(c->prio));
 	return 0;
@@ -369,7 +370,8 @@ static int mvgpu_mig_create_refused(struct mvgpu_mig_load *ld, u32 id, int ret)
 		return -ENOMEM;
 	}
 	if (ret == -ENOSPC)
-		return mvgpu_mig_refuse(ld, "context %u: no room for its page table in this vGPU's page-table budget",
+		return mvgpu_mig_refuse(ld,
+					"context %u: no room for its page table in this vGPU's page-table budget",
 					id);
 	return mvgpu_mig_refuse(ld, "context %u cannot be made here (%d)", id,
 				ret);
@@ -402,7 +404,8 @@ static int mvgpu_mig_apply_ctx(struct mvgpu_vgpu *vgpu,
 					id, vgpu->gdev->be_ops->name, why);
 	if (mvgpu_ctx_counters_set(ctx, le64_to_cpu(h->seqno),
 				   le64_to_cpu(h->engine_ns)))
-		return mvgpu_mig_refuse(ld, "context %u: SEQNO %llu is below the commands it completed",
+		return mvgpu_mig_refuse(ld,
+					"context %u: SEQNO %llu is below the commands it completed",
 					id, le64_to_cpu(h->seqno));
 	return 0;
 }

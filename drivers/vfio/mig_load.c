@@ -283,7 +283,8 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 	}
 	if ((type == MVGPU_MIG_SEC_CTX || type == MVGPU_MIG_SEC_CTX_GPT) &&
 	    ld->version < MVGPU_MIG_VERSION)
-		return mvgpu_mig_refuse(ld, "section %s in a version %u stream, which carries context 0 only",
+		return mvgpu_mig_refuse(ld,
+					"section %s in a version %u stream, which carries context 0 only",
 					name, ld->version);
 	if (type != MVGPU_MIG_SEC_VRAM && type != MVGPU_MIG_SEC_CTX &&
 	    type != MVGPU_MIG_SEC_CTX_GPT && (ld->seen & BIT(type)))
@@ -311,7 +312,8 @@ static int mvgpu_mig_load_file_ctx(struct mvgpu_mig_load *ld)
 	struct mvgpu_mig_load_ctx *c;
 
 	if (!id || id >= ld->desc.num_contexts)
-		return mvgpu_mig_refuse(ld, "section %s of context %u: this vGPU's contexts other than 0 are 1 to %u",
+		return mvgpu_mig_refuse(ld,
+					"section %s of context %u: this vGPU's contexts other than 0 are 1 to %u",
 					mvgpu_mig_sec_name(type), id,
 					ld->desc.num_contexts - 1);
 	c = &ld->ctx[id];
@@ -324,7 +326,8 @@ static int mvgpu_mig_load_file_ctx(struct mvgpu_mig_load *ld)
 		ld->nctx++;
 	} else {
 		if (!c->buf)
-			return mvgpu_mig_refuse(ld, "CTX_GPT section of context %u before its CTX section",
+			return mvgpu_mig_refuse(ld,
+						"CTX_GPT section of context %u before its CTX section",
 						id);
 		if (c->gpt)
 			return mvgpu_mig_refuse(ld, "a second CTX_GPT section of context %u",

@@ -274,6 +274,8 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 			const struct mvgpu_mig_desc *desc,
 			const struct mvgpu_mig_image *img)
 {
+	/* A CTX section's payload at most; CONTEXT's is smaller. */
+	size_t scratch_len = sizeof(struct mvgpu_mig_ctx) + MVGPU_MIG_CONTEXT_MAX;
 	u8 *p, *scratch;
 	u32 i;
 
@@ -282,8 +284,7 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 	if (!sv->meta_len)
 		return -EINVAL;
 	sv->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
-	scratch = kmalloc(sizeof(struct mvgpu_mig_ctx) + MVGPU_MIG_CONTEXT_MAX,
-			  GFP_KERNEL_ACCOUNT);
+	scratch = kmalloc(scratch_len, GFP_KERNEL_ACCOUNT);
 	sv->meta = kvzalloc(sv->meta_len, GFP_KERNEL_ACCOUNT);
 	sv->gpts = kcalloc(img->nctx + 1, sizeof(*sv->gpts), GFP_KERNEL_ACCOUNT);
 	if (!sv->page || !scratch || !sv->meta || !sv->gpts) {

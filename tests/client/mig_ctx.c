@@ -264,13 +264,28 @@ static struct stream strip_ctx0(const struct stream *s)
 	return e;
 }
 
+/* Sections a reader of version 1 neither knows nor may skip. */
+static unsigned int v1_unknown(const struct stream *s)
+{
+	unsigned int unknown = 0;
+	struct sections x;
+
+	stream_index(s, &x);
+	for (unsigned int i = 0; i < x.n; i++) {
+		const struct mvgpu_mig_section *sec = (const void *)(s->p + x.off[i]);
+
+		unknown += sec->type > MVGPU_MIG_SEC_END &&
+			   !(sec->flags & MVGPU_MIG_SEC_OPTIONAL);
+	}
+	return unknown;
+}
+
 static int cmd_v1(const char *a, const char *b)
 {
 	struct stream s = { 0 }, old;
 	struct mvgpu_mig_section *sec;
-	struct sections x;
 	const char *where = "";
-	unsigned int unknown = 0, i;
+	unsigned int unknown, i;
 	struct c0_chain ch;
 	uint64_t seq_src;
 	struct vm vm, to;
@@ -297,12 +312,7 @@ static int cmd_v1(const char *a, const char *b)
 	err = err ?: stream_save(&vm.h, &s);
 	if (!tap_ok(!err, "v1: stream of the stopped source (%zu bytes)", s.len))
 		return 1;
-	stream_index(&s, &x);
-	for (i = 0; i < x.n; i++) {
-		sec = (void *)(s.p + x.off[i]);
-		unknown += sec->type > MVGPU_MIG_SEC_END &&
-			   !(sec->flags & MVGPU_MIG_SEC_OPTIONAL);
-	}
+	unknown = v1_unknown(&s);
 	tap_ok(((struct mvgpu_mig_header *)s.p)->version == MVGPU_MIG_VERSION_1 &&
 	       !count_type(&s, MVGPU_MIG_SEC_CTX) &&
 	       !count_type(&s, MVGPU_MIG_SEC_CTX_GPT) && !unknown,

@@ -32,11 +32,9 @@ static struct mvgpu_mig_gpt_entry *run_of(struct stream *e, unsigned int n)
 #define CTX_EDIT(good, name, n, ...) \
 	EDIT(good, name, { struct mvgpu_mig_ctx *c = ctx_of(&e, n); (void)c; __VA_ARGS__; })
 
-static void ctx_edits(const struct stream *good, uint32_t ncontexts,
-		      uint64_t vram_size)
+/* The contexts' count, numbers, duplicates and order. */
+static void ctx_edits(const struct stream *good, uint32_t ncontexts)
 {
-	uint64_t len;
-
 	EDIT(good, "contexts: version 1 claimed with CTX sections", h->version = 1);
 	EDIT(good, "contexts: version 2 with every CTX and CTX_GPT taken out (context count 0)", {
 		while (count_type(&e, MVGPU_MIG_SEC_CTX))
@@ -72,6 +70,13 @@ static void ctx_edits(const struct stream *good, uint32_t ncontexts,
 		stream_splice(&e, off + sizeof(*sec) + sec->len - 8, 8, NULL, 0);
 		((struct mvgpu_mig_section *)(e.p + off))->len -= 8;
 	});
+}
+
+/* Registers, rings, counters, engine states and page tables of contexts. */
+static void ctx_edits_fields(const struct stream *good, uint64_t vram_size)
+{
+	uint64_t len;
+
 	CTX_EDIT(good, "contexts: priority 8", 0, c->prio = 8);
 	CTX_EDIT(good, "contexts: priority 2^32 - 1", 1, c->prio = ~0u);
 	EDIT(good, "contexts: context 0's priority 9",
@@ -118,6 +123,11 @@ static void ctx_edits(const struct stream *good, uint32_t ncontexts,
 		stream_splice(&e, off + sizeof(*sec) + sizeof(struct mvgpu_mig_ctx_gpt),
 			      0, &g, sizeof(g));
 	});
+}
+
+/* Sections cut short, at their headers. */
+static void ctx_edits_short(const struct stream *good)
+{
 	{
 		/* Refused at its header, before its checksum. */
 		struct stream e = stream_dup(good);
@@ -212,7 +222,9 @@ static int cmd_hostile(const char *a, const char *b, unsigned long nflips)
 	gpt0 = sysfs_u64(dst_uuid, "gpt_bytes");
 	tap_ok(try(&good, 0, 1, why, sizeof(why)),
 	       "hostile: the stream as the source wrote it is taken");
-	ctx_edits(&good, t.n, t.vm.h.vram_len);
+	ctx_edits(&good, t.n);
+	ctx_edits_fields(&good, t.vm.h.vram_len);
+	ctx_edits_short(&good);
 	ctx_cuts(&good);
 	ctx_flips(&good, nflips);
 
