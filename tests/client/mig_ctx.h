@@ -142,10 +142,11 @@ static inline void matmul(uint32_t *o, const uint32_t *a, const uint32_t *b,
  */
 static inline void c_work(struct tenant *t, struct cctx *c, uint32_t d)
 {
-	uint32_t n = d * d, *a = (uint32_t *)c_mem(t, c, mat_va(c, -2));
-	uint32_t *b = (uint32_t *)c_mem(t, c, mat_va(c, -1));
+	uint32_t n = d * d, *a, *b;
 
-	c->d = d;
+	c->d = d;		/* before mat_va(), which lays out d x d */
+	a = (uint32_t *)c_mem(t, c, mat_va(c, -2));
+	b = (uint32_t *)c_mem(t, c, mat_va(c, -1));
 	c->fill = (uint32_t)xrand(&seed);
 	for (uint32_t i = 0; i < n; i++) {
 		a[i] = (uint32_t)xrand(&seed);
