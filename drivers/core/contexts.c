@@ -526,6 +526,7 @@ void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu)
 			mvgpu_ctx_freeze(ctx);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_freeze);
 
 /**
  * mvgpu_vgpu_thaw() - let every context of a frozen vGPU go on
@@ -548,6 +549,7 @@ void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu)
 	}
 	mvgpu_ctx_thaw(&vgpu->ctx);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_thaw);
 
 /**
  * mvgpu_vgpu_ctxs_used() - contexts other than 0 exist
@@ -600,6 +602,7 @@ struct mvgpu_ctx *mvgpu_vgpu_ctx_create_frozen(struct mvgpu_vgpu *vgpu,
 	set_active_memcg(old);
 	return ctx;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctx_create_frozen);
 
 /**
  * mvgpu_vgpu_ctx_map_walk() - a context's page table as runs, if unchanged

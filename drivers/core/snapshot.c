@@ -177,6 +177,7 @@ void mvgpu_ctx_counters_get(struct mvgpu_ctx *ctx, u64 *seqno, u64 *engine_ns)
 	*engine_ns = READ_ONCE(ctx->busy_ns);
 	spin_unlock_irq(&sched->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_counters_get);
 
 /**
  * mvgpu_ctx_counters_set() - a frozen context's SEQNO and ENGINE_NS
@@ -206,3 +207,4 @@ int mvgpu_ctx_counters_set(struct mvgpu_ctx *ctx, u64 seqno, u64 engine_ns)
 	spin_unlock_irq(&sched->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_counters_set);
