@@ -94,6 +94,9 @@ check "the kernel log says why streams were refused" \
 # hostile streams of contexts refused, with a reason in the log.
 run "contexts live" "$X" live "$A" "$B" --hops 2 --seed 17
 run "contexts v1" "$X" v1 "$A" "$B" --seed 19
+# The log's refusals are rate limited per vGPU (10 each 5 s): after a quiet
+# spell longer than that, the first ones - all about contexts - are shown.
+sleep 6
 run "contexts hostile" "$XH" "$A" "$B" --flips "${MIG_CTX_FLIPS:-200}" --seed 23
 check "the kernel log says why streams of contexts were refused" \
 	bash -c 'dmesg | grep -q "migration stream refused: .*context"'
