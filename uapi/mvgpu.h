@@ -231,7 +231,7 @@
  * ring works as context 0's (DOC: Command ring); a fault stops only that
  * context.  Its SEQNO counts the commands it completed since it was
  * created, 64 bits that never go back (context 0's: since the vGPU's last
- * reset, and not carried by a migration): the device writes it, so a kernel
+ * reset; a migration carries every context's): the device writes it, so a kernel
  * driver can trust it for fences; a FENCE's MVGPU_INT_FENCE is raised after
  * SEQNO counts it.  ENGINE_NS is the engine time it has used.  Writing
  * MVGPU_RESET_ENGINE_MAGIC to its RESET resets the context: ring registers,

@@ -7,8 +7,8 @@
  * opaque); this header is for tools and tests that inspect or build
  * streams, and it is the contract between mvgpu modules on the two hosts.
  * Self-contained: includes <linux/types.h> only.  Every field is little
- * endian (but the CONTEXT section's payload: the backend's engine state,
- * in the backend's own format); every reserved or padding field is zero.
+ * endian (but the engine state in the CONTEXT and CTX sections, in the
+ * backend's own format); every reserved or padding field is zero.
  */
 #ifndef _UAPI_MVGPU_MIGRATION_H
 #define _UAPI_MVGPU_MIGRATION_H
@@ -26,15 +26,28 @@
  * flipped bit, a dropped, repeated or reordered section and a stream cut
  * short are all refused.
  *
- * The source writes, in this order: CONFIG, REGS, IRQ, RING, CONTEXT, GPT,
- * then one VRAM section per 2 MiB window of VRAM that has backed pages
- * (untouched VRAM costs nothing), then END.  A reader takes CONFIG, REGS,
- * IRQ, RING, CONTEXT and GPT exactly once each, VRAM any number of times
- * (a later window's page replaces an earlier one: room for a pre-copy
- * phase that sends pages again), and nothing after END.  A section type
- * it does not know is refused unless MVGPU_MIG_SEC_OPTIONAL is set, in
- * which case it is skipped: later versions can add state old readers may
- * ignore.
+ * The source writes, in this order: CONFIG, REGS, IRQ, RING, CONTEXT,
+ * CTX0, one CTX per context other than 0 by increasing number, GPT, one
+ * CTX_GPT per CTX in the same order, then one VRAM section per 2 MiB
+ * window of VRAM that has backed pages (untouched VRAM costs nothing),
+ * then END.  A reader takes CONFIG, REGS, IRQ, RING, CONTEXT and GPT
+ * exactly once each, CTX0 at most once, one CTX and one CTX_GPT for each
+ * context it names (a context's CTX before its CTX_GPT), VRAM any number
+ * of times (a later window's page replaces an earlier one: room for a
+ * pre-copy phase that sends pages again), and nothing after END.  A
+ * section type it does not know is refused unless MVGPU_MIG_SEC_OPTIONAL
+ * is set, in which case it is skipped: later versions can add state old
+ * readers may ignore.
+ *
+ * Versions: a stream is version 1 when its vGPU has no context but 0
+ * (uapi/mvgpu.h, DOC: Contexts), else version 2.  Version 1 has no CTX or
+ * CTX_GPT section and its CTX0 is marked optional, so a reader that knows
+ * only version 1 (mvgpu before stream version 2) takes it, as context 0
+ * without its SEQNO, ENGINE_NS and PRIORITY; a reader of version 2 takes
+ * both versions, a version-1 stream as context 0 alone, and refuses a
+ * version-2 stream without a CTX section.  So a vGPU that uses context 0
+ * only still moves to a host with the older module, and one that uses
+ * more contexts moves to hosts that can hold them.
  *
  * The checksum, mvgpu_mig_sum, runs over 64-bit little-endian words with
  * four lanes, word i going to lane i % 4 (P1 = 0x9e3779b185ebca87,
@@ -47,7 +60,8 @@
  *	h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32
  */
 #define MVGPU_MIG_MAGIC		0x47494d555047564dULL	/* "MVGPUMIG" */
-#define MVGPU_MIG_VERSION	1
+#define MVGPU_MIG_VERSION	2			/* the newest; 1 is read too */
+#define MVGPU_MIG_VERSION_1	1			/* context 0 only */
 #define MVGPU_MIG_PAGE_SIZE	4096
 #define MVGPU_MIG_WINDOW	0x200000		/* VRAM section span */
 #define MVGPU_MIG_WINDOW_PAGES	(MVGPU_MIG_WINDOW / MVGPU_MIG_PAGE_SIZE)
@@ -56,7 +70,8 @@
 /**
  * struct mvgpu_mig_header - the start of a stream
  * @magic: MVGPU_MIG_MAGIC
- * @version: MVGPU_MIG_VERSION; a reader refuses another
+ * @version: MVGPU_MIG_VERSION_1 if the vGPU had no context but 0, else
+ *	MVGPU_MIG_VERSION; a reader refuses another
  * @header_size: sizeof(struct mvgpu_mig_header)
  * @flags: zero
  * @page_size: MVGPU_MIG_PAGE_SIZE
@@ -92,6 +107,9 @@ struct mvgpu_mig_header {
 #define MVGPU_MIG_SEC_GPT	6	/* struct mvgpu_mig_gpt_entry[] */
 #define MVGPU_MIG_SEC_VRAM	7	/* struct mvgpu_mig_vram + pages */
 #define MVGPU_MIG_SEC_END	8	/* struct mvgpu_mig_end */
+#define MVGPU_MIG_SEC_CTX0	9	/* struct mvgpu_mig_ctx0, optional */
+#define MVGPU_MIG_SEC_CTX	10	/* struct mvgpu_mig_ctx + state (v2) */
+#define MVGPU_MIG_SEC_CTX_GPT	11	/* struct mvgpu_mig_ctx_gpt + runs (v2) */
 
 /* Section flags */
 #define MVGPU_MIG_SEC_OPTIONAL	0x1u	/* a reader that does not know it skips it */
@@ -243,6 +261,98 @@ struct mvgpu_mig_vram {
 struct mvgpu_mig_end {
 	__le64 sections;
 	__le64 vram_pages;
+};
+
+/*
+ * Counters a migration carries: a SEQNO or ENGINE_NS at or above this is
+ * none a device can have (centuries of work), and is refused.
+ */
+#define MVGPU_MIG_COUNT_MAX	0x4000000000000000ULL	/* 2^62 */
+
+/**
+ * struct mvgpu_mig_ctx0 - context 0's counters and priority
+ * @seqno: its SEQNO; at least the RING section's @cmds_done, below
+ *	MVGPU_MIG_COUNT_MAX
+ * @engine_ns: its ENGINE_NS, below MVGPU_MIG_COUNT_MAX
+ * @prio: its PRIORITY, MVGPU_CTX_PRIO_LOW .. MVGPU_CTX_PRIO_MAX
+ * @pad: zero
+ *
+ * Written with MVGPU_MIG_SEC_OPTIONAL, in both versions.  Without it (a
+ * source before stream version 2, or a reader that skips it), context 0's
+ * SEQNO on the destination counts from its CMDS_DONE, its ENGINE_NS from 0
+ * and its priority is MVGPU_CTX_PRIO_HIGH.
+ */
+struct mvgpu_mig_ctx0 {
+	__le64 seqno;
+	__le64 engine_ns;
+	__le32 prio;
+	__le32 pad;
+};
+
+/**
+ * struct mvgpu_mig_ctx - a context other than 0 (version 2)
+ * @id: its number, 1 .. the vGPU's NUM_CONTEXTS - 1; one CTX section each
+ * @prio: its PRIORITY, MVGPU_CTX_PRIO_LOW .. MVGPU_CTX_PRIO_MAX
+ * @seqno: its SEQNO; at least @ring.cmds_done, below MVGPU_MIG_COUNT_MAX
+ * @engine_ns: its ENGINE_NS, below MVGPU_MIG_COUNT_MAX
+ * @ring_base: its RING_BASE as written (latched once @ring_latched)
+ * @ring_size: its RING_SIZE as written (latched once @ring_latched)
+ * @ring_latched: 1 if a doorbell latched RING_BASE and RING_SIZE, else 0
+ * @doorbell: its DOORBELL, the last value written
+ * @ring_head: its RING_HEAD: below @ring_size and a multiple of
+ *	MVGPU_CMD_SIZE once @ring_latched, else 0
+ * @status: its STATUS, an MVGPU_ENGINE_*; MVGPU_ENGINE_STOPPED exactly
+ *	when @ring.stopped is 1
+ * @error_code: its ERROR_CODE, an MVGPU_ERR_*
+ * @error_info: its ERROR_INFO
+ * @int_status: its INT_STATUS, a subset of MVGPU_INT_FENCE | MVGPU_INT_ERROR
+ * @int_mask: its INT_MASK, a subset of MVGPU_INT_FENCE | MVGPU_INT_ERROR
+ * @pad: zero
+ * @fault_addr: its FAULT_ADDR
+ * @ring: its ring as the mediator latched it, as the RING section is
+ *	context 0's (RING_BASE and RING_SIZE are the fields above)
+ * @context: the length of the backend's engine state that follows, as the
+ *	CONTEXT section's (@context.len at most MVGPU_MIG_CONTEXT_MAX)
+ *
+ * Followed by @context.len bytes of the context's engine state, in the
+ * backend's format, then zeros to a multiple of 8.  The context is made
+ * again on the destination as CTX_CREATE makes it, with its page table
+ * from its CTX_GPT section, and runs when the device does.
+ */
+struct mvgpu_mig_ctx {
+	__le32 id;
+	__le32 prio;
+	__le64 seqno;
+	__le64 engine_ns;
+	__le64 ring_base;
+	__le32 ring_size;
+	__le32 ring_latched;
+	__le32 doorbell;
+	__le32 ring_head;
+	__le32 status;
+	__le32 error_code;
+	__le32 error_info;
+	__le32 int_status;
+	__le32 int_mask;
+	__le32 pad;
+	__le64 fault_addr;
+	struct mvgpu_mig_ring ring;
+	struct mvgpu_mig_context context;
+};
+
+/**
+ * struct mvgpu_mig_ctx_gpt - a context's page table (version 2)
+ * @id: the context, whose CTX section came before; one CTX_GPT each
+ * @pad: zero
+ *
+ * Followed by the context's page-table runs, struct mvgpu_mig_gpt_entry
+ * as in the GPT section (context 0's).  The runs of all page-table
+ * sections together are at most as many as the destination's page-table
+ * budget has entries, the roots of its contexts included.
+ */
+struct mvgpu_mig_ctx_gpt {
+	__le32 id;
+	__le32 pad;
 };
 
 #endif /* _UAPI_MVGPU_MIGRATION_H */

@@ -5,6 +5,8 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include <mvgpu/ctx.h>
@@ -25,8 +27,11 @@
  * that names another context's page table.
  *
  * @ctxs of struct mvgpu_vgpu holds them.  It changes only on the worker
- * (create, destroy) and in a vGPU reset, which first stops context 0 (so
- * no request of it is under way), under both @ctxs_lock and the GPU
+ * (create, destroy), in a vGPU reset, which first stops context 0 (so no
+ * request of it is under way), and when a migration's stream makes the
+ * contexts again (mvgpu_vgpu_ctx_create_frozen(), the vGPU frozen and its
+ * @lock held, so no request of context 0 is under way either), under both
+ * @ctxs_lock and the GPU
  * scheduler's lock: the doorbell path looks a context up under the
  * latter (so do resets of a context, statistics and migration), VFIO's
  * dma_unmap walks the table under the former - the only holder of
@@ -205,21 +210,28 @@ static void mvgpu_ctx_budget_root(struct mvgpu_vgpu *vgpu, int sign)
 	WRITE_ONCE(b->max, b->max + sign * MVGPU_GPT_ROOT_TABLES);
 }
 
-/* CTX_CREATE: a context @id with priority @prio, its address space empty. */
-static int mvgpu_ctx_create(struct mvgpu_vgpu *vgpu, u32 id, u32 prio)
+/*
+ * CTX_CREATE: a context @id with priority @prio, its address space empty;
+ * with @frozen it is frozen before anything can see it (a migration's).
+ */
+static struct mvgpu_ctx *mvgpu_ctx_create(struct mvgpu_vgpu *vgpu, u32 id,
+					  u32 prio, bool frozen)
 {
 	struct mvgpu_ctx *ctx;
 	int ret;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!ctx)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	mutex_lock(&vgpu->ctxs_lock);
 	mvgpu_ctx_budget_root(vgpu, 1);
 	mutex_unlock(&vgpu->ctxs_lock);
 	ret = mvgpu_ctx_init(ctx, vgpu, vgpu->ctx.vdev, id, prio);
 	if (ret)
 		goto err_budget;
+	/* Not in the table yet: no doorbell, reset or thaw sees it. */
+	ctx->frozen = frozen;
+	ctx->stopping = frozen;
 	mvgpu_ctx_regs_set(vgpu, id, true, prio);
 	/*
 	 * No dma_unmap walks the table while it is locked: one that ran
@@ -232,7 +244,7 @@ static int mvgpu_ctx_create(struct mvgpu_vgpu *vgpu, u32 id, u32 prio)
 		mvgpu_ctx_table_set_locked(vgpu, id, ctx);
 	mutex_unlock(&vgpu->ctxs_lock);
 	if (!ret)
-		return 0;
+		return ctx;
 	mvgpu_ctx_regs_set(vgpu, id, false, 0);
 	mvgpu_ctx_fini(ctx);
 err_budget:
@@ -240,7 +252,7 @@ err_budget:
 	mvgpu_ctx_budget_root(vgpu, -1);
 	mutex_unlock(&vgpu->ctxs_lock);
 	kfree(ctx);
-	return ret;
+	return ERR_PTR(ret);
 }
 
 /**
@@ -334,7 +346,8 @@ void mvgpu_ctx_op_context(struct mvgpu_ctx *ctx)
 					 MVGPU_CTX_ERR_EXISTS, addr);
 			return;
 		}
-		ret = mvgpu_ctx_create(vgpu, r->ctx, r->prio);
+		tgt = mvgpu_ctx_create(vgpu, r->ctx, r->prio, false);
+		ret = PTR_ERR_OR_ZERO(tgt);
 		if (ret)
 			mvgpu_ctx_answer(ctx, ret == -ENOSPC ?
 					 MVGPU_ERR_BAD_MAP : MVGPU_ERR_NO_MEMORY,
@@ -471,11 +484,16 @@ void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len)
 	mvgpu_pin_unmap_stall();
 }
 
-/*
- * Context @id of a vGPU whose table cannot lose it meanwhile (context 0
- * frozen or stopped, the vGPU's lock held), or NULL.
+/**
+ * mvgpu_vgpu_ctx_get() - a context of a vGPU whose table cannot change
+ * @vgpu: the vGPU, its context 0 frozen or stopped
+ * @id: the context's number, below the vGPU's NUM_CONTEXTS
+ *
+ * Context: process context; the caller holds the vGPU's @lock, so no
+ * reset takes the context away meanwhile.
+ * Return: the context, or NULL.
  */
-static struct mvgpu_ctx *mvgpu_vgpu_ctx_get(struct mvgpu_vgpu *vgpu, u32 id)
+struct mvgpu_ctx *mvgpu_vgpu_ctx_get(struct mvgpu_vgpu *vgpu, u32 id)
 {
 	struct mvgpu_sched *sched = &vgpu->gdev->sched;
 	struct mvgpu_ctx *ctx;
@@ -508,6 +526,7 @@ void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu)
 			mvgpu_ctx_freeze(ctx);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_freeze);
 
 /**
  * mvgpu_vgpu_thaw() - let every context of a frozen vGPU go on
@@ -530,6 +549,7 @@ void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu)
 	}
 	mvgpu_ctx_thaw(&vgpu->ctx);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_thaw);
 
 /**
  * mvgpu_vgpu_ctxs_used() - contexts other than 0 exist
@@ -548,4 +568,73 @@ u32 mvgpu_vgpu_ctxs_used(struct mvgpu_vgpu *vgpu)
 		n += !!vgpu->ctxs[id];
 	spin_unlock_irq(&sched->lock);
 	return n;
+}
+
+/**
+ * mvgpu_vgpu_ctx_create_frozen() - a context a migration's stream carries
+ * @vgpu: the vGPU, frozen (mvgpu_vgpu_freeze()), leaving RESUMING
+ * @id: the context's number, 1 .. NUM_CONTEXTS - 1
+ * @prio: its priority, MVGPU_CTX_PRIO_LOW .. MVGPU_CTX_PRIO_MAX
+ *
+ * As CTX_CREATE makes it (DOC: Contexts of a vGPU), but from the caller's
+ * thread rather than the worker, and frozen: it runs once
+ * mvgpu_vgpu_thaw() thaws the vGPU.  What it allocates is charged to the
+ * VMM's memory cgroup, as on the worker; a vGPU reset destroys it.
+ *
+ * Context: process context; the caller holds the vGPU's @lock.
+ * Return: the context; ERR_PTR(-EINVAL) for a number or priority out of
+ * range; -EEXIST if context @id exists; -ENOMEM; -ENOSPC if the
+ * page-table budget has no room for its root.
+ */
+struct mvgpu_ctx *mvgpu_vgpu_ctx_create_frozen(struct mvgpu_vgpu *vgpu,
+					       u32 id, u32 prio)
+{
+	struct mem_cgroup *old;
+	struct mvgpu_ctx *ctx;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (!id || id >= vgpu->num_contexts || prio > MVGPU_CTX_PRIO_MAX)
+		return ERR_PTR(-EINVAL);
+	if (mvgpu_vgpu_ctx_get(vgpu, id))
+		return ERR_PTR(-EEXIST);
+	old = set_active_memcg(READ_ONCE(vgpu->memcg));
+	ctx = mvgpu_ctx_create(vgpu, id, prio, true);
+	set_active_memcg(old);
+	return ctx;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctx_create_frozen);
+
+/**
+ * mvgpu_vgpu_ctx_map_walk() - a context's page table as runs, if unchanged
+ * @vgpu: the vGPU
+ * @id: the context's number
+ * @gen: the generation its address space must still be at
+ *	(mvgpu_aspace_gen(), unique across address spaces: a context
+ *	destroyed and created again has another)
+ * @from: the first GPU VA to look at
+ * @fn: called for each run, as for mvgpu_ctx_map_save()
+ * @arg: its first argument
+ *
+ * For a migration stream read long after its STOP_COPY began: the
+ * context is looked up and walked under the table's lock, so it cannot go
+ * meanwhile, whatever resets the vGPU.
+ *
+ * Context: process context; takes the vGPU's @ctxs_lock.
+ * Return: 0; what @fn returned; -EIO if there is no context @id any more
+ * or its page table changed since @gen.
+ */
+int mvgpu_vgpu_ctx_map_walk(struct mvgpu_vgpu *vgpu, u32 id, u64 gen, u64 from,
+			    int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				      u32 flags),
+			    void *arg)
+{
+	struct mvgpu_ctx *ctx;
+	int ret = -EIO;
+
+	mutex_lock(&vgpu->ctxs_lock);
+	ctx = mvgpu_vgpu_ctx(vgpu, id);
+	if (ctx && !ctx->dying && mvgpu_aspace_gen(&ctx->as) == gen)
+		ret = mvgpu_ctx_map_save(ctx, from, fn, arg);
+	mutex_unlock(&vgpu->ctxs_lock);
+	return ret;
 }

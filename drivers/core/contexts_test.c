@@ -436,6 +436,63 @@ static void ctx_vgpu_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_SEQNO_LO), 0U);
 }
 
+/*
+ * A migration makes a context again frozen (mvgpu_vgpu_ctx_create_frozen()):
+ * bad numbers and priorities and an existing context are refused; its
+ * counters go on from the stream's; a doorbell while frozen waits for the
+ * thaw; a vGPU reset destroys it and gives its root back to the budget.
+ */
+static void ctx_create_frozen_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	u64 max = v->budget.tables.max, seqno, ns;
+	struct mvgpu_ctx *c;
+	int e;
+
+	mutex_lock(&v->lock);
+	mvgpu_vgpu_freeze(v);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mvgpu_vgpu_ctx_create_frozen(v, 0, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mvgpu_vgpu_ctx_create_frozen(v, v->num_contexts,
+								   0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mvgpu_vgpu_ctx_create_frozen(v, 1,
+								   MVGPU_CTX_PRIO_MAX + 1)),
+			-EINVAL);
+	c = mvgpu_vgpu_ctx_create_frozen(v, 1, MVGPU_CTX_PRIO_LOW);
+	if (IS_ERR(c))
+		mutex_unlock(&v->lock);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(mvgpu_vgpu_ctx_create_frozen(v, 1, 0)),
+			-EEXIST);
+	KUNIT_EXPECT_PTR_EQ(test, v->ctxs[1], c);
+	KUNIT_EXPECT_TRUE(test, c->frozen);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_counters_set(c, 7, 1234), 0);
+	mvgpu_ctx_counters_get(c, &seqno, &ns);
+	KUNIT_EXPECT_EQ(test, seqno, 7ULL);
+	KUNIT_EXPECT_EQ(test, ns, 1234ULL);
+	mutex_unlock(&v->lock);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_PRIORITY),
+			(u32)MVGPU_CTX_PRIO_LOW);
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max + MVGPU_GPT_ROOT_TABLES);
+
+	/* Frozen, a doorbell waits; the thaw runs it. */
+	ctx_ring(x, 0, 1, 64);
+	KUNIT_EXPECT_LT(test, engine_of(x, 0, 1), 0);
+	mutex_lock(&v->lock);
+	mvgpu_vgpu_thaw(v);
+	mutex_unlock(&v->lock);
+	e = engine_of(x, 0, 1);
+	KUNIT_EXPECT_GE(test, e, 0);
+	if (e >= 0)
+		mock_report(x, e, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_SEQNO_LO), 8U);
+
+	mvgpu_vgpu_reset(v, false);
+	KUNIT_EXPECT_NULL(test, v->ctxs[1]);
+	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max);
+}
+
 static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_create_destroy_test),
 	KUNIT_CASE(ctx_priority_test),
@@ -443,6 +500,7 @@ static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_share_test),
 	KUNIT_CASE(ctx_fault_test),
 	KUNIT_CASE(ctx_vgpu_reset_test),
+	KUNIT_CASE(ctx_create_frozen_test),
 	{}
 };
 

@@ -156,3 +156,55 @@ int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx, u64 from,
 {
 	return mvgpu_aspace_walk(&ctx->as, from, fn, arg);
 }
+
+/**
+ * mvgpu_ctx_counters_get() - a frozen context's SEQNO and ENGINE_NS
+ * @ctx: the context, frozen
+ * @seqno: set to its SEQNO: commands completed since it was created (since
+ *	the vGPU's reset, for context 0)
+ * @engine_ns: set to its ENGINE_NS: engine time used
+ *
+ * The counts themselves, not what the registers last showed.
+ *
+ * Context: process context.
+ */
+void mvgpu_ctx_counters_get(struct mvgpu_ctx *ctx, u64 *seqno, u64 *engine_ns)
+{
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
+
+	spin_lock_irq(&sched->lock);
+	*seqno = READ_ONCE(ctx->seqno_base) + READ_ONCE(ctx->cmds_done);
+	*engine_ns = READ_ONCE(ctx->busy_ns);
+	spin_unlock_irq(&sched->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_counters_get);
+
+/**
+ * mvgpu_ctx_counters_set() - a frozen context's SEQNO and ENGINE_NS
+ * @ctx: the context, frozen, its ring loaded (mvgpu_ctx_state_set())
+ * @seqno: its SEQNO, at least the commands it completed since its last
+ *	reset
+ * @engine_ns: its ENGINE_NS
+ *
+ * SEQNO goes on from @seqno as commands complete.  The caller shows both
+ * in the context's registers.
+ *
+ * Context: process context.
+ * Return: 0, or -EINVAL if @seqno is below the commands completed.
+ */
+int mvgpu_ctx_counters_set(struct mvgpu_ctx *ctx, u64 seqno, u64 engine_ns)
+{
+	struct mvgpu_sched *sched = &ctx->gdev->sched;
+	int ret = 0;
+
+	spin_lock_irq(&sched->lock);
+	if (WARN_ON_ONCE(!ctx->frozen) || seqno < READ_ONCE(ctx->cmds_done))
+		ret = -EINVAL;
+	else
+		WRITE_ONCE(ctx->seqno_base, seqno - READ_ONCE(ctx->cmds_done));
+	if (!ret)
+		WRITE_ONCE(ctx->busy_ns, engine_ns);
+	spin_unlock_irq(&sched->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_counters_set);

@@ -24,7 +24,11 @@
  * and checks each part as soon as it is whole: the header (magic, version,
  * type, VRAM size, backend, checksum), each section header (a known type
  * or an optional one, a length within that type's bounds, no second copy
- * of a section that comes once), each checksum.  A VRAM section's pages go
+ * of a section that comes once, no section of contexts other than 0 in a
+ * version-1 stream, page-table runs of all contexts together within the
+ * page-table budget), each context's number as soon as its section is in
+ * (one of this vGPU's, other than 0, once, its CTX before its CTX_GPT),
+ * each checksum.  A VRAM section's pages go
  * straight into the vGPU's own VRAM at offsets its window header allows,
  * so VRAM is never buffered; the other sections are kept until the device
  * leaves RESUMING, bounded by their types' sizes and the page-table
@@ -101,6 +105,15 @@ void mvgpu_mig_load_fini(struct mvgpu_mig_load *ld)
 		kvfree(ld->bufs[i]);
 		ld->bufs[i] = NULL;
 	}
+	for (i = 0; i < ARRAY_SIZE(ld->ctx); i++) {
+		kvfree(ld->ctx[i].buf);
+		kvfree(ld->ctx[i].gpt);
+		ld->ctx[i] = (struct mvgpu_mig_load_ctx) {};
+	}
+	kvfree(ld->cur);
+	ld->cur = NULL;
+	kvfree(ld->ctx_img);
+	ld->ctx_img = NULL;
 	kfree(ld->page);
 	ld->page = NULL;
 }
@@ -116,13 +129,15 @@ static int mvgpu_mig_load_header(struct mvgpu_mig_load *ld)
 	if (le64_to_cpu(h->magic) != MVGPU_MIG_MAGIC)
 		return mvgpu_mig_refuse(ld, "not an mvgpu migration stream (magic %#llx)",
 					le64_to_cpu(h->magic));
-	if (le32_to_cpu(h->version) != MVGPU_MIG_VERSION)
-		return mvgpu_mig_refuse(ld, "stream version %u, this mvgpu reads version %u",
-					le32_to_cpu(h->version), MVGPU_MIG_VERSION);
+	ld->version = le32_to_cpu(h->version);
+	if (ld->version < MVGPU_MIG_VERSION_1 || ld->version > MVGPU_MIG_VERSION)
+		return mvgpu_mig_refuse(ld, "stream version %u, this mvgpu reads versions %u to %u",
+					ld->version, MVGPU_MIG_VERSION_1,
+					MVGPU_MIG_VERSION);
 	if (le32_to_cpu(h->header_size) != sizeof(*h))
 		return mvgpu_mig_refuse(ld, "header of %u bytes, version %u has %zu",
 					le32_to_cpu(h->header_size),
-					MVGPU_MIG_VERSION, sizeof(*h));
+					ld->version, sizeof(*h));
 	mvgpu_mig_sum_init(&s, 0);
 	mvgpu_mig_sum_update(&s, h, offsetof(struct mvgpu_mig_header, sum));
 	ld->chain = mvgpu_mig_sum_final(&s);
@@ -158,9 +173,23 @@ static int mvgpu_mig_load_header(struct mvgpu_mig_load *ld)
 	return 0;
 }
 
+/*
+ * Do @runs more page-table runs fit the budget: context 0's, and the root
+ * of each context whose CTX section came?
+ */
+static bool mvgpu_mig_runs_ok(const struct mvgpu_mig_load *ld, u64 runs)
+{
+	const struct mvgpu_mig_desc *d = &ld->desc;
+
+	return runs <= d->gpt_max + ld->nctx * d->gpt_ctx_max - ld->gpt_runs;
+}
+
 /* Is @len a length section @type may have? */
 static bool mvgpu_mig_len_ok(const struct mvgpu_mig_load *ld, u32 type, u64 len)
 {
+	const size_t run = sizeof(struct mvgpu_mig_gpt_entry);
+	const size_t ctx_gpt = sizeof(struct mvgpu_mig_ctx_gpt);
+
 	switch (type) {
 	case MVGPU_MIG_SEC_CONFIG:
 		return len == MVGPU_PCI_CONFIG_SIZE;
@@ -174,17 +203,58 @@ static bool mvgpu_mig_len_ok(const struct mvgpu_mig_load *ld, u32 type, u64 len)
 		return len >= sizeof(struct mvgpu_mig_context) &&
 		       len <= sizeof(struct mvgpu_mig_context) + MVGPU_MIG_CONTEXT_MAX;
 	case MVGPU_MIG_SEC_GPT:
-		return !(len % sizeof(struct mvgpu_mig_gpt_entry)) &&
-		       len / sizeof(struct mvgpu_mig_gpt_entry) <= ld->desc.gpt_max;
+		return !(len % run) && mvgpu_mig_runs_ok(ld, len / run);
 	case MVGPU_MIG_SEC_VRAM:
 		return len >= sizeof(struct mvgpu_mig_vram) &&
 		       !((len - sizeof(struct mvgpu_mig_vram)) % MVGPU_MIG_PAGE_SIZE) &&
 		       len <= sizeof(struct mvgpu_mig_vram) + MVGPU_MIG_WINDOW;
 	case MVGPU_MIG_SEC_END:
 		return len == sizeof(struct mvgpu_mig_end);
+	case MVGPU_MIG_SEC_CTX0:
+		return len == sizeof(struct mvgpu_mig_ctx0);
+	case MVGPU_MIG_SEC_CTX:
+		return len >= sizeof(struct mvgpu_mig_ctx) &&
+		       len <= sizeof(struct mvgpu_mig_ctx) + MVGPU_MIG_CONTEXT_MAX;
+	case MVGPU_MIG_SEC_CTX_GPT:
+		return len >= ctx_gpt && !((len - ctx_gpt) % run) &&
+		       mvgpu_mig_runs_ok(ld, (len - ctx_gpt) / run);
 	default:
 		return false;
 	}
+}
+
+/* Where a section's payload goes: kept for the end, charged to the writer. */
+static int mvgpu_mig_load_alloc(struct mvgpu_mig_load *ld, u32 type, u64 len)
+{
+	/*
+	 * Up to a few MiB per GiB of VRAM for the page tables, charged to the
+	 * writer: a failure, not the OOM killer, if its cgroup cannot have it.
+	 */
+	void *buf = kvzalloc(max_t(u64, len, 8), GFP_KERNEL_ACCOUNT |
+			     __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+
+	if (!buf) {
+		ld->err = -ENOMEM;
+		snprintf(ld->why, sizeof(ld->why),
+			 "no memory for section %s (%llu bytes)",
+			 mvgpu_mig_sec_name(type), len);
+		return -ENOMEM;
+	}
+	if (type == MVGPU_MIG_SEC_CTX || type == MVGPU_MIG_SEC_CTX_GPT) {
+		ld->cur = buf;	/* filed by context once it is in */
+	} else {
+		ld->bufs[type] = buf;
+		ld->lens[type] = len;
+	}
+	if (type == MVGPU_MIG_SEC_GPT)
+		ld->gpt_runs += len / sizeof(struct mvgpu_mig_gpt_entry);
+	else if (type == MVGPU_MIG_SEC_CTX_GPT)
+		ld->gpt_runs += (len - sizeof(struct mvgpu_mig_ctx_gpt)) /
+				sizeof(struct mvgpu_mig_gpt_entry);
+	ld->dst = buf;
+	ld->phase = len ? MVGPU_LOAD_PAYLOAD : MVGPU_LOAD_SUM;
+	ld->need = len ?: sizeof(__le64);
+	return 0;
 }
 
 /* A section header arrived: what follows, and where it goes. */
@@ -202,7 +272,7 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 	if (len % 8)
 		return mvgpu_mig_refuse(ld, "section %s: length %llu is not a multiple of 8",
 					name, len);
-	if (!type || type > MVGPU_MIG_SEC_END) {
+	if (!type || type > MVGPU_MIG_SEC_LAST) {
 		if (!(flags & MVGPU_MIG_SEC_OPTIONAL))
 			return mvgpu_mig_refuse(ld, "unknown section type %u", type);
 		ld->dst = NULL;
@@ -211,7 +281,13 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 		ld->need = min_t(u64, len, MVGPU_MIG_PAGE_SIZE);
 		return 0;
 	}
-	if (type != MVGPU_MIG_SEC_VRAM && (ld->seen & BIT(type)))
+	if ((type == MVGPU_MIG_SEC_CTX || type == MVGPU_MIG_SEC_CTX_GPT) &&
+	    ld->version < MVGPU_MIG_VERSION)
+		return mvgpu_mig_refuse(ld,
+					"section %s in a version %u stream, which carries context 0 only",
+					name, ld->version);
+	if (type != MVGPU_MIG_SEC_VRAM && type != MVGPU_MIG_SEC_CTX &&
+	    type != MVGPU_MIG_SEC_CTX_GPT && (ld->seen & BIT(type)))
 		return mvgpu_mig_refuse(ld, "a second %s section", name);
 	if (!mvgpu_mig_len_ok(ld, type, len))
 		return mvgpu_mig_refuse(ld, "section %s: length %llu is out of bounds",
@@ -222,22 +298,44 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 		ld->need = sizeof(ld->window);
 		return 0;
 	}
-	/*
-	 * Up to a few MiB per GiB of VRAM for the page table, charged to the
-	 * writer: a failure, not the OOM killer, if its cgroup cannot have it.
-	 */
-	ld->bufs[type] = kvzalloc(max_t(u64, len, 8), GFP_KERNEL_ACCOUNT |
-				  __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	if (!ld->bufs[type]) {
-		ld->err = -ENOMEM;
-		snprintf(ld->why, sizeof(ld->why),
-			 "no memory for section %s (%llu bytes)", name, len);
-		return -ENOMEM;
+	return mvgpu_mig_load_alloc(ld, type, len);
+}
+
+/*
+ * A CTX or CTX_GPT section's payload is in: file it by its context, one
+ * of this vGPU's other than 0, once; a CTX_GPT only after its CTX.
+ */
+static int mvgpu_mig_load_file_ctx(struct mvgpu_mig_load *ld)
+{
+	u32 type = le32_to_cpu(ld->sec.type);
+	u32 id = get_unaligned_le32(ld->cur);
+	struct mvgpu_mig_load_ctx *c;
+
+	if (!id || id >= ld->desc.num_contexts)
+		return mvgpu_mig_refuse(ld,
+					"section %s of context %u: this vGPU's contexts other than 0 are 1 to %u",
+					mvgpu_mig_sec_name(type), id,
+					ld->desc.num_contexts - 1);
+	c = &ld->ctx[id];
+	if (type == MVGPU_MIG_SEC_CTX) {
+		if (c->buf)
+			return mvgpu_mig_refuse(ld, "a second CTX section of context %u",
+						id);
+		c->buf = ld->cur;
+		c->len = le64_to_cpu(ld->sec.len);
+		ld->nctx++;
+	} else {
+		if (!c->buf)
+			return mvgpu_mig_refuse(ld,
+						"CTX_GPT section of context %u before its CTX section",
+						id);
+		if (c->gpt)
+			return mvgpu_mig_refuse(ld, "a second CTX_GPT section of context %u",
+						id);
+		c->gpt = ld->cur;
+		c->gpt_len = le64_to_cpu(ld->sec.len);
 	}
-	ld->lens[type] = len;
-	ld->dst = ld->bufs[type];
-	ld->phase = len ? MVGPU_LOAD_PAYLOAD : MVGPU_LOAD_SUM;
-	ld->need = len ?: sizeof(__le64);
+	ld->cur = NULL;
 	return 0;
 }
 
@@ -382,7 +480,7 @@ static int mvgpu_mig_load_step(struct mvgpu_mig_load *ld)
 		mvgpu_mig_sum_update(&ld->sum, ld->dst, le64_to_cpu(ld->sec.len));
 		ld->phase = MVGPU_LOAD_SUM;
 		ld->need = sizeof(__le64);
-		return 0;
+		return ld->cur ? mvgpu_mig_load_file_ctx(ld) : 0;
 	case MVGPU_LOAD_SKIP:
 		n = min_t(u64, ld->lens[0], MVGPU_MIG_PAGE_SIZE);
 		mvgpu_mig_sum_update(&ld->sum, ld->page, n);
@@ -458,112 +556,16 @@ static const char *mvgpu_mig_load_where(const struct mvgpu_mig_load *ld)
 	}
 }
 
-/* The checks of the registers, interrupt and ring sections together. */
-static int mvgpu_mig_check_engine(struct mvgpu_mig_load *ld,
-				  const struct mvgpu_mig_image *img)
-{
-	const struct mvgpu_mig_regs *r = &img->regs;
-	const struct mvgpu_mig_ring *g = &img->ring;
-	bool latched = le32_to_cpu(r->ring_latched);
-	struct mvgpu_ctx_ring ring = {
-		.ring_base = latched ? le64_to_cpu(r->ring_base) : 0,
-		.ring_size = latched ? le32_to_cpu(r->ring_size) : 0,
-		.tail = le32_to_cpu(g->tail),
-		.head = le32_to_cpu(g->head),
-		.busy = le32_to_cpu(g->busy),
-	};
-	u32 head_reg = le32_to_cpu(r->ring_head);
-
-	/* MVGPU_INT_CONTEXT is not state: it is CTX_PENDING != 0. */
-	if (le32_to_cpu(r->int_status) & ~(MVGPU_INT_ALL & ~MVGPU_INT_CONTEXT) ||
-	    le32_to_cpu(r->int_mask) & ~MVGPU_INT_ALL ||
-	    le32_to_cpu(r->error_code) > MVGPU_ERR_CONTEXT_LOST ||
-	    le32_to_cpu(r->engine_status) > MVGPU_ENGINE_STOPPED ||
-	    le32_to_cpu(r->ring_latched) > 1)
-		return mvgpu_mig_refuse(ld,
-					"registers hold values the device never has (INT_STATUS %#x INT_MASK %#x ERROR_CODE %u ENGINE_STATUS %u)",
-					le32_to_cpu(r->int_status),
-					le32_to_cpu(r->int_mask),
-					le32_to_cpu(r->error_code),
-					le32_to_cpu(r->engine_status));
-	if (le32_to_cpu(img->irq.mode) > MVGPU_MIG_IRQ_MSI ||
-	    le32_to_cpu(img->irq.msi_sent) & ~MVGPU_INT_ALL ||
-	    (le32_to_cpu(img->irq.mode) != MVGPU_MIG_IRQ_MSI &&
-	     img->irq.msi_sent))
-		return mvgpu_mig_refuse(ld,
-					"interrupt state mode %u sent %#x is not one the device has",
-					le32_to_cpu(img->irq.mode),
-					le32_to_cpu(img->irq.msi_sent));
-	if (le32_to_cpu(g->busy) > 1 || le32_to_cpu(g->doorbell_pending) > 1 ||
-	    le32_to_cpu(g->stopped) > 1 || g->pad ||
-	    mvgpu_ctx_ring_check(&ring) ||
-	    (latched ? head_reg >= ring.ring_size ||
-		       !IS_ALIGNED(head_reg, MVGPU_CMD_SIZE) : head_reg) ||
-	    !le32_to_cpu(g->stopped) !=
-	    (le32_to_cpu(r->engine_status) != MVGPU_ENGINE_STOPPED))
-		return mvgpu_mig_refuse(ld,
-					"ring state is not one a doorbell can make (base %#llx size %#x head %#x tail %#x)",
-					ring.ring_base, ring.ring_size,
-					ring.head, ring.tail);
-	return 0;
-}
-
-static int mvgpu_mig_check_gpt(struct mvgpu_mig_load *ld,
-			       const struct mvgpu_mig_image *img)
-{
-	const u32 rw = MVGPU_MAP_READ | MVGPU_MAP_WRITE;
-	u64 i;
-
-	for (i = 0; i < img->gpt_count; i++) {
-		const struct mvgpu_mig_gpt_entry *e = &img->gpt[i];
-		u64 va = le64_to_cpu(e->va), target = le64_to_cpu(e->target);
-		u64 size = le64_to_cpu(e->size), end;
-		u32 flags = le32_to_cpu(e->flags);
-
-		if (e->pad || (flags & ~(rw | MVGPU_MAP_SYSMEM)) || !(flags & rw) ||
-		    !size || !IS_ALIGNED(va | target | size, MVGPU_MIG_PAGE_SIZE) ||
-		    check_add_overflow(va, size, &end) ||
-		    end > 1ULL << MVGPU_VA_BITS ||
-		    check_add_overflow(target, size, &end))
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu (VA %#llx size %#llx flags %#x) is malformed",
-						i, va, size, flags);
-		if (!(flags & MVGPU_MAP_SYSMEM) && end > ld->desc.vram_size)
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu maps VRAM %#llx-%#llx, outside this vGPU's %llu MiB",
-						i, target, end - 1,
-						ld->desc.vram_size >> 20);
-	}
-	return 0;
-}
-
-static int mvgpu_mig_check_context(struct mvgpu_mig_load *ld,
-				   struct mvgpu_mig_image *img)
-{
-	const struct mvgpu_mig_context *c = ld->bufs[MVGPU_MIG_SEC_CONTEXT];
-	size_t len = ld->lens[MVGPU_MIG_SEC_CONTEXT];
-	u32 n = le32_to_cpu(c->len);
-
-	if (c->pad || n > MVGPU_MIG_CONTEXT_MAX ||
-	    sizeof(*c) + round_up(n, 8) != len ||
-	    memchr_inv((const u8 *)(c + 1) + n, 0, len - sizeof(*c) - n))
-		return mvgpu_mig_refuse(ld, "engine state of %u bytes in a section of %zu",
-					n, len);
-	img->context = c + 1;
-	img->context_len = n;
-	return 0;
-}
-
 /**
  * mvgpu_mig_load_finish() - the whole stream is in: decode and check it
  * @ld: the reader
  * @img: what the stream holds but VRAM (its pointers into @ld)
  *
  * Everything the stream says on its own is checked here: that it is
- * complete, and every field of the registers, interrupt, ring, engine
- * state header and page table within what the device can hold.  What
- * needs the destination (its config space, its pins, its backend) is for
- * the caller.
+ * complete, and every field of the registers, interrupt, ring, counters,
+ * engine state headers, contexts and page tables within what the device
+ * can hold (mvgpu_mig_check_image()).  What needs the destination (its
+ * config space, its pins, its backend) is for the caller.
  *
  * Context: process context.
  * Return: 0, or the error that refused the stream (@ld->why says why).
@@ -572,7 +574,6 @@ int mvgpu_mig_load_finish(struct mvgpu_mig_load *ld,
 			  struct mvgpu_mig_image *img)
 {
 	u32 type;
-	int ret;
 
 	if (ld->err)
 		return ld->err;
@@ -583,17 +584,6 @@ int mvgpu_mig_load_finish(struct mvgpu_mig_load *ld,
 		if (!ld->bufs[type])
 			return mvgpu_mig_refuse(ld, "no %s section",
 						mvgpu_mig_sec_name(type));
-	memcpy(img->config, ld->bufs[MVGPU_MIG_SEC_CONFIG], sizeof(img->config));
-	memcpy(&img->regs, ld->bufs[MVGPU_MIG_SEC_REGS], sizeof(img->regs));
-	memcpy(&img->irq, ld->bufs[MVGPU_MIG_SEC_IRQ], sizeof(img->irq));
-	memcpy(&img->ring, ld->bufs[MVGPU_MIG_SEC_RING], sizeof(img->ring));
-	img->gpt = ld->bufs[MVGPU_MIG_SEC_GPT];
-	img->gpt_count = ld->lens[MVGPU_MIG_SEC_GPT] / sizeof(*img->gpt);
-	ret = mvgpu_mig_check_engine(ld, img);
-	if (!ret)
-		ret = mvgpu_mig_check_context(ld, img);
-	if (!ret)
-		ret = mvgpu_mig_check_gpt(ld, img);
-	return ret;
+	return mvgpu_mig_check_image(ld, img);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_load_finish);

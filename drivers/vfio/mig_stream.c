@@ -103,6 +103,8 @@ static const char * const mvgpu_mig_sec_names[] = {
 	[MVGPU_MIG_SEC_IRQ] = "IRQ", [MVGPU_MIG_SEC_RING] = "RING",
 	[MVGPU_MIG_SEC_CONTEXT] = "CONTEXT", [MVGPU_MIG_SEC_GPT] = "GPT",
 	[MVGPU_MIG_SEC_VRAM] = "VRAM", [MVGPU_MIG_SEC_END] = "END",
+	[MVGPU_MIG_SEC_CTX0] = "CTX0", [MVGPU_MIG_SEC_CTX] = "CTX",
+	[MVGPU_MIG_SEC_CTX_GPT] = "CTX_GPT",
 };
 
 /**
@@ -119,10 +121,11 @@ const char *mvgpu_mig_sec_name(u32 type)
 
 /* Append a section (header, payload, checksum) at *@p; returns its end. */
 static u8 *mvgpu_mig_put_section(struct mvgpu_mig_save *sv, u8 *p, u32 type,
-				 const void *payload, size_t len)
+				 u32 flags, const void *payload, size_t len)
 {
 	struct mvgpu_mig_section sec = {
-		.type = cpu_to_le32(type), .len = cpu_to_le64(len),
+		.type = cpu_to_le32(type), .flags = cpu_to_le32(flags),
+		.len = cpu_to_le64(len),
 	};
 	struct mvgpu_mig_sum s;
 	__le64 sum;
@@ -147,6 +150,12 @@ static size_t mvgpu_mig_section_bytes(size_t len)
 	return sizeof(struct mvgpu_mig_section) + round_up(len, 8) + 8;
 }
 
+/* A CTX section's payload: its header, then its engine state. */
+static size_t mvgpu_mig_ctx_bytes(const struct mvgpu_mig_ctx_image *ci)
+{
+	return sizeof(ci->hdr) + round_up(le32_to_cpu(ci->hdr.context.len), 8);
+}
+
 enum mvgpu_mig_save_phase {
 	MVGPU_SAVE_META,
 	MVGPU_SAVE_GPT,
@@ -158,49 +167,15 @@ enum mvgpu_mig_save_phase {
 	MVGPU_SAVE_DONE,
 };
 
-/**
- * mvgpu_mig_save_init() - start writing a stream
- * @sv: the writer, zeroed
- * @desc: the source vGPU; its VRAM is read as the stream is read
- * @img: its state but VRAM, copied here; the page table's runs are
- *	read as the stream is (&mvgpu_mig_desc.gpt_next), or from @img->gpt,
- *	which then lives as long as the writer
- *
- * Everything but the page table and VRAM is put together here; the page
- * table's section and VRAM are streamed, never held whole.
- *
- * Context: process context.
- * Return: 0 or -ENOMEM.
- */
-int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
-			const struct mvgpu_mig_desc *desc,
-			const struct mvgpu_mig_image *img)
+/* The header, at the start of @sv->meta; the chain starts there. */
+static void mvgpu_mig_save_header(struct mvgpu_mig_save *sv, u32 version)
 {
-	struct mvgpu_mig_context ctx = { .len = cpu_to_le32(img->context_len) };
-	struct mvgpu_mig_header *h;
-	size_t ctx_len = sizeof(ctx) + img->context_len;
+	struct mvgpu_mig_header *h = (struct mvgpu_mig_header *)sv->meta;
+	const struct mvgpu_mig_desc *desc = &sv->desc;
 	struct mvgpu_mig_sum s;
-	u8 *p, *c;
 
-	sv->desc = *desc;
-	sv->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
-	c = kzalloc(round_up(ctx_len, 8), GFP_KERNEL_ACCOUNT);
-	sv->meta_len = sizeof(*h) +
-		       mvgpu_mig_section_bytes(sizeof(img->config)) +
-		       mvgpu_mig_section_bytes(sizeof(img->regs)) +
-		       mvgpu_mig_section_bytes(sizeof(img->irq)) +
-		       mvgpu_mig_section_bytes(sizeof(img->ring)) +
-		       mvgpu_mig_section_bytes(ctx_len);
-	sv->meta = kvzalloc(sv->meta_len, GFP_KERNEL_ACCOUNT);
-	if (!sv->page || !c || !sv->meta) {
-		kfree(c);
-		mvgpu_mig_save_fini(sv);
-		return -ENOMEM;
-	}
-
-	h = (struct mvgpu_mig_header *)sv->meta;
 	h->magic = cpu_to_le64(MVGPU_MIG_MAGIC);
-	h->version = cpu_to_le32(MVGPU_MIG_VERSION);
+	h->version = cpu_to_le32(version);
 	h->header_size = cpu_to_le32(sizeof(*h));
 	h->page_size = cpu_to_le32(MVGPU_MIG_PAGE_SIZE);
 	h->type_divisor = cpu_to_le32(desc->type_divisor);
@@ -210,25 +185,129 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 	mvgpu_mig_sum_update(&s, h, offsetof(struct mvgpu_mig_header, sum));
 	sv->chain = mvgpu_mig_sum_final(&s);
 	h->sum = cpu_to_le64(sv->chain);
+}
 
-	memcpy(c, &ctx, sizeof(ctx));
-	memcpy(c + sizeof(ctx), img->context, img->context_len);
-	p = sv->meta + sizeof(*h);
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONFIG, img->config,
+/* Every section before GPT, into @sv->meta after the header. */
+static u8 *mvgpu_mig_save_meta(struct mvgpu_mig_save *sv,
+			       const struct mvgpu_mig_image *img, u8 *scratch)
+{
+	struct mvgpu_mig_context ctx = { .len = cpu_to_le32(img->context_len) };
+	size_t len = sizeof(ctx) + img->context_len;
+	u8 *p = sv->meta + sizeof(struct mvgpu_mig_header);
+	u32 i;
+
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONFIG, 0, img->config,
 				  sizeof(img->config));
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_REGS, &img->regs,
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_REGS, 0, &img->regs,
 				  sizeof(img->regs));
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_IRQ, &img->irq,
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_IRQ, 0, &img->irq,
 				  sizeof(img->irq));
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_RING, &img->ring,
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_RING, 0, &img->ring,
 				  sizeof(img->ring));
-	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONTEXT, c,
-				  round_up(ctx_len, 8));
-	kfree(c);
-	sv->gpt = img->gpt;
-	sv->gpt_count = img->gpt_count;
+	memset(scratch, 0, round_up(len, 8));
+	memcpy(scratch, &ctx, sizeof(ctx));
+	memcpy(scratch + sizeof(ctx), img->context, img->context_len);
+	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONTEXT, 0, scratch,
+				  round_up(len, 8));
+	/* Optional: a reader of version 1 skips it. */
+	if (img->has_ctx0)
+		p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CTX0,
+					  MVGPU_MIG_SEC_OPTIONAL, &img->ctx0,
+					  sizeof(img->ctx0));
+	for (i = 0; i < img->nctx; i++) {
+		const struct mvgpu_mig_ctx_image *ci = &img->ctxs[i];
+
+		len = mvgpu_mig_ctx_bytes(ci);
+		memset(scratch, 0, len);
+		memcpy(scratch, &ci->hdr, sizeof(ci->hdr));
+		memcpy(scratch + sizeof(ci->hdr), ci->state,
+		       le32_to_cpu(ci->hdr.context.len));
+		p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CTX, 0, scratch,
+					  len);
+	}
+	return p;
+}
+
+/* Room for the sections mvgpu_mig_save_meta() writes; 0 if malformed. */
+static size_t mvgpu_mig_meta_bytes(const struct mvgpu_mig_image *img)
+{
+	size_t len = sizeof(struct mvgpu_mig_header) +
+		     mvgpu_mig_section_bytes(sizeof(img->config)) +
+		     mvgpu_mig_section_bytes(sizeof(img->regs)) +
+		     mvgpu_mig_section_bytes(sizeof(img->irq)) +
+		     mvgpu_mig_section_bytes(sizeof(img->ring)) +
+		     mvgpu_mig_section_bytes(sizeof(struct mvgpu_mig_context) +
+					     img->context_len);
+	u32 i;
+
+	if (img->context_len > MVGPU_MIG_CONTEXT_MAX ||
+	    img->nctx >= MVGPU_CTX_MAX)
+		return 0;
+	if (img->has_ctx0)
+		len += mvgpu_mig_section_bytes(sizeof(img->ctx0));
+	for (i = 0; i < img->nctx; i++) {
+		if (le32_to_cpu(img->ctxs[i].hdr.context.len) >
+		    MVGPU_MIG_CONTEXT_MAX)
+			return 0;
+		len += mvgpu_mig_section_bytes(mvgpu_mig_ctx_bytes(&img->ctxs[i]));
+	}
+	return len;
+}
+
+/**
+ * mvgpu_mig_save_init() - start writing a stream
+ * @sv: the writer, zeroed
+ * @desc: the source vGPU; its VRAM is read as the stream is read
+ * @img: its state but VRAM, copied here; the page tables' runs are read
+ *	as the stream is (&mvgpu_mig_desc.gpt_next), or from @img->gpt and
+ *	the contexts' @gpt, which then live as long as the writer
+ *
+ * Everything but the page tables and VRAM is put together here; the page
+ * tables' sections and VRAM are streamed, never held whole.  The stream is
+ * version 2 if @img has contexts other than 0, else version 1.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for an engine state over MVGPU_MIG_CONTEXT_MAX or too
+ * many contexts, or -ENOMEM.
+ */
+int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
+			const struct mvgpu_mig_desc *desc,
+			const struct mvgpu_mig_image *img)
+{
+	/* A CTX section's payload at most; CONTEXT's is smaller. */
+	size_t scratch_len = sizeof(struct mvgpu_mig_ctx) + MVGPU_MIG_CONTEXT_MAX;
+	u8 *p, *scratch;
+	u32 i;
+
+	sv->desc = *desc;
+	sv->meta_len = mvgpu_mig_meta_bytes(img);
+	if (!sv->meta_len)
+		return -EINVAL;
+	sv->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	scratch = kmalloc(scratch_len, GFP_KERNEL_ACCOUNT);
+	sv->meta = kvzalloc(sv->meta_len, GFP_KERNEL_ACCOUNT);
+	sv->gpts = kcalloc(img->nctx + 1, sizeof(*sv->gpts), GFP_KERNEL_ACCOUNT);
+	if (!sv->page || !scratch || !sv->meta || !sv->gpts) {
+		kfree(scratch);
+		mvgpu_mig_save_fini(sv);
+		return -ENOMEM;
+	}
+	mvgpu_mig_save_header(sv, img->nctx ? MVGPU_MIG_VERSION :
+				  MVGPU_MIG_VERSION_1);
+	p = mvgpu_mig_save_meta(sv, img, scratch);
+	kfree(scratch);
 	WARN_ON_ONCE(p != sv->meta + sv->meta_len);
 
+	sv->gpts[0] = (struct mvgpu_mig_save_gpt) {
+		.count = img->gpt_count, .gpt = img->gpt,
+	};
+	for (i = 0; i < img->nctx; i++)
+		sv->gpts[i + 1] = (struct mvgpu_mig_save_gpt) {
+			.id = le32_to_cpu(img->ctxs[i].hdr.id),
+			.count = img->ctxs[i].gpt_count,
+			.gpt = img->ctxs[i].gpt,
+		};
+	sv->ngpt = img->nctx + 1;
 	sv->phase = MVGPU_SAVE_META;
 	sv->chunk = sv->meta;
 	sv->chunk_len = sv->meta_len;
@@ -244,8 +323,10 @@ void mvgpu_mig_save_fini(struct mvgpu_mig_save *sv)
 {
 	kvfree(sv->meta);
 	kfree(sv->page);
+	kfree(sv->gpts);
 	sv->meta = NULL;
 	sv->page = NULL;
+	sv->gpts = NULL;
 	sv->chunk_len = 0;
 	sv->phase = MVGPU_SAVE_DONE;
 }
@@ -306,54 +387,79 @@ static int mvgpu_mig_save_page(struct mvgpu_mig_save *sv, bool *more)
 	return 0;
 }
 
-/* The GPT section's header, after the meta sections. */
+/*
+ * The header of the next page-table section, after the meta sections and
+ * after each page table: GPT for context 0, CTX_GPT for the others.
+ */
 static void mvgpu_mig_save_gpt_start(struct mvgpu_mig_save *sv)
 {
-	struct mvgpu_mig_section *sec = &sv->whdr.sec;
+	const struct mvgpu_mig_save_gpt *g = &sv->gpts[sv->gpt_index];
+	struct mvgpu_mig_section *sec = &sv->ghdr.sec;
+	u64 len = g->count * sizeof(struct mvgpu_mig_gpt_entry);
 
-	sec->type = cpu_to_le32(MVGPU_MIG_SEC_GPT);
+	sec->type = cpu_to_le32(sv->gpt_index ? MVGPU_MIG_SEC_CTX_GPT :
+					       MVGPU_MIG_SEC_GPT);
 	sec->flags = 0;
-	sec->len = cpu_to_le64(sv->gpt_count *
-			       sizeof(struct mvgpu_mig_gpt_entry));
+	sv->ghdr.ctx.id = cpu_to_le32(g->id);
+	sv->ghdr.ctx.pad = 0;
+	if (sv->gpt_index)
+		len += sizeof(sv->ghdr.ctx);
+	sec->len = cpu_to_le64(len);
+	sv->chunk = (const u8 *)&sv->ghdr;
+	sv->chunk_len = sv->gpt_index ? sizeof(sv->ghdr) : sizeof(*sec);
 	mvgpu_mig_sum_init(&sv->sum, sv->chain);
-	mvgpu_mig_sum_update(&sv->sum, sec, sizeof(*sec));
-	sv->chunk = (const u8 *)sec;
-	sv->chunk_len = sizeof(*sec);
+	mvgpu_mig_sum_update(&sv->sum, sv->chunk, sv->chunk_len);
+	sv->gpt_done = 0;
+	sv->gpt_cursor = 0;
 }
 
 /*
  * The next page of page-table runs into sv->page: 0 with sv->chunk_len 0
  * after the last; -EIO if the table no longer has the runs it had when the
- * stream began (the VM unmapped guest memory it mapped meanwhile).
+ * stream began (the VM unmapped guest memory it mapped meanwhile, or the
+ * context is gone).
  */
 static int mvgpu_mig_save_gpt_page(struct mvgpu_mig_save *sv)
 {
 	const unsigned int per_page = PAGE_SIZE / sizeof(struct mvgpu_mig_gpt_entry);
+	const struct mvgpu_mig_save_gpt *g = &sv->gpts[sv->gpt_index];
 	struct mvgpu_mig_gpt_entry *e = (void *)sv->page, spare;
-	unsigned int max = min_t(u64, per_page, sv->gpt_count - sv->gpt_done);
+	unsigned int max = min_t(u64, per_page, g->count - sv->gpt_done);
 	const struct mvgpu_mig_desc *d = &sv->desc;
 	int n;
 
 	if (!max) {
 		/* As many runs as counted, and not one more. */
-		if (d->gpt_next && d->gpt_next(d->arg, &sv->gpt_cursor, &spare, 1))
+		if (d->gpt_next &&
+		    d->gpt_next(d->arg, g->id, &sv->gpt_cursor, &spare, 1))
 			return -EIO;
 		return 0;
 	}
 	if (d->gpt_next) {
-		n = d->gpt_next(d->arg, &sv->gpt_cursor, e, max);
+		n = d->gpt_next(d->arg, g->id, &sv->gpt_cursor, e, max);
 		if (n < 0)
 			return n;
 		if (n != max)
 			return -EIO;
 	} else {
-		memcpy(e, sv->gpt + sv->gpt_done, max * sizeof(*e));
+		memcpy(e, g->gpt + sv->gpt_done, max * sizeof(*e));
 	}
 	sv->gpt_done += max;
 	mvgpu_mig_sum_update(&sv->sum, e, max * sizeof(*e));
 	sv->chunk = sv->page;
 	sv->chunk_len = max * sizeof(*e);
 	return 0;
+}
+
+/* A streamed section is whole: its checksum is the next chunk. */
+static void mvgpu_mig_save_sum(struct mvgpu_mig_save *sv, int next)
+{
+	sv->chain = mvgpu_mig_sum_final(&sv->sum);
+	sv->sections++;
+	sv->tail.sum = cpu_to_le64(sv->chain);
+	sv->chunk = (const u8 *)&sv->tail.sum;
+	sv->chunk_len = sizeof(sv->tail.sum);
+	sv->phase = next;
 }
 
 /* Make the next chunk of the stream ready; false at its end. */
@@ -373,14 +479,15 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
 		ret = mvgpu_mig_save_gpt_page(sv);
 		if (ret || sv->chunk_len)
 			return ret;
-		sv->chain = mvgpu_mig_sum_final(&sv->sum);
-		sv->sections++;
-		sv->tail.sum = cpu_to_le64(sv->chain);
-		sv->chunk = (const u8 *)&sv->tail.sum;
-		sv->chunk_len = sizeof(sv->tail.sum);
-		sv->phase = MVGPU_SAVE_GPT_SUM;
+		mvgpu_mig_save_sum(sv, MVGPU_SAVE_GPT_SUM);
 		return 0;
 	case MVGPU_SAVE_GPT_SUM:
+		if (++sv->gpt_index < sv->ngpt) {
+			mvgpu_mig_save_gpt_start(sv);
+			sv->phase = MVGPU_SAVE_GPT;
+			return 0;
+		}
+		fallthrough;
 	case MVGPU_SAVE_SUM:
 		if (!mvgpu_mig_save_window(sv)) {
 			sv->phase = MVGPU_SAVE_END;
@@ -401,17 +508,12 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
 			sv->phase = MVGPU_SAVE_PAGE;
 			return 0;
 		}
-		sv->chain = mvgpu_mig_sum_final(&sv->sum);
-		sv->sections++;
-		sv->tail.sum = cpu_to_le64(sv->chain);
-		sv->chunk = (const u8 *)&sv->tail.sum;
-		sv->chunk_len = sizeof(sv->tail.sum);
-		sv->phase = MVGPU_SAVE_SUM;
+		mvgpu_mig_save_sum(sv, MVGPU_SAVE_SUM);
 		return 0;
 	case MVGPU_SAVE_END:
 		sv->tail.end.sections = cpu_to_le64(sv->sections);
 		sv->tail.end.vram_pages = cpu_to_le64(sv->vram_pages);
-		mvgpu_mig_put_section(sv, (u8 *)&sv->tail, MVGPU_MIG_SEC_END,
+		mvgpu_mig_put_section(sv, (u8 *)&sv->tail, MVGPU_MIG_SEC_END, 0,
 				      &sv->tail.end, sizeof(sv->tail.end));
 		sv->chunk = (const u8 *)&sv->tail;
 		sv->chunk_len = sizeof(sv->tail);

@@ -13,6 +13,7 @@
 #include "uapi/mvgpu_migration.h"
 
 struct iov_iter;
+struct mvgpu_ctx_ring;
 
 /**
  * struct mvgpu_mig_sum - a running mvgpu_mig_sum (DOC: Migration stream)
@@ -49,23 +50,44 @@ struct mvgpu_mig_vram_ops {
  * @type_divisor: D of its type mvgpu-1_D
  * @vram_size: its VRAM bytes
  * @backend: its backend's name
- * @gpt_max: most page-table runs it can hold (its page-table budget)
+ * @num_contexts: its NUM_CONTEXTS (context 0 included)
+ * @gpt_max: most page-table runs its context 0 can hold (its page-table
+ *	budget)
+ * @gpt_ctx_max: the runs each further context adds to that (its root)
  * @vram: its VRAM
  * @gpt_next: a writer's source of page-table runs, read as the stream is
- *	(NULL: &mvgpu_mig_image.gpt): up to @max runs from *@cursor (0 the
- *	first time), in VA order; moves *@cursor past them; returns how many,
- *	0 after the last, or -errno
+ *	(NULL: &mvgpu_mig_image.gpt and &mvgpu_mig_ctx_image.gpt): up to @max
+ *	runs of context @ctx's table from *@cursor (0 the first time), in VA
+ *	order; moves *@cursor past them; returns how many, 0 after the last,
+ *	or -errno
  * @arg: @vram's and @gpt_next's first argument
  */
 struct mvgpu_mig_desc {
 	u32 type_divisor;
 	u64 vram_size;
 	const char *backend;
+	u32 num_contexts;
 	u64 gpt_max;
+	u64 gpt_ctx_max;
 	const struct mvgpu_mig_vram_ops *vram;
-	int (*gpt_next)(void *arg, u64 *cursor,
+	int (*gpt_next)(void *arg, u32 ctx, u64 *cursor,
 			struct mvgpu_mig_gpt_entry *e, unsigned int max);
 	void *arg;
+};
+
+/**
+ * struct mvgpu_mig_ctx_image - a context other than 0, in a stream
+ * @hdr: its CTX section's header: number, registers, counters, ring and
+ *	the length of its engine state (@hdr.context.len)
+ * @state: its engine state, @hdr.context.len bytes
+ * @gpt: its page table's runs (as &mvgpu_mig_image.gpt)
+ * @gpt_count: how many
+ */
+struct mvgpu_mig_ctx_image {
+	struct mvgpu_mig_ctx hdr;
+	const void *state;
+	const struct mvgpu_mig_gpt_entry *gpt;
+	u64 gpt_count;
 };
 
 /**
@@ -79,6 +101,11 @@ struct mvgpu_mig_desc {
  * @gpt: the page table's runs (a writer whose &mvgpu_mig_desc.gpt_next
  *	is set reads them from there, as the stream is read, and ignores it)
  * @gpt_count: how many
+ * @has_ctx0: @ctx0 is in the stream (a writer writes CTX0 if set)
+ * @ctx0: context 0's counters and priority
+ * @ctxs: the contexts other than 0, by increasing number; a writer with
+ *	any writes a version-2 stream, else a version-1 one
+ * @nctx: how many
  *
  * On the reading side the pointers point into the reader's buffers and
  * live as long as it does.
@@ -92,6 +119,22 @@ struct mvgpu_mig_image {
 	u32 context_len;
 	const struct mvgpu_mig_gpt_entry *gpt;
 	u64 gpt_count;
+	bool has_ctx0;
+	struct mvgpu_mig_ctx0 ctx0;
+	const struct mvgpu_mig_ctx_image *ctxs;
+	u32 nctx;
+};
+
+/**
+ * struct mvgpu_mig_save_gpt - a page table a writer streams
+ * @id: its context
+ * @count: its runs, as counted when the stream began
+ * @gpt: the runs, if not from &mvgpu_mig_desc.gpt_next
+ */
+struct mvgpu_mig_save_gpt {
+	u32 id;
+	u64 count;
+	const struct mvgpu_mig_gpt_entry *gpt;
 };
 
 /**
@@ -108,14 +151,17 @@ struct mvgpu_mig_image {
  * @chunk_len: their number
  * @chunk_pos: how many have been read
  * @whdr: the current VRAM window's section header
+ * @ghdr: the current page-table section's header (GPT, or CTX_GPT and
+ *	its context's number)
  * @bit: the next page of the window to send
- * @sum: the current VRAM or GPT section's running checksum
+ * @sum: the current VRAM or page-table section's running checksum
  * @tail: a section's checksum, or the END section
  * @page: a page of VRAM or of page-table runs on its way out
- * @gpt: the page-table runs of the image, if not from @desc.gpt_next
- * @gpt_count: runs the GPT section holds
- * @gpt_done: runs written
- * @gpt_cursor: where @desc.gpt_next goes on
+ * @gpts: the page tables to stream: context 0's, then the others'
+ * @ngpt: how many
+ * @gpt_index: the one being streamed
+ * @gpt_done: its runs written
+ * @gpt_cursor: where @desc.gpt_next goes on in it
  * @err: the error that ended the stream, returned by every read after it
  */
 struct mvgpu_mig_save {
@@ -134,6 +180,10 @@ struct mvgpu_mig_save {
 		struct mvgpu_mig_section sec;
 		struct mvgpu_mig_vram vram;
 	} whdr;
+	struct {
+		struct mvgpu_mig_section sec;
+		struct mvgpu_mig_ctx_gpt ctx;
+	} ghdr;
 	unsigned int bit;
 	struct mvgpu_mig_sum sum;
 	struct {
@@ -142,8 +192,9 @@ struct mvgpu_mig_save {
 		__le64 sum;
 	} tail;
 	u8 *page;
-	const struct mvgpu_mig_gpt_entry *gpt;
-	u64 gpt_count;
+	struct mvgpu_mig_save_gpt *gpts;
+	u32 ngpt;
+	u32 gpt_index;
 	u64 gpt_done;
 	u64 gpt_cursor;
 	int err;
@@ -156,6 +207,23 @@ void mvgpu_mig_save_fini(struct mvgpu_mig_save *sv);
 ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to);
 
 #define MVGPU_MIG_WHY_LEN	160
+
+/* The last section type this mvgpu knows. */
+#define MVGPU_MIG_SEC_LAST	MVGPU_MIG_SEC_CTX_GPT
+
+/**
+ * struct mvgpu_mig_load_ctx - what a stream holds of a context other than 0
+ * @buf: its CTX section's payload
+ * @len: its bytes
+ * @gpt: its CTX_GPT section's payload
+ * @gpt_len: its bytes
+ */
+struct mvgpu_mig_load_ctx {
+	void *buf;
+	size_t len;
+	void *gpt;
+	size_t gpt_len;
+};
 
 /**
  * struct mvgpu_mig_load - a stream being read (RESUMING)
@@ -173,8 +241,15 @@ ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to);
  * @sections: complete sections
  * @vram_pages: VRAM pages written
  * @seen: bit per section type seen
- * @bufs: the payloads of the sections kept for the end, by type
+ * @version: the stream's
+ * @bufs: the payloads of the sections that come once, kept for the end,
+ *	by type
  * @lens: their bytes
+ * @cur: the payload of the CTX or CTX_GPT section being read
+ * @ctx: the payloads of the contexts' sections, by context number
+ * @nctx: CTX sections taken
+ * @gpt_runs: page-table runs in the GPT and CTX_GPT sections so far
+ * @ctx_img: the contexts, decoded at the end (mvgpu_mig_load_finish())
  * @dst: where the current payload goes
  * @window: the current VRAM window's header
  * @bit: its current page
@@ -194,8 +269,14 @@ struct mvgpu_mig_load {
 	u64 sections;
 	u64 vram_pages;
 	u32 seen;
-	void *bufs[MVGPU_MIG_SEC_END + 1];
-	size_t lens[MVGPU_MIG_SEC_END + 1];
+	u32 version;
+	void *bufs[MVGPU_MIG_SEC_LAST + 1];
+	size_t lens[MVGPU_MIG_SEC_LAST + 1];
+	void *cur;
+	struct mvgpu_mig_load_ctx ctx[MVGPU_CTX_MAX];
+	u32 nctx;
+	u64 gpt_runs;
+	struct mvgpu_mig_ctx_image *ctx_img;
 	u8 *dst;
 	struct mvgpu_mig_vram window;
 	unsigned int bit;
@@ -211,5 +292,11 @@ int mvgpu_mig_load_finish(struct mvgpu_mig_load *ld,
 __printf(2, 3)
 int mvgpu_mig_refuse(struct mvgpu_mig_load *ld, const char *fmt, ...);
 const char *mvgpu_mig_sec_name(u32 type);
+
+/* mig_check.c: what a whole stream says, checked as untrusted */
+int mvgpu_mig_check_image(struct mvgpu_mig_load *ld,
+			  struct mvgpu_mig_image *img);
+void mvgpu_mig_ring_decode(const struct mvgpu_mig_ring *g, bool latched,
+			   u64 base, u32 size, struct mvgpu_ctx_ring *ring);
 
 #endif /* _MVGPU_MIG_STREAM_H_ */

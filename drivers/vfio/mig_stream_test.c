@@ -29,14 +29,16 @@ struct fake_vram {
 	unsigned int gpt_calls;
 };
 
-static int fake_gpt_next(void *arg, u64 *cursor, struct mvgpu_mig_gpt_entry *e,
-			 unsigned int max)
+static int fake_gpt_next(void *arg, u32 ctx, u64 *cursor,
+			 struct mvgpu_mig_gpt_entry *e, unsigned int max)
 {
 	struct fake_vram *v = arg;
 	unsigned int n = 0;
 	u64 i;
 
 	v->gpt_calls++;
+	if (ctx)	/* the fake has context 0 only */
+		return 0;
 	for (i = 0; i < v->gpt_n && n < max; i++)
 		if (le64_to_cpu(v->gpt[i].va) >= *cursor)
 			e[n++] = v->gpt[i];
@@ -133,7 +135,8 @@ static int mig_test_init(struct kunit *test)
 	}
 	x->sd = (struct mvgpu_mig_desc) {
 		.type_divisor = 4, .vram_size = FAKE_VRAM, .backend = "test GPU",
-		.gpt_max = 100, .vram = &fake_ops, .arg = &x->src,
+		.num_contexts = 16, .gpt_max = 100, .gpt_ctx_max = 10,
+		.vram = &fake_ops, .arg = &x->src,
 	};
 	x->dd = x->sd;
 	x->dd.arg = &x->dst;

@@ -19,6 +19,7 @@
 #include <mvgpu/dev.h>
 #include <mvgpu/vgpu.h>
 
+#include "mig_ctx.h"
 #include "mig_file.h"
 #include "mig_stream.h"
 
@@ -37,19 +38,21 @@
  *   vGPU raises no interrupt, does no DMA and changes no state of its own;
  *   register, config space and VRAM access still work (a doorbell is noted
  *   for later).
- * - STOP -> STOP_COPY: the state but VRAM is captured and a data file
- *   returned; reading it streams that state and then the backed VRAM pages,
- *   read as the file is read, until EOF.
+ * - STOP -> STOP_COPY: the state but VRAM - of every context (DOC:
+ *   Contexts in a migration) - is captured and a data file returned;
+ *   reading it streams that state, the page tables and then the backed
+ *   VRAM pages, read as the file is read, until EOF.
  * - STOP_COPY -> STOP: the data file ends (further reads fail).
  * - STOP -> RESUMING: the vGPU is reset to a clean device and a data file
  *   returned; what is written to it, in any chunking, is checked as it
  *   comes (DOC: Reading a stream), VRAM pages going straight into VRAM.
  * - RESUMING -> STOP: the stream must be whole and right: config space
- *   must match this vGPU's in every read-only bit, the page table is
- *   mapped again (guest memory pinned now, through this side's VFIO
+ *   must match this vGPU's in every read-only bit, context 0's page table
+ *   is mapped again (guest memory pinned now, through this side's VFIO
  *   container: QEMU has made its DMA mappings by then), the backend loads
- *   the engine state, then registers, config space and interrupt state
- *   take effect.  Anything wrong fails the ioctl (-EINVAL, -ENOMEM, or
+ *   its engine state, the other contexts are made again, frozen, each
+ *   the same way, then registers, config space and interrupt state take
+ *   effect.  Anything wrong fails the ioctl (-EINVAL, -ENOMEM, or
  *   -EINTR when the caller is killed meanwhile),
  *   logs why, resets the vGPU and leaves it in ERROR, from which
  *   VFIO_DEVICE_RESET brings it back.
@@ -109,73 +112,14 @@ static void mvgpu_mig_desc(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_desc *d)
 	/* No table holds more runs than entries. */
 	d->gpt_max = (u64)mvgpu_aspace_max_tables(vgpu->vram_size) *
 		     (PAGE_SIZE / sizeof(u64));
+	/* Each further context's root joins the budget while it lives. */
+	d->gpt_ctx_max = MVGPU_GPT_ROOT_TABLES * (PAGE_SIZE / sizeof(u64));
+	d->num_contexts = vgpu->num_contexts;
 	d->vram = &mvgpu_mig_vram_ops;
 	d->arg = vgpu;
 }
 
 /* ---- Saving ---- */
-
-/* Count the page table's runs. */
-static int mvgpu_mig_gpt_count(void *arg, u64 va, u64 target, u64 size,
-			       u32 flags)
-{
-	(*(u64 *)arg)++;
-	return 0;
-}
-
-/**
- * struct mvgpu_mig_gpt_fill - page-table runs going into a stream
- * @e: where
- * @max: room at @e
- * @n: runs put there
- * @end: where the last one ends (VA)
- */
-struct mvgpu_mig_gpt_fill {
-	struct mvgpu_mig_gpt_entry *e;
-	unsigned int max;
-	unsigned int n;
-	u64 end;
-};
-
-static int mvgpu_mig_gpt_put(void *arg, u64 va, u64 target, u64 size,
-			     u32 flags)
-{
-	struct mvgpu_mig_gpt_fill *f = arg;
-
-	/* The stream carries page-table flags as MAP flags. */
-	BUILD_BUG_ON((MVGPU_GPT_READ ^ MVGPU_MAP_READ) |
-		     (MVGPU_GPT_WRITE ^ MVGPU_MAP_WRITE) |
-		     (MVGPU_GPT_SYSMEM ^ MVGPU_MAP_SYSMEM));
-	f->e[f->n].va = cpu_to_le64(va);
-	f->e[f->n].target = cpu_to_le64(target);
-	f->e[f->n].size = cpu_to_le64(size);
-	f->e[f->n].flags = cpu_to_le32(flags);
-	f->e[f->n].pad = 0;
-	f->end = va + size;
-	return ++f->n == f->max;	/* 1: enough for now */
-}
-
-/*
- * &mvgpu_mig_desc.gpt_next: the stream takes the page table a page of runs
- * at a time, as it is read, never all of it at once.
- */
-static int mvgpu_mig_gpt_next(void *arg, u64 *cursor,
-			      struct mvgpu_mig_gpt_entry *e, unsigned int max)
-{
-	struct mvgpu_vgpu *vgpu = arg;
-	struct mvgpu_mig_gpt_fill f = { .e = e, .max = max };
-	int ret;
-
-	/* Not the table counted: the VM unmapped guest memory, or a reset. */
-	if (mvgpu_aspace_gen(&vgpu->ctx.as) != READ_ONCE(vgpu->mig.gpt_gen))
-		return -EIO;
-	ret = mvgpu_ctx_map_save(&vgpu->ctx, *cursor, mvgpu_mig_gpt_put, &f);
-	if (ret < 0)
-		return ret;
-	if (f.n)
-		*cursor = f.end;
-	return f.n;
-}
 
 /* Everything but VRAM, of a stopped vGPU. */
 static void mvgpu_mig_capture_regs(struct mvgpu_vgpu *vgpu,
@@ -212,15 +156,13 @@ static void mvgpu_mig_capture_regs(struct mvgpu_vgpu *vgpu,
 	img->irq.msi_sent = cpu_to_le32(msi_sent);
 
 	mvgpu_ctx_ring_get(&vgpu->ctx, &ring);
-	img->ring.tail = cpu_to_le32(ring.tail);
-	img->ring.head = cpu_to_le32(ring.head);
-	img->ring.cmds_done = cpu_to_le64(ring.cmds_done);
-	img->ring.busy = cpu_to_le32(ring.busy);
-	img->ring.doorbell_pending = cpu_to_le32(ring.doorbell_pending);
-	img->ring.stopped = cpu_to_le32(ring.stopped);
+	mvgpu_mig_ring_encode(&ring, &img->ring);
 }
 
-/* STOP -> STOP_COPY: a data file that streams the stopped vGPU. */
+/*
+ * STOP -> STOP_COPY: a data file that streams the stopped vGPU, every
+ * context of it (DOC: Contexts in a migration).
+ */
 static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 {
 	struct mvgpu_mig_image img = {};
@@ -230,23 +172,13 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	ssize_t n;
 	int ret;
 
-	/* Stream version 1 carries context 0 only. */
-	n = mvgpu_vgpu_ctxs_used(vgpu);
-	if (n) {
-		dev_err(vgpu->vdev.dev,
-			"cannot migrate: the vGPU uses %zd contexts besides context 0, and this stream version carries context 0 only\n",
-			n);
-		return ERR_PTR(-EOPNOTSUPP);
-	}
 	state = kmalloc(MVGPU_MIG_CONTEXT_MAX, GFP_KERNEL_ACCOUNT);
 	if (!state)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&vgpu->lock);
 	mvgpu_mig_capture_regs(vgpu, &img);
 	n = mvgpu_ctx_save(&vgpu->ctx, state, MVGPU_MIG_CONTEXT_MAX);
-	vgpu->mig.gpt_gen = mvgpu_aspace_gen(&vgpu->ctx.as);
-	ret = n < 0 ? n : mvgpu_ctx_map_save(&vgpu->ctx, 0, mvgpu_mig_gpt_count,
-					     &img.gpt_count);
+	ret = n < 0 ? n : mvgpu_mig_capture_ctxs(vgpu, &img);
 	mutex_unlock(&vgpu->lock);
 	if (ret) {
 		dev_err(vgpu->vdev.dev, "cannot capture the vGPU's state: %d\n",
@@ -271,6 +203,7 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	f->disabled = false;
 	vgpu->mig.save = f;
 out_free:
+	mvgpu_mig_release_ctxs(&img);
 	kfree(state);
 	return IS_ERR(f) ? ERR_CAST(f) : get_file(f->filp);
 }
@@ -315,56 +248,6 @@ static int mvgpu_mig_check_config(struct mvgpu_vgpu *vgpu,
 	return 0;
 }
 
-/* Map the stream's page table again, with the checks of a MAP. */
-static int mvgpu_mig_load_gpt(struct mvgpu_vgpu *vgpu,
-			      struct mvgpu_mig_load *ld,
-			      const struct mvgpu_mig_image *img)
-{
-	u64 i;
-
-	mvgpu_ctx_map_clear(&vgpu->ctx);
-	for (i = 0; i < img->gpt_count; i++) {
-		const struct mvgpu_mig_gpt_entry *e = &img->gpt[i];
-		u64 va = le64_to_cpu(e->va), target = le64_to_cpu(e->target);
-		u64 size = le64_to_cpu(e->size);
-		u32 flags = le32_to_cpu(e->flags);
-		int ret;
-
-		/* Millions of runs for a big vGPU: the VMM stays killable. */
-		if (fatal_signal_pending(current)) {
-			ld->err = -EINTR;
-			snprintf(ld->why, sizeof(ld->why),
-				 "interrupted at page-table run %llu", i);
-			return -EINTR;
-		}
-		cond_resched();
-		ret = mvgpu_ctx_map_restore(&vgpu->ctx, va, target, size, flags);
-		if (ret == -ENOMEM) {
-			ld->err = -ENOMEM;
-			snprintf(ld->why, sizeof(ld->why),
-				 "no memory for page-table run %llu", i);
-			return -ENOMEM;
-		}
-		if (ret == -EEXIST)
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu (VA %#llx size %#llx) overlaps another",
-						i, va, size);
-		if (ret == -ENOSPC)
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu (VA %#llx size %#llx) exceeds this vGPU's page-table or pinned-memory budget",
-						i, va, size);
-		if (ret && (flags & MVGPU_MAP_SYSMEM))
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu: guest memory at IOVA %#llx size %#llx cannot be pinned (%d); is it mapped for DMA here?",
-						i, target, size, ret);
-		if (ret)
-			return mvgpu_mig_refuse(ld,
-						"page-table run %llu (VA %#llx size %#llx) refused (%d)",
-						i, va, size, ret);
-	}
-	return 0;
-}
-
 /* Registers, config space and interrupt state take effect. */
 static void mvgpu_mig_commit(struct mvgpu_vgpu *vgpu,
 			     const struct mvgpu_mig_image *img)
@@ -389,6 +272,7 @@ static void mvgpu_mig_commit(struct mvgpu_vgpu *vgpu,
 	m->ctx[0].ring_latched = le32_to_cpu(r->ring_latched);
 	m->ctx[0].fault_addr = le64_to_cpu(r->fault_addr);
 	m->ctx[0].ring_base = le64_to_cpu(r->ring_base);
+	mvgpu_mig_commit_ctxs_locked(vgpu, img);
 	mvgpu_irq_load_locked(vgpu, mode == MVGPU_MIG_IRQ_MSI ?
 			      VFIO_PCI_MSI_IRQ_INDEX :
 			      mode == MVGPU_MIG_IRQ_INTX ?
@@ -397,7 +281,10 @@ static void mvgpu_mig_commit(struct mvgpu_vgpu *vgpu,
 	spin_unlock_irq(&vgpu->irq_lock);
 }
 
-/* Check and apply a whole stream; on error @ld->why says why. */
+/*
+ * Check and apply a whole stream: context 0, then the others (DOC:
+ * Contexts in a migration); on error @ld->why says why.
+ */
 static int mvgpu_mig_apply(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld)
 {
 	const struct mvgpu_mig_regs *r;
@@ -410,26 +297,24 @@ static int mvgpu_mig_apply(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld)
 	if (ret)
 		return ret;
 	r = &img.regs;
-	ring = (struct mvgpu_ctx_ring) {
-		.ring_base = le32_to_cpu(r->ring_latched) ?
-			     le64_to_cpu(r->ring_base) : 0,
-		.ring_size = le32_to_cpu(r->ring_latched) ?
-			     le32_to_cpu(r->ring_size) : 0,
-		.tail = le32_to_cpu(img.ring.tail),
-		.head = le32_to_cpu(img.ring.head),
-		.cmds_done = le64_to_cpu(img.ring.cmds_done),
-		.busy = le32_to_cpu(img.ring.busy),
-		.stopped = le32_to_cpu(img.ring.stopped),
-		.doorbell_pending = le32_to_cpu(img.ring.doorbell_pending),
-	};
+	mvgpu_mig_ring_decode(&img.ring, le32_to_cpu(r->ring_latched),
+			      le64_to_cpu(r->ring_base),
+			      le32_to_cpu(r->ring_size), &ring);
 	mutex_lock(&vgpu->lock);
 	ret = mvgpu_mig_check_config(vgpu, ld, &img);
-	if (!ret)
-		ret = mvgpu_mig_load_gpt(vgpu, ld, &img);
+	if (!ret) {
+		mvgpu_ctx_map_clear(&vgpu->ctx);
+		ret = mvgpu_mig_load_runs(&vgpu->ctx, ld, img.gpt,
+					  img.gpt_count);
+	}
 	if (!ret && mvgpu_ctx_state_set(&vgpu->ctx, &ring, img.context,
 					img.context_len, &why))
 		ret = mvgpu_mig_refuse(ld, "the %s refused the engine state: %s",
 				       mvgpu_mig_be(vgpu)->name, why);
+	if (!ret)
+		ret = mvgpu_mig_apply_ctx0(vgpu, ld, &img);
+	if (!ret)
+		ret = mvgpu_mig_apply_ctxs(vgpu, ld, &img);
 	if (!ret)
 		mvgpu_mig_commit(vgpu, &img);
 	mutex_unlock(&vgpu->lock);

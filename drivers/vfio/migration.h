@@ -6,6 +6,8 @@
 #include <linux/ratelimit.h>
 #include <linux/vfio.h>
 
+#include "uapi/mvgpu.h"
+
 struct mvgpu_mig_file;
 struct mvgpu_vgpu;
 
@@ -17,8 +19,9 @@ struct mvgpu_vgpu;
  * @save: the data file of STOP_COPY, while in it; @lock
  * @load: the data file of RESUMING, while in it; @lock
  * @rs: rate limit of the refusals the log shows
- * @gpt_gen: the page table's generation when STOP_COPY counted its runs;
- *	the stream takes the table only while it is still that one; @lock
+ * @gpt_gen: each context's page-table generation when STOP_COPY counted
+ *	its runs, by context number; the stream takes a table only while it
+ *	is still that one; @lock
  */
 struct mvgpu_mig {
 	struct mutex lock;		/* see @lock above */
@@ -26,7 +29,7 @@ struct mvgpu_mig {
 	struct mvgpu_mig_file *save;
 	struct mvgpu_mig_file *load;
 	struct ratelimit_state rs;
-	u64 gpt_gen;
+	u64 gpt_gen[MVGPU_CTX_MAX];
 };
 
 void mvgpu_mig_init(struct mvgpu_vgpu *vgpu);

@@ -261,6 +261,8 @@ void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
 			const void *state, size_t len, const char **why);
+void mvgpu_ctx_counters_get(struct mvgpu_ctx *ctx, u64 *seqno, u64 *engine_ns);
+int mvgpu_ctx_counters_set(struct mvgpu_ctx *ctx, u64 seqno, u64 engine_ns);
 int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx, u64 from,
 		       int (*fn)(void *arg, u64 va, u64 target, u64 size,
 				 u32 flags),
@@ -283,6 +285,13 @@ void mvgpu_vgpu_dma_unmap(struct mvgpu_vgpu *vgpu, u64 iova, u64 len);
 void mvgpu_vgpu_freeze(struct mvgpu_vgpu *vgpu);
 void mvgpu_vgpu_thaw(struct mvgpu_vgpu *vgpu);
 u32 mvgpu_vgpu_ctxs_used(struct mvgpu_vgpu *vgpu);
+struct mvgpu_ctx *mvgpu_vgpu_ctx_get(struct mvgpu_vgpu *vgpu, u32 id);
+struct mvgpu_ctx *mvgpu_vgpu_ctx_create_frozen(struct mvgpu_vgpu *vgpu,
+					       u32 id, u32 prio);
+int mvgpu_vgpu_ctx_map_walk(struct mvgpu_vgpu *vgpu, u32 id, u64 gen, u64 from,
+			    int (*fn)(void *arg, u64 va, u64 target, u64 size,
+				      u32 flags),
+			    void *arg);
 
 /* core/host.c: guest memory and the address space on the core's side */
 struct kthread_worker *mvgpu_host_worker_create(const char *name);

@@ -20,6 +20,7 @@
  * after the end).  An unknown section marked optional is skipped.
  */
 #include "mig_common.h"
+#include "mig_try.h"
 
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -29,142 +30,11 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
-static uint64_t seed = 1;
-static struct mvgpu_handle dst;
-static const char *dst_uuid;
-static unsigned long refusals;
-
-static uint64_t sysfs_u64(const char *uuid, const char *file)
-{
-	char path[256];
-	unsigned long long v = ~0ull;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/mvgpu/%s",
-		 uuid, file);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = ~0ull;
-		fclose(f);
-	}
-	return v;
-}
-
-/*
- * Resume s on DST (chunk 0: random chunking).  With want_ok it must be
- * taken; else refused: a write or the STOP fails with EINVAL and the
- * device is in ERROR.  Either way a reset brings DST back to RUNNING.
- * Returns 1 if all that held; *why gets what failed.
- */
-static int try(const struct stream *s, size_t chunk, int want_ok, char *why,
-	       size_t whylen)
-{
-	const char *where = "";
-	size_t off = 0;
-	int fd, err, ok;
-
-	err = mvgpu_mig_set_state(&dst, VFIO_DEVICE_STATE_RESUMING, &fd);
-	if (err) {
-		snprintf(why, whylen, "RESUMING: %s", mvgpu_errmsg());
-		return 0;
-	}
-	while (off < s->len) {
-		size_t n = chunk ? chunk : 1 + xrand(&seed) % 8192;
-		ssize_t w;
-
-		if (n > s->len - off)
-			n = s->len - off;
-		w = write(fd, s->p + off, n);
-		if (w < 0) {
-			err = -errno;
-			where = "write";
-			break;
-		}
-		off += w;
-	}
-	close(fd);
-	if (!err) {
-		err = mvgpu_mig_set_state(&dst, VFIO_DEVICE_STATE_STOP, NULL);
-		where = "RESUMING -> STOP";
-	} else {
-		/* Refused while written: leaving RESUMING must fail too. */
-		int err2 = mvgpu_mig_set_state(&dst, VFIO_DEVICE_STATE_STOP, NULL);
-
-		if (err2 != -EINVAL)
-			err = err2 ?: -EPROTO;
-	}
-	if (want_ok)
-		ok = !err && mig_state(&dst) == VFIO_DEVICE_STATE_STOP;
-	else
-		ok = err == -EINVAL && mig_state(&dst) == VFIO_DEVICE_STATE_ERROR;
-	snprintf(why, whylen, "%s: %s (%d), state %u", where,
-		 err ? strerror(-err) : "ok", err, mig_state(&dst));
-	if (!want_ok && err)
-		refusals++;
-	if (mvgpu_reset(&dst) || mig_state(&dst) != VFIO_DEVICE_STATE_RUNNING) {
-		snprintf(why, whylen, "VFIO_DEVICE_RESET did not bring it back");
-		ok = 0;
-	}
-	return ok;
-}
-
-static void expect(const struct stream *s, int want_ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void expect(const struct stream *s, int want_ok, const char *fmt, ...)
-{
-	char name[160], why[160];
-	va_list ap;
-	int ok;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	ok = try(s, 0, want_ok, why, sizeof(why));
-	if (!tap_ok(ok, "%s: %s", name, want_ok ? "accepted" : "refused"))
-		tap_diag("%s", why);
-}
-
-/* Edit a copy of good with f, make its checksums right, expect a refusal. */
-#define EDIT(good, name, ...) do {				\
-		struct stream e = stream_dup(good);		\
-		struct mvgpu_mig_header *h = (void *)e.p;	\
-		(void)h;					\
-		__VA_ARGS__;					\
-		stream_rechain(&e);				\
-		expect(&e, 0, "%s", name);			\
-		free(e.p);					\
-	} while (0)
-
-static void *sec_of(struct stream *e, uint32_t type, uint64_t *len)
-{
-	return stream_payload(e, type, len);
-}
-
-/* Where a section starts, by type (its n-th occurrence). */
-static size_t sec_off(const struct stream *s, uint32_t type, unsigned int n)
-{
-	struct sections x;
-
-	stream_index(s, &x);
-	for (unsigned int i = 0; i < x.n; i++)
-		if (x.type[i] == type && !n--)
-			return x.off[i];
-	return 0;
-}
-
-static size_t sec_bytes(const struct stream *s, size_t off)
-{
-	const struct mvgpu_mig_section *sec = (const void *)(s->p + off);
-
-	return sizeof(*sec) + sec->len + 8;
-}
-
 static void cuts(const struct stream *good)
 {
 	static const char *const names[] = {
 		"?", "CONFIG", "REGS", "IRQ", "RING", "CONTEXT", "GPT", "VRAM", "END",
+		"CTX0", "CTX", "CTX_GPT",
 	};
 	struct stream t = *good;
 	struct sections x;
@@ -176,7 +46,7 @@ static void cuts(const struct stream *good)
 	t.len = sizeof(struct mvgpu_mig_header) - 1;
 	expect(&t, 0, "cut inside the header");
 	for (i = 0; i < x.n; i++) {
-		const char *n = x.type[i] < 9 ? names[x.type[i]] : "?";
+		const char *n = x.type[i] < 12 ? names[x.type[i]] : "?";
 
 		t.len = x.off[i];
 		expect(&t, 0, "cut before section %u (%s), at byte %zu", i, n, t.len);
@@ -219,7 +89,9 @@ static void edits(const struct stream *good, uint64_t vram_size,
 	uint64_t len;
 
 	EDIT(good, "another magic", h->magic ^= 1);
-	EDIT(good, "stream version 2", h->version = 2);
+	/* Context 0 alone: version 1; version 2 carries other contexts. */
+	EDIT(good, "stream version 2 with no context but 0", h->version = 2);
+	EDIT(good, "stream version 3", h->version = 3);
 	EDIT(good, "another header size", h->header_size += 8);
 	EDIT(good, "a vGPU type of 1/8 claimed", h->type_divisor = 8);
 	EDIT(good, "twice the VRAM claimed", h->vram_size = 2 * vram_size);

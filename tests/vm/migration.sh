@@ -1,16 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Live migration (tests/client/migrate.c, tests/client/mig_hostile.c), on
-# two GPUs: the state machine, dirty tracking, aborted migrations, a
-# stopped ring, a tenant moved between the GPUs in the middle of its work
-# while a neighbour works on each GPU, and again with engine allocations
-# failing (debug kernel), hostile streams refused, and every vGPU reusable
-# and its memory given back afterwards.
+# Live migration (tests/client/migrate.c, mig_hostile.c, mig_ctx.c,
+# mig_ctx_hostile.c), on two GPUs: the state machine, dirty tracking,
+# aborted migrations, a stopped ring, a tenant moved between the GPUs in
+# the middle of its work while a neighbour works on each GPU, and again
+# with engine allocations failing (debug kernel), hostile streams refused;
+# a tenant with six busy contexts moved in the middle of their work (stream
+# version 2), a context-0-only tenant emitting version 1 and version-1
+# streams accepted, hostile streams of contexts refused; and every vGPU
+# reusable and its memory given back afterwards.
 
 . "$(dirname "$0")/lib.sh"
 M=$MVGPU_REPO/build/tests/migrate
 H=$MVGPU_REPO/build/tests/mig_hostile
+X=$MVGPU_REPO/build/tests/mig_ctx
+XH=$MVGPU_REPO/build/tests/mig_ctx_hostile
 W=$MVGPU_REPO/build/tests/workload
 
 # Prefix a helper's TAP descriptions and count them here.
@@ -83,6 +88,18 @@ fi
 run "hostile" "$H" "$A" "$B" "$C" --flips "${MIG_FLIPS:-2000}" --seed 5
 check "the kernel log says why streams were refused" \
 	bash -c 'dmesg | grep -q "migration stream refused: "'
+
+# Contexts (stream version 2): six busy contexts moved A -> B -> A in the
+# middle of their work; version 1 from a context-0-only tenant, taken;
+# hostile streams of contexts refused, with a reason in the log.
+run "contexts live" "$X" live "$A" "$B" --hops 2 --seed 17
+run "contexts v1" "$X" v1 "$A" "$B" --seed 19
+# The log's refusals are rate limited per vGPU (10 each 5 s): after a quiet
+# spell longer than that, the first ones - all about contexts - are shown.
+sleep 6
+run "contexts hostile" "$XH" "$A" "$B" --flips "${MIG_CTX_FLIPS:-200}" --seed 23
+check "the kernel log says why streams of contexts were refused" \
+	bash -c 'dmesg | grep -q "migration stream refused: .*context"'
 
 # Every vGPU works afterwards, and gives its memory back.
 for u in "$A" "$B"; do
