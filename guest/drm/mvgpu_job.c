@@ -646,6 +646,21 @@ static int mvgpu_submit_out_sync(struct drm_file *file,
 	return 0;
 }
 
+/* The job's finished fence into the out-syncobj (a timeline point with @chain). */
+static void mvgpu_submit_signal(struct drm_syncobj *out,
+				struct dma_fence_chain **chain,
+				struct dma_fence *done, u64 point)
+{
+	if (!out)
+		return;
+	if (*chain) {
+		drm_syncobj_add_point(out, *chain, done, point);
+		*chain = NULL;
+	} else {
+		drm_syncobj_replace_fence(out, done);
+	}
+}
+
 /* Can the file's context run jobs: a device context, nothing lost? */
 static int mvgpu_submit_allowed(struct mvgpu_ctx *ctx)
 {
@@ -729,14 +744,7 @@ int mvgpu_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file
 	if (ret)
 		goto out_cleanup;
 
-	if (out) {
-		if (chain) {
-			drm_syncobj_add_point(out, chain, done, args->out_sync_point);
-			chain = NULL;
-		} else {
-			drm_syncobj_replace_fence(out, done);
-		}
-	}
+	mvgpu_submit_signal(out, &chain, done, args->out_sync_point);
 	args->job = job->number;
 	dma_fence_put(done);
 	job = NULL;	/* the scheduler's now */
