@@ -412,7 +412,7 @@ static void mock_host_test(struct kunit *test)
 	struct mvgpu_stop stop = {
 		.reason = MVGPU_STOP_HOST, .ran_ns = 10, .busy = true,
 		.host = { .op = MVGPU_OP_MAP, .va = SZ_1G, .iova = SZ_4G,
-			  .size = SZ_64K, .flags = MVGPU_GPT_READ },
+			  .size = SZ_64K, .flags = MVGPU_GPT_READ | MVGPU_GPT_SYSMEM },
 	};
 	struct mock_ctx *m;
 	unsigned int i;
