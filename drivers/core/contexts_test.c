@@ -43,6 +43,7 @@ static void ctx_write(struct mock_fixture *x, unsigned int i, u32 id, u32 reg,
 		mvgpu_vgpu_doorbell(v, MVGPU_MMIO_ACT_CTX(actions));
 	if (actions & MVGPU_MMIO_ACT_CTX_RESET)
 		mvgpu_vgpu_ctx_reset(v, MVGPU_MMIO_ACT_CTX(actions));
+	mock_sync(x);
 }
 
 static u32 ctx_read(struct mock_fixture *x, unsigned int i, u32 id, u32 reg)
@@ -232,8 +233,10 @@ static void ctx_priority_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
 	/* ...until the running one is lowered below it. */
 	mvgpu_ctx_set_prio(v->ctxs[2], MVGPU_CTX_PRIO_LOW);
+	mock_sync(x);
 	KUNIT_EXPECT_FALSE(test, x->g->preempt[e]);
 	mvgpu_ctx_set_prio(v->ctxs[1], MVGPU_CTX_PRIO_NORMAL);
+	mock_sync(x);
 	KUNIT_EXPECT_TRUE(test, x->g->preempt[e]);
 	mock_report(x, e, MVGPU_STOP_PREEMPTED, 10, 0);
 	KUNIT_EXPECT_EQ(test, engine_of(x, 0, 1), e);
@@ -493,6 +496,190 @@ static void ctx_create_frozen_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->budget.tables.max, max);
 }
 
+/* The mock context of context @id of vGPU @i. */
+static struct mock_ctx *mctx(struct mock_fixture *x, unsigned int i, u32 id)
+{
+	return MCTX(x->vgpu[i]->ctxs[id]->bctx);
+}
+
+/*
+ * Resident contexts (&mvgpu_backend_ops.nr_resident): the mock keeps 4 per
+ * engine and vGPU 0 runs 6 contexts.  Each run is of a context loaded on
+ * that engine; the least recently run is evicted to make room; a context
+ * that runs on another engine is evicted from the first; a context reset
+ * or destroyed is evicted first.  The mock counts every call that breaks
+ * that (@bad).
+ */
+static void ctx_resident_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *v = x->vgpu[0];
+	struct mvgpu_engine_slot *e0 = &x->gdev->sched.engines[0];
+	u64 loads, evictions, hits;
+	u32 id;
+
+	for (id = 1; id <= 5; id++)
+		KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE,
+						 id, MVGPU_CTX_PRIO_NORMAL)),
+				0ULL);
+	/* Context 0 ran (on engine 0) for each request, loaded once. */
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 0)->resident, 0);
+	KUNIT_EXPECT_EQ(test, e0->loads, 1ULL);
+	loads = e0->loads;
+	evictions = e0->evictions;
+	hits = e0->resident_runs;
+	/* 1 to 5 run in turn on engine 0: 4 and 5 evict 0 and 1. */
+	for (id = 1; id <= 5; id++)
+		ctx_ring(x, 0, id, 64);
+	for (id = 1; id <= 5; id++) {
+		KUNIT_ASSERT_EQ(test, engine_of(x, 0, id), 0);
+		mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	}
+	KUNIT_EXPECT_EQ(test, e0->loads - loads, 5ULL);
+	KUNIT_EXPECT_EQ(test, e0->evictions - evictions, 2ULL);
+	KUNIT_EXPECT_EQ(test, e0->nr_resident, (unsigned int)MOCK_RESIDENT);
+	KUNIT_EXPECT_EQ(test, x->g->nr_resident[0], (unsigned int)MOCK_RESIDENT);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 0)->resident, -1);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 1)->resident, -1);
+	for (id = 2; id <= 5; id++)
+		KUNIT_EXPECT_EQ(test, mctx(x, 0, id)->resident, 0);
+	/* 0 comes back and evicts 2; 3 is still there: no load. */
+	mock_ring(x, 0, (v->ctx.tail + MVGPU_CMD_SIZE) % 4096);
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 0), 0);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	ctx_ring(x, 0, 3, 128);
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 3), 0);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, e0->loads - loads, 6ULL);
+	KUNIT_EXPECT_EQ(test, e0->resident_runs - hits, 1ULL);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 2)->resident, -1);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 0)->resident, 0);
+	/*
+	 * vGPU 1 takes engine 0 (evicting 4, the least recently run), so 3
+	 * runs on engine 1: it leaves engine 0 first.
+	 */
+	mock_ring(x, 1, 64);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 1);
+	ctx_ring(x, 0, 3, 192);
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 3), 1);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 3)->resident, 1);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 4)->resident, -1);
+	KUNIT_EXPECT_EQ(test, e0->nr_resident, 3U);
+	mock_report(x, 1, MVGPU_STOP_EMPTY, 10, 1);
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
+	/* A context's reset evicts it before the backend resets it. */
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 5)->resident, 0);
+	ctx_write(x, 0, 5, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 5)->resident, -1);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 5)->resets, 1U);
+	KUNIT_EXPECT_EQ(test, e0->nr_resident, 2U);
+	/* So does its destruction, and the vGPU's reset. */
+	KUNIT_EXPECT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_DESTROY, 3,
+					 0)), 0ULL);
+	KUNIT_EXPECT_EQ(test, x->gdev->sched.engines[1].nr_resident, 0U);
+	mvgpu_vgpu_reset(v, false);
+	KUNIT_EXPECT_EQ(test, x->g->bad, 0U);
+	KUNIT_EXPECT_EQ(test, x->g->loads, x->g->evictions +
+			x->g->nr_resident[0] + x->g->nr_resident[1]);
+}
+
+/* Context @id of vGPU 0 stopped as lost, its command at ring offset @head. */
+static void expect_lost(struct kunit *test, struct mock_fixture *x, u32 id,
+			u32 head)
+{
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, id, MVGPU_CTX_STATUS),
+			(u32)MVGPU_ENGINE_STOPPED);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, id, MVGPU_CTX_ERROR_CODE),
+			(u32)MVGPU_ERR_CONTEXT_LOST);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, id, MVGPU_CTX_ERROR_INFO),
+			(u32)MVGPU_OP_KERNEL);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, id, MVGPU_CTX_FAULT_ADDR_LO), head);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, id, MVGPU_CTX_RING_HEAD), head);
+	KUNIT_EXPECT_TRUE(test, ctx_read(x, 0, id, MVGPU_CTX_INT_STATUS) &
+			  MVGPU_INT_ERROR);
+	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctxs[id]->resident, UINT_MAX);
+}
+
+/*
+ * An engine reset that loses resident contexts (&mvgpu_core_ops.ctx_lost):
+ * contexts 1 and 2 of vGPU 0, preempted in the middle of a command and
+ * resident on the engine, stop with CONTEXT_LOST (the command's opcode and
+ * ring address); context 3, the one that hung, with TIMEOUT; context 0
+ * (resident, nothing in flight), context 4 (not resident) and vGPU 1 on
+ * the other engine go on.  A lost context runs again after its reset.
+ */
+static void ctx_reset_lost_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_engine_slot *slot;
+	struct mvgpu_stop stop = {
+		.reason = MVGPU_STOP_FAULT, .head = 64, .busy = true,
+		.fault = { .code = MVGPU_ERR_TIMEOUT, .info = MVGPU_OP_SPIN,
+			   .addr = 64 },
+	};
+	static const u32 prio[] = { 0, MVGPU_CTX_PRIO_LOW, MVGPU_CTX_PRIO_NORMAL,
+				    MVGPU_CTX_PRIO_HIGH, MVGPU_CTX_PRIO_LOW };
+	struct mock_ctx *m;
+	u32 id;
+	int e;
+
+	x->g->lose = true;
+	x->gdev->sched.preempt_timeout_ns = SLICE_NS;
+	for (id = 1; id <= 4; id++)
+		KUNIT_ASSERT_EQ(test, answer(ask(test, x, 0, MVGPU_OP_CTX_CREATE,
+						 id, prio[id])), 0ULL);
+	/* 1 runs, 2 preempts it mid-command, 3 preempts 2; 4 waits. */
+	ctx_ring(x, 0, 1, 1024);
+	e = engine_of(x, 0, 1);
+	KUNIT_ASSERT_GE(test, e, 0);
+	slot = &x->gdev->sched.engines[e];
+	ctx_ring(x, 0, 2, 1024);
+	KUNIT_ASSERT_TRUE(test, x->g->preempt[e]);
+	mock_report(x, e, MVGPU_STOP_PREEMPTED, 100, 3);
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 2), e);
+	ctx_ring(x, 0, 3, 1024);
+	KUNIT_ASSERT_TRUE(test, x->g->preempt[e]);
+	mock_report(x, e, MVGPU_STOP_PREEMPTED, 100, 2);
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 3), e);
+	ctx_ring(x, 0, 4, 1024);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 4)->resident, -1);
+	mock_ring(x, 1, 256);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 1 - e), 1);
+	/* 3 hangs: asked to stop, it does not, and the engine is reset. */
+	mock_slice_end(x, e);
+	slot->preempt_at -= SLICE_NS;
+	mock_slice_end(x, e);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[e], 1U);
+	KUNIT_EXPECT_EQ(test, slot->lost, 2ULL);
+	m = x->g->running[e];
+	x->g->running[e] = NULL;
+	x->g->core->ctx_stopped(x->g->gpu, e, m->ctx, &stop);
+
+	expect_lost(test, x, 1, 3 * MVGPU_CMD_SIZE);
+	expect_lost(test, x, 2, 2 * MVGPU_CMD_SIZE);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 3, MVGPU_CTX_ERROR_CODE),
+			(u32)MVGPU_ERR_TIMEOUT);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 0, MVGPU_CTX_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 4, MVGPU_CTX_ERROR_CODE), 0U);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 1, MVGPU_REG_ERROR_CODE), 0U);
+	/* 4 takes the engine, vGPU 1 still runs. */
+	KUNIT_ASSERT_EQ(test, engine_of(x, 0, 4), e);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 1 - e), 1);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 10, 16);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 4, MVGPU_CTX_SEQNO_LO), 16U);
+	/* A doorbell does not restart a lost context; its reset does. */
+	ctx_ring(x, 0, 1, 1088);
+	KUNIT_EXPECT_LT(test, engine_of(x, 0, 1), 0);
+	ctx_write(x, 0, 1, MVGPU_CTX_RESET, MVGPU_RESET_ENGINE_MAGIC);
+	KUNIT_EXPECT_EQ(test, ctx_read(x, 0, 1, MVGPU_CTX_ERROR_CODE), 0U);
+	ctx_ring(x, 0, 1, 64);
+	e = engine_of(x, 0, 1);
+	KUNIT_ASSERT_GE(test, e, 0);
+	KUNIT_EXPECT_EQ(test, mctx(x, 0, 1)->resident, e);
+	mock_report(x, e, MVGPU_STOP_EMPTY, 10, 1);
+	KUNIT_EXPECT_EQ(test, x->g->bad, 0U);
+}
+
 static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_create_destroy_test),
 	KUNIT_CASE(ctx_priority_test),
@@ -501,6 +688,8 @@ static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_fault_test),
 	KUNIT_CASE(ctx_vgpu_reset_test),
 	KUNIT_CASE(ctx_create_frozen_test),
+	KUNIT_CASE(ctx_resident_test),
+	KUNIT_CASE(ctx_reset_lost_test),
 	{}
 };
 

@@ -96,6 +96,9 @@ int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 	INIT_LIST_HEAD(&ctx->run_node);
 	ctx->state = MVGPU_CTX_IDLE;
 	ctx->engine = UINT_MAX;
+	ctx->resident = UINT_MAX;
+	INIT_LIST_HEAD(&ctx->resident_node);
+	INIT_LIST_HEAD(&ctx->evict_node);
 	init_waitqueue_head(&ctx->idle_wq);
 	hrtimer_init(&ctx->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	ctx->poll_timer.function = mvgpu_ctx_poll;
@@ -171,18 +174,21 @@ static void __mvgpu_ctx_stop(struct mvgpu_ctx *ctx, bool on_worker)
 	/* A faulted ring stays stopped: only a restart clears that. */
 	if (ctx->state != MVGPU_CTX_RUNNING && ctx->state != MVGPU_CTX_STOPPED)
 		ctx->state = MVGPU_CTX_IDLE;
-	/* Under the lock: the backend is done with @ctx once it is not RUNNING. */
+	/* Under the lock: the engine is done with @ctx once it is not RUNNING. */
 	wait_event_lock_irq(ctx->idle_wq, ctx->state != MVGPU_CTX_RUNNING,
 			    sched->lock);
 	spin_unlock_irq(&sched->lock);
+	/* Resident nowhere, and no call down still names it. */
+	mvgpu_submit_forget(ctx);
 }
 
 /**
  * mvgpu_ctx_stop() - take a context off the engines, for reset or release
  * @ctx: the context
  *
- * Returns once no engine runs it, it is on no queue or timer and the host
- * worker is done with it; doorbells are ignored until mvgpu_ctx_restart().
+ * Returns once no engine runs it, it is on no queue or timer, the host
+ * worker is done with it and no engine keeps it resident (DOC:
+ * Submission); doorbells are ignored until mvgpu_ctx_restart().
  * A context a fault stopped stays MVGPU_CTX_STOPPED.
  *
  * Context: process context; may sleep until the backend reports the run
@@ -244,6 +250,7 @@ void mvgpu_ctx_clear(struct mvgpu_ctx *ctx)
 	WRITE_ONCE(ctx->cmds_done, 0);
 	ctx->state = MVGPU_CTX_IDLE;
 	ctx->doorbell_pending = false;
+	ctx->lost = false;
 	spin_unlock_irq(&sched->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_clear);
@@ -586,15 +593,26 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 	ctx->engine = UINT_MAX;	/* no engine: mvgpu_ctx_stop() sets stopping */
 	spin_unlock_irq(&sched->lock);
 
-	ret = mvgpu_ctx_be(ctx)->ctx_run_direct(ctx->bctx, cmds, n,
-						&ctx->stopping);
+	/* Not resident on an engine while it runs here. */
+	mvgpu_submit_forget(ctx);
+	if (!READ_ONCE(ctx->lost))
+		ret = mvgpu_ctx_be(ctx)->ctx_run_direct(ctx->bctx, cmds, n,
+							&ctx->stopping);
+	else
+		ret = -EIO;
 
 	spin_lock_irq(&sched->lock);
-	if (!ctx->stopping && READ_ONCE(ctx->head) != ctx->tail)
+	if (ctx->lost) {	/* an engine reset lost it before it ran here */
+		ctx->lost = false;
+		WRITE_ONCE(ctx->head, ctx->lost_head);
+		ctx->state = MVGPU_CTX_STOPPED;
+		mvgpu_ctx_fault(ctx, &ctx->lost_fault);
+	} else if (!ctx->stopping && READ_ONCE(ctx->head) != ctx->tail) {
 		mvgpu_sched_enqueue_locked(ctx->gdev, ctx, true,
 					   MVGPU_PREEMPT_ALL);
-	else
+	} else {
 		ctx->state = MVGPU_CTX_IDLE;
+	}
 	wake_up_all(&ctx->idle_wq);
 	spin_unlock_irq(&sched->lock);
 	return ret;

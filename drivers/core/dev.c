@@ -83,6 +83,7 @@ static int mvgpu_dev_backend_init(struct mvgpu_dev *gdev,
 		.vram_size = (u64)params->vram_mb * SZ_1M,
 		.nr_engines = params->engines,
 		.watchdog_ms = params->watchdog_ms,
+		.preempt_req = gdev->sched.preempt_req,
 	};
 	int ret;
 

@@ -4,6 +4,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
 
@@ -45,14 +46,29 @@ static struct mvgpu_bctx *mock_ctx_create(struct mvgpu_backend *be,
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->privileged = flags & MVGPU_BCTX_PRIVILEGED;
+	m->resident = -1;
 	m->gpu = MOCK(be);
 	m->ctx = ctx;
 	MOCK(be)->ctxs[MOCK(be)->nr_ctxs++] = m;
 	return (struct mvgpu_bctx *)m;
 }
 
+/* An op the core makes only on a context no engine keeps resident. */
+static void mock_not_resident(struct mock_ctx *m)
+{
+	if (m->resident >= 0)
+		m->gpu->bad++;
+}
+
 static void mock_ctx_destroy(struct mvgpu_bctx *b)
 {
+	struct mock_gpu *g = MCTX(b)->gpu;
+	unsigned int i;
+
+	mock_not_resident(MCTX(b));
+	for (i = 0; i < g->nr_ctxs; i++)
+		if (g->ctxs[i] == MCTX(b))
+			g->ctxs[i] = NULL;
 	kfree(b);
 }
 
@@ -60,6 +76,8 @@ static void mock_ctx_reset(struct mvgpu_bctx *b)
 {
 	struct mock_ctx *m = MCTX(b);
 
+	mock_not_resident(m);
+	m->busy = false;
 	m->ring_size = 0;
 	m->tail = 0;
 	m->head = 0;
@@ -102,6 +120,7 @@ static ssize_t mock_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
 {
 	u64 *st = buf;
 
+	mock_not_resident(MCTX(b));
 	if (len < 2 * sizeof(u64))
 		return -ENOSPC;
 	st[0] = MCTX(b)->head;
@@ -114,6 +133,7 @@ static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
 {
 	const u64 *st = buf;
 
+	mock_not_resident(MCTX(b));
 	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE) {
 		*why = "not a mock state";
 		return -EINVAL;
@@ -123,28 +143,137 @@ static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
 	return 0;
 }
 
+/*
+ * Every call that starts or stops a run or moves a context in or out of
+ * residency: may it sleep (as a firmware RPC does)?  Counted if not - the
+ * core held a spinlock or had irqs off - else it sleeps if asked to.
+ * Returns whether it may.
+ */
+static bool mock_call(struct mock_gpu *g)
+{
+	struct mvgpu_dev *gdev = g->gpu;
+
+	g->calls++;
+	if (!preemptible() || in_interrupt()) {
+		g->atomic_calls++;
+		return false;
+	}
+	lockdep_assert_not_held(&gdev->sched.lock);
+	might_sleep();
+	if (g->sleep)
+		usleep_range(1000, 1100);
+	return true;
+}
+
+/* The run on @engine ends: @reason, @ran_ns, commands done. */
+static void mock_end(struct mock_gpu *g, unsigned int engine,
+		     enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
+{
+	struct mock_ctx *m = g->running[engine];
+	struct mvgpu_stop stop = { .reason = reason, .ran_ns = ran_ns };
+
+	if (WARN_ON(!m))
+		return;
+	m->head = (m->head + cmds_done * MVGPU_CMD_SIZE) % 4096;
+	m->cmds += cmds_done;
+	if (reason == MVGPU_STOP_EMPTY)
+		m->head = m->tail;
+	stop.head = m->head;
+	stop.busy = reason != MVGPU_STOP_EMPTY;
+	m->busy = stop.busy;
+	g->running[engine] = NULL;
+	if (cmds_done)
+		g->core->ctx_progress(m->ctx, m->head, m->cmds);
+	g->core->ctx_stopped(g->gpu, engine, m->ctx, &stop);
+}
+
+static void mock_ctx_load(struct mvgpu_backend *be, unsigned int engine,
+			  struct mvgpu_bctx *b)
+{
+	struct mock_gpu *g = MOCK(be);
+	struct mock_ctx *m = MCTX(b);
+
+	mock_call(g);
+	g->loads++;
+	if (m->resident >= 0 || g->nr_resident[engine] >= MOCK_RESIDENT) {
+		g->bad++;
+		return;
+	}
+	m->resident = engine;
+	g->nr_resident[engine]++;
+}
+
+static void mock_ctx_evict(struct mvgpu_backend *be, unsigned int engine,
+			   struct mvgpu_bctx *b)
+{
+	struct mock_gpu *g = MOCK(be);
+	struct mock_ctx *m = MCTX(b);
+
+	mock_call(g);
+	g->evictions++;
+	if (m->resident != (int)engine || g->running[engine] == m) {
+		g->bad++;
+		return;
+	}
+	m->resident = -1;
+	g->nr_resident[engine]--;
+}
+
 static void mock_run(struct mvgpu_backend *be, unsigned int engine,
 		     struct mvgpu_bctx *b)
 {
 	struct mock_gpu *g = MOCK(be);
+	bool may_sleep = mock_call(g);
 	unsigned int i;
 
+	if (MCTX(b)->resident != (int)engine)
+		g->bad++;
 	WARN_ON(g->running[engine]);
 	g->running[engine] = MCTX(b);
 	g->preempt[engine] = false;
 	for (i = 0; i < g->nr_ctxs; i++)
 		if (g->ctxs[i] == MCTX(b))
 			g->runs[i]++;
+	/* An engine that finds the ring empty at once, before run() returns. */
+	if (g->empty_in_run && may_sleep) {
+		g->empty_in_run--;
+		mock_end(g, engine, MVGPU_STOP_EMPTY, 10, 0);
+	}
 }
 
 static void mock_preempt(struct mvgpu_backend *be, unsigned int engine)
 {
+	mock_call(MOCK(be));
 	MOCK(be)->preempt[engine] = true;
 }
 
+/*
+ * With @lose, the reset loses every context resident on @engine, other
+ * than the one it runs, that has a command in flight; the one it runs the
+ * test reports, as the engine's interrupt would.
+ */
 static void mock_engine_reset(struct mvgpu_backend *be, unsigned int engine)
 {
-	MOCK(be)->engine_resets[engine]++;
+	struct mock_gpu *g = MOCK(be);
+	bool may_sleep = mock_call(g);
+	unsigned int i;
+
+	g->engine_resets[engine]++;
+	/* Where it may not sleep it cannot wait for the reset: it loses none. */
+	if (!g->lose || !g->running[engine] || !may_sleep)
+		return;
+	for (i = 0; i < g->nr_ctxs; i++) {
+		struct mock_ctx *m = g->ctxs[i];
+
+		if (!m || m->resident != (int)engine ||
+		    m == g->running[engine] || !m->busy)
+			continue;
+		m->resident = -1;
+		g->nr_resident[engine]--;
+		m->busy = false;
+		g->core->ctx_lost(g->gpu, engine, m->ctx, m->head,
+				  MVGPU_OP_KERNEL);
+	}
 }
 
 static void mock_engine_stats(struct mvgpu_backend *be, unsigned int engine,
@@ -178,6 +307,9 @@ const struct mvgpu_backend_ops mock_ops = {
 	.run = mock_run,
 	.preempt = mock_preempt,
 	.engine_reset = mock_engine_reset,
+	.nr_resident = MOCK_RESIDENT,
+	.ctx_load = mock_ctx_load,
+	.ctx_evict = mock_ctx_evict,
 	.engine_stats = mock_engine_stats,
 	.engine_stats_clear = mock_engine_stats_clear,
 	.timestamp = mock_timestamp,
@@ -248,6 +380,7 @@ void mock_test_exit(struct kunit *test)
 	 * ends would hold its teardown forever): each report may start the
 	 * next context with work, at most all of them per engine.
 	 */
+	mock_sync(x);
 	for (i = 0; i <= CTXS * MOCK_CONTEXTS; i++)
 		for (e = 0; e < ENGINES; e++)
 			if (x->g->running[e])
@@ -276,6 +409,7 @@ void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail)
 	mvgpu_mmio_access(&v->mmio, MVGPU_REG_DOORBELL, &tail, 4, true, &actions);
 	spin_unlock_irq(&v->irq_lock);
 	mvgpu_ctx_doorbell(&v->ctx);
+	mock_sync(x);
 }
 
 u32 mock_reg(struct mock_fixture *x, unsigned int i, u32 off)
@@ -284,6 +418,7 @@ u32 mock_reg(struct mock_fixture *x, unsigned int i, u32 off)
 	unsigned int actions = 0;
 	u32 val = 0;
 
+	mock_sync(x);
 	spin_lock_irq(&v->irq_lock);
 	mvgpu_mmio_access(&v->mmio, off, &val, 4, false, &actions);
 	spin_unlock_irq(&v->irq_lock);
@@ -295,6 +430,7 @@ int mock_running(struct mock_fixture *x, unsigned int engine)
 {
 	unsigned int i;
 
+	mock_sync(x);
 	for (i = 0; i < CTXS; i++)
 		if (x->g->running[engine] &&
 		    x->g->running[engine]->ctx->vgpu == x->vgpu[i])
@@ -305,6 +441,7 @@ int mock_running(struct mock_fixture *x, unsigned int engine)
 /* Which context (its number in its vGPU) the mock runs on @engine, or -1. */
 int mock_running_ctx(struct mock_fixture *x, unsigned int engine)
 {
+	mock_sync(x);
 	return x->g->running[engine] ? x->g->running[engine]->ctx->id : -1;
 }
 
@@ -312,21 +449,9 @@ int mock_running_ctx(struct mock_fixture *x, unsigned int engine)
 void mock_report(struct mock_fixture *x, unsigned int engine,
 		 enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done)
 {
-	struct mock_ctx *m = x->g->running[engine];
-	struct mvgpu_stop stop = { .reason = reason, .ran_ns = ran_ns };
-
-	if (WARN_ON(!m))
-		return;
-	m->head = (m->head + cmds_done * MVGPU_CMD_SIZE) % 4096;
-	m->cmds += cmds_done;
-	if (reason == MVGPU_STOP_EMPTY)
-		m->head = m->tail;
-	stop.head = m->head;
-	stop.busy = reason != MVGPU_STOP_EMPTY;
-	x->g->running[engine] = NULL;
-	if (cmds_done)
-		x->g->core->ctx_progress(m->ctx, m->head, m->cmds);
-	x->g->core->ctx_stopped(x->g->gpu, engine, m->ctx, &stop);
+	mock_sync(x);
+	mock_end(x->g, engine, reason, ran_ns, cmds_done);
+	mock_sync(x);
 }
 
 /* Fire @engine's slice timer by hand, as if the slice had ended. */
@@ -336,4 +461,11 @@ void mock_slice_end(struct mock_fixture *x, unsigned int engine)
 
 	hrtimer_cancel(t);
 	t->function(t);
+	mock_sync(x);
+}
+
+/* Wait until the core's submit worker has made every call it was asked. */
+void mock_sync(struct mock_fixture *x)
+{
+	mvgpu_submit_flush(x->gdev);
 }

@@ -5,7 +5,9 @@
  * plays the GPU, reporting runs that end as it pleases (empty, preempted,
  * faulted, needing the host), with the engine time it pleases - a fake
  * clock - through the same contract a hardware backend implements (DOC:
- * Backend contract).
+ * Backend contract).  The core makes its calls down from its submit worker
+ * (DOC: Submission); the helpers wait for the worker (mock_sync()) after
+ * each step the test plays, so that the test sees what the core asked.
  */
 #ifndef _MVGPU_MOCK_GPU_H_
 #define _MVGPU_MOCK_GPU_H_
@@ -23,6 +25,7 @@ struct mvgpu_vgpu;
 /* No timer fires in a test, even through a host stall of seconds. */
 #define MOCK_MAX_CTXS	64	/* backend contexts of the whole mock GPU */
 #define MOCK_CONTEXTS	16	/* contexts per mock vGPU */
+#define MOCK_RESIDENT	4	/* contexts each mock engine keeps resident */
 #define SLICE_NS	(10 * NSEC_PER_SEC)
 
 struct mock_gpu;
@@ -39,8 +42,24 @@ struct mock_ctx {
 	bool privileged;
 	bool host_answered;
 	struct mvgpu_fault host_result;
+	int resident;
+	bool busy;
 };
 
+/*
+ * What the mock GPU did.  @calls: calls down that start and stop runs and
+ * move contexts in and out of residency; @atomic_calls: those of them made
+ * where the backend could not have slept (a lock held, irqs off); @sleep:
+ * each such call sleeps a millisecond, as a firmware RPC would.
+ * @nr_resident: contexts resident on each engine (mock_ctx @resident);
+ * @loads, @evictions: residency calls; @bad: calls that broke the
+ * residency contract (a run or load of a context not allowed there, an
+ * eviction of one not resident or running, another op on a resident
+ * context).  @lose: an engine reset loses its resident contexts that have
+ * a command in flight (mock_ctx @busy), reported with ctx_lost.
+ * @empty_in_run: so many of the next runs end at once, reported empty from
+ * inside run() (where it may sleep; where it may not, the run goes on).
+ */
 struct mock_gpu {
 	const struct mvgpu_core_ops *core;
 	void *gpu;
@@ -54,6 +73,15 @@ struct mock_gpu {
 	unsigned int vram_pages;
 	void (*on_scrub)(void *arg);
 	void *on_scrub_arg;
+	unsigned int calls;
+	unsigned int atomic_calls;
+	bool sleep;
+	unsigned int nr_resident[ENGINES];
+	unsigned int loads;
+	unsigned int evictions;
+	unsigned int bad;
+	bool lose;
+	unsigned int empty_in_run;
 };
 
 #define MOCK(be)	((struct mock_gpu *)(be))
@@ -76,5 +104,6 @@ int mock_running_ctx(struct mock_fixture *x, unsigned int engine);
 void mock_report(struct mock_fixture *x, unsigned int engine,
 		 enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
 void mock_slice_end(struct mock_fixture *x, unsigned int engine);
+void mock_sync(struct mock_fixture *x);
 
 #endif /* _MVGPU_MOCK_GPU_H_ */

@@ -52,13 +52,31 @@
  * to preempt it and the reset waits for its report.
  *
  * Everything here runs under the GPU's scheduler spinlock, irq-safe, so a
- * hardware backend may report from its interrupt handler; the backend's
- * &mvgpu_backend_ops.run and .preempt are called with it held.
+ * hardware backend may report from its interrupt handler.  What it decides
+ * reaches the backend (&mvgpu_backend_ops.run, .preempt, .engine_reset)
+ * through the GPU's submit worker, which makes the calls outside the lock
+ * (DOC: Submission).
  */
 
 #define MVGPU_WAIT_POLL_US	100
 #define MVGPU_WAIT_POLL_MAX_US	2000
 #define MVGPU_SHARE_WINDOW_NS	NSEC_PER_SEC
+
+/*
+ * The request for @slot's run back: published at once in memory (struct
+ * mvgpu_preempt_req, which a backend's engines may watch), and handed to
+ * the submit worker for &mvgpu_backend_ops.preempt.
+ */
+static void mvgpu_slot_ask_locked(struct mvgpu_dev *gdev,
+				  struct mvgpu_engine_slot *slot)
+{
+	struct mvgpu_preempt_req *req = &gdev->sched.preempt_req[slot->index];
+
+	WRITE_ONCE(req->at_ns, slot->preempt_at);
+	smp_wmb();	/* @at_ns before @asked */
+	WRITE_ONCE(req->asked, true);
+	mvgpu_submit_locked(gdev, slot, MVGPU_SUBMIT_PREEMPT);
+}
 
 /*
  * Ask @slot's engine to give its context up; note when, for the histogram.
@@ -77,7 +95,7 @@ static void mvgpu_slot_preempt_locked(struct mvgpu_dev *gdev,
 			hrtimer_start(&slot->slice_timer, ns_to_ktime(timeout),
 				      HRTIMER_MODE_REL);
 	}
-	gdev->be_ops->preempt(gdev->be, slot->index);
+	mvgpu_slot_ask_locked(gdev, slot);
 }
 
 /*
@@ -93,7 +111,7 @@ static void mvgpu_slot_switch_locked(struct mvgpu_dev *gdev,
 	slot->intra = true;
 	if (!slot->preempt_at)
 		slot->preempt_at = ktime_get_ns();
-	gdev->be_ops->preempt(gdev->be, slot->index);
+	mvgpu_slot_ask_locked(gdev, slot);
 }
 
 /*
@@ -139,7 +157,7 @@ static enum hrtimer_restart mvgpu_slot_slice_end(struct hrtimer *t)
 		slot->engine_resets++;
 		slot->preempt_at = now;
 		id = slot->cur->vgpu->id;
-		gdev->be_ops->engine_reset(gdev->be, slot->index);
+		mvgpu_submit_locked(gdev, slot, MVGPU_SUBMIT_RESET);
 		waited = 0;
 	}
 	hrtimer_forward_now(t, ns_to_ktime(timeout - waited));
@@ -183,7 +201,8 @@ static void mvgpu_slot_run_locked(struct mvgpu_dev *gdev,
 	slot->run_at = ktime_get_ns();
 	slot->intra = false;
 	slot->preempt_at = 0;
-	gdev->be_ops->run(gdev->be, slot->index, ctx->bctx);
+	WRITE_ONCE(gdev->sched.preempt_req[slot->index].asked, false);
+	mvgpu_submit_locked(gdev, slot, MVGPU_SUBMIT_RUN);
 }
 
 /*
@@ -593,7 +612,7 @@ static void mvgpu_sched_settle_locked(struct mvgpu_dev *gdev,
  * another of its contexts while its slice lasts and nothing asked for the
  * vGPU itself to go; else it gives the engine up and the policy picks.
  *
- * Context: any; takes sched.lock; may call the backend's run.
+ * Context: any; takes sched.lock; may decide the next run.
  */
 static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
 				    struct mvgpu_ctx *ctx,
@@ -618,6 +637,9 @@ static void mvgpu_sched_ctx_stopped(void *gpu, unsigned int engine,
 	now = ktime_get_ns();
 	mvgpu_sched_account_locked(gdev, slot, ctx, stop, now);
 	slot->cur = NULL;
+	/* A preempt or reset the worker has not made was for this run. */
+	slot->submit &= ~(MVGPU_SUBMIT_PREEMPT | MVGPU_SUBMIT_RESET);
+	WRITE_ONCE(sched->preempt_req[engine].asked, false);
 	mvgpu_sched_settle_locked(gdev, slot, ctx, stop);
 	wake_up_all(&ctx->idle_wq);
 	/* The vGPU's turn goes on with its next context, if it may. */
@@ -658,6 +680,7 @@ const struct mvgpu_core_ops mvgpu_core_ops = {
 	.ctx_stopped = mvgpu_sched_ctx_stopped,
 	.ctx_progress = mvgpu_sched_ctx_progress,
 	.ctx_interrupt = mvgpu_sched_ctx_interrupt,
+	.ctx_lost = mvgpu_sched_ctx_lost,
 };
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_core_ops);
 
@@ -670,14 +693,17 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_core_ops);
  * @boost_ns: MLFQ boost period
  *
  * Context: process context.
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -errno.
  */
 int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		     enum mvgpu_sched_mode mode, u64 slice_ns, u64 boost_ns)
 {
 	struct mvgpu_sched *sched = &gdev->sched;
 	unsigned int i;
+	int ret;
 
+	if (WARN_ON(nr_engines > MVGPU_MAX_ENGINES))
+		return -EINVAL;
 	spin_lock_init(&sched->lock);
 	mvgpu_policy_init(&sched->policy, mode, slice_ns, boost_ns,
 			  ktime_get_ns());
@@ -695,13 +721,17 @@ int mvgpu_sched_init(struct mvgpu_dev *gdev, unsigned int nr_engines,
 		hrtimer_init(&slot->slice_timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL);
 		slot->slice_timer.function = mvgpu_slot_slice_end;
+		INIT_LIST_HEAD(&slot->resident);
 		/* Only for benchmarks: the scheduler runs without them. */
 		slot->preempt_samples = kvcalloc(MVGPU_PREEMPT_SAMPLES,
 						 sizeof(*slot->preempt_samples),
 						 GFP_KERNEL);
 	}
 	sched->nr_engines = nr_engines;
-	return 0;
+	ret = mvgpu_submit_init(gdev);
+	if (ret)
+		mvgpu_sched_fini(gdev);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_sched_init);
 
@@ -717,10 +747,12 @@ void mvgpu_sched_fini(struct mvgpu_dev *gdev)
 	unsigned int i;
 
 	hrtimer_cancel(&sched->throttle_timer);
-	for (i = 0; i < sched->nr_engines; i++) {
+	for (i = 0; i < sched->nr_engines; i++)
 		hrtimer_cancel(&sched->engines[i].slice_timer);
+	/* After the timers, which may ask it for more. */
+	mvgpu_submit_fini(gdev);
+	for (i = 0; i < sched->nr_engines; i++)
 		kvfree(sched->engines[i].preempt_samples);
-	}
 	sched->nr_engines = 0;
 	kfree(sched->engines);
 	sched->engines = NULL;

@@ -273,7 +273,11 @@ void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev)
 				   slot->cur->vgpu->id, slot->cur->vs->se.level);
 		else
 			seq_printf(m, "engine %u: idle", i);
-		seq_printf(m, " engine_resets %llu\n", slot->engine_resets);
+		seq_printf(m, " engine_resets %llu lost %llu", slot->engine_resets,
+			   slot->lost);
+		seq_printf(m, " submits %llu submit_ns %llu resident %u resident_runs %llu loads %llu evictions %llu\n",
+			   slot->submits, slot->submit_ns, slot->nr_resident,
+			   slot->resident_runs, slot->loads, slot->evictions);
 	}
 	seq_puts(m, "vgpu state level prio weight cap vtime budget_ns, then its contexts\n");
 	xa_for_each(&gdev->vgpus, id, vgpu) {

@@ -286,6 +286,90 @@ static void mock_reset_test(struct kunit *test)
 	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 1);
 }
 
+/*
+ * The calls down come from a context that may sleep (DOC: Submission):
+ * each run, preempt, engine reset, load and eviction the core asks for -
+ * from a doorbell, the slice timer firing in hardirq, the preemption
+ * timeout, a report, a reset - is made with no spinlock held and irqs on,
+ * and here sleeps a millisecond, as a firmware RPC would.
+ */
+static void mock_submit_sleeps_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_engine_slot *slot = &x->gdev->sched.engines[0];
+	struct mvgpu_stop stop = {
+		.reason = MVGPU_STOP_FAULT, .head = 64, .busy = true,
+		.fault = { .code = MVGPU_ERR_TIMEOUT, .info = MVGPU_OP_SPIN },
+	};
+	struct mock_ctx *m;
+	unsigned int n;
+
+	x->g->sleep = true;
+	x->gdev->sched.preempt_timeout_ns = SLICE_NS;
+	mock_ring(x, 0, 256);
+	mock_ring(x, 1, 256);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 1), 1);
+	mock_ring(x, 2, 256);
+	/* The slice timer, for real: its request leaves the hardirq. */
+	hrtimer_start(&slot->slice_timer, ns_to_ktime(100 * NSEC_PER_USEC), HRTIMER_MODE_REL);
+	for (n = 0; n < 500 && !READ_ONCE(x->g->preempt[0]); n++)
+		msleep(20);
+	mock_sync(x);
+	KUNIT_EXPECT_TRUE(test, x->g->preempt[0]);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 0U);
+	/* The preemption timeout passes: the engine is reset. */
+	slot->preempt_at -= SLICE_NS;
+	mock_slice_end(x, 0);
+	KUNIT_EXPECT_EQ(test, x->g->engine_resets[0], 1U);
+	/* The report runs the waiting vGPU; a reset preempts the other one. */
+	m = x->g->running[0];
+	x->g->running[0] = NULL;
+	x->g->core->ctx_stopped(x->g->gpu, 0, m->ctx, &stop);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), 2);
+	stop_running(test, x, 1, 1, 2, true);
+	/* Runs 3, loads 3, preempts 2, reset 1, eviction 1 (the reset). */
+	KUNIT_EXPECT_GE(test, x->g->calls, 8U);
+	KUNIT_EXPECT_EQ(test, x->g->atomic_calls, 0U);
+	KUNIT_EXPECT_EQ(test, x->g->bad, 0U);
+	x->g->sleep = false;
+}
+
+/*
+ * The backend may report a run over before its run() returns (an engine
+ * that finds the ring empty at once, from its interrupt): the context
+ * settles, and the next run, decided in that report, is issued once run()
+ * has returned.
+ */
+static void mock_stop_in_run_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+
+	mock_ring(x, 1, 256);
+	mock_ring(x, 2, 256);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 1);
+	KUNIT_ASSERT_EQ(test, mock_running(x, 1), 2);
+	mock_ring(x, 3, 5 * MVGPU_CMD_SIZE);
+	mock_ring(x, 0, 7 * MVGPU_CMD_SIZE);
+	x->g->empty_in_run = 2;
+	mock_report(x, 0, MVGPU_STOP_EMPTY, 10, 4);
+	/* vGPU 3 ran and ended inside run(), then vGPU 0 did. */
+	KUNIT_EXPECT_EQ(test, x->g->empty_in_run, 0U);
+	KUNIT_EXPECT_EQ(test, mock_running(x, 0), -1);
+	KUNIT_EXPECT_EQ(test, x->g->runs[3], 1U);
+	KUNIT_EXPECT_EQ(test, x->g->runs[0], 1U);
+	KUNIT_EXPECT_EQ(test, x->vgpu[3]->ctx.state, MVGPU_CTX_IDLE);
+	KUNIT_EXPECT_EQ(test, x->vgpu[0]->ctx.state, MVGPU_CTX_IDLE);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 3, MVGPU_REG_RING_HEAD),
+			5U * MVGPU_CMD_SIZE);
+	KUNIT_EXPECT_EQ(test, mock_reg(x, 0, MVGPU_REG_ENGINE_STATUS),
+			MVGPU_ENGINE_IDLE);
+	/* The other engine went on. */
+	KUNIT_EXPECT_EQ(test, mock_running(x, 1), 2);
+	KUNIT_EXPECT_EQ(test, x->g->atomic_calls, 0U);
+	mock_report(x, 1, MVGPU_STOP_EMPTY, 10, 4);
+}
+
 /* Holds a vGPU's host worker until the test lets it go. */
 struct mock_blocker {
 	struct kthread_work work;
@@ -534,6 +618,8 @@ static struct kunit_case mock_test_cases[] = {
 	KUNIT_CASE(mock_host_test),
 	KUNIT_CASE(mock_save_restore_test),
 	KUNIT_CASE(mock_freeze_test),
+	KUNIT_CASE(mock_submit_sleeps_test),
+	KUNIT_CASE(mock_stop_in_run_test),
 	{}
 };
 

@@ -42,8 +42,8 @@ struct vm_area_struct;
  * A context is run asynchronously, as hardware runs it:
  *
  * 1. The core picks a context for an idle engine and calls @run.  @run
- *    starts it and returns at once (it is called with the core's
- *    scheduler spinlock held and must not sleep).
+ *    starts it; it may sleep (a firmware RPC, a ring write and a fence
+ *    wait) but should not wait for the run to end.
  * 2. The backend runs the context's ring until it is empty, a WAIT is not
  *    satisfied, a command needs the host (a MAP of guest memory) or memory
  *    it could only have by waiting, a command faults, or the core calls
@@ -55,7 +55,40 @@ struct vm_area_struct;
  *    the run used; from then on it does not touch the context until the
  *    next @run.  A hardware backend calls it from its completion or
  *    preemption interrupt, the software backend from its engine thread;
- *    the core may call @run for the next context from inside it.
+ *    the core may decide the next run from inside it.  It may come before
+ *    @run has returned.
+ *
+ * The calls that start and stop runs - @run, @preempt, @engine_reset,
+ * @ctx_load and @ctx_evict - come from the core's submit worker (DOC:
+ * Submission): process context, may sleep, no core lock held.  The core
+ * decides under its scheduler spinlock, from any context (a doorbell, a
+ * report, the slice timer's hardirq), and the worker carries the decisions
+ * down in order, one call at a time per GPU: a @run before any @preempt or
+ * @engine_reset of that run; a @preempt or @engine_reset for a run that
+ * has ended by the time the worker gets to it is dropped (one taken just
+ * before the engine gave its context back on its own reaches an idle
+ * engine, where it must do nothing).  The worker runs at a real-time
+ * priority, above any thread of a software backend.  A preemption is also
+ * published at once in memory (struct mvgpu_preempt_req); a backend whose
+ * engines watch it needs no @preempt.
+ *
+ * An engine may keep some contexts *resident* - loaded, cheap to switch
+ * to - besides the one it runs (@nr_resident).  One context still runs on
+ * an engine at a time, so engine time stays what shares are made of.  The
+ * core chooses which are resident: before a @run of a context that is not
+ * resident on that engine it calls @ctx_evict for the least recently run
+ * one if the engine has @nr_resident already (and for the context itself
+ * on another engine where it is resident: a context is resident on one
+ * engine at most), then @ctx_load.  A context that stops for a reset, a
+ * migration or its destruction is evicted first: @ctx_reset, @ctx_save,
+ * @ctx_restore, @ctx_destroy and @ctx_run_direct never see a resident
+ * context.
+ *
+ * An @engine_reset may lose resident contexts besides the one it stops:
+ * before it returns, the backend reports each one whose state it lost
+ * with &mvgpu_core_ops.ctx_lost, and the core stops it with
+ * MVGPU_ERR_CONTEXT_LOST; it reports the context the engine ran with
+ * &mvgpu_core_ops.ctx_stopped, as MVGPU_ERR_TIMEOUT.
  *
  * Between runs the context's whole engine state is the backend's, and the
  * core never looks inside; @ctx_save and @ctx_restore move it to and from
@@ -84,12 +117,35 @@ struct vm_area_struct;
  * @nr_engines: engines
  * @watchdog_ms: longest a command may run (engine time), then it faults
  *	with MVGPU_ERR_TIMEOUT; at most MVGPU_WATCHDOG_MAX_MS
+ * @preempt_req: @nr_engines preemption requests, one per engine, in
+ *	memory that lives as long as the GPU (struct mvgpu_preempt_req)
  */
 struct mvgpu_gpu_config {
 	unsigned int index;
 	u64 vram_size;
 	unsigned int nr_engines;
 	unsigned int watchdog_ms;
+	const struct mvgpu_preempt_req *preempt_req;
+};
+
+/**
+ * struct mvgpu_preempt_req - the core's request for an engine's run back,
+ *	in memory, as a GPU's scheduler polls a preemption request
+ * @asked: the core wants the run back: set the moment it decides - under
+ *	its scheduler lock, in whatever context (the slice timer's hardirq) -
+ *	before any &mvgpu_backend_ops.preempt, cleared when the run ends or
+ *	it decides the engine's next one (WRITE_ONCE())
+ * @at_ns: when it first asked in this run (ktime_get_ns()), written
+ *	before @asked (smp_wmb()): what struct mvgpu_stop @cpu_wait_ns counts
+ *	from
+ *
+ * Every backend may read it; one whose engines watch it at every
+ * preemption point stops without waiting for a call, and may leave
+ * &mvgpu_backend_ops.preempt out (the software GPU does).
+ */
+struct mvgpu_preempt_req {
+	bool asked;
+	u64 at_ns;
 };
 
 /**
@@ -157,10 +213,10 @@ struct mvgpu_host_request {
  * @fault: for MVGPU_STOP_FAULT
  * @host: for MVGPU_STOP_HOST
  * @cpu_wait_ns: for MVGPU_STOP_PREEMPTED: of the time since the engine was
- *	first asked to stop in this run, how long it waited for a CPU (a
- *	software engine's thread while the CPU ran other tasks; 0 for
- *	hardware).  The core leaves it out of the preemption latency, as a
- *	step's time leaves it out.
+ *	first asked to stop in this run (struct mvgpu_preempt_req @at_ns), how
+ *	long it waited for a CPU (a software engine's thread while the CPU ran
+ *	other tasks; 0 for hardware).  The core leaves it out of the
+ *	preemption latency, as a step's time leaves it out.
  */
 struct mvgpu_stop {
 	enum mvgpu_stop_reason reason;
@@ -199,12 +255,22 @@ struct mvgpu_engine_stats {
  *	context; optional to call as often as each command.
  * @ctx_interrupt: raise the vGPU's interrupt causes (MVGPU_INT_*), e.g. a
  *	FENCE that asks for one.  Any context.
+ * @ctx_lost: an &mvgpu_backend_ops.engine_reset of @engine lost the state
+ *	of @ctx, a context resident on it that it did not run (a command
+ *	half done): @head is the ring offset of that command, @opcode its
+ *	opcode.  The core stops the context with MVGPU_ERR_CONTEXT_LOST
+ *	(ERROR_INFO the opcode, FAULT_ADDR the command's ring address) until
+ *	its guest resets it, and no longer counts it resident (no
+ *	@ctx_evict follows).  Called before engine_reset returns; takes the
+ *	core's scheduler spinlock.
  */
 struct mvgpu_core_ops {
 	void (*ctx_stopped)(void *gpu, unsigned int engine,
 			    struct mvgpu_ctx *ctx, const struct mvgpu_stop *stop);
 	void (*ctx_progress)(struct mvgpu_ctx *ctx, u32 head, u64 cmds_done);
 	void (*ctx_interrupt)(struct mvgpu_ctx *ctx, u32 causes);
+	void (*ctx_lost)(void *gpu, unsigned int engine, struct mvgpu_ctx *ctx,
+			 u32 head, u32 opcode);
 };
 
 /**
@@ -274,21 +340,37 @@ struct mvgpu_core_ops {
  *	the host, -ECANCELED if @stop became true, -EINTR on a fatal signal.
  *
  * @run: start running @bctx on @engine, which is idle; see DOC: Backend
- *	contract.  Called with the core's scheduler spinlock held: must not
- *	sleep.
+ *	contract.  From the submit worker: may sleep.  With @nr_resident,
+ *	@bctx is resident on @engine (@ctx_load came first).
  * @preempt: ask @engine to give its context back soon (at its next
  *	preemption point); calling it again, or for an idle engine, does no
- *	harm.  Any context; called with the scheduler spinlock held.
+ *	harm.  From the submit worker: may sleep.  Optional for a backend
+ *	whose engines watch their struct mvgpu_preempt_req at every
+ *	preemption point: without it the core asks there only.
  * @engine_reset: optional.  @engine was asked to preempt and has not given
  *	its context back within the preemption timeout (the GPU's watchdog):
  *	stop it now, dropping the command in flight, and report the context
  *	with MVGPU_STOP_FAULT and MVGPU_ERR_TIMEOUT; the core's other contexts
- *	and engines go on.  Called with the scheduler spinlock held from the
- *	slice timer: must not sleep (a hardware backend queues its reset
- *	work).  The software backend has none: its steps are bounded (DOC:
- *	Preemption points) and never wait for memory (DOC: Memory off the
- *	engine), so only a host that does not run its thread can delay it,
- *	which a reset would not cure.
+ *	and engines go on.  A resident context whose state the reset loses is
+ *	reported with &mvgpu_core_ops.ctx_lost before this returns.  An
+ *	engine that gave its context back meanwhile (the report raced with
+ *	the call) is idle: the backend then resets nothing.  From the submit
+ *	worker: may sleep (and wait for the reset).  The software backend has
+ *	none: its steps are bounded (DOC: Preemption points) and never wait
+ *	for memory (DOC: Memory off the engine), so only a host that does not
+ *	run its thread can delay it, which a reset would not cure.
+ * @nr_resident: how many contexts each engine keeps resident (loaded,
+ *	cheap to switch to), the one it runs included; 0: the backend keeps
+ *	none between runs - every context is as cheap to switch to as any
+ *	other (the software GPU: contexts live in host memory, an engine
+ *	thread holds nothing of one between runs) - and the core calls
+ *	neither @ctx_load nor @ctx_evict.
+ * @ctx_load: optional.  Make @bctx resident on @engine (which has room:
+ *	the core evicted one first if needed); @run of it follows.  From the
+ *	submit worker: may sleep.
+ * @ctx_evict: optional.  @bctx, resident on @engine and not running, is
+ *	resident no longer: save what the engine holds of it.  The engine may
+ *	be running another context.  From the submit worker: may sleep.
  * @engine_stats: the engine's counters.
  * @engine_stats_clear: start them over.
  * @timestamp: the GPU's clock, in ns.  Any context.
@@ -338,6 +420,11 @@ struct mvgpu_backend_ops {
 		    struct mvgpu_bctx *bctx);
 	void (*preempt)(struct mvgpu_backend *be, unsigned int engine);
 	void (*engine_reset)(struct mvgpu_backend *be, unsigned int engine);
+	unsigned int nr_resident;
+	void (*ctx_load)(struct mvgpu_backend *be, unsigned int engine,
+			 struct mvgpu_bctx *bctx);
+	void (*ctx_evict)(struct mvgpu_backend *be, unsigned int engine,
+			  struct mvgpu_bctx *bctx);
 	void (*engine_stats)(struct mvgpu_backend *be, unsigned int engine,
 			     struct mvgpu_engine_stats *st);
 	void (*engine_stats_clear)(struct mvgpu_backend *be);

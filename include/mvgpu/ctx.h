@@ -154,6 +154,15 @@ struct mvgpu_vsched {
  * @users: resets of it under way; sched.lock
  * @faults: faults since the context was created
  * @busy_ns: engine time it used since it was created (ENGINE_NS)
+ * @resident: the engine it is resident on (DOC: Submission), UINT_MAX if
+ *	none; sched.lock
+ * @resident_node: on that engine's list of resident contexts; sched.lock
+ * @evict_node: on the GPU's list of contexts to evict; sched.lock
+ * @lost: an engine reset lost its state after the core decided to run it
+ *	or while the direct path claimed it: it must not run, but stop with
+ *	@lost_fault at @lost_head; sched.lock
+ * @lost_head: the ring offset of the command it lost
+ * @lost_fault: MVGPU_ERR_CONTEXT_LOST, the command's opcode and address
  */
 struct mvgpu_ctx {
 	struct mvgpu_vgpu *vgpu;
@@ -196,6 +205,13 @@ struct mvgpu_ctx {
 
 	u64 faults;
 	u64 busy_ns;
+
+	unsigned int resident;
+	struct list_head resident_node;
+	struct list_head evict_node;
+	bool lost;
+	u32 lost_head;
+	struct mvgpu_fault lost_fault;
 };
 
 /**

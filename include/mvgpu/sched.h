@@ -7,12 +7,14 @@
 #define _MVGPU_SCHED_H_
 
 #include <linux/hrtimer.h>
+#include <linux/kthread.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include <mvgpu/backend.h>
 #include <mvgpu/hist.h>
 
+#include "core/params.h"
 #include "sched/policy.h"
 
 struct mvgpu_ctx;
@@ -72,6 +74,18 @@ struct mvgpu_preempt_sample {
  *	next, summed over @ctx_switches
  * @engine_resets: times the engine did not give @cur back within the
  *	preemption timeout and was reset (&mvgpu_backend_ops.engine_reset)
+ * @submit: requests the submit worker has not carried out yet, for the
+ *	run of @cur (MVGPU_SUBMIT_*; DOC: Submission)
+ * @submits: runs the worker has issued
+ * @submit_ns: from the decision of each to the worker issuing it, summed
+ * @resident: the contexts resident on the engine, the most recently run
+ *	first (struct mvgpu_ctx @resident_node), with a backend that keeps
+ *	some (&mvgpu_backend_ops.nr_resident)
+ * @nr_resident: entries on @resident
+ * @resident_runs: runs of a context already resident
+ * @loads: runs that made their context resident first
+ * @evictions: contexts evicted from the engine
+ * @lost: contexts an engine reset lost (&mvgpu_core_ops.ctx_lost)
  *
  * All fields are protected by struct mvgpu_sched's @lock.
  */
@@ -98,7 +112,21 @@ struct mvgpu_engine_slot {
 	u64 ctx_switches;
 	u64 ctx_switch_ns;
 	u64 engine_resets;
+	unsigned int submit;
+	u64 submits;
+	u64 submit_ns;
+	struct list_head resident;
+	unsigned int nr_resident;
+	u64 resident_runs;
+	u64 loads;
+	u64 evictions;
+	u64 lost;
 };
+
+/* struct mvgpu_engine_slot @submit: what the submit worker is to call */
+#define MVGPU_SUBMIT_RUN	BIT(0)	/* &mvgpu_backend_ops.run of @cur */
+#define MVGPU_SUBMIT_PREEMPT	BIT(1)	/* .preempt */
+#define MVGPU_SUBMIT_RESET	BIT(2)	/* .engine_reset */
 
 /**
  * struct mvgpu_sched - the GPU's scheduler
@@ -116,6 +144,15 @@ struct mvgpu_engine_slot {
  *	millionths
  * @preempt_timeout_ns: how long an engine may take to give a context back
  *	once asked before it is reset, if the backend can reset one
+ * @nr_resident: contexts each engine keeps resident, the backend's
+ *	&mvgpu_backend_ops.nr_resident (0: the core keeps no residency)
+ * @submit_worker: makes the calls down (DOC: Submission)
+ * @submit_work: its work: carry out every request pending
+ * @evict_list: contexts to evict from the engine they are resident on
+ *	(struct mvgpu_ctx @evict_node), for mvgpu_submit_forget()
+ * @preempt_req: per engine, the core's request for its run back (struct
+ *	mvgpu_preempt_req, written under @lock, read by the backend without
+ *	it); in the GPU's struct, so that it lives as long as its backend
  */
 struct mvgpu_sched {
 	spinlock_t lock;		/* see @lock above */
@@ -127,6 +164,11 @@ struct mvgpu_sched {
 	u64 win_busy;
 	u32 util_ppm;
 	u64 preempt_timeout_ns;
+	unsigned int nr_resident;
+	struct kthread_worker *submit_worker;
+	struct kthread_work submit_work;
+	struct list_head evict_list;
+	struct mvgpu_preempt_req preempt_req[MVGPU_MAX_ENGINES];
 };
 
 /**
@@ -192,6 +234,16 @@ void mvgpu_sched_set_prio_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx,
 void mvgpu_sched_charge_host_locked(struct mvgpu_dev *gdev,
 				    struct mvgpu_vsched *vs, u64 now);
 void mvgpu_sched_stop_ctx_locked(struct mvgpu_dev *gdev, struct mvgpu_ctx *ctx);
+
+/* core/submit.c: the calls down (DOC: Submission) */
+int mvgpu_submit_init(struct mvgpu_dev *gdev);
+void mvgpu_submit_fini(struct mvgpu_dev *gdev);
+void mvgpu_submit_locked(struct mvgpu_dev *gdev, struct mvgpu_engine_slot *slot,
+			 unsigned int what);
+void mvgpu_submit_forget(struct mvgpu_ctx *ctx);
+void mvgpu_submit_flush(struct mvgpu_dev *gdev);
+void mvgpu_sched_ctx_lost(void *gpu, unsigned int engine, struct mvgpu_ctx *ctx,
+			  u32 head, u32 opcode);
 void mvgpu_sched_summary(struct mvgpu_dev *gdev, struct mvgpu_sched_summary *s);
 void mvgpu_sched_show(struct seq_file *m, struct mvgpu_dev *gdev);
 void mvgpu_sched_hist_show(struct seq_file *m, struct mvgpu_dev *gdev);

@@ -36,6 +36,11 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 #                           window; 6 s before the virtual clock, see
 #                           share_error_pct)
 #   switch_overhead_pct     switch_cost_ns / timeslice * 100
+#   submit_cost_ns          the same window, debugfs sched: mean time from
+#                           the core deciding a run to its submit worker
+#                           calling the backend's run() (the hop out of the
+#                           scheduler's lock, DOC: Submission), which
+#                           switch_cost_ns, taken at the decision, leaves out
 #   share_error_pct         the same window, hogs weighted 1:2:4:8: largest
 #                           |share - weight/15| / (weight/15) * 100, shares
 #                           of the engine time each received (debugfs busy:
@@ -251,9 +256,17 @@ busy_window_exact() {
 	WIN_B1=$(busy_exact "$@") || return 1
 }
 
+# submit_sums: runs the submit worker issued and their summed submit_ns,
+# all engines (debugfs sched).
+submit_sums() {
+	awk '$1 == "engine" { for (i = 2; i < NF; i++) {
+		if ($i == "submits") n += $(i + 1); if ($i == "submit_ns") t += $(i + 1) } }
+		END { print n + 0, t + 0 }' "$GPU_DEBUGFS/sched"
+}
+
 # share: switch cost and shares of 4 hogs weighted 1:2:4:8 (S made).
 bench_share() {
-	local G=("${S[@]:0:4}") i=0 w u sw0 sm0 sw1 sm1 switch_ns share_err
+	local G=("${S[@]:0:4}") i=0 w u sw0 sm0 sw1 sm1 su0 su1 switch_ns share_err
 	for w in 1 2 4 8; do
 		echo $w > "$MDEV_DEVS/${G[$i]}/mvgpu/weight" || bench_fail "cannot set weight $w"
 		i=$((i + 1))
@@ -262,9 +275,11 @@ bench_share() {
 	sleep 1
 	sw0=$(sched_stat "$GPU_SCHED_STATS" switches) || bench_fail "no switches in $GPU_SCHED_STATS"
 	sm0=$(sched_stat "$GPU_SCHED_STATS" switch_ns_mean) || bench_fail "no switch_ns_mean in $GPU_SCHED_STATS"
+	su0=$(submit_sums)
 	busy_window_exact 24 "${G[@]}" || bench_fail "cannot read the vGPUs' busy_ns in $GPU_DEBUGFS/busy"
 	sw1=$(sched_stat "$GPU_SCHED_STATS" switches)
 	sm1=$(sched_stat "$GPU_SCHED_STATS" switch_ns_mean)
+	su1=$(submit_sums)
 	hogs_stop || bench_fail "$HOG_ERR"
 	# The window's own mean: (sum after - sum before) / (switches in it).
 	switch_ns=$(awk -v s0="$sw0" -v m0="$sm0" -v s1="$sw1" -v m1="$sm1" 'BEGIN {
@@ -272,6 +287,10 @@ bench_share() {
 	bench switch_cost_ns "$switch_ns" ns "$((sw1 - sw0)) switches"
 	bench switch_overhead_pct "$(awk -v c="$switch_ns" -v ts=$TS_US 'BEGIN {
 		printf "%.3f", c / (ts * 1000) * 100 }')" %
+	# shellcheck disable=SC2086 # two numbers each
+	set -- $su0 $su1
+	bench submit_cost_ns "$(awk -v n0="$1" -v t0="$2" -v n1="$3" -v t1="$4" 'BEGIN {
+		printf "%.0f", (n1 > n0 ? (t1 - t0) / (n1 - n0) : 0) }')" ns "$(($3 - $1)) runs"
 	share_err=$(shares "1 2 4 8" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
 	bench share_error_pct "$share_err" % "weights 1:2:4:8"
 	for u in "${G[@]}"; do

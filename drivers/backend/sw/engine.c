@@ -20,26 +20,50 @@
  * Each engine is a kernel thread (``mvgpu<N>/e<M>``).  &mvgpu_backend_ops.run
  * hands it a context and wakes it; the thread runs the context's ring
  * (DOC: Preemption points) until the ring is empty, a WAIT blocks, a command
- * needs the core or faults, or &mvgpu_backend_ops.preempt sets its flag,
- * which it checks at every preemption point; then it reports to the core
- * (&mvgpu_core_ops.ctx_stopped) - which may hand it the next context from
- * inside the report - and waits again.  What the steps allocate (VRAM
- * pages, page tables) is charged to the memory cgroup of the vGPU's VMM.
+ * needs the core or faults, or the core asks for the context back - its
+ * request in memory (struct mvgpu_preempt_req), which the thread checks
+ * at every preemption point and sees the moment the core makes it, from
+ * whatever context (the software GPU has no &mvgpu_backend_ops.preempt);
+ * then it reports to the core (&mvgpu_core_ops.ctx_stopped), in which the
+ * core decides the next run, and waits again.  What the steps allocate
+ * (VRAM pages, page tables) is charged to the memory cgroup of the vGPU's
+ * VMM.
+ *
+ * The threads are ordinary (SCHED_NORMAL, nice 0) kernel threads: below
+ * the core's submit worker (SCHED_FIFO, DOC: Submission), which run()
+ * comes from, so that a run for an engine whose thread keeps a CPU busy
+ * is handed over at the thread's next preemption point.
  */
 
-/*
- * The time @t has spent waiting for a CPU - runnable, on a run queue - so
- * far, the wait it is in now included (the scheduler adds a wait to
- * run_delay only when it ends).  0 without CONFIG_SCHED_INFO.
- */
-static u64 mvgpu_sw_cpu_wait(struct task_struct *t)
+/* The time the engine thread has waited for a CPU, its waits that ended. */
+static u64 mvgpu_sw_run_delay(void)
 {
 #ifdef CONFIG_SCHED_INFO
-	u64 queued = READ_ONCE(t->sched_info.last_queued);
-	u64 now = local_clock();
+	return READ_ONCE(current->sched_info.run_delay);
+#else
+	return 0;
+#endif
+}
 
-	return READ_ONCE(t->sched_info.run_delay) +
-	       (queued && now > queued ? now - queued : 0);
+/*
+ * How long the engine thread, running, waited for a CPU - runnable, on a
+ * run queue - since @since_ns (ktime_get_ns()), when its run had waited
+ * @delay0 (mvgpu_sw_run_delay()) at its start: its waits in the run that
+ * lie between @since_ns and when it last got a CPU.  An engine asked to
+ * stop sees the request within a step of running, so from the request to
+ * its stop it waits at most once, and that bound is exact.  0 without
+ * CONFIG_SCHED_INFO.
+ */
+static u64 mvgpu_sw_cpu_wait_since(u64 since_ns, u64 delay0)
+{
+#ifdef CONFIG_SCHED_INFO
+	u64 arrived = READ_ONCE(current->sched_info.last_arrival);
+	u64 mono = ktime_get_ns(), now = local_clock();
+	/* @since_ns on the scheduler's clock */
+	u64 since = now - min(now, mono - min(mono, since_ns));
+
+	return arrived > since ?
+	       min(arrived - since, mvgpu_sw_run_delay() - delay0) : 0;
 #else
 	return 0;
 #endif
@@ -49,11 +73,13 @@ static int mvgpu_sw_engine_thread(void *data)
 {
 	struct mvgpu_sw_engine *eng = data;
 	struct mvgpu_backend *be = eng->be;
+	const struct mvgpu_preempt_req *req = &be->cfg.preempt_req[eng->index];
 
 	while (!kthread_should_stop()) {
 		struct mvgpu_bctx *b;
 		struct mem_cgroup *old;
 		struct mvgpu_stop stop;
+		u64 start, delay0;
 
 		wait_event_interruptible(eng->wq, READ_ONCE(eng->next) ||
 					 kthread_should_stop());
@@ -64,14 +90,16 @@ static int mvgpu_sw_engine_thread(void *data)
 		if (!b)
 			continue;
 		old = set_active_memcg(READ_ONCE(b->vram->memcg));
-		mvgpu_exec_run(b, &eng->bufs, &eng->preempt, &stop);
+		start = ktime_get_ns();
+		delay0 = mvgpu_sw_run_delay();
+		mvgpu_exec_run(b, &eng->bufs, &req->asked, &stop);
 		set_active_memcg(old);
+		/* Its waits since the core asked, or since the run began. */
 		if (stop.reason == MVGPU_STOP_PREEMPTED) {
-			/* @preempt_wait was written before @preempt. */
-			smp_rmb();
-			stop.cpu_wait_ns = mvgpu_sw_cpu_wait(current) -
-					   min(mvgpu_sw_cpu_wait(current),
-					       READ_ONCE(eng->preempt_wait));
+			smp_rmb();	/* @at_ns was written before @asked */
+			stop.cpu_wait_ns =
+				mvgpu_sw_cpu_wait_since(max(READ_ONCE(req->at_ns),
+							    start), delay0);
 		}
 		be->core->ctx_stopped(be->gpu, eng->index, b->ctx, &stop);
 		cond_resched();
@@ -85,7 +113,7 @@ static int mvgpu_sw_engine_thread(void *data)
  * @engine: an idle engine
  * @b: the context
  *
- * Context: any; must not sleep (the core holds its scheduler lock).
+ * Context: the core's submit worker; does not sleep.
  */
 void mvgpu_sw_run(struct mvgpu_backend *be, unsigned int engine,
 		  struct mvgpu_bctx *b)
@@ -95,33 +123,9 @@ void mvgpu_sw_run(struct mvgpu_backend *be, unsigned int engine,
 
 	spin_lock_irqsave(&eng->lock, flags);
 	WARN_ON_ONCE(eng->next);
-	WRITE_ONCE(eng->preempt, false);
 	WRITE_ONCE(eng->next, b);
 	spin_unlock_irqrestore(&eng->lock, flags);
 	wake_up(&eng->wq);
-}
-
-/**
- * mvgpu_sw_preempt() - &mvgpu_backend_ops.preempt
- * @be: the GPU
- * @engine: the engine; its context stops at its next preemption point
- *
- * The first request of a run notes how long the engine's thread has waited
- * for a CPU so far, so that its report can say how much of the time until
- * it stopped it spent waiting for one (struct mvgpu_stop @cpu_wait_ns).
- *
- * Context: any; the core serialises its calls with run() (its scheduler
- * lock).
- */
-void mvgpu_sw_preempt(struct mvgpu_backend *be, unsigned int engine)
-{
-	struct mvgpu_sw_engine *eng = &be->engines[engine];
-
-	if (!READ_ONCE(eng->preempt)) {
-		WRITE_ONCE(eng->preempt_wait, mvgpu_sw_cpu_wait(eng->task));
-		smp_wmb();	/* before the engine sees @preempt */
-	}
-	WRITE_ONCE(eng->preempt, true);
 }
 
 /**

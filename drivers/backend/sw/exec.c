@@ -40,19 +40,25 @@
  *
  * A step also ends early, after the page or the products it is at (MATMUL
  * works on up to four rows of b at a time), or at once for SPIN, once the
- * engine is asked to stop, so the engine gives up a context within a few
- * microseconds of work whatever the command.  How far the command got
- * (struct mvgpu_ctx @progress, @acc) stays in the context and the next
+ * engine is asked to stop (the core's request in memory, struct
+ * mvgpu_preempt_req, seen the moment the core makes it), so the engine
+ * gives up a context within a few microseconds of work whatever the
+ * command - and so too once another task waits for the engine thread's
+ * CPU, which the engine lets run at the preemption point (on a kernel
+ * without full preemption it would wait for the end of the step): the
+ * core's submit worker, for one (DOC: Submission).  How far the command
+ * got (struct mvgpu_ctx @progress, @acc) stays in the context and the next
  * step continues from there, so a command preempted any number of times
  * produces exactly the result of an unpreempted run.  The command itself
  * was copied out of the ring when it was fetched, so a guest rewriting its
- * ring meanwhile changes nothing.  Fetching reads ahead, as a GPU's command
- * processor does: up to MVGPU_EXEC_READ_AHEAD commands the guest has
- * already handed over (up to the tail of its last doorbell), in one access
- * to the ring's page, kept until the run ends or the address space changes;
- * RING_HEAD and CMDS_DONE are reported after a FENCE, a command of more
- * than one step, every MVGPU_EXEC_READ_AHEAD commands and at the end of the
- * run, so that a run of short commands costs little more than the commands.
+ * ring meanwhile changes nothing.  Fetching reads ahead, as a GPU's
+ * command processor does: up to MVGPU_EXEC_READ_AHEAD commands the guest
+ * has already handed over (up to the tail of its last doorbell), in one
+ * access to the ring's page, kept until the run ends or the address space
+ * changes; RING_HEAD and CMDS_DONE are reported after a FENCE, a command
+ * of more than one step, every MVGPU_EXEC_READ_AHEAD commands and at the
+ * end of the run, so that a run of short commands costs little more than
+ * the commands.
  */
 
 /* A MAP or UNMAP could not change the page table: BAD_MAP and why. */
@@ -542,7 +548,7 @@ void mvgpu_exec_run(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
 		}
 		long_cmd = b->cmd_active;
 		/* A ring emptied at the end of the slice is not a preemption. */
-		if (mvgpu_exec_stop(preempt) &&
+		if (mvgpu_exec_preempted(preempt) &&
 		    (b->cmd_active || b->head != READ_ONCE(b->tail))) {
 			stop->reason = MVGPU_STOP_PREEMPTED;
 			break;

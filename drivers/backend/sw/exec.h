@@ -7,6 +7,7 @@
 #define MVGPU_SW_EXEC_H
 
 #include <linux/compiler.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 struct mvgpu_bctx;
@@ -36,10 +37,21 @@ enum mvgpu_step {
 	MVGPU_STEP_FAULT,	/* *f says why */
 };
 
-/* The engine is asked to give the context up. */
-static inline bool mvgpu_exec_stop(const bool *preempt)
+/* The engine is asked to give the context up: stop at this point. */
+static inline bool mvgpu_exec_preempted(const bool *preempt)
 {
 	return READ_ONCE(*preempt);
+}
+
+/*
+ * End the step early: the engine is asked to give the context up, or a
+ * task waits for this CPU - the core's submit worker with a run, for one
+ * (DOC: Submission) - which the engine lets run at the preemption point
+ * (cond_resched()) rather than at the end of the step.
+ */
+static inline bool mvgpu_exec_stop(const bool *preempt)
+{
+	return READ_ONCE(*preempt) || need_resched();
 }
 
 enum mvgpu_step mvgpu_exec_mem_fault(struct mvgpu_bctx *b, int err, u64 addr,

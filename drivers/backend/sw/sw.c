@@ -28,9 +28,12 @@ static struct mvgpu_backend *mvgpu_sw_gpu_create(const struct mvgpu_gpu_config *
 						 const struct mvgpu_core_ops *core,
 						 void *gpu)
 {
-	struct mvgpu_backend *be = kzalloc(sizeof(*be), GFP_KERNEL);
+	struct mvgpu_backend *be;
 	int ret;
 
+	if (!cfg->preempt_req)	/* its engines stop on nothing else */
+		return ERR_PTR(-EINVAL);
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
 	if (!be)
 		return ERR_PTR(-ENOMEM);
 	be->cfg = *cfg;
@@ -250,7 +253,17 @@ const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.ctx_restore = mvgpu_sw_ctx_restore,
 	.ctx_run_direct = mvgpu_sw_ctx_run_direct,
 	.run = mvgpu_sw_run,
-	.preempt = mvgpu_sw_preempt,
+	/*
+	 * No preempt: each engine watches the core's request in memory
+	 * (struct mvgpu_preempt_req) at every preemption point.
+	 */
+	/*
+	 * None kept between runs: a context's engine state lives in host
+	 * memory (struct mvgpu_bctx) and an engine thread holds nothing of it
+	 * once the run ends, so every context is as cheap to run as any other
+	 * (its translation cache is tagged, not flushed).
+	 */
+	.nr_resident = 0,
 	.engine_stats = mvgpu_sw_engine_stats,
 	.engine_stats_clear = mvgpu_sw_engine_stats_clear,
 	.timestamp = mvgpu_sw_timestamp,

@@ -259,9 +259,6 @@ struct mvgpu_sw_state {
  * @lock: protects @next
  * @wq: the thread waits here for @next
  * @next: the context the core asked to run, until the thread takes it
- * @preempt: the core asked for the context back; cleared by each run()
- * @preempt_wait: the thread's time waiting for a CPU when @preempt was set
- *	(mvgpu_sw_cpu_wait()), written before it
  * @bufs: staging buffers, translation cache, statistics
  */
 struct mvgpu_sw_engine {
@@ -271,8 +268,6 @@ struct mvgpu_sw_engine {
 	spinlock_t lock;		/* @next */
 	wait_queue_head_t wq;
 	struct mvgpu_bctx *next;
-	bool preempt;
-	u64 preempt_wait;
 	struct mvgpu_exec_bufs bufs;
 };
 
@@ -302,7 +297,6 @@ int mvgpu_sw_bufs_alloc(struct mvgpu_exec_bufs *b);
 void mvgpu_sw_bufs_free(struct mvgpu_exec_bufs *b);
 void mvgpu_sw_run(struct mvgpu_backend *be, unsigned int engine,
 		  struct mvgpu_bctx *bctx);
-void mvgpu_sw_preempt(struct mvgpu_backend *be, unsigned int engine);
 void mvgpu_sw_engine_stats(struct mvgpu_backend *be, unsigned int engine,
 			   struct mvgpu_engine_stats *st);
 void mvgpu_sw_engine_stats_clear(struct mvgpu_backend *be);
