@@ -30,7 +30,8 @@
  *
  * When all NUM_CONTEXTS - 1 numbers are taken, open() fails with -EBUSY:
  * contexts are not shared, since sharing one would share its address
- * space.
+ * space.  How many one user may hold is mvgpu_file.c's (DOC: Contexts per
+ * user).
  *
  * Completion is the context's SEQNO, which the device alone writes: it
  * counts the commands the context completed.  The driver numbers the
@@ -629,6 +630,9 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	if (!unknown) {
 		mvgpu_vram_free(mdev, &ctx->ring_node);
 		ida_free(&mdev->ctx_ida, ctx->id);
+	} else {
+		/* Its number stays taken: no file may be promised it. */
+		atomic_inc(&mdev->ctx_leaked);
 	}
 	mvgpu_ctx_put(ctx);
 }
