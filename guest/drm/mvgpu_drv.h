@@ -33,6 +33,8 @@ struct mvgpu_ctx;
  * @fence_value: the value the last batch's FENCE writes. Protected by @lock.
  * @wq: woken by the interrupt handler on context 0's FENCE or ERROR
  * @error: set by the interrupt handler when context 0 faulted
+ * @busy: a batch is in flight: the interrupt handler's hint that context
+ *	0's causes may be pending (mvgpu_irq()). Written under @lock.
  *
  * Context 0 is the kernel's: only the driver puts commands in its ring and
  * no other context can reach its memory, so the value its FENCE writes to
@@ -48,6 +50,7 @@ struct mvgpu_kring {
 	u64 fence_value;
 	wait_queue_head_t wq;
 	atomic_t error;
+	bool busy;
 };
 
 /**
