@@ -1878,6 +1878,143 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[n / 2];
+}
+
+/*
+ * Where a round trip's time goes, for the record (diagnostics, not make
+ * bench figures): an ioctl that does nothing (GET_PARAM), SUBMIT alone,
+ * the same job waited for on its out-syncobj instead of WAIT_JOB, and the
+ * raw round trip with one system call each (a write of "1" to
+ * mvgpu_raw_rtt), as a program would need to wait for an interrupt.
+ */
+static void bench_breakdown(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, const char *raw)
+{
+	enum { N = 60 };
+	double nul[N], sub[N], so[N], rawsys[N], t0;
+	struct mvgpu_submit_args a = { 0 };
+	uint64_t v, job;
+	int i, fd, bad = 0;
+
+	if (drmSyncobjCreate(dev.fd, 0, &a.out_sync))
+		return;
+	fd = open(raw, O_RDWR);
+	for (i = 0; i < N && !bad; i++) {
+		t0 = now_ns();
+		mvgpu_drm_param(&dev, MVGPU_PARAM_LAST_JOB, &v);
+		nul[i] = now_ns() - t0;
+		mvgpu_cmdbuf_add(cb, fill);
+		t0 = now_ns();
+		bad |= mvgpu_cmdbuf_submit(&dev, cb, NULL, &job);
+		sub[i] = now_ns() - t0;
+		bad |= mvgpu_job_wait(&dev, job, JOB_WAIT_NS, NULL);
+		mvgpu_cmdbuf_add(cb, fill);
+		t0 = now_ns();
+		bad |= mvgpu_cmdbuf_submit(&dev, cb, &a, NULL) ||
+		       drmSyncobjWait(dev.fd, &a.out_sync, 1, INT64_MAX, 0, NULL);
+		so[i] = now_ns() - t0;
+		t0 = now_ns();
+		bad |= fd < 0 || write(fd, "1", 1) != 1;
+		rawsys[i] = now_ns() - t0;
+	}
+	if (fd >= 0)
+		close(fd);
+	drmSyncobjDestroy(dev.fd, a.out_sync);
+	if (bad) {
+		tap_diag("bench breakdown failed");
+		return;
+	}
+	tap_diag("bench: a GET_PARAM ioctl %.1f us, SUBMIT alone %.1f us",
+		 median(nul, N) / 1e3, median(sub, N) / 1e3);
+	tap_diag("bench: SUBMIT + wait on the out-syncobj %.1f us; raw with one write() each %.1f us",
+		 median(so, N) / 1e3, median(rawsys, N) / 1e3);
+}
+
+#define TRACING	"/sys/kernel/debug/tracing/"
+
+/* Write @val to the tracing file @name; 0 or -1. */
+static int tracing_set(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), TRACING "%s", name);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A timeline of three round trips each way (diagnostics): the guest
+ * kernel's function_graph tracer on the driver's entry points, with the
+ * scheduler's switches and wake-ups, interrupts, system calls and
+ * drm_sched's events; printed as "# trace:" lines.
+ */
+static void bench_trace(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, const char *raw)
+{
+	static const char *const events[] = {
+		"sched/sched_switch", "sched/sched_wakeup", "irq/irq_handler_entry",
+		"irq/irq_handler_exit", "raw_syscalls/sys_enter", "raw_syscalls/sys_exit",
+		"gpu_scheduler/drm_run_job", "gpu_scheduler/drm_sched_process_job",
+	};
+	char line[512], path[160];
+	unsigned int i;
+	uint64_t job;
+	FILE *f;
+	int fd;
+
+	if (tracing_set("tracing_on", "0") ||
+	    tracing_set("set_graph_function",
+			"mvgpu_ioctl_submit mvgpu_ioctl_wait_job mvgpu_irq mvgpu_job_run mvgpu_job_free mvgpu_kring_run") ||
+	    tracing_set("max_graph_depth", "1") || tracing_set("current_tracer", "function_graph")) {
+		tap_diag("bench: no function_graph tracer, no timeline");
+		return;
+	}
+	tracing_set("options/funcgraph-abstime", "1");
+	tracing_set("options/funcgraph-proc", "1");
+	tracing_set("trace_clock", "mono");
+	snprintf(line, sizeof(line), "common_pid == %d || common_pid == 0", getpid());
+	tracing_set("events/raw_syscalls/filter", line);
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(path, sizeof(path), "events/%s/enable", events[i]);
+		tracing_set(path, "1");
+	}
+	tracing_set("trace", "");
+	tracing_set("tracing_on", "1");
+	for (i = 0; i < 3; i++) {
+		mvgpu_cmdbuf_add(cb, fill);
+		if (mvgpu_cmdbuf_submit(&dev, cb, NULL, &job) ||
+		    mvgpu_job_wait(&dev, job, JOB_WAIT_NS, NULL))
+			break;
+	}
+	fd = open(raw, O_RDWR);
+	if (fd >= 0) {
+		if (write(fd, "3", 1) != 1)
+			tap_diag("bench: raw round trips for the timeline failed");
+		close(fd);
+	}
+	tracing_set("tracing_on", "0");
+	f = fopen(TRACING "trace", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (line[0] != '#')
+			printf("# trace: %s", line);
+	if (f)
+		fclose(f);
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(path, sizeof(path), "events/%s/enable", events[i]);
+		tracing_set(path, "0");
+	}
+	tracing_set("current_tracer", "nop");
+	tracing_set("set_graph_function", "");
+	tracing_set("trace", "");
+}
+
 /*
  * drm_submit_vs_raw: a small job (one FILL of 4 KiB) through the render
  * node (SUBMIT, then WAIT_JOB sleeping until the MSI signals it) against
@@ -1950,6 +2087,8 @@ static void suite_bench(void)
 		printf("BENCH drm_submit_vs_raw %.2f x\n", med / raw_med[ROUNDS / 2]);
 		for (r = 0; r < ROUNDS; r++)
 			tap_diag("round %d: raw median %.1f us", r, raw_med[r] / 1e3);
+		bench_breakdown(&cb, &fill, path);
+		bench_trace(&cb, &fill, path);
 	}
 	/* Throughput: JOBS jobs queued back to back. */
 	t0 = now_ns();
