@@ -53,6 +53,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1933,28 +1934,44 @@ static void bench_breakdown(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, con
 		 median(so, N) / 1e3, median(rawsys, N) / 1e3);
 }
 
-#define TRACING	"/sys/kernel/debug/tracing/"
+static char tracing[64];
 
-/* Write @val to the tracing file @name; 0 or -1. */
+/* Write @val to the tracing file @name; 0 or the errno. */
 static int tracing_set(const char *name, const char *val)
 {
-	char path[128];
-	int fd, ok;
+	char path[160];
+	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), TRACING "%s", name);
+	snprintf(path, sizeof(path), "%s%s", tracing, name);
 	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+		return errno;
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		ret = errno ?: EIO;
 	close(fd);
-	return ok ? 0 : -1;
+	return ret;
+}
+
+/* tracefs: mounted at /sys/kernel/tracing if it is not yet. */
+static int tracing_find(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing/", "/sys/kernel/debug/tracing/" };
+	unsigned int i;
+
+	mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	for (i = 0; i < 2; i++) {
+		snprintf(tracing, sizeof(tracing), "%s", dirs[i]);
+		if (!tracing_set("tracing_on", "0"))
+			return 0;
+	}
+	return -1;
 }
 
 /*
- * A timeline of three round trips each way (diagnostics): the guest
- * kernel's function_graph tracer on the driver's entry points, with the
- * scheduler's switches and wake-ups, interrupts, system calls and
- * drm_sched's events; printed as "# trace:" lines.
+ * A timeline of three round trips each way (diagnostics): the scheduler's
+ * switches and wake-ups, interrupts, system calls and drm_sched's events,
+ * and with the function_graph tracer the driver's entry points; printed
+ * as "# trace:" lines.
  */
 static void bench_trace(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, const char *raw)
 {
@@ -1967,23 +1984,29 @@ static void bench_trace(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, const c
 	unsigned int i;
 	uint64_t job;
 	FILE *f;
-	int fd;
+	int fd, ret;
 
-	if (tracing_set("tracing_on", "0") ||
-	    tracing_set("set_graph_function",
-			"mvgpu_ioctl_submit mvgpu_ioctl_wait_job mvgpu_irq mvgpu_job_run mvgpu_job_free mvgpu_kring_run") ||
-	    tracing_set("max_graph_depth", "1") || tracing_set("current_tracer", "function_graph")) {
-		tap_diag("bench: no function_graph tracer, no timeline");
+	if (tracing_find()) {
+		tap_diag("bench: no tracefs, no timeline");
 		return;
 	}
+	ret = tracing_set("set_graph_function",
+			  "mvgpu_ioctl_submit mvgpu_ioctl_wait_job mvgpu_irq mvgpu_job_run mvgpu_job_free mvgpu_kring_run");
+	if (!ret)
+		ret = tracing_set("max_graph_depth", "1");
+	if (!ret)
+		ret = tracing_set("current_tracer", "function_graph");
+	if (ret)
+		tap_diag("bench: no function_graph on the driver (%s): events only", strerror(ret));
 	tracing_set("options/funcgraph-abstime", "1");
 	tracing_set("options/funcgraph-proc", "1");
-	tracing_set("trace_clock", "mono");
-	snprintf(line, sizeof(line), "common_pid == %d || common_pid == 0", getpid());
+	snprintf(line, sizeof(line), "common_pid == %d", getpid());
 	tracing_set("events/raw_syscalls/filter", line);
 	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		snprintf(path, sizeof(path), "events/%s/enable", events[i]);
-		tracing_set(path, "1");
+		ret = tracing_set(path, "1");
+		if (ret)
+			tap_diag("bench: event %s: %s", events[i], strerror(ret));
 	}
 	tracing_set("trace", "");
 	tracing_set("tracing_on", "1");
@@ -2000,7 +2023,8 @@ static void bench_trace(struct mvgpu_cmdbuf *cb, struct mvgpu_cmd *fill, const c
 		close(fd);
 	}
 	tracing_set("tracing_on", "0");
-	f = fopen(TRACING "trace", "r");
+	snprintf(path, sizeof(path), "%strace", tracing);
+	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (line[0] != '#')
 			printf("# trace: %s", line);
