@@ -137,11 +137,22 @@ err_free:
  * @drm: the DRM device
  * @file: the file
  *
+ * Normally after mvgpu_release(), which ended the context and returned
+ * the charge.  But when drm_open() fails after &drm_driver.open (card0's
+ * master could not be set up), the DRM core frees the file with no
+ * release: then both are done here (the file has no buffers yet).
+ *
  * Context: process.
  */
 void mvgpu_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	kfree(file->driver_priv);
+	struct mvgpu_file *mfile = file->driver_priv;
+
+	if (mfile && mfile->ctx)
+		mvgpu_ctx_destroy(mfile->ctx);
+	if (mfile && mfile->charged)
+		mvgpu_file_uncharge(mfile->mdev, mfile);
+	kfree(mfile);
 }
 
 /**
