@@ -231,6 +231,33 @@ static void mvgpu_gpt_unmap_target_pieces_test(struct kunit *test)
 
 static const u64 win_base[WINDOWS] = { 0, 5ULL << 30, MVGPU_GPT_VA_SIZE - SZ_8M };
 
+/*
+ * The table against the model: every page every 100 steps, a sample
+ * otherwise.  1 at the first page that differs (said why), else 0.
+ */
+static unsigned int random_check(struct kunit *test, struct mvgpu_gpt *pt,
+				 const u64 *model, unsigned int step,
+				 struct rnd_state *rnd)
+{
+	struct mvgpu_gpt_xlate x;
+	unsigned int i;
+	u64 pva;
+	int ret;
+
+	for (i = 0; i < WIN_PAGES * WINDOWS; i++) {
+		if (step % 100 && prandom_u32_state(rnd) % 64)
+			continue;
+		pva = win_base[i / WIN_PAGES] + (u64)(i % WIN_PAGES) * SZ_4K + 8;
+		ret = tr(pt, pva, RD, &x);
+		if (model[i] ? (ret || x.target != model[i] - 1 + 8) : ret != -EFAULT) {
+			kunit_err(test, "step %u: va %llx: got %d/%llx, model %llx",
+				  step, pva, ret, ret ? 0 : x.target, model[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void mvgpu_gpt_random_test(struct kunit *test)
 {
 	struct mvgpu_gpt *pt = test->priv;
@@ -288,22 +315,7 @@ static void mvgpu_gpt_random_test(struct kunit *test)
 				model[w * WIN_PAGES + first + i] = 0;
 		}
 
-		/* Every page every 100 steps, a sample otherwise. */
-		for (i = 0; i < WIN_PAGES * WINDOWS; i++) {
-			struct mvgpu_gpt_xlate x;
-			u64 pva;
-
-			if (step % 100 && prandom_u32_state(&rnd) % 64)
-				continue;
-			pva = win_base[i / WIN_PAGES] + (u64)(i % WIN_PAGES) * SZ_4K + 8;
-			ret = tr(pt, pva, RD, &x);
-			if (model[i] ? (ret || x.target != model[i] - 1 + 8) : ret != -EFAULT) {
-				kunit_err(test, "step %u: va %llx: got %d/%llx, model %llx",
-					  step, pva, ret, ret ? 0 : x.target, model[i]);
-				bad++;
-				break;
-			}
-		}
+		bad += random_check(test, pt, model, step, &rnd);
 	}
 	vfree(model);
 	KUNIT_EXPECT_EQ(test, bad, 0U);
