@@ -184,7 +184,7 @@ static int mock_ctx_restore(struct mvgpu_bctx *b, u64 off, const void *buf,
 	m->gpu->restores++;
 	m->gpu->piece_max = max(m->gpu->piece_max, len);
 	if (!m->staging)
-		m->staging = kvzalloc(size, GFP_KERNEL);
+		m->staging = kvzalloc(size, GFP_KERNEL_ACCOUNT); /* the tenant's */
 	if (!m->staging)
 		return -ENOMEM;
 	if (off != m->staged || off > size || len > size - off) {
@@ -203,6 +203,7 @@ static int mock_ctx_restore_end(struct mvgpu_bctx *b, u64 size,
 	struct mock_ctx *m = MCTX(b);
 	u64 st[2] = { 1, 0 };
 
+	m->gpu->restore_ends++;
 	if (size == mock_image_size(m->gpu) && m->staged == size)
 		memcpy(st, m->staging, sizeof(st));
 	if (st[0] % MVGPU_CMD_SIZE) {

@@ -77,6 +77,7 @@ struct mock_gpu {
 	u64 image_size;
 	unsigned int saves;
 	unsigned int restores;
+	unsigned int restore_ends;
 	size_t piece_max;
 	/* Page-table changes, as ctx_flush reports them. */
 	spinlock_t lock;

@@ -419,11 +419,15 @@ int mvgpu_mig_load_runs(struct mvgpu_ctx *ctx, struct mvgpu_mig_load *ld,
  * @why: on error, what was wrong
  *
  * The piece goes to the backend (mvgpu_ctx_restore()), which checks the
- * whole image when the device leaves RESUMING.
+ * whole image when the device leaves RESUMING.  The context's @state_gen
+ * after it is noted (&mvgpu_mig.load_gen): a reset of the context or the
+ * vGPU after a piece drops the pieces the backend took, so what follows
+ * is refused, here and at the end (mvgpu_mig_load_state()).
  *
  * Context: process context (a data file's write); takes the vGPU's @lock.
  * Return: 0; -EINVAL if the backend refused it; -EIO if the context went
- * (a reset) after its first piece; -ENOSPC, -ENOMEM if it cannot be made.
+ * or was reset after its first piece; -ENOSPC, -ENOMEM if it cannot be
+ * made.
  */
 int mvgpu_mig_image_write(void *arg, u32 id, u64 off, const void *buf,
 			  size_t len, const char **why)
@@ -444,8 +448,14 @@ int mvgpu_mig_image_write(void *arg, u32 id, u64 off, const void *buf,
 		if (ret)
 			goto out;
 	}
-	*why = "the context went (a reset?) after its first piece";
-	ret = ctx ? mvgpu_ctx_restore(ctx, off, buf, len, why) : -EIO;
+	/* Pieces in order from 0 and whole: none after a reset of it. */
+	*why = "the context went or was reset after its first piece";
+	ret = -EIO;
+	if (ctx && (!off || READ_ONCE(ctx->state_gen) ==
+			    vgpu->mig.load_gen[id]))
+		ret = mvgpu_ctx_restore(ctx, off, buf, len, why);
+	if (!ret)
+		vgpu->mig.load_gen[id] = READ_ONCE(ctx->state_gen);
 out:
 	mutex_unlock(&vgpu->lock);
 	return ret;
@@ -468,6 +478,12 @@ static int mvgpu_mig_load_state(struct mvgpu_vgpu *vgpu,
 
 	if (ctx->id)
 		snprintf(who, sizeof(who), "context %u: ", ctx->id);
+	/* Its pieces are no longer the backend's: a reset, or made anew. */
+	if (!state && len &&
+	    READ_ONCE(ctx->state_gen) != vgpu->mig.load_gen[ctx->id])
+		return mvgpu_mig_refuse(ld,
+					"%sits image's pieces went (a reset while resuming)",
+					who);
 	if (state)
 		ret = mvgpu_ctx_restore(ctx, 0, state, len, &why);
 	if (!ret)

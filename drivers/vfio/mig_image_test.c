@@ -143,6 +143,28 @@ static ssize_t img_save(struct kunit *test, const struct mvgpu_mig_desc *desc,
 	return n < 0 ? n : len;
 }
 
+/* Feed @len bytes of a stream to @ld in writes of @chunk: 0, or the error. */
+static int img_feed(struct mvgpu_mig_load *ld, const u8 *buf, size_t len,
+		    size_t chunk)
+{
+	size_t off = 0;
+	ssize_t n = 0;
+
+	while (n >= 0 && off < len) {
+		struct kvec kv = {
+			.iov_base = (void *)buf + off,
+			.iov_len = min(chunk, len - off),
+		};
+		struct iov_iter it;
+
+		iov_iter_kvec(&it, WRITE, &kv, 1, kv.iov_len);
+		n = mvgpu_mig_load_write(ld, &it);
+		if (n > 0)
+			off += n;
+	}
+	return n < 0 ? n : 0;
+}
+
 /* Read a stream back in pieces of @chunk: 0 if taken, else the error. */
 static int img_load(struct kunit *test, const struct mvgpu_mig_desc *desc,
 		    const u8 *buf, size_t len, size_t chunk, char *why,
@@ -150,27 +172,11 @@ static int img_load(struct kunit *test, const struct mvgpu_mig_desc *desc,
 {
 	struct mvgpu_mig_load *ld = kzalloc(sizeof(*ld), GFP_KERNEL);
 	struct mvgpu_mig_image dummy;
-	size_t off = 0;
 	int ret;
 
 	if (!ld)
 		return -ENOMEM;
-	ret = mvgpu_mig_load_init(ld, desc);
-	while (!ret && off < len) {
-		struct kvec kv = {
-			.iov_base = (void *)buf + off,
-			.iov_len = min(chunk, len - off),
-		};
-		struct iov_iter it;
-		ssize_t n;
-
-		iov_iter_kvec(&it, WRITE, &kv, 1, kv.iov_len);
-		n = mvgpu_mig_load_write(ld, &it);
-		if (n < 0)
-			ret = n;
-		else
-			off += n;
-	}
+	ret = mvgpu_mig_load_init(ld, desc) ?: img_feed(ld, buf, len, chunk);
 	if (!ret)
 		ret = mvgpu_mig_load_finish(ld, img ?: &dummy);
 	if (why)
@@ -685,8 +691,100 @@ static void mig_image_mock_test(struct kunit *test)
 	mock_freeze(dst, false);
 }
 
+/* Apply a read stream to @dst; 0 or the refusal (its why checked). */
+static int mock_apply(struct kunit *test, struct mvgpu_vgpu *dst,
+		      struct mvgpu_mig_load *ld, struct mvgpu_mig_image *got)
+{
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	mutex_lock(&dst->lock);
+	ret = mvgpu_mig_apply_ctx0(dst, ld, got) ?:
+	      mvgpu_mig_apply_ctxs(dst, ld, got);
+	mutex_unlock(&dst->lock);
+	if (ret)
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ld->why, "went"),
+					  "why: %s", ld->why);
+	mvgpu_mig_load_fini(ld);
+	kfree(ld);
+	return ret;
+}
+
+/*
+ * A reset while RESUMING drops the pieces a backend took: the next piece
+ * is refused and never reaches the backend; so is the end of the load
+ * (no ctx_restore_end) after a reset of the vGPU, of a context, or the
+ * context destroyed and made anew by the load.
+ */
+static void mig_image_mock_reset_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_vgpu *src = x->vgpu[0], *dst = x->vgpu[1];
+	struct mvgpu_mig_image img = {}, got;
+	struct mvgpu_mig_load *ld;
+	struct mvgpu_mig_desc sd, dd;
+	unsigned int restores;
+	struct mvgpu_ctx *c3;
+	ssize_t n, at;
+
+	x->g->image_size = MOCK_IMG;
+	mock_freeze(src, true);
+	mock_freeze(dst, true);
+	mutex_lock(&src->lock);
+	c3 = mvgpu_vgpu_ctx_create_frozen(src, 3, MVGPU_CTX_PRIO_LOW);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c3));
+	KUNIT_ASSERT_EQ(test, mvgpu_mig_capture_ctxs(src, &img), 0);
+	mutex_unlock(&src->lock);
+	mock_desc(src, &sd);
+	n = img_save(test, &sd, &img, mock_stream, 3 * MOCK_IMG);
+	KUNIT_ASSERT_GT(test, n, (ssize_t)(2 * MOCK_IMG));
+
+	/* A vGPU reset in the middle of context 0's pieces. */
+	mock_desc(dst, &dd);
+	ld = kzalloc(sizeof(*ld), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	KUNIT_ASSERT_EQ(test, mvgpu_mig_load_init(ld, &dd), 0);
+	for (at = 0; x->g->restores < 3 && at < n; at += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, img_feed(ld, mock_stream + at, PAGE_SIZE,
+					       PAGE_SIZE), 0);
+	mvgpu_vgpu_reset(dst, false);
+	restores = x->g->restores;
+	KUNIT_EXPECT_LT(test, img_feed(ld, mock_stream + at, n - at, 100000),
+			0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ld->why, "reset"), "why: %s",
+				  ld->why);
+	KUNIT_EXPECT_EQ(test, x->g->restores, restores);
+	mvgpu_mig_load_fini(ld);
+	kfree(ld);
+
+	/* All pieces in, then a vGPU reset: nothing staged to end. */
+	KUNIT_ASSERT_EQ(test, img_load(test, &dd, mock_stream, n, 100000, NULL,
+				       &ld, &got), 0);
+	mvgpu_vgpu_reset(dst, false);
+	KUNIT_EXPECT_EQ(test, mock_apply(test, dst, ld, &got), -EINVAL);
+	KUNIT_EXPECT_EQ(test, x->g->restore_ends, 0U);
+
+	/* A reset of context 3 alone; then context 3 destroyed. */
+	KUNIT_ASSERT_EQ(test, img_load(test, &dd, mock_stream, n, 100000, NULL,
+				       &ld, &got), 0);
+	mvgpu_vgpu_ctx_reset(dst, 3);
+	KUNIT_EXPECT_EQ(test, mock_apply(test, dst, ld, &got), -EINVAL);
+	KUNIT_EXPECT_EQ(test, x->g->restore_ends, 1U);	/* context 0's */
+	KUNIT_ASSERT_EQ(test, img_load(test, &dd, mock_stream, n, 100000, NULL,
+				       &ld, &got), 0);
+	mutex_lock(&dst->lock);
+	mvgpu_vgpu_ctxs_destroy(dst);
+	mutex_unlock(&dst->lock);
+	KUNIT_EXPECT_EQ(test, mock_apply(test, dst, ld, &got), -EINVAL);
+	KUNIT_EXPECT_EQ(test, x->g->restore_ends, 2U);
+	mvgpu_mig_release_ctxs(&img);
+	mock_freeze(src, false);
+	mock_freeze(dst, false);
+}
+
 static struct kunit_case mig_image_mock_cases[] = {
 	KUNIT_CASE(mig_image_mock_test),
+	KUNIT_CASE(mig_image_mock_reset_test),
 	{}
 };
 
