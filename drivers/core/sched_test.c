@@ -442,14 +442,15 @@ static void mock_save_restore_test(struct kunit *test)
 	struct mock_fixture *x = test->priv;
 	struct mvgpu_ctx *a = &x->vgpu[0]->ctx, *b = &x->vgpu[1]->ctx;
 	struct mvgpu_ctx_ring ring = {};
-	u64 buf[4] = { 0 };
+	u64 buf[4] = { 0 }, size;
 	const char *why;
 
 	mock_ring(x, 0, 1024);
 	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, 0, buf, 16), -EBUSY);
 	stop_running(test, x, 0, 0, 7, false);
-	KUNIT_ASSERT_EQ(test, mvgpu_ctx_image_size(a), 16ULL);
+	KUNIT_ASSERT_EQ(test, mvgpu_ctx_image_size(a, &size), 0);
+	KUNIT_ASSERT_EQ(test, size, 16ULL);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, 8, buf, 16), -EINVAL);
 	KUNIT_ASSERT_EQ(test, mvgpu_ctx_save(a, 8, buf + 1, 8), 0);
 	KUNIT_ASSERT_EQ(test, mvgpu_ctx_save(a, 0, buf, 8), 0);

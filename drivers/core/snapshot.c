@@ -68,16 +68,21 @@ static bool mvgpu_ctx_is_stopped(struct mvgpu_ctx *ctx)
 /**
  * mvgpu_ctx_image_size() - the bytes of a stopped context's image
  * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
+ * @size: set to &mvgpu_backend_ops.ctx_image_size
  *
  * Context: process context.
- * Return: &mvgpu_backend_ops.ctx_image_size, at most the backend's
- * @ctx_image_max.
+ * Return: 0; -EIO if the backend says more than its @ctx_image_max (its
+ * bug, warned of once): no image is made of the context then, rather than
+ * a truncated one.
  */
-u64 mvgpu_ctx_image_size(struct mvgpu_ctx *ctx)
+int mvgpu_ctx_image_size(struct mvgpu_ctx *ctx, u64 *size)
 {
 	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
 
-	return min(be->ctx_image_size(ctx->bctx), be->ctx_image_max);
+	*size = be->ctx_image_size(ctx->bctx);
+	if (WARN_ON_ONCE(*size > be->ctx_image_max))
+		return -EIO;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_image_size);
 
@@ -86,21 +91,26 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_image_size);
  * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
  * @off: where in the image
  * @buf: where to
- * @len: bytes; @off + @len at most mvgpu_ctx_image_size()
+ * @len: bytes; @off + @len at most mvgpu_ctx_image_size()'s
  *
  * The backend's whole engine state (&mvgpu_backend_ops.ctx_save), a piece
  * at a time: what a migration or an eviction moves.
  *
  * Context: process context.
  * Return: 0; -EBUSY if the context is not stopped; -EINVAL for a range
- * outside the image.
+ * outside the image; -EIO for an image larger than the backend's largest.
  */
 int mvgpu_ctx_save(struct mvgpu_ctx *ctx, u64 off, void *buf, size_t len)
 {
+	u64 size;
+	int ret;
+
 	if (!mvgpu_ctx_is_stopped(ctx))
 		return -EBUSY;
-	if (off > mvgpu_ctx_image_size(ctx) ||
-	    len > mvgpu_ctx_image_size(ctx) - off)
+	ret = mvgpu_ctx_image_size(ctx, &size);
+	if (ret)
+		return ret;
+	if (off > size || len > size - off)
 		return -EINVAL;
 	return ctx->gdev->be_ops->ctx_save(ctx->bctx, off, buf, len);
 }

@@ -186,9 +186,13 @@ static int mvgpu_mig_capture_image(struct mvgpu_vgpu *vgpu,
 				   struct mvgpu_ctx *ctx, void **state,
 				   u32 *len)
 {
-	u64 size = mvgpu_ctx_image_size(ctx);
+	u64 size;
+	int ret = mvgpu_ctx_image_size(ctx, &size);
 
 	*state = NULL;
+	*len = 0;
+	if (ret)
+		return ret;
 	*len = size;
 	if (size > U32_MAX)
 		return -EINVAL;

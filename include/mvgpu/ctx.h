@@ -260,7 +260,7 @@ void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx);
 
 /* core/snapshot.c: what a migration moves of a frozen context */
 void mvgpu_ctx_state_changed(struct mvgpu_ctx *ctx);
-u64 mvgpu_ctx_image_size(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_image_size(struct mvgpu_ctx *ctx, u64 *size);
 int mvgpu_ctx_save(struct mvgpu_ctx *ctx, u64 off, void *buf, size_t len);
 int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, u64 off, const void *buf,
 		      size_t len, const char **why);
