@@ -251,7 +251,12 @@ struct mvgpu_core_ops {
  * space for a reset or a migration's clearing.  A backend that mirrors
  * the table updates its copy there and invalidates its TLBs for that range
  * only.  Changes a backend makes for its own commands (MAP of VRAM, UNMAP
- * of the running context's own table) are its own to flush.
+ * of the running context's own table) are its own to flush, and an UNMAP
+ * it carries out (mvgpu_aspace_unmap_some() and the other
+ * mvgpu_aspace_unmap_*()) must be flushed by the time that call returns:
+ * no access of the context may use a translation it removed after that,
+ * because the core may unpin a guest page it unmapped right after
+ * (its host worker, a dma_unmap), with no @ctx_flush first.
  *
  * Before any guest page a change unmapped is unpinned, its @ctx_flush has
  * returned; so @ctx_unpin finds no access still using the page.
@@ -326,8 +331,10 @@ struct mvgpu_core_ops {
  *	@off: pieces come in order from 0 (a piece at 0 starts a new image).
  *	The backend may check what it can already (0, or -EINVAL with *@why
  *	set to a static string saying what is wrong: the pieces taken are
- *	then dropped); the image takes effect only at @ctx_restore_end.  It
- *	does not run.  Process context; the core's vGPU lock held.
+ *	then dropped); the image takes effect only at @ctx_restore_end.  What
+ *	the backend allocates to stage pieces (up to @ctx_image_max, the
+ *	stream's to choose) is the tenant's: GFP_KERNEL_ACCOUNT.  It does
+ *	not run.  Process context; the core's vGPU lock held.
  *
  * @ctx_image_size: the bytes of the context's image now, at most
  *	@ctx_image_max.  It does not run.
@@ -340,14 +347,19 @@ struct mvgpu_core_ops {
  *	refused.  It does not run.  Process context; the vGPU lock held.
  * @ctx_pin: optional.  Guest pages were pinned for @bctx's address space:
  *	@n pages from guest IOVA @iova, consecutive, none of them mapped by a
- *	page-table entry yet.  A hardware backend maps them for DMA here (both
- *	ways: the page table's permissions, which the core checked against
- *	the VM's, say what the GPU may do).  Each page is handed over once,
- *	when it joins the context's pinned pages (a page pinned again for
- *	writing is not).  Called with the context's pin lock held (a
- *	dma_unmap of the range waits for it), from the vGPU's host worker or
- *	a migration: may sleep for memory, must not call into VFIO nor wait
- *	for what does.  0, or -errno: the core then unpins the pages and the
+ *	page-table entry yet.  A hardware backend maps them for DMA here.
+ *	The hook carries no access direction: a page is handed over once,
+ *	when it joins the context's pinned pages, whether pinned for reading
+ *	only or for writing (a page pinned again for writing is not handed
+ *	over again).  A backend must let the GPU write only pages the page
+ *	table maps writable; it cannot learn that here, so it must enforce
+ *	the page table's permissions on each access (as the software GPU's
+ *	MMU walk does) - a hardware backend that can only map for DMA
+ *	read-write needs the direction, which this hook does not give.
+ *	Called with the context's pin lock held (a dma_unmap of the range
+ *	waits for it), from the vGPU's host worker or a migration: may
+ *	sleep for memory, must not call into VFIO nor wait for what does.
+ *	0, or -errno: the core then unpins the pages and the
  *	MAP fails with MVGPU_ERR_BAD_MAP, reason MVGPU_MAP_ERR_PIN (a
  *	migration's stream is refused: the memory cannot be pinned).
  * @ctx_unpin: optional.  The core is about to unpin @n consecutive pages
@@ -356,8 +368,11 @@ struct mvgpu_core_ops {
  *	Page-table changes), so no access uses them.  A hardware backend drops
  *	its DMA mappings here.  Every page @ctx_pin took is handed back once,
  *	before the pin goes - at an UNMAP, a dma_unmap, a reset, a context's
- *	destruction.  No core lock held; may be called under VFIO's
- *	device-list lock (dma_unmap): must not call into VFIO.
+ *	destruction.  Never under the context's pin lock nor a spinlock; the
+ *	vGPU's lock may be held (a reset, a migration) or its contexts-table
+ *	lock (&mvgpu_vgpu.ctxs_lock, in a dma_unmap, itself under VFIO's
+ *	device-list lock): must not take either, wait for what does, nor
+ *	call into VFIO.
  * @ctx_run_direct: run @n commands to completion on the caller's thread,
  *	outside any ring and scheduler (the mediated-vs-direct benchmark
  *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
