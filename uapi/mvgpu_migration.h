@@ -49,9 +49,15 @@
  * backend's images are as large as it says, up to its own maximum - is
  * declared there (MVGPU_MIG_CONTEXT_PIECES, its length) and follows in
  * CTX_IMAGE sections of at most MVGPU_MIG_IMAGE_PIECE bytes each, in
- * order.  CTX_IMAGE is not optional: a reader before it (one that limits
- * an image to MVGPU_MIG_CONTEXT_MAX) refuses such a stream as one with an
- * unknown section, and no stream of a vGPU whose images fit needs it.
+ * order.  A writer carries an image of up to MVGPU_MIG_CONTEXT_MAX bytes
+ * whole (older readers need that); a reader also takes such an image in
+ * pieces, even one of 0 bytes (then no CTX_IMAGE follows).  A reader
+ * requires only that a context's pieces come after the section that
+ * declares them, in order, and before END; pieces of different contexts
+ * may interleave, and may come after GPT, CTX_GPT or VRAM.  CTX_IMAGE is
+ * not optional: an older mvgpu refuses such a stream at its header (a
+ * backend it does not have: older modules have only "sw", whose images
+ * fit) or at the first CTX_IMAGE.
  *
  * Versions: a stream is version 1 when its vGPU has no context but 0
  * (uapi/mvgpu.h, DOC: Contexts), else version 2.  Version 1 has no CTX or
@@ -60,8 +66,10 @@
  * without its SEQNO, ENGINE_NS and PRIORITY; a reader of version 2 takes
  * both versions, a version-1 stream as context 0 alone, and refuses a
  * version-2 stream without a CTX section.  So a vGPU that uses context 0
- * only still moves to a host with the older module, and one that uses
- * more contexts moves to hosts that can hold them.
+ * only still moves to a host with the older module (as long as context
+ * 0's image fits whole: a version-1 stream may carry CTX_IMAGE, and then
+ * only a reader that knows CTX_IMAGE takes it), and one that uses more
+ * contexts moves to hosts that can hold them.
  *
  * The checksum, mvgpu_mig_sum, runs over 64-bit little-endian words with
  * four lanes, word i going to lane i % 4 (P1 = 0x9e3779b185ebca87,
@@ -223,7 +231,9 @@ struct mvgpu_mig_ring {
  * @flags: 0, or MVGPU_MIG_CONTEXT_PIECES: nothing follows, the image comes
  *	in CTX_IMAGE sections (struct mvgpu_mig_image_piece), @len bytes in
  *	all, at most the destination backend's largest image; zero in a
- *	stream of a source before CTX_IMAGE (the field was padding)
+ *	stream of a source before CTX_IMAGE.  Any other bit is refused (when
+ *	RESUMING ends).  The field was called @pad before CTX_IMAGE: tools
+ *	that name it must be changed.
  *
  * The state is the backend's (&mvgpu_backend_ops.ctx_save): the ring
  * pointers, the command in flight, its progress and accumulator, its

@@ -94,7 +94,7 @@ struct vm_area_struct;
  * ring's state, local memory of the work in flight: megabytes).  Its size
  * is the backend's to say, per context (@ctx_image_size), up to a bound
  * the backend declares for all of its contexts (@ctx_image_max); no uapi
- * constant limits it.
+ * constant limits it but the stream's length field: at most U32_MAX bytes.
  *
  * The core moves an image in pieces, never holding it whole: a migration
  * reads a frozen context's image with @ctx_save a page at a time as the
@@ -251,15 +251,16 @@ struct mvgpu_core_ops {
  * space for a reset or a migration's clearing.  A backend that mirrors
  * the table updates its copy there and invalidates its TLBs for that range
  * only.  Changes a backend makes for its own commands (MAP of VRAM, UNMAP
- * of the running context's own table) are its own to flush, and an UNMAP
- * it carries out (mvgpu_aspace_unmap_some() and the other
- * mvgpu_aspace_unmap_*()) must be flushed by the time that call returns:
- * no access of the context may use a translation it removed after that,
- * because the core may unpin a guest page it unmapped right after
- * (its host worker, a dma_unmap), with no @ctx_flush first.
+ * of the running context's own table) are its own to flush.  After a
+ * backend's own call to mvgpu_aspace_unmap_some() (or another
+ * mvgpu_aspace_unmap_*()), which flushes nothing itself, the core may
+ * unpin the pages it unmapped at once (its host worker, a dma_unmap),
+ * without calling @ctx_flush: no access of the context may run between
+ * that call and the backend's invalidation of the range.
  *
- * Before any guest page a change unmapped is unpinned, its @ctx_flush has
- * returned; so @ctx_unpin finds no access still using the page.
+ * Only the changes the core makes are followed by @ctx_flush before their
+ * guest pages are unpinned; so @ctx_unpin finds no access still using a
+ * page those changes unmapped.
  */
 
 /**
@@ -320,27 +321,35 @@ struct mvgpu_core_ops {
  *	use a translation the table no longer holds there, and one it gained
  *	is seen; returns once every access that might have used a stale one
  *	is over (a ranged TLB shootdown).  May sleep for one step.  Called
- *	with or without the context's pin lock held, from the vGPU's host
- *	worker, a reset, a migration or VFIO's dma_unmap (under VFIO's
- *	device-list lock): must not call into VFIO.
+ *	from the vGPU's host worker, a reset, a migration or VFIO's
+ *	dma_unmap, with the pin lock and in addition the vGPU's contexts lock
+ *	(dma_unmap, under VFIO's device-list lock) or the vGPU's lock (reset,
+ *	migration) possibly held: it must take none of these, nor wait for
+ *	anything that does, and must not call into VFIO.
  * @ctx_save: copy @len bytes of the context's image from offset @off
  *	(@off + @len at most @ctx_image_size) into @buf: 0, or -EINVAL for a
  *	range outside the image.  It does not run, and its image does not
  *	change between the calls that read one image (DOC: Context images).
  * @ctx_restore: take @len bytes of an image @ctx_save made, for offset
- *	@off: pieces come in order from 0 (a piece at 0 starts a new image).
- *	The backend may check what it can already (0, or -EINVAL with *@why
- *	set to a static string saying what is wrong: the pieces taken are
- *	then dropped); the image takes effect only at @ctx_restore_end.  What
+ *	@off: pieces come in order from 0 (a piece at 0 starts a new image);
+ *	@len is at most PAGE_SIZE, but @off and @len follow the stream's
+ *	pieces and may have any alignment.  The backend may check what it can
+ *	already: 0, -EINVAL with *@why set to a static string saying what is
+ *	wrong (the pieces taken are then dropped), or -ENOMEM; the image takes
+ *	effect only at @ctx_restore_end.  What
  *	the backend allocates to stage pieces (up to @ctx_image_max, the
  *	stream's to choose) is the tenant's: GFP_KERNEL_ACCOUNT.  It does
  *	not run.  Process context; the core's vGPU lock held.
  *
  * @ctx_image_size: the bytes of the context's image now, at most
- *	@ctx_image_max.  It does not run.
+ *	@ctx_image_max.  It does not run.  Called before every @ctx_save too:
+ *	while the context is frozen it must be cheap and return the same
+ *	value.  A value above @ctx_image_max is the backend's bug: a warning,
+ *	-EIO, and the migration fails.
  * @ctx_restore_end: the pieces @ctx_restore took are the whole image, of
- *	@size bytes: check it as untrusted input (it may come from another
- *	host's migration stream) and load it: 0, or -EINVAL with *@why set to
+ *	@size bytes (it may be called with @size 0 and no pieces taken):
+ *	check it as untrusted input (it may come from another host's
+ *	migration stream) and load it: 0, or -EINVAL with *@why set to
  *	a static string that says what was wrong (the state is then as after
  *	@ctx_reset).  The core calls @ctx_set_ring with the ring it latched
  *	just before: an image whose ring (base, size, tail) is another one is
