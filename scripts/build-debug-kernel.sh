@@ -31,6 +31,17 @@ if [ -f "$dir/.done" ]; then
 	exit 0
 fi
 
+# One build at a time: a second caller (another checkout, a parallel run)
+# waits for the first and then finds its result, instead of removing the
+# directory the first is building in.
+mkdir -p "$cache"
+exec 9> "$cache/.build.lock"
+flock 9
+if [ -f "$dir/.done" ]; then
+	echo "$dir"
+	exit 0
+fi
+
 log() { echo "build-debug-kernel: $*" >&2; }
 
 rm -rf "$dir"

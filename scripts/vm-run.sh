@@ -30,6 +30,22 @@
 # finish cleanly or the kernel log has a splat.
 set -euo pipefail
 
+# One VM at a time on a machine: the runner takes $MVGPU_VM_LOCK
+# (/tmp/mvgpu-vm.lock) for the VM's life, unless a process up its tree
+# already holds it ("flock /tmp/mvgpu-vm.lock make check").  Two TCG VMs on
+# two cores would each run at half speed and time out.
+vm_lock=${MVGPU_VM_LOCK:-/tmp/mvgpu-vm.lock}
+if [ -z "${MVGPU_VM_LOCKED:-}" ]; then
+	p=$PPID
+	while [ "${p:-0}" -gt 1 ]; do
+		cmd=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) || cmd=
+		[[ $cmd == *"flock $vm_lock "* ]] && break
+		p=$(ps -o ppid= -p "$p" 2>/dev/null) || p=0
+		p=${p// /}
+	done
+	[ "${p:-0}" -gt 1 ] || exec flock "$vm_lock" env MVGPU_VM_LOCKED=1 "$0" "$@"
+fi
+
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 # shellcheck source=scripts/lib.sh

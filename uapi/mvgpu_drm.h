@@ -69,7 +69,11 @@ extern "C" {
  *   MVGPU_CAP_CONTEXTS); 0 on a device without them: buffers and syncobjs
  *   work, SUBMIT fails with -ENODEV after checking its arguments.
  * - MVGPU_PARAM_NUM_CONTEXTS: the device's contexts, context 0 included;
- *   NUM_CONTEXTS - 1 files (of the render node or card0) may be open.
+ *   NUM_CONTEXTS - 1 files (of the render node or card0) may be open
+ *   (then open() fails with -EBUSY); one uid may hold fewer (open() then
+ *   fails with -EDQUOT): at most max_ctx_per_uid if that is set, and never
+ *   the last free context while it holds one ("Contexts per user" in
+ *   Documentation/guest-driver.rst).
  *   0 without MVGPU_CAP_CONTEXTS: then any number of files.
  * - MVGPU_PARAM_CONTEXTS_USED: contexts held by open files now.
  * - MVGPU_PARAM_CONTEXT_ID: this file's device context (0: none).

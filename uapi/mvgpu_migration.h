@@ -7,8 +7,9 @@
  * opaque); this header is for tools and tests that inspect or build
  * streams, and it is the contract between mvgpu modules on the two hosts.
  * Self-contained: includes <linux/types.h> only.  Every field is little
- * endian (but the engine state in the CONTEXT and CTX sections, in the
- * backend's own format); every reserved or padding field is zero.
+ * endian (but the engine state in the CONTEXT, CTX and CTX_IMAGE
+ * sections, in the backend's own format); every reserved or padding field
+ * is zero.
  */
 #ifndef _UAPI_MVGPU_MIGRATION_H
 #define _UAPI_MVGPU_MIGRATION_H
@@ -27,17 +28,36 @@
  * short are all refused.
  *
  * The source writes, in this order: CONFIG, REGS, IRQ, RING, CONTEXT,
- * CTX0, one CTX per context other than 0 by increasing number, GPT, one
- * CTX_GPT per CTX in the same order, then one VRAM section per 2 MiB
- * window of VRAM that has backed pages (untouched VRAM costs nothing),
- * then END.  A reader takes CONFIG, REGS, IRQ, RING, CONTEXT and GPT
- * exactly once each, CTX0 at most once, one CTX and one CTX_GPT for each
- * context it names (a context's CTX before its CTX_GPT), VRAM any number
- * of times (a later window's page replaces an earlier one: room for a
- * pre-copy phase that sends pages again), and nothing after END.  A
+ * CTX0, one CTX per context other than 0 by increasing number, the
+ * CTX_IMAGE pieces of each context whose image comes in pieces (context 0
+ * first, then by increasing number), GPT, one CTX_GPT per CTX in the same
+ * order, then one VRAM section per 2 MiB window of VRAM that has backed
+ * pages (untouched VRAM costs nothing), then END.  A reader takes CONFIG,
+ * REGS, IRQ, RING, CONTEXT and GPT exactly once each, CTX0 at most once,
+ * one CTX and one CTX_GPT for each context it names (a context's CTX
+ * before its CTX_GPT), a context's CTX_IMAGE pieces after the section
+ * that declares its image (CONTEXT or its CTX) and in order, VRAM any
+ * number of times (a later window's page replaces an earlier one: room
+ * for a pre-copy phase that sends pages again), and nothing after END.  A
  * section type it does not know is refused unless MVGPU_MIG_SEC_OPTIONAL
  * is set, in which case it is skipped: later versions can add state old
  * readers may ignore.
+ *
+ * Context images: a context's engine state (the backend's image of it)
+ * of at most MVGPU_MIG_CONTEXT_MAX bytes is carried whole in its CONTEXT
+ * or CTX section, as every version has carried it.  A larger one - a
+ * backend's images are as large as it says, up to its own maximum - is
+ * declared there (MVGPU_MIG_CONTEXT_PIECES, its length) and follows in
+ * CTX_IMAGE sections of at most MVGPU_MIG_IMAGE_PIECE bytes each, in
+ * order.  A writer carries an image of up to MVGPU_MIG_CONTEXT_MAX bytes
+ * whole (older readers need that); a reader also takes such an image in
+ * pieces, even one of 0 bytes (then no CTX_IMAGE follows).  A reader
+ * requires only that a context's pieces come after the section that
+ * declares them, in order, and before END; pieces of different contexts
+ * may interleave, and may come after GPT, CTX_GPT or VRAM.  CTX_IMAGE is
+ * not optional: an older mvgpu refuses such a stream at its header (a
+ * backend it does not have: older modules have only "sw", whose images
+ * fit) or at the first CTX_IMAGE.
  *
  * Versions: a stream is version 1 when its vGPU has no context but 0
  * (uapi/mvgpu.h, DOC: Contexts), else version 2.  Version 1 has no CTX or
@@ -46,8 +66,10 @@
  * without its SEQNO, ENGINE_NS and PRIORITY; a reader of version 2 takes
  * both versions, a version-1 stream as context 0 alone, and refuses a
  * version-2 stream without a CTX section.  So a vGPU that uses context 0
- * only still moves to a host with the older module, and one that uses
- * more contexts moves to hosts that can hold them.
+ * only still moves to a host with the older module (as long as context
+ * 0's image fits whole: a version-1 stream may carry CTX_IMAGE, and then
+ * only a reader that knows CTX_IMAGE takes it), and one that uses more
+ * contexts moves to hosts that can hold them.
  *
  * The checksum, mvgpu_mig_sum, runs over 64-bit little-endian words with
  * four lanes, word i going to lane i % 4 (P1 = 0x9e3779b185ebca87,
@@ -110,6 +132,7 @@ struct mvgpu_mig_header {
 #define MVGPU_MIG_SEC_CTX0	9	/* struct mvgpu_mig_ctx0, optional */
 #define MVGPU_MIG_SEC_CTX	10	/* struct mvgpu_mig_ctx + state (v2) */
 #define MVGPU_MIG_SEC_CTX_GPT	11	/* struct mvgpu_mig_ctx_gpt + runs (v2) */
+#define MVGPU_MIG_SEC_CTX_IMAGE	12	/* struct mvgpu_mig_image_piece + a piece */
 
 /* Section flags */
 #define MVGPU_MIG_SEC_OPTIONAL	0x1u	/* a reader that does not know it skips it */
@@ -202,9 +225,15 @@ struct mvgpu_mig_ring {
 };
 
 /**
- * struct mvgpu_mig_context - the backend's engine state
- * @len: bytes of state that follow, then zeros to a multiple of 8
- * @pad: zero
+ * struct mvgpu_mig_context - the backend's engine state (its context image)
+ * @len: bytes of the image; without MVGPU_MIG_CONTEXT_PIECES they follow,
+ *	then zeros to a multiple of 8, and are at most MVGPU_MIG_CONTEXT_MAX
+ * @flags: 0, or MVGPU_MIG_CONTEXT_PIECES: nothing follows, the image comes
+ *	in CTX_IMAGE sections (struct mvgpu_mig_image_piece), @len bytes in
+ *	all, at most the destination backend's largest image; zero in a
+ *	stream of a source before CTX_IMAGE.  Any other bit is refused (when
+ *	RESUMING ends).  The field was called @pad before CTX_IMAGE: tools
+ *	that name it must be changed.
  *
  * The state is the backend's (&mvgpu_backend_ops.ctx_save): the ring
  * pointers, the command in flight, its progress and accumulator, its
@@ -213,10 +242,44 @@ struct mvgpu_mig_ring {
  */
 struct mvgpu_mig_context {
 	__le32 len;
-	__le32 pad;
+	__le32 flags;
 };
 
-#define MVGPU_MIG_CONTEXT_MAX	4096	/* most bytes of engine state */
+/* struct mvgpu_mig_context @flags */
+#define MVGPU_MIG_CONTEXT_PIECES	0x1u
+
+/*
+ * The most bytes of engine state a CONTEXT or CTX section carries whole:
+ * all a reader before CTX_IMAGE takes, and what every image of the
+ * software GPU fits in.  Not a bound on a backend's images: a larger one
+ * comes in pieces.
+ */
+#define MVGPU_MIG_CONTEXT_MAX	4096
+
+/* The most bytes of an image one CTX_IMAGE section carries. */
+#define MVGPU_MIG_IMAGE_PIECE	65536
+
+/**
+ * struct mvgpu_mig_image_piece - a piece of a context's image
+ * @id: the context: 0, whose CONTEXT section, or one whose CTX section,
+ *	came before and declared its image in pieces
+ * @len: bytes of the image that follow, 1 .. MVGPU_MIG_IMAGE_PIECE, then
+ *	zeros to a multiple of 8
+ * @offset: where they go in the image: the bytes of it the pieces before
+ *	carried (pieces come in order, none twice); @offset + @len at most
+ *	the length its CONTEXT or CTX section declared
+ *
+ * The pieces of a context, together, are its whole image: a stream whose
+ * pieces end short of the declared length is refused.  The destination
+ * hands each piece to its backend as it comes
+ * (&mvgpu_backend_ops.ctx_restore), which checks the whole image when the
+ * stream is complete.
+ */
+struct mvgpu_mig_image_piece {
+	__le32 id;
+	__le32 len;
+	__le64 offset;
+};
 
 /**
  * struct mvgpu_mig_gpt_entry - a run of the GPU page table
@@ -311,11 +374,12 @@ struct mvgpu_mig_ctx0 {
  * @fault_addr: its FAULT_ADDR
  * @ring: its ring as the mediator latched it, as the RING section is
  *	context 0's (RING_BASE and RING_SIZE are the fields above)
- * @context: the length of the backend's engine state that follows, as the
- *	CONTEXT section's (@context.len at most MVGPU_MIG_CONTEXT_MAX)
+ * @context: the length of the backend's engine state, and whether it
+ *	follows or comes in pieces, as the CONTEXT section's
  *
  * Followed by @context.len bytes of the context's engine state, in the
- * backend's format, then zeros to a multiple of 8.  The context is made
+ * backend's format, then zeros to a multiple of 8 (nothing, if it comes in
+ * CTX_IMAGE pieces).  The context is made
  * again on the destination as CTX_CREATE makes it, with its page table
  * from its CTX_GPT section, and runs when the device does.
  */

@@ -119,8 +119,10 @@ void mvgpu_ctx_op_map_vram(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
 
 	ret = mvgpu_aspace_map_vram_wait(&tgt->as, r->va, r->iova, r->size,
 					 r->flags, &fault);
-	if (!ret)
+	if (!ret) {
+		mvgpu_ctx_tlb_flush(tgt, r->va, r->size);
 		return;
+	}
 	if (ret == -ENOMEM) {
 		mvgpu_ctx_answer(ctx, MVGPU_ERR_NO_MEMORY, 0, fault);
 		return;
@@ -138,7 +140,8 @@ void mvgpu_ctx_op_map_vram(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
  *
  * A bounded piece at a time (as on an engine), tables had where waiting is
  * fine; guest memory nothing maps any more is unpinned.  When it returns,
- * no access of @tgt uses what it unmapped (&mvgpu_backend_ops.ctx_flush).
+ * no access of @tgt uses what it unmapped: the backend flushed the range
+ * (&mvgpu_backend_ops.ctx_flush).
  *
  * Context: the vGPU's worker; the VMM's memory cgroup active.
  */
@@ -163,14 +166,13 @@ void mvgpu_ctx_op_unmap(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt)
 				 r->va + done);
 	/*
 	 * @tgt may be on an engine: once the command is done, no access of it
-	 * may still use what it unmapped (the release flushes too).
+	 * may still use what it unmapped - and before its pages are unpinned.
 	 */
+	mvgpu_ctx_tlb_flush(tgt, r->va, done);
 	if (mvgpu_aspace_pins_idle(&tgt->as)) {
 		mutex_lock(&tgt->as.pin_lock);
 		mvgpu_host_release(tgt, 0, U64_MAX);
 		mutex_unlock(&tgt->as.pin_lock);
-	} else if (done) {
-		tgt->gdev->be_ops->ctx_flush(tgt->bctx);
 	}
 }
 
@@ -503,6 +505,7 @@ struct mvgpu_ctx *mvgpu_vgpu_ctx_get(struct mvgpu_vgpu *vgpu, u32 id)
 	spin_unlock_irq(&sched->lock);
 	return ctx;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctx_get);
 
 /**
  * mvgpu_vgpu_freeze() - stop every context of a vGPU for a migration

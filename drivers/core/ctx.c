@@ -103,6 +103,7 @@ int mvgpu_ctx_init(struct mvgpu_ctx *ctx, struct mvgpu_vgpu *vgpu,
 	hrtimer_init(&ctx->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	ctx->poll_timer.function = mvgpu_ctx_poll;
 	mvgpu_host_init(ctx);
+	mvgpu_ctx_state_changed(ctx);
 	ret = mvgpu_aspace_init(&ctx->as, vgpu->vram_size, &vgpu->budget,
 				!id);
 	if (ret)
@@ -234,6 +235,7 @@ void mvgpu_ctx_clear(struct mvgpu_ctx *ctx)
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 
 	mvgpu_ctx_be(ctx)->ctx_reset(ctx->bctx);
+	mvgpu_ctx_state_changed(ctx);
 	/* Context 0 goes back to its reset mapping; another keeps its own. */
 	mvgpu_host_reset(ctx, !ctx->id);
 
@@ -712,48 +714,3 @@ void mvgpu_ctx_set_prio(struct mvgpu_ctx *ctx, u32 prio)
 	spin_unlock_irq(&sched->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_set_prio);
-
-/**
- * mvgpu_ctx_save() - copy a stopped context's engine state into a buffer
- * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
- * @buf: where
- * @len: bytes at @buf
- *
- * The backend's whole engine state (&mvgpu_backend_ops.ctx_save): what a
- * migration or an eviction moves.
- *
- * Context: process context.
- * Return: bytes written; -EBUSY if the context is not stopped; -ENOSPC if
- * @len is too small.
- */
-ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len)
-{
-	if (!READ_ONCE(ctx->stopping) ||
-	    READ_ONCE(ctx->state) == MVGPU_CTX_RUNNING)
-		return -EBUSY;
-	return mvgpu_ctx_be(ctx)->ctx_save(ctx->bctx, buf, len);
-}
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_save);
-
-/**
- * mvgpu_ctx_restore() - load an engine state mvgpu_ctx_save() made
- * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
- * @buf: the state, untrusted
- * @len: its bytes
- * @why: on -EINVAL, set to what the backend found wrong (a static string)
- *
- * Context: process context.
- * Return: 0; -EBUSY if the context is not stopped; -EINVAL if the backend
- * refused the state (the context is then as after a reset).
- */
-int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len,
-		      const char **why)
-{
-	*why = "the context is not stopped";
-	if (!READ_ONCE(ctx->stopping) ||
-	    READ_ONCE(ctx->state) == MVGPU_CTX_RUNNING)
-		return -EBUSY;
-	*why = "refused";	/* for a backend that does not say */
-	return mvgpu_ctx_be(ctx)->ctx_restore(ctx->bctx, buf, len, why);
-}
-EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_restore);

@@ -28,19 +28,23 @@
  * it, and goes on to the next piece, dropping the pin lock in between so
  * that VFIO's dma_unmap can come in; then it tells the backend how it went
  * (&mvgpu_backend_ops.ctx_host_done) and requeues the context.  A worker
- * that waits for a VM's memory holds only its own vGPU.  The worker also
- * unpins pages nothing maps any more, after the backend's flush.
+ * that waits for a VM's memory holds only its own vGPU.  Every change the
+ * core makes to a page table reaches the backend with its range
+ * (mvgpu_ctx_tlb_flush(), DOC: Page-table changes), before any page it
+ * unmapped is unpinned.  The worker also unpins pages nothing maps any
+ * more, each handed back to the backend first (&mvgpu_backend_ops.ctx_unpin).
  *
  * VFIO's dma_unmap (mvgpu_ctx_dma_unmap()) removes every entry that maps
  * the IOVA range, stops a MAP in progress that was pinning it, has the
- * backend flush its translations and unpins before it returns: from then
- * on no command can reach that memory, and if the VM maps the IOVA again
- * only a new MAP reaches the new memory.
+ * backend flush its translations of the span of VA the entries covered
+ * and unpins before it returns: from then on no command can reach that
+ * memory, and if the VM maps the IOVA again only a new MAP reaches the new
+ * memory.
  *
- * Lock order: the address space's pin_lock -> (the backend's flush) ->
- * its lock; none of them is held across a call into VFIO (DOC: Guest
- * memory).  A backend never takes the pin lock, so nothing a VM's memory
- * does can hold an engine.
+ * Lock order: the address space's pin_lock -> (the backend's flush, its
+ * &mvgpu_backend_ops.ctx_pin) -> its lock; none of them is held across a
+ * call into VFIO (DOC: Guest memory).  A backend never takes the pin lock,
+ * so nothing a VM's memory does can hold an engine.
  */
 
 /**
@@ -93,12 +97,35 @@ static struct mem_cgroup *mvgpu_host_memcg(struct mvgpu_ctx *ctx)
 }
 
 /**
+ * mvgpu_ctx_tlb_flush() - tell the backend a context's page table changed
+ * @ctx: the context
+ * @va: first GPU VA of what changed
+ * @size: its bytes (MVGPU_GPT_VA_SIZE from 0: all of it)
+ *
+ * After every change the core makes to a page table, before any guest
+ * page it unmapped is unpinned (DOC: Page-table changes): when this
+ * returns, no access of the context uses a translation the change removed.
+ *
+ * Context: process context; with or without the address space's pin lock
+ * held, never across a call into VFIO; waits for one step of the backend.
+ */
+void mvgpu_ctx_tlb_flush(struct mvgpu_ctx *ctx, u64 va, u64 size)
+{
+	if (size)
+		mvgpu_host_be(ctx)->ctx_flush(ctx->bctx, va, size);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_tlb_flush);
+
+/**
  * mvgpu_host_release() - unpin what nothing maps any more in a context
  * @ctx: the context
  * @iova: first byte of the IOVA range to look at
  * @len: its bytes
  *
- * Once the backend can no longer reach the pages: after its flush.
+ * Once the backend can no longer reach the pages: every change that
+ * unmapped them has been flushed (mvgpu_ctx_tlb_flush(), or the backend's
+ * own for its commands); each page goes back to the backend
+ * (&mvgpu_backend_ops.ctx_unpin) before VFIO unpins it.
  *
  * Context: process context; the caller holds the address space's pin
  * lock, which is dropped while VFIO unpins (mvgpu_pin_release()).
@@ -106,8 +133,7 @@ static struct mem_cgroup *mvgpu_host_memcg(struct mvgpu_ctx *ctx)
 void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 {
 	lockdep_assert_held(&ctx->as.pin_lock);
-	mvgpu_host_be(ctx)->ctx_flush(ctx->bctx);
-	mvgpu_pin_release(&ctx->as, ctx->vdev, iova, len);
+	mvgpu_pin_release(ctx, iova, len);
 }
 
 /* A piece of a MAP pinned again after a dma_unmap took pages: at most. */
@@ -156,21 +182,21 @@ static bool mvgpu_host_piece(struct mvgpu_ctx *ctx, struct mvgpu_ctx *tgt,
 	u32 reason = 0;
 	int ret;
 
-	if (mvgpu_host_cancelled(ctx) || !ctx->vdev) {
+	if (mvgpu_host_cancelled(ctx) || !tgt->vdev) {
 		ret = -EINVAL;
 		reason = MVGPU_MAP_ERR_PIN;
 		addr = iova;
 		goto fault;
 	}
 again:
-	ret = mvgpu_pin_get(as, ctx->vdev, iova, n, write, &req);
+	ret = mvgpu_pin_get(tgt, iova, n, write, &req);
 	/*
 	 * Pages an UNMAP let go of still count until they are unpinned: make
 	 * the room they hold, then try again.
 	 */
 	if (ret == -ENOSPC && mvgpu_aspace_pins_idle(as)) {
 		mvgpu_host_release(tgt, 0, U64_MAX);
-		ret = mvgpu_pin_get(as, ctx->vdev, iova, n, write, &req);
+		ret = mvgpu_pin_get(tgt, iova, n, write, &req);
 	}
 	if (ret) {
 		dev_dbg(ctx->vgpu->vdev.dev,
@@ -198,6 +224,7 @@ again:
 					  MVGPU_MAP_ERR_TABLES;
 		goto fault;
 	}
+	mvgpu_ctx_tlb_flush(tgt, va, n);
 	*done += n;
 	return *done < r->size;
 
@@ -395,6 +422,7 @@ void mvgpu_host_reset(struct mvgpu_ctx *ctx, bool clear)
 	if (mvgpu_aspace_reset(as))
 		dev_warn(ctx->vgpu->vdev.dev,
 			 "no memory for the VRAM mapping; GPU VA starts empty\n");
+	mvgpu_ctx_tlb_flush(ctx, 0, MVGPU_GPT_VA_SIZE);
 	mvgpu_host_release(ctx, 0, U64_MAX);
 	mutex_unlock(&as->pin_lock);
 	set_active_memcg(old);
@@ -410,8 +438,9 @@ void mvgpu_host_reset(struct mvgpu_ctx *ctx, bool clear)
  * IOVA range with pages the vGPU pinned, and insists that they are
  * unpinned when it returns: the range is fenced (nothing pins it until
  * VFIO has dropped the mapping), a MAP queued for it is aborted, its
- * entries go, the backend flushes, what they pinned is unpinned, and pins
- * of it that were under way are waited for (they undo themselves).
+ * entries go, the backend flushes the span of GPU VA they covered, what
+ * they pinned goes back to the backend and is unpinned, and pins of it
+ * that were under way are waited for (they undo themselves).
  *
  * Context: process context (VFIO_IOMMU_UNMAP_DMA), under VFIO's device
  * list lock: takes only leaf locks of ours (pin_lock, the address space's
@@ -422,6 +451,7 @@ void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	struct mvgpu_aspace *as = &ctx->as;
 	u64 last = len ? iova + len - 1 : iova, rlast, seq;
+	struct mvgpu_gpt_span gone = {};
 	struct mvgpu_host_request r;
 	bool queued;
 
@@ -439,7 +469,8 @@ void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 		rlast = U64_MAX;
 	if (queued && r.size && r.iova <= last && iova <= rlast)
 		WRITE_ONCE(ctx->host_abort_seq, seq);
-	mvgpu_aspace_unmap_iova(as, iova, len);
+	if (mvgpu_aspace_unmap_iova(as, iova, len, &gone))
+		mvgpu_ctx_tlb_flush(ctx, gone.start, gone.end - gone.start);
 	mvgpu_host_release(ctx, iova, len);
 	mutex_unlock(&as->pin_lock);
 	mvgpu_pin_wait_inflight(as, iova, len);
@@ -447,6 +478,7 @@ void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len)
 	mvgpu_pin_fence_end(as, iova, len);
 	mutex_unlock(&as->pin_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_dma_unmap);
 
 /**
  * mvgpu_ctx_map_clear() - an empty page table, nothing pinned
@@ -462,6 +494,7 @@ void mvgpu_ctx_map_clear(struct mvgpu_ctx *ctx)
 
 	mutex_lock(&as->pin_lock);
 	mvgpu_aspace_clear(as);
+	mvgpu_ctx_tlb_flush(ctx, 0, MVGPU_GPT_VA_SIZE);
 	mvgpu_host_release(ctx, 0, U64_MAX);
 	mutex_unlock(&as->pin_lock);
 }
@@ -512,8 +545,8 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 	}
 	mutex_lock(&as->pin_lock);
 	do {
-		ret = mvgpu_pin_get(as, ctx->vdev, target, size,
-				    flags & MVGPU_GPT_WRITE, NULL);
+		ret = mvgpu_pin_get(ctx, target, size, flags & MVGPU_GPT_WRITE,
+				    NULL);
 		if (!ret)
 			ret = mvgpu_aspace_map_sysmem(as, va, target, size,
 						      flags, &fault);
@@ -525,6 +558,8 @@ int mvgpu_ctx_map_restore(struct mvgpu_ctx *ctx, u64 va, u64 target, u64 size,
 		mvgpu_host_release(ctx, 0, U64_MAX);
 	mutex_unlock(&as->pin_lock);
 out:
+	if (!ret)
+		mvgpu_ctx_tlb_flush(ctx, va, size);
 	set_active_memcg(old);
 	return ret;
 }

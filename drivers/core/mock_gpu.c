@@ -7,6 +7,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <mvgpu/ctx.h>
 #include <mvgpu/dev.h>
@@ -25,6 +26,7 @@ static struct mvgpu_backend *mock_gpu_create(const struct mvgpu_gpu_config *cfg,
 		return ERR_PTR(-ENOMEM);
 	g->core = core;
 	g->gpu = gpu;
+	spin_lock_init(&g->lock);
 	return (struct mvgpu_backend *)g;
 }
 
@@ -49,6 +51,7 @@ static struct mvgpu_bctx *mock_ctx_create(struct mvgpu_backend *be,
 	m->resident = -1;
 	m->gpu = MOCK(be);
 	m->ctx = ctx;
+	xa_init(&m->pinned);
 	MOCK(be)->ctxs[MOCK(be)->nr_ctxs++] = m;
 	return (struct mvgpu_bctx *)m;
 }
@@ -62,13 +65,20 @@ static void mock_not_resident(struct mock_ctx *m)
 
 static void mock_ctx_destroy(struct mvgpu_bctx *b)
 {
-	struct mock_gpu *g = MCTX(b)->gpu;
+	struct mock_ctx *m = MCTX(b);
+	struct mock_gpu *g = m->gpu;
 	unsigned int i;
 
-	mock_not_resident(MCTX(b));
+	mock_not_resident(m);
 	for (i = 0; i < g->nr_ctxs; i++)
-		if (g->ctxs[i] == MCTX(b))
+		if (g->ctxs[i] == m)
 			g->ctxs[i] = NULL;
+	/* Every page ctx_pin took came back before the context went. */
+	if (!xa_empty(&m->pinned))
+		atomic_inc(&g->pin_errors);
+	xa_destroy(&m->pinned);
+	kvfree(m->blob);
+	kvfree(m->staging);
 	kfree(b);
 }
 
@@ -83,6 +93,9 @@ static void mock_ctx_reset(struct mvgpu_bctx *b)
 	m->head = 0;
 	m->cmds = 0;
 	m->resets++;
+	m->staged = 0;
+	if (m->blob)
+		memset(m->blob, 0, m->gpu->image_size - MOCK_IMAGE_MIN);
 	/* As the software GPU's: waits for memory got off the engine. */
 	if (m->gpu->mem_pending)
 		m->gpu->vram_pages++;
@@ -111,35 +124,96 @@ static void mock_ctx_host_done(struct mvgpu_bctx *b,
 	MCTX(b)->host_result = *result;
 }
 
-static void mock_ctx_flush(struct mvgpu_bctx *b)
+/* Recorded, to be compared with the changes the test made. */
+static void mock_ctx_flush(struct mvgpu_bctx *b, u64 va, u64 size)
 {
+	struct mock_gpu *g = MCTX(b)->gpu;
+	unsigned long flags;
+
+	spin_lock_irqsave(&g->lock, flags);
+	if (g->nr_flushes < MOCK_FLUSHES)
+		g->flushes[g->nr_flushes] = (struct mock_flush) {
+			.m = MCTX(b), .va = va, .size = size,
+		};
+	g->nr_flushes++;
+	spin_unlock_irqrestore(&g->lock, flags);
 }
 
-/* The mock's whole engine state: head and commands done. */
-static ssize_t mock_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
+static u64 mock_image_size(struct mock_gpu *g)
 {
-	u64 *st = buf;
-
-	mock_not_resident(MCTX(b));
-	if (len < 2 * sizeof(u64))
-		return -ENOSPC;
-	st[0] = MCTX(b)->head;
-	st[1] = MCTX(b)->cmds;
-	return 2 * sizeof(u64);
+	return max_t(u64, g->image_size, MOCK_IMAGE_MIN);
 }
 
-static int mock_ctx_restore(struct mvgpu_bctx *b, const void *buf, size_t len,
-			    const char **why)
+static u64 mock_ctx_image_size(struct mvgpu_bctx *b)
 {
-	const u64 *st = buf;
-
 	mock_not_resident(MCTX(b));
-	if (len != 2 * sizeof(u64) || st[0] % MVGPU_CMD_SIZE) {
+	return mock_image_size(MCTX(b)->gpu);
+}
+
+/**
+ * mock_blob() - the bytes of a mock context's image after head and
+ *	commands done (its "context save area"), made when first asked for
+ * @m: the context; its GPU's @image_size is over MOCK_IMAGE_MIN
+ *
+ * Return: the bytes, or NULL without memory.
+ */
+u8 *mock_blob(struct mock_ctx *m)
+{
+	if (!m->blob)
+		m->blob = kvzalloc(mock_image_size(m->gpu) - MOCK_IMAGE_MIN,
+				   GFP_KERNEL);
+	return m->blob;
+}
+
+/* The image: head and commands done, then the blob (zeros if none). */
+static int mock_ctx_save(struct mvgpu_bctx *b, u64 off, void *buf, size_t len)
+{
+	struct mock_ctx *m = MCTX(b);
+	u64 st[2] = { m->head, m->cmds }, size = mock_image_size(m->gpu);
+	u8 *p = buf;
+	size_t n;
+
+	mock_not_resident(m);
+	if (off > size || len > size - off)
+		return -EINVAL;
+	m->gpu->saves++;
+	m->gpu->piece_max = max(m->gpu->piece_max, len);
+	if (off < sizeof(st)) {
+		n = min_t(size_t, len, sizeof(st) - off);
+		memcpy(p, (u8 *)st + off, n);
+		p += n;
+		len -= n;
+		off += n;
+	}
+	if (len && m->blob)
+		memcpy(p, m->blob + off - sizeof(st), len);
+	else if (len)
+		memset(p, 0, len);
+	return 0;
+}
+
+static int mock_ctx_restore(struct mvgpu_bctx *b, u64 off, const void *buf,
+			    size_t len, const char **why)
+{
+	struct mock_ctx *m = MCTX(b);
+	u64 size = mock_image_size(m->gpu);
+
+	mock_not_resident(m);
+	if (!off)
+		m->staged = 0;
+	m->gpu->restores++;
+	m->gpu->piece_max = max(m->gpu->piece_max, len);
+	if (!m->staging)
+		m->staging = kvzalloc(size, GFP_KERNEL_ACCOUNT); /* the tenant's */
+	if (!m->staging)
+		return -ENOMEM;
+	if (off != m->staged || off > size || len > size - off) {
+		m->staged = 0;
 		*why = "not a mock state";
 		return -EINVAL;
 	}
-	MCTX(b)->head = st[0];
-	MCTX(b)->cmds = st[1];
+	memcpy(m->staging + off, buf, len);
+	m->staged += len;
 	return 0;
 }
 
@@ -219,6 +293,61 @@ static void mock_ctx_evict(struct mvgpu_backend *be, unsigned int engine,
 	g->nr_resident[engine]--;
 }
 
+static int mock_ctx_restore_end(struct mvgpu_bctx *b, u64 size,
+				const char **why)
+{
+	struct mock_ctx *m = MCTX(b);
+	u64 st[2] = { 1, 0 };
+
+	mock_not_resident(m);
+	m->gpu->restore_ends++;
+	if (size == mock_image_size(m->gpu) && m->staged == size)
+		memcpy(st, m->staging, sizeof(st));
+	if (st[0] % MVGPU_CMD_SIZE) {
+		m->staged = 0;
+		*why = "not a mock state";
+		return -EINVAL;
+	}
+	m->head = st[0];
+	m->cmds = st[1];
+	m->staged = 0;
+	if (size > MOCK_IMAGE_MIN) {
+		if (!mock_blob(m))
+			return -ENOMEM;
+		memcpy(m->blob, m->staging + sizeof(st), size - sizeof(st));
+	}
+	return 0;
+}
+
+/* Each page once in, once out; @pin_fail refuses them. */
+static int mock_ctx_pin(struct mvgpu_bctx *b, u64 iova, struct page **pages,
+			unsigned int n)
+{
+	struct mock_ctx *m = MCTX(b);
+	unsigned int i;
+
+	if (m->gpu->pin_fail)
+		return m->gpu->pin_fail;
+	for (i = 0; i < n; i++)
+		if (xa_insert(&m->pinned, (iova >> PAGE_SHIFT) + i, pages[i],
+			      GFP_KERNEL))
+			atomic_inc(&m->gpu->pin_errors);
+	atomic_long_add(n, &m->gpu->pinned);
+	return 0;
+}
+
+static void mock_ctx_unpin(struct mvgpu_bctx *b, u64 iova, struct page **pages,
+			   unsigned int n)
+{
+	struct mock_ctx *m = MCTX(b);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (xa_erase(&m->pinned, (iova >> PAGE_SHIFT) + i) != pages[i])
+			atomic_inc(&m->gpu->pin_errors);
+	atomic_long_add(n, &m->gpu->unpinned);
+}
+
 static void mock_run(struct mvgpu_backend *be, unsigned int engine,
 		     struct mvgpu_bctx *b)
 {
@@ -293,6 +422,7 @@ static u64 mock_timestamp(struct mvgpu_backend *be)
 
 const struct mvgpu_backend_ops mock_ops = {
 	.name = "mock GPU",
+	.ctx_image_max = MOCK_IMAGE_MAX,
 	.gpu_create = mock_gpu_create,
 	.gpu_destroy = mock_gpu_destroy,
 	.vram_scrub = mock_vram_scrub,
@@ -304,6 +434,10 @@ const struct mvgpu_backend_ops mock_ops = {
 	.ctx_flush = mock_ctx_flush,
 	.ctx_save = mock_ctx_save,
 	.ctx_restore = mock_ctx_restore,
+	.ctx_image_size = mock_ctx_image_size,
+	.ctx_restore_end = mock_ctx_restore_end,
+	.ctx_pin = mock_ctx_pin,
+	.ctx_unpin = mock_ctx_unpin,
 	.run = mock_run,
 	.preempt = mock_preempt,
 	.engine_reset = mock_engine_reset,

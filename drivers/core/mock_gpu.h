@@ -13,6 +13,8 @@
 #define _MVGPU_MOCK_GPU_H_
 
 #include <kunit/test.h>
+#include <linux/sizes.h>
+#include <linux/xarray.h>
 
 #include <mvgpu/backend.h>
 #include <mvgpu/ctx.h>
@@ -27,6 +29,12 @@ struct mvgpu_vgpu;
 #define MOCK_CONTEXTS	16	/* contexts per mock vGPU */
 #define MOCK_RESIDENT	4	/* contexts each mock engine keeps resident */
 #define SLICE_NS	(10 * NSEC_PER_SEC)
+/* The mock's largest context image (&mvgpu_backend_ops.ctx_image_max). */
+#define MOCK_IMAGE_MAX	SZ_4M
+/* Its images by default: head and commands done, two u64. */
+#define MOCK_IMAGE_MIN	16
+/* Page-table flushes it records (struct mock_flush). */
+#define MOCK_FLUSHES	32
 
 struct mock_gpu;
 
@@ -44,6 +52,17 @@ struct mock_ctx {
 	struct mvgpu_fault host_result;
 	int resident;
 	bool busy;
+	u8 *blob;
+	u8 *staging;
+	size_t staged;
+	struct xarray pinned;
+};
+
+/* A flush the core asked for: which context, which range of GPU VA. */
+struct mock_flush {
+	struct mock_ctx *m;
+	u64 va;
+	u64 size;
 };
 
 /*
@@ -82,6 +101,21 @@ struct mock_gpu {
 	unsigned int bad;
 	bool lose;
 	unsigned int empty_in_run;
+	/* Context images (DOC: Context images): their size, the pieces. */
+	u64 image_size;
+	unsigned int saves;
+	unsigned int restores;
+	unsigned int restore_ends;
+	size_t piece_max;
+	/* Page-table changes, as ctx_flush reports them. */
+	spinlock_t lock;
+	struct mock_flush flushes[MOCK_FLUSHES];
+	unsigned int nr_flushes;
+	/* Guest pages ctx_pin took and ctx_unpin gave back; pins refused. */
+	atomic_long_t pinned;
+	atomic_long_t unpinned;
+	atomic_t pin_errors;
+	int pin_fail;
 };
 
 #define MOCK(be)	((struct mock_gpu *)(be))
@@ -105,5 +139,6 @@ void mock_report(struct mock_fixture *x, unsigned int engine,
 		 enum mvgpu_stop_reason reason, u64 ran_ns, u32 cmds_done);
 void mock_slice_end(struct mock_fixture *x, unsigned int engine);
 void mock_sync(struct mock_fixture *x);
+u8 *mock_blob(struct mock_ctx *m);
 
 #endif /* _MVGPU_MOCK_GPU_H_ */

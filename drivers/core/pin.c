@@ -3,6 +3,7 @@
  * Guest memory for the GPU: pinning through VFIO, and letting go.
  */
 
+#include <kunit/visibility.h>
 #include <linux/delay.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
@@ -15,6 +16,7 @@
 #include <linux/vfio.h>
 
 #include <mvgpu/ctx.h>
+#include <mvgpu/dev.h>
 
 #include "mm/aspace.h"
 #include "pin.h"
@@ -72,6 +74,17 @@
  * MVGPU_PIN_FENCE_MS after dma_unmap returns instead.)  Pins wait for
  * fences on mvgpu_pin_wq, which the markers wake.
  *
+ * **The backend's part.**  Each page that joins a context's pinned pages
+ * is handed to its backend (&mvgpu_backend_ops.ctx_pin, where a hardware
+ * backend maps it for DMA) before any entry can map it, with the pin lock
+ * held so that no unpin of it can come first; if the backend refuses, the
+ * pages leave @pins again and are unpinned, and the MAP fails as one that
+ * could not be pinned.  Every page handed over is handed back
+ * (&mvgpu_backend_ops.ctx_unpin) after it left @pins and before VFIO
+ * unpins it, with no lock of ours held - the same place as the unpin, so
+ * under VFIO's device-list lock in a dma_unmap.  By then the change that
+ * unmapped it has been flushed (DOC: Page-table changes).
+ *
  * Each pinned page charges MVGPU_PIN_VFIO_BYTES more than mvgpu's own
  * record of it to the VM's memory cgroup, standing for the struct vfio_pfn
  * type1 allocates per page (without accounting) while a device holds it.
@@ -81,7 +94,8 @@
  * dma_unmap runs under type1's device-list lock: it takes only the vGPU's
  * table of contexts' lock (to walk its contexts' address spaces, each of
  * which it unmaps in turn), the address spaces' @pin_lock and @lock (and
- * the backend's flush takes its step lock for writing: one step), and
+ * the backend's flush takes its step lock for writing: one step), hands
+ * the pages back to the backend (which must not call into VFIO), and
  * waits for pins and unpins of its range that are under way, which wait
  * only for VFIO.  Neither lock is ever held
  * across a call into VFIO (mvgpu_pin_assert_unlocked() before each): a pin
@@ -112,6 +126,9 @@
 /* Pins looked at per hold of the address space's lock when releasing. */
 #define MVGPU_PIN_BATCH		512
 
+/* Pages handed back to the backend per &mvgpu_backend_ops.ctx_unpin. */
+#define MVGPU_PIN_UNPIN_RUN	16
+
 /* Debug knob (debugfs pin_delay_us): a stall after each vfio_pin_pages(). */
 unsigned int mvgpu_pin_delay_us;
 /* Debug knob (debugfs unmap_delay_us): a stall at the end of dma_unmap. */
@@ -122,6 +139,48 @@ static void mvgpu_pin_assert_unlocked(struct mvgpu_aspace *as)
 {
 	lockdep_assert_not_held(&as->pin_lock);
 	lockdep_assert_not_held(&as->lock);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+const struct mvgpu_pin_vfio_ops *mvgpu_pin_test_vfio;
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_pin_test_vfio);
+
+/* KUnit's stand-in for VFIO, if @vdev is its fake device. */
+static const struct mvgpu_pin_vfio_ops *mvgpu_pin_fake(struct vfio_device *vdev)
+{
+	const struct mvgpu_pin_vfio_ops *t = READ_ONCE(mvgpu_pin_test_vfio);
+
+	return t && t->vdev == vdev ? t : NULL;
+}
+#else
+static const struct mvgpu_pin_vfio_ops *mvgpu_pin_fake(struct vfio_device *vdev)
+{
+	return NULL;
+}
+#endif
+
+/* vfio_pin_pages(), with no lock of ours held. */
+static int mvgpu_vfio_pin(struct mvgpu_aspace *as, struct vfio_device *vdev,
+			  u64 iova, int n, int prot, struct page **pages)
+{
+	const struct mvgpu_pin_vfio_ops *t = mvgpu_pin_fake(vdev);
+
+	mvgpu_pin_assert_unlocked(as);
+	return t ? t->pin(t, iova, n, prot, pages) :
+		   vfio_pin_pages(vdev, iova, n, prot, pages);
+}
+
+/* vfio_unpin_pages(), with no lock of ours held. */
+static void mvgpu_vfio_unpin(struct mvgpu_aspace *as, struct vfio_device *vdev,
+			     u64 iova, int n)
+{
+	const struct mvgpu_pin_vfio_ops *t = mvgpu_pin_fake(vdev);
+
+	mvgpu_pin_assert_unlocked(as);
+	if (t)
+		t->unpin(t, iova, n);
+	else
+		vfio_unpin_pages(vdev, iova, n);
 }
 
 static bool mvgpu_pin_cancelled(const struct mvgpu_pin_req *req)
@@ -267,11 +326,10 @@ static int mvgpu_pin_vfio(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	mvgpu_pin_busy(as, &me, iova, last);
 	mutex_unlock(&as->pin_lock);
 
-	mvgpu_pin_assert_unlocked(as);
-	ret = vfio_pin_pages(vdev, iova, n, prot, pages);
+	ret = mvgpu_vfio_pin(as, vdev, iova, n, prot, pages);
 	if (ret >= 0 && ret != n) {	/* type1 pins all or nothing */
 		if (ret)
-			vfio_unpin_pages(vdev, iova, ret);
+			mvgpu_vfio_unpin(as, vdev, iova, ret);
 		ret = -EFAULT;
 	}
 	/* A test's stall: a dma_unmap landing here finds the pages pinned. */
@@ -287,8 +345,7 @@ static int mvgpu_pin_vfio(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	if (undo) {
 		as->pin_stats.undone++;
 		mutex_unlock(&as->pin_lock);
-		mvgpu_pin_assert_unlocked(as);
-		vfio_unpin_pages(vdev, iova, n);
+		mvgpu_vfio_unpin(as, vdev, iova, n);
 		mutex_lock(&as->pin_lock);
 		ret = -ECANCELED;
 	}
@@ -308,8 +365,7 @@ static void mvgpu_pin_unpin(struct mvgpu_aspace *as, struct vfio_device *vdev,
 
 	mvgpu_pin_busy(as, &me, iova, iova + (u64)n * PAGE_SIZE - 1);
 	mutex_unlock(&as->pin_lock);
-	mvgpu_pin_assert_unlocked(as);
-	vfio_unpin_pages(vdev, iova, n);
+	mvgpu_vfio_unpin(as, vdev, iova, n);
 	mutex_lock(&as->pin_lock);
 	mvgpu_pin_done(as, &me);
 }
@@ -341,48 +397,101 @@ static int mvgpu_pin_add(struct mvgpu_aspace *as, u64 iova, struct page *page,
 	return 0;
 }
 
+/*
+ * Take @n entries mvgpu_pin_add() made from @iova out of @pins again: they
+ * never left @pin_lock's hold, so nothing mapped or counted on them.
+ */
+static void mvgpu_pin_remove(struct mvgpu_aspace *as, u64 iova, int n)
+{
+	unsigned long idx = iova >> PAGE_SHIFT;
+	int i;
+
+	lockdep_assert_held(&as->pin_lock);
+	mutex_lock(&as->lock);
+	for (i = 0; i < n; i++) {
+		kfree(xa_erase(&as->pins, idx + i));
+		as->nr_pins--;
+		atomic_long_dec(&as->budget->pins);
+	}
+	mutex_unlock(&as->lock);
+}
+
+/*
+ * Enter pages VFIO pinned from @iova (@n of them) into @pins, as many as
+ * are absent in a row from the first (*@done of them; a first page pinned
+ * twice meanwhile is unpinned again), and hand them to the backend
+ * (&mvgpu_backend_ops.ctx_pin) under @pin_lock, before anything can map or
+ * unpin them.  On error every page from @iova is unpinned, none entered.
+ * Drops and retakes @pin_lock to unpin.
+ */
+static int mvgpu_pin_enter(struct mvgpu_ctx *ctx, u64 iova,
+			   struct page **pages, int n, bool write, int *done)
+{
+	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
+	struct mvgpu_aspace *as = &ctx->as;
+	unsigned long idx = iova >> PAGE_SHIFT;
+	int k = 0, ret = 0;
+
+	lockdep_assert_held(&as->pin_lock);
+	*done = 1;
+	if (xa_load(&as->pins, idx)) {
+		/* Pinned twice: keep the one entered first. */
+		mvgpu_pin_unpin(as, ctx->vdev, iova, 1);
+		return 0;
+	}
+	while (k < n && !ret && !xa_load(&as->pins, idx + k)) {
+		if (atomic_long_read(&as->budget->pins) >= as->budget->max_pins)
+			ret = -ENOSPC;
+		else
+			ret = mvgpu_pin_add(as, iova + (u64)k * PAGE_SIZE,
+					    pages[k], write);
+		if (!ret)
+			k++;
+	}
+	if (k && be->ctx_pin) {
+		int err = be->ctx_pin(ctx->bctx, iova, pages, k);
+
+		if (err) {
+			mvgpu_pin_remove(as, iova, k);
+			k = 0;
+			ret = err;
+		}
+	}
+	*done = k;
+	if (ret) {	/* the rest were never entered: undo them */
+		mvgpu_pin_unpin(as, ctx->vdev, iova + (u64)k * PAGE_SIZE, n - k);
+		*done = n;
+	}
+	return ret;
+}
+
 /* Pin @n absent pages from @iova (n <= VFIO_PIN_PAGES_MAX_ENTRIES). */
-static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
-			 u64 iova, int n, bool write,
+static int mvgpu_pin_run(struct mvgpu_ctx *ctx, u64 iova, int n, bool write,
 			 const struct mvgpu_pin_req *req)
 {
+	struct mvgpu_aspace *as = &ctx->as;
 	struct page **pages;
-	int i, ret;
+	int i, done, ret;
 
 	if (atomic_long_read(&as->budget->pins) + n > as->budget->max_pins)
 		return -ENOSPC;
 	pages = kmalloc_array(n, sizeof(*pages), MVGPU_PIN_GFP);
 	if (!pages)
 		return -ENOMEM;
-	ret = mvgpu_pin_vfio(as, vdev, iova, n, write, pages, req);
+	ret = mvgpu_pin_vfio(as, ctx->vdev, iova, n, write, pages, req);
 	/* @pin_lock was dropped: a page may have been pinned meanwhile. */
-	for (i = 0; !ret && i < n; i++) {
-		u64 at = iova + (u64)i * PAGE_SIZE;
-
-		if (atomic_long_read(&as->budget->pins) >= as->budget->max_pins)
-			ret = -ENOSPC;
-		else if (xa_load(&as->pins, at >> PAGE_SHIFT))
-			ret = -EAGAIN;
-		else
-			ret = mvgpu_pin_add(as, at, pages[i], write);
-		if (ret == -EAGAIN) {
-			/* Pinned twice: keep the one entered first. */
-			mvgpu_pin_unpin(as, vdev, at, 1);
-			ret = 0;
-			continue;
-		}
-		if (ret)	/* the rest were never entered: undo them */
-			mvgpu_pin_unpin(as, vdev, at, n - i);
-	}
+	for (i = 0; !ret && i < n; i += done)
+		ret = mvgpu_pin_enter(ctx, iova + (u64)i * PAGE_SIZE, pages + i,
+				      n - i, write, &done);
 	kfree(pages);
 	return ret;
 }
 
 /**
  * mvgpu_pin_get() - make sure a range of guest memory is pinned
- * @as: the address space; the caller holds its @pin_lock, which this
- *	drops and takes again around every call into VFIO and every wait
- * @vdev: the VFIO device whose container's mappings to pin
+ * @ctx: the context whose address space: the caller holds its @pin_lock,
+ *	which this drops and takes again around every call into VFIO and
+ *	every wait; pinned through its VFIO device's container
  * @iova: first byte, page aligned
  * @size: bytes, a multiple of the page size
  * @write: the GPU will write to it
@@ -395,17 +504,22 @@ static int mvgpu_pin_run(struct mvgpu_aspace *as, struct vfio_device *vdev,
  * again before the caller maps them: mvgpu_aspace_map_sysmem() then says
  * -EAGAIN, and the caller calls this again.
  *
+ * Pages new to the address space go to the backend (DOC: Guest memory,
+ * the backend's part) before this returns.
+ *
  * Context: process context, never an engine: may wait for the VM's memory.
  * Return: 0; -ENOSPC over the pinned-memory limit; -ECANCELED if @req was
  * cancelled, VFIO unmapped the range while it was pinned or the range is
  * refused; what vfio_pin_pages() says: -EINVAL for an IOVA the VM has not
  * mapped for DMA (or -EACCES, a type1 v1 container), -EPERM for a write to
  * a read-only mapping, -EFAULT or -ENOMEM if the page could not be had;
- * -ENOMEM.
+ * what the backend's &mvgpu_backend_ops.ctx_pin returned; -ENOMEM.
  */
-int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
-		  u64 size, bool write, const struct mvgpu_pin_req *req)
+int mvgpu_pin_get(struct mvgpu_ctx *ctx, u64 iova, u64 size, bool write,
+		  const struct mvgpu_pin_req *req)
 {
+	struct mvgpu_aspace *as = &ctx->as;
+	struct vfio_device *vdev = ctx->vdev;
 	u64 end = iova + size;
 	int ret;
 
@@ -443,36 +557,70 @@ int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
 		       n < VFIO_PIN_PAGES_MAX_ENTRIES &&
 		       !xa_load(&as->pins, (iova >> PAGE_SHIFT) + n))
 			n++;
-		ret = mvgpu_pin_run(as, vdev, iova, n, write, req);
+		ret = mvgpu_pin_run(ctx, iova, n, write, req);
 		iova += (u64)n * PAGE_SIZE;
 		cond_resched();
 	}
 	return ret;
 }
 
+/*
+ * Unpin the pins chained from @gone (@n of them, by increasing IOVA, out
+ * of @pins already), each run of consecutive pages handed back to the
+ * backend first (&mvgpu_backend_ops.ctx_unpin); no lock of ours held.
+ */
+static void mvgpu_pin_unpin_gone(struct mvgpu_ctx *ctx, struct mvgpu_pin *gone,
+				 unsigned int n)
+{
+	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
+	struct page *pages[MVGPU_PIN_UNPIN_RUN];
+	struct mvgpu_pin *pin;
+	unsigned int k;
+
+	mvgpu_pin_assert_unlocked(&ctx->as);
+	while (gone) {
+		for (k = 0, pin = gone; pin && k < MVGPU_PIN_UNPIN_RUN &&
+		     pin->iova == gone->iova + (u64)k * PAGE_SIZE;
+		     pin = pin->next)
+			pages[k++] = pin->page;
+		if (be->ctx_unpin)
+			be->ctx_unpin(ctx->bctx, gone->iova, pages, k);
+		while (k--) {
+			pin = gone;
+			gone = pin->next;
+			while (pin->vfio_refs--)
+				mvgpu_vfio_unpin(&ctx->as, ctx->vdev, pin->iova, 1);
+			kfree(pin);
+			if (!(--n % 32))
+				cond_resched();
+		}
+	}
+}
+
 /**
  * mvgpu_pin_release() - unpin the idle pages of a range
- * @as: the address space; the caller holds its @pin_lock and has made
- *	sure nothing that could have reached these pages still runs; it is
- *	dropped while VFIO unpins, with the pages out of @pins already
- * @vdev: the VFIO device they were pinned through
+ * @ctx: the context whose address space: the caller holds its @pin_lock
+ *	and has made sure nothing that could have reached these pages still
+ *	runs (DOC: Page-table changes); it is dropped while VFIO unpins, with
+ *	the pages out of @pins already
  * @iova: first byte
  * @size: bytes (U64_MAX - @iova: all)
  *
  * Every idle pin of the range leaves @pins before the lock is first
  * dropped, so no pin of the range can be counted on again meanwhile; the
- * unpins are registered as under way (mvgpu_pin_wait_inflight()).
+ * unpins are registered as under way (mvgpu_pin_wait_inflight()).  Each
+ * page goes back to the backend before VFIO unpins it.
  *
  * Context: process context, never an engine (VFIO takes its container's
  * lock to unpin).
  */
-void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
-		       u64 iova, u64 size)
+void mvgpu_pin_release(struct mvgpu_ctx *ctx, u64 iova, u64 size)
 {
+	struct mvgpu_aspace *as = &ctx->as;
 	unsigned long idx = iova >> PAGE_SHIFT;
 	unsigned long last = (iova + size - 1) >> PAGE_SHIFT;
+	struct mvgpu_pin *gone = NULL, **tail = &gone, *pin;
 	struct mvgpu_pin_inflight me;
-	struct mvgpu_pin *gone = NULL, *pin;
 	unsigned int n = 0, batch = 0;
 	bool more = true;
 
@@ -480,7 +628,7 @@ void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 	/*
 	 * Out of @pins, all of them, under @pin_lock held throughout (the
 	 * address space's lock, which translations need, is dropped now and
-	 * then); chained for the unpins through their records.
+	 * then); chained for the unpins through their records, in order.
 	 */
 	while (more) {
 		mutex_lock(&as->lock);
@@ -492,8 +640,9 @@ void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 				continue;
 			xa_erase(&as->pins, idx);
 			pin->iova = (u64)idx << PAGE_SHIFT;
-			pin->next = gone;
-			gone = pin;
+			pin->next = NULL;
+			*tail = pin;
+			tail = &pin->next;
 			as->nr_pins--;
 			atomic_long_dec(&as->budget->pins);
 			n++;
@@ -507,16 +656,7 @@ void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
 		return;
 	mvgpu_pin_busy(as, &me, iova, mvgpu_pin_last(iova, size));
 	mutex_unlock(&as->pin_lock);
-	mvgpu_pin_assert_unlocked(as);
-	while (gone) {
-		pin = gone;
-		gone = pin->next;
-		while (pin->vfio_refs--)
-			vfio_unpin_pages(vdev, pin->iova, 1);
-		kfree(pin);
-		if (!(--n % 32))
-			cond_resched();
-	}
+	mvgpu_pin_unpin_gone(ctx, gone, n);
 	mutex_lock(&as->pin_lock);
 	mvgpu_pin_done(as, &me);
 }

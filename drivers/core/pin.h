@@ -10,6 +10,8 @@
 #include <linux/wait.h>
 
 struct mvgpu_aspace;
+struct page;
+struct vfio_device;
 
 /* Charged to the VM, and failing at its limit rather than calling the OOM killer. */
 #define MVGPU_PIN_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
@@ -24,6 +26,23 @@ struct mvgpu_aspace;
 extern wait_queue_head_t mvgpu_pin_wq;
 /* Bumped before each wake-up of mvgpu_pin_wq: something may have ended. */
 extern atomic_t mvgpu_pin_events;
+
+/**
+ * struct mvgpu_pin_vfio_ops - KUnit: VFIO's pinning, played for a fake
+ *	device, so that the core's pinning runs without a VFIO container
+ * @vdev: the fake device: pins through it come here (never dereferenced)
+ * @pin: as vfio_pin_pages()
+ * @unpin: as vfio_unpin_pages()
+ */
+struct mvgpu_pin_vfio_ops {
+	struct vfio_device *vdev;
+	int (*pin)(const struct mvgpu_pin_vfio_ops *ops, u64 iova, int n,
+		   int prot, struct page **pages);
+	void (*unpin)(const struct mvgpu_pin_vfio_ops *ops, u64 iova, int n);
+};
+
+/* KUnit only (NULL otherwise, and not built without CONFIG_KUNIT). */
+extern const struct mvgpu_pin_vfio_ops *mvgpu_pin_test_vfio;
 
 void mvgpu_pin_event(void);
 u64 mvgpu_pin_fenced(struct mvgpu_aspace *as, u64 start, u64 last, u64 now);

@@ -21,18 +21,162 @@
  * - the core's view of the ring (struct mvgpu_ctx_ring): what the doorbell
  *   latched, the tail, the head the backend last reported, whether a fault
  *   stopped the ring;
- * - the backend's engine state, opaque to the core
- *   (&mvgpu_backend_ops.ctx_save), including the command in flight and how
- *   far it got;
+ * - the backend's engine state, opaque to the core: its image
+ *   (&mvgpu_backend_ops.ctx_save), of a size the backend says, read and
+ *   loaded in pieces (DOC: Context images), including the command in
+ *   flight and how far it got;
  * - the page table, as runs of VA that map VRAM offsets or guest IOVAs
  *   (never host addresses), which the destination maps again through the
  *   same checks as a MAP command: its own VRAM only, guest memory pinned
  *   through its own VFIO container, within its page-table and pinning
  *   budgets.
  *
- * The ring is loaded first and handed to the backend (@ctx_set_ring), so
- * the backend can refuse an engine state whose ring is another one.
+ * The image's pieces go to the backend as they come
+ * (mvgpu_ctx_restore()); once the whole stream is in, the ring is loaded
+ * and handed to the backend (@ctx_set_ring), then the backend checks the
+ * whole image (mvgpu_ctx_state_set()), so it can refuse an engine state
+ * whose ring is another one.
+ *
+ * A migration's source reads an image long after STOP_COPY began, as its
+ * stream is read: mvgpu_vgpu_ctx_image_read() reads it only while the
+ * context's engine state is the one whose size it took (@state_gen), so
+ * that a reset meanwhile cuts the stream rather than mixing two images.
  */
+
+static atomic64_t mvgpu_ctx_state_gens = ATOMIC64_INIT(0);
+
+/**
+ * mvgpu_ctx_state_changed() - the backend's engine state of a context was
+ *	reset or loaded
+ * @ctx: the context
+ *
+ * Context: any; the caller serialises against readers of the context's
+ * image (the vGPU's lock, or a context not yet in its vGPU's table).
+ */
+void mvgpu_ctx_state_changed(struct mvgpu_ctx *ctx)
+{
+	WRITE_ONCE(ctx->state_gen, atomic64_inc_return(&mvgpu_ctx_state_gens));
+}
+
+/* Stopped, and not on an engine: its engine state is the core's to move. */
+static bool mvgpu_ctx_is_stopped(struct mvgpu_ctx *ctx)
+{
+	return READ_ONCE(ctx->stopping) &&
+	       READ_ONCE(ctx->state) != MVGPU_CTX_RUNNING;
+}
+
+/**
+ * mvgpu_ctx_image_size() - the bytes of a stopped context's image
+ * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
+ * @size: set to &mvgpu_backend_ops.ctx_image_size
+ *
+ * Context: process context.
+ * Return: 0; -EIO if the backend says more than its @ctx_image_max (its
+ * bug, warned of once): no image is made of the context then, rather than
+ * a truncated one.
+ */
+int mvgpu_ctx_image_size(struct mvgpu_ctx *ctx, u64 *size)
+{
+	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
+
+	*size = be->ctx_image_size(ctx->bctx);
+	if (WARN_ON_ONCE(*size > be->ctx_image_max))
+		return -EIO;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_image_size);
+
+/**
+ * mvgpu_ctx_save() - read a piece of a stopped context's image
+ * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
+ * @off: where in the image
+ * @buf: where to
+ * @len: bytes; @off + @len at most mvgpu_ctx_image_size()'s
+ *
+ * The backend's whole engine state (&mvgpu_backend_ops.ctx_save), a piece
+ * at a time: what a migration or an eviction moves.
+ *
+ * Context: process context.
+ * Return: 0; -EBUSY if the context is not stopped; -EINVAL for a range
+ * outside the image; -EIO for an image larger than the backend's largest.
+ */
+int mvgpu_ctx_save(struct mvgpu_ctx *ctx, u64 off, void *buf, size_t len)
+{
+	u64 size;
+	int ret;
+
+	if (!mvgpu_ctx_is_stopped(ctx))
+		return -EBUSY;
+	ret = mvgpu_ctx_image_size(ctx, &size);
+	if (ret)
+		return ret;
+	if (off > size || len > size - off)
+		return -EINVAL;
+	return ctx->gdev->be_ops->ctx_save(ctx->bctx, off, buf, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_save);
+
+/**
+ * mvgpu_ctx_restore() - hand a piece of an image to a stopped context
+ * @ctx: the context, stopped (mvgpu_ctx_stop()), not restarted yet
+ * @off: where in the image: 0 starts one, then each piece follows the last
+ * @buf: the bytes, untrusted
+ * @len: how many
+ * @why: on error, set to what the backend found wrong (a static string)
+ *
+ * The image takes effect at mvgpu_ctx_state_set(); until then the context
+ * is as after a reset.
+ *
+ * Context: process context; the caller holds the vGPU's lock.
+ * Return: 0; -EBUSY if the context is not stopped; what the backend's
+ * &mvgpu_backend_ops.ctx_restore returned (-EINVAL: refused, -ENOMEM).
+ */
+int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, u64 off, const void *buf,
+		      size_t len, const char **why)
+{
+	*why = "the context is not stopped";
+	if (!mvgpu_ctx_is_stopped(ctx))
+		return -EBUSY;
+	mvgpu_ctx_state_changed(ctx);
+	*why = "refused";	/* for a backend that does not say */
+	return ctx->gdev->be_ops->ctx_restore(ctx->bctx, off, buf, len, why);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_restore);
+
+/**
+ * mvgpu_vgpu_ctx_image_read() - a piece of a frozen context's image, if
+ *	it is still the one sized
+ * @vgpu: the vGPU
+ * @id: the context's number
+ * @gen: the context's @state_gen when the image was sized
+ * @off: where in the image
+ * @buf: where to
+ * @len: bytes
+ *
+ * For a migration stream read long after its STOP_COPY began: under the
+ * vGPU's lock, which resets take, the context cannot go or change
+ * meanwhile.
+ *
+ * Context: process context; takes the vGPU's @lock.
+ * Return: 0; -EIO if there is no context @id any more, or its engine state
+ * was reset or loaded since @gen; what mvgpu_ctx_save() returned.
+ */
+int mvgpu_vgpu_ctx_image_read(struct mvgpu_vgpu *vgpu, u32 id, u64 gen,
+			      u64 off, void *buf, size_t len)
+{
+	struct mvgpu_ctx *ctx;
+	int ret = -EIO;
+
+	if (id >= vgpu->num_contexts)
+		return -EIO;
+	mutex_lock(&vgpu->lock);
+	ctx = mvgpu_vgpu_ctx_get(vgpu, id);
+	if (ctx && !ctx->dying && READ_ONCE(ctx->state_gen) == gen)
+		ret = mvgpu_ctx_save(ctx, off, buf, len);
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_vgpu_ctx_image_read);
 
 /**
  * mvgpu_ctx_ring_get() - the core's view of a frozen context's ring
@@ -90,37 +234,41 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_ring_check);
 
 /**
  * mvgpu_ctx_state_set() - load a frozen context's ring and engine state
- * @ctx: the context, frozen, its page table already loaded
+ * @ctx: the context, frozen, its page table already loaded, the pieces of
+ *	its image handed to the backend (mvgpu_ctx_restore())
  * @r: the ring (mvgpu_ctx_ring_check() is applied)
- * @state: the backend's engine state, untrusted
- * @len: its bytes
+ * @size: the image's bytes, as its stream declared them
  * @why: on error, set to what was wrong (a static string)
  *
- * On success the context is as the source's was when it was frozen; it
- * runs after mvgpu_ctx_thaw().  On failure the engine state is as after a
- * reset and the ring forgotten.
+ * The backend checks the image whole and loads it
+ * (&mvgpu_backend_ops.ctx_restore_end).  On success the context is as the
+ * source's was when it was frozen; it runs after mvgpu_ctx_thaw().  On
+ * failure the engine state is as after a reset and the ring forgotten.
  *
  * Context: process context; the caller holds the vGPU's lock.
  * Return: 0; -EINVAL if the ring or the backend's state is refused; -EBUSY
  * if the context is not frozen.
  */
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
-			const void *state, size_t len, const char **why)
+			u64 size, const char **why)
 {
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
 	const struct mvgpu_backend_ops *be = ctx->gdev->be_ops;
 	int ret;
 
-	*why = "the ring is not one a doorbell can latch";
-	if (mvgpu_ctx_ring_check(r))
-		return -EINVAL;
 	*why = "the context is not frozen";
-	if (!READ_ONCE(ctx->frozen))
+	if (!READ_ONCE(ctx->frozen) || !mvgpu_ctx_is_stopped(ctx))
 		return -EBUSY;
-	be->ctx_set_ring(ctx->bctx, r->ring_base, r->ring_size, r->tail);
-	ret = mvgpu_ctx_restore(ctx, state, len, why);
+	mvgpu_ctx_state_changed(ctx);
+	*why = "the ring is not one a doorbell can latch";
+	ret = -EINVAL;
+	if (!mvgpu_ctx_ring_check(r)) {
+		be->ctx_set_ring(ctx->bctx, r->ring_base, r->ring_size, r->tail);
+		*why = "refused";	/* for a backend that does not say */
+		ret = be->ctx_restore_end(ctx->bctx, size, why);
+	}
 	if (ret) {
-		be->ctx_reset(ctx->bctx);
+		be->ctx_reset(ctx->bctx);	/* the pieces taken go too */
 		return ret;
 	}
 
@@ -137,6 +285,7 @@ int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
 	spin_unlock_irq(&sched->lock);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_state_set);
 
 /**
  * mvgpu_ctx_map_save() - a frozen context's page table, as runs

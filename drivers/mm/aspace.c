@@ -81,6 +81,7 @@ unsigned long mvgpu_aspace_max_tables(u64 vram_size)
 	return MVGPU_GPT_ROOT_TABLES + 64 +
 	       2 * (vram_size / MVGPU_GPT_HUGE_SIZE) + 512;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_max_tables);
 
 /*
  * The mapping every reset starts from: VRAM at VA 0, read and write
@@ -486,6 +487,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_refill);
  * @as: the address space
  * @iova: first byte
  * @len: bytes
+ * @gone: set to the span of GPU VA the entries that went covered (the
+ *	range the backend must flush)
  *
  * For VFIO's dma_unmap: memory the VM unmapped must not stay reachable.
  * The caller holds @pin_lock (no pin can come in meanwhile).  The table
@@ -496,18 +499,21 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_aspace_refill);
  * Context: process context.
  * Return: true if an entry went.
  */
-bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len)
+bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len,
+			     struct mvgpu_gpt_span *gone)
 {
 	bool changed = false;
 	u64 va = 0;
 
 	lockdep_assert_held(&as->pin_lock);
+	*gone = (struct mvgpu_gpt_span) {};
 	while (va < MVGPU_GPT_VA_SIZE) {
 		unsigned int seen;
 
 		mutex_lock(&as->lock);
 		if (mvgpu_gpt_unmap_target(&as->gpt, iova, len, true, &va,
-					   MVGPU_ASPACE_WALK_BUDGET, &seen)) {
+					   MVGPU_ASPACE_WALK_BUDGET, &seen,
+					   gone)) {
 			mvgpu_aspace_changed(as);
 			changed = true;
 		}

@@ -195,7 +195,8 @@ int mvgpu_aspace_map_sysmem(struct mvgpu_aspace *as, u64 va, u64 iova,
 int mvgpu_aspace_unmap_some(struct mvgpu_aspace *as, u64 va, u64 size,
 			    unsigned int budget, u64 *done);
 int mvgpu_aspace_refill(struct mvgpu_aspace *as);
-bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len);
+bool mvgpu_aspace_unmap_iova(struct mvgpu_aspace *as, u64 iova, u64 len,
+			     struct mvgpu_gpt_span *gone);
 bool mvgpu_aspace_pins_idle(struct mvgpu_aspace *as);
 
 /**

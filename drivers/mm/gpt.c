@@ -597,6 +597,18 @@ int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 }
 EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
 
+/* Grow @gone by the entry (@i, @j, @k) of @size bytes; walks go up in VA. */
+static void mvgpu_gpt_span_add(struct mvgpu_gpt_span *gone, u64 i, u64 j,
+			       u64 k, u64 size)
+{
+	u64 va = i << L2_SHIFT | j << L1_SHIFT | k << L0_SHIFT;
+
+	if (gone && !gone->end)
+		gone->start = va;
+	if (gone)
+		gone->end = va + size;
+}
+
 /**
  * mvgpu_gpt_unmap_target() - unmap the pages that map into a target range,
  *	a bounded piece of the table at a time
@@ -609,6 +621,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
  *	table has been seen
  * @budget: look at about this many entries (at least one L0 table's worth)
  * @seen: set to how many entries this piece looked at
+ * @gone: if not NULL, grown to cover the entries this piece removed
  *
  * For VFIO's dma_unmap: guest memory that the VM unmapped must not stay
  * reachable from the GPU.  The caller walks the whole table in pieces,
@@ -620,7 +633,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_gpt_translate);
  */
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 			   bool sysmem, u64 *va, unsigned int budget,
-			   unsigned int *seen)
+			   unsigned int *seen, struct mvgpu_gpt_span *gone)
 {
 	u64 end, before = pt->mapped;
 	unsigned int i, j, k, n = 0;
@@ -654,6 +667,7 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 				    t < end && t + MVGPU_GPT_HUGE_SIZE > start) {
 					l1[j] = 0;
 					mvgpu_gpt_drop(pt, e, MVGPU_GPT_HUGE_SIZE);
+					mvgpu_gpt_span_add(gone, i, j, 0, MVGPU_GPT_HUGE_SIZE);
 				}
 				continue;
 			}
@@ -666,6 +680,7 @@ u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 				    t < end && t + MVGPU_GPT_PAGE_SIZE > start) {
 					l0[k] = 0;
 					mvgpu_gpt_drop(pt, e, MVGPU_GPT_PAGE_SIZE);
+					mvgpu_gpt_span_add(gone, i, j, k, MVGPU_GPT_PAGE_SIZE);
 				}
 			}
 			if (mvgpu_gpt_table_empty(l0)) {

@@ -98,9 +98,20 @@ void mvgpu_gpt_clear(struct mvgpu_gpt *pt);
 u64 mvgpu_gpt_first_mapped(struct mvgpu_gpt *pt, u64 va, u64 size);
 int mvgpu_gpt_translate(struct mvgpu_gpt *pt, u64 va, u32 access,
 			struct mvgpu_gpt_xlate *x);
+/**
+ * struct mvgpu_gpt_span - the GPU VA an unmap touched, from the first
+ *	entry it removed to the end of the last
+ * @start: first byte (meaningful once @end is not 0)
+ * @end: the byte after the last; 0 while nothing was removed
+ */
+struct mvgpu_gpt_span {
+	u64 start;
+	u64 end;
+};
+
 u64 mvgpu_gpt_unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len,
 			   bool sysmem, u64 *va, unsigned int budget,
-			   unsigned int *seen);
+			   unsigned int *seen, struct mvgpu_gpt_span *gone);
 int mvgpu_gpt_walk(struct mvgpu_gpt *pt, u64 from,
 		   int (*fn)(void *arg, u64 va, u64 target, u64 size, u32 flags),
 		   void *arg);

@@ -148,6 +148,9 @@ static void mvgpu_gpt_overlap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mvgpu_gpt_map(pt, SZ_4M, SZ_1G, SZ_4K, RW), 0);
 }
 
+/* The span of VA the last unmap_target() removed entries in. */
+static struct mvgpu_gpt_span unmap_gone;
+
 /* mvgpu_gpt_unmap_target() over the whole table, @budget at a time. */
 static u64 unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len, bool sysmem,
 			unsigned int budget)
@@ -155,9 +158,10 @@ static u64 unmap_target(struct mvgpu_gpt *pt, u64 start, u64 len, bool sysmem,
 	u64 va = 0, done = 0;
 	unsigned int seen;
 
+	unmap_gone = (struct mvgpu_gpt_span) {};
 	while (va < MVGPU_GPT_VA_SIZE)
 		done += mvgpu_gpt_unmap_target(pt, start, len, sysmem, &va,
-					       budget, &seen);
+					       budget, &seen, &unmap_gone);
 	return done;
 }
 
@@ -174,11 +178,18 @@ static void mvgpu_gpt_unmap_target_test(struct kunit *test)
 	/* The VM unmaps IOVA [0x108000, 0x110000) and a byte of the large page. */
 	KUNIT_EXPECT_EQ(test, unmap_target(pt, 0x108000, 0x8000, true, 1024),
 			(u64)0x8000);
+	/* What a TLB must forget: the VA of the entries that went, no more. */
+	KUNIT_EXPECT_EQ(test, unmap_gone.start, 0x8000ULL);
+	KUNIT_EXPECT_EQ(test, unmap_gone.end, 0x10000ULL);
 	KUNIT_EXPECT_EQ(test, tr(pt, 0x8000, RD, &x), -EFAULT);
 	KUNIT_EXPECT_EQ(test, tr(pt, 0x7000, RD, &x), 0);
 	/* VRAM mappings of the same numbers are not guest memory: untouched. */
 	KUNIT_EXPECT_EQ(test, tr(pt, SZ_1M + 0x8000, RD, &x), 0);
 	KUNIT_EXPECT_EQ(test, unmap_target(pt, SZ_4M + SZ_1M, 1, true, 1), (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, unmap_gone.start, (u64)SZ_4M);
+	KUNIT_EXPECT_EQ(test, unmap_gone.end, (u64)SZ_4M + SZ_2M);
+	KUNIT_EXPECT_EQ(test, unmap_target(pt, SZ_1G, SZ_4K, true, 1), 0ULL);
+	KUNIT_EXPECT_EQ(test, unmap_gone.end, 0ULL);
 	KUNIT_EXPECT_EQ(test, tr(pt, SZ_4M, RD, &x), -EFAULT);
 	KUNIT_EXPECT_EQ(test, pt->mapped, (u64)SZ_64K + SZ_64K - 0x8000);
 }
@@ -207,7 +218,7 @@ static void mvgpu_gpt_unmap_target_pieces_test(struct kunit *test)
 	while (va < MVGPU_GPT_VA_SIZE) {
 		prev = va;
 		done += mvgpu_gpt_unmap_target(pt, 0, 64 * SZ_2M, true, &va,
-					       1024, &seen);
+					       1024, &seen, NULL);
 		KUNIT_ASSERT_GT(test, va, prev);
 		/* A piece looks at about its budget: up to one L0 table more. */
 		KUNIT_EXPECT_LE(test, seen, 1024U + 512U);
@@ -230,6 +241,33 @@ static void mvgpu_gpt_unmap_target_pieces_test(struct kunit *test)
 #define WINDOWS		3
 
 static const u64 win_base[WINDOWS] = { 0, 5ULL << 30, MVGPU_GPT_VA_SIZE - SZ_8M };
+
+/*
+ * The table against the model: every page every 100 steps, a sample
+ * otherwise.  1 at the first page that differs (said why), else 0.
+ */
+static unsigned int random_check(struct kunit *test, struct mvgpu_gpt *pt,
+				 const u64 *model, unsigned int step,
+				 struct rnd_state *rnd)
+{
+	struct mvgpu_gpt_xlate x;
+	unsigned int i;
+	u64 pva;
+	int ret;
+
+	for (i = 0; i < WIN_PAGES * WINDOWS; i++) {
+		if (step % 100 && prandom_u32_state(rnd) % 64)
+			continue;
+		pva = win_base[i / WIN_PAGES] + (u64)(i % WIN_PAGES) * SZ_4K + 8;
+		ret = tr(pt, pva, RD, &x);
+		if (model[i] ? (ret || x.target != model[i] - 1 + 8) : ret != -EFAULT) {
+			kunit_err(test, "step %u: va %llx: got %d/%llx, model %llx",
+				  step, pva, ret, ret ? 0 : x.target, model[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static void mvgpu_gpt_random_test(struct kunit *test)
 {
@@ -288,22 +326,7 @@ static void mvgpu_gpt_random_test(struct kunit *test)
 				model[w * WIN_PAGES + first + i] = 0;
 		}
 
-		/* Every page every 100 steps, a sample otherwise. */
-		for (i = 0; i < WIN_PAGES * WINDOWS; i++) {
-			struct mvgpu_gpt_xlate x;
-			u64 pva;
-
-			if (step % 100 && prandom_u32_state(&rnd) % 64)
-				continue;
-			pva = win_base[i / WIN_PAGES] + (u64)(i % WIN_PAGES) * SZ_4K + 8;
-			ret = tr(pt, pva, RD, &x);
-			if (model[i] ? (ret || x.target != model[i] - 1 + 8) : ret != -EFAULT) {
-				kunit_err(test, "step %u: va %llx: got %d/%llx, model %llx",
-					  step, pva, ret, ret ? 0 : x.target, model[i]);
-				bad++;
-				break;
-			}
-		}
+		bad += random_check(test, pt, model, step, &rnd);
 	}
 	vfree(model);
 	KUNIT_EXPECT_EQ(test, bad, 0U);

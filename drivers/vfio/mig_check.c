@@ -163,20 +163,34 @@ static int mvgpu_mig_check_gpt(struct mvgpu_mig_load *ld, u32 id,
 
 /*
  * An engine state's header @c and the @len bytes from it to the end of
- * its section: its length within them, zeros after it.
+ * its section: its length within them, zeros after it; or, in pieces,
+ * nothing after it and every byte of it brought by CTX_IMAGE pieces.
  */
 static int mvgpu_mig_check_state(struct mvgpu_mig_load *ld, u32 id,
 				 const struct mvgpu_mig_context *c, size_t len)
 {
-	u32 n = le32_to_cpu(c->len);
+	u32 n = le32_to_cpu(c->len), flags = le32_to_cpu(c->flags);
 
-	if (c->pad || n > MVGPU_MIG_CONTEXT_MAX ||
+	if (flags == MVGPU_MIG_CONTEXT_PIECES && len == sizeof(*c)) {
+		if (ld->ctx[id].image_done != n)
+			return mvgpu_mig_refuse(ld,
+						"context %u: its image in pieces stops after %llu of %u bytes",
+						id, ld->ctx[id].image_done, n);
+		return 0;
+	}
+	if (flags || n > MVGPU_MIG_CONTEXT_MAX ||
 	    sizeof(*c) + round_up(n, 8) != len ||
 	    memchr_inv((const u8 *)(c + 1) + n, 0, len - sizeof(*c) - n))
 		return mvgpu_mig_refuse(ld,
-					"context %u: engine state of %u bytes in a section of %zu",
-					id, n, len);
+					"context %u: engine state of %u bytes (flags %#x) in a section of %zu",
+					id, n, flags, len);
 	return 0;
+}
+
+/* Does an engine state header say the image came in pieces? */
+static bool mvgpu_mig_pieces(const struct mvgpu_mig_context *c)
+{
+	return le32_to_cpu(c->flags) & MVGPU_MIG_CONTEXT_PIECES;
 }
 
 /* A context other than 0: registers, ring and counters. */
@@ -238,7 +252,7 @@ static int mvgpu_mig_load_ctx(struct mvgpu_mig_load *ld, u32 id,
 	if (ret)
 		return ret;
 	ci->hdr = *hdr;
-	ci->state = hdr + 1;
+	ci->state = mvgpu_mig_pieces(&hdr->context) ? NULL : hdr + 1;
 	ci->gpt = (const void *)(g + 1);
 	ci->gpt_count = (c->gpt_len - sizeof(*g)) / sizeof(*ci->gpt);
 	ret = mvgpu_mig_check_ctx(ld, ci);
@@ -307,7 +321,8 @@ int mvgpu_mig_check_image(struct mvgpu_mig_load *ld,
 	memcpy(&img->ring, ld->bufs[MVGPU_MIG_SEC_RING], sizeof(img->ring));
 	img->gpt = ld->bufs[MVGPU_MIG_SEC_GPT];
 	img->gpt_count = ld->lens[MVGPU_MIG_SEC_GPT] / sizeof(*img->gpt);
-	img->context = c + 1;
+	img->context_pieces = mvgpu_mig_pieces(c);
+	img->context = img->context_pieces ? NULL : c + 1;
 	img->context_len = le32_to_cpu(c->len);
 	ret = mvgpu_mig_check_engine(ld, img);
 	if (!ret)

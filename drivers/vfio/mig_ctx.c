@@ -5,6 +5,7 @@
  * state machine is migration.c; the stream mig_stream.c and mig_load.c.
  */
 
+#include <kunit/visibility.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -20,22 +21,32 @@
  *
  * STOP_COPY captures every context of the frozen vGPU (mvgpu_vgpu_freeze()
  * stopped them all, context 0 first, so none is created or destroyed
- * meanwhile): context 0's counters and priority (CTX0), and for each other
- * context its window's registers, counters, ring and engine state (CTX).
- * Each context's page table is counted then, its generation noted, and
- * streamed as the data file is read (GPT, CTX_GPT), looked up again under
- * the table's lock each time (mvgpu_vgpu_ctx_map_walk()): a table that
- * changed or a context that went since - a dma_unmap, a reset - ends the
- * stream with -EIO.  A vGPU with context 0 alone makes a version-1 stream
- * that an older mvgpu reads.
+ * meanwhile): context 0's engine state, counters and priority (CONTEXT,
+ * CTX0), and for each other context its window's registers, counters, ring
+ * and engine state (CTX).  Each context's page table is counted then, its
+ * generation noted, and streamed as the data file is read (GPT, CTX_GPT),
+ * looked up again under the table's lock each time
+ * (mvgpu_vgpu_ctx_map_walk()): a table that changed or a context that went
+ * since - a dma_unmap, a reset - ends the stream with -EIO.  A vGPU with
+ * context 0 alone makes a version-1 stream that an older mvgpu reads.
+ *
+ * A context's image (its engine state) of at most MVGPU_MIG_CONTEXT_MAX
+ * bytes is captured then, into its section, as it always was; a larger one
+ * is only sized, its context's @state_gen noted, and read from the backend
+ * a page at a time as the stream is read (CTX_IMAGE,
+ * mvgpu_vgpu_ctx_image_read()): a reset of the context since ends the
+ * stream with -EIO.
  *
  * Leaving RESUMING makes the contexts again after context 0, each as
  * CTX_CREATE makes it but frozen (mvgpu_vgpu_ctx_create_frozen()), so that
  * none runs before the device does: its priority, its page table mapped
  * with the checks of a MAP (guest memory pinned through this side's VFIO
  * container), its ring and engine state (the backend checks it), its
- * SEQNO and ENGINE_NS, then - with the other registers - its window.  On
- * any failure the state machine resets the vGPU, which destroys them.
+ * SEQNO and ENGINE_NS, then - with the other registers - its window.  A
+ * context whose image came in pieces was made already, when its first
+ * piece came (mvgpu_mig_image_write(): the pieces go to its backend
+ * context as they arrive), and is taken as it is.  On any failure the
+ * state machine resets the vGPU, which destroys them.
  */
 
 /* ---- Saving ---- */
@@ -114,6 +125,7 @@ int mvgpu_mig_gpt_next(void *arg, u32 id, u64 *cursor,
 		*cursor = f.end;
 	return f.n;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_gpt_next);
 
 /* Count a frozen context's runs, noting its table's generation. */
 static int mvgpu_mig_gpt_census(struct mvgpu_vgpu *vgpu, struct mvgpu_ctx *ctx,
@@ -165,6 +177,35 @@ static void mvgpu_mig_window_save(struct mvgpu_vgpu *vgpu, u32 id,
 	spin_unlock_irq(&vgpu->irq_lock);
 }
 
+/*
+ * A frozen context's image: read whole into *@state if it fits its
+ * section (MVGPU_MIG_CONTEXT_MAX), else only sized, and read in pieces as
+ * the stream is (*@state NULL, its @state_gen noted).  Its bytes in *@len.
+ */
+static int mvgpu_mig_capture_image(struct mvgpu_vgpu *vgpu,
+				   struct mvgpu_ctx *ctx, void **state,
+				   u32 *len)
+{
+	u64 size;
+	int ret = mvgpu_ctx_image_size(ctx, &size);
+
+	*state = NULL;
+	*len = 0;
+	if (ret)
+		return ret;
+	*len = size;
+	if (size > U32_MAX)
+		return -EINVAL;
+	if (size > MVGPU_MIG_CONTEXT_MAX) {
+		WRITE_ONCE(vgpu->mig.image_gen[ctx->id], READ_ONCE(ctx->state_gen));
+		return 0;
+	}
+	*state = kmalloc(max_t(u64, size, 1), GFP_KERNEL_ACCOUNT);
+	if (!*state)
+		return -ENOMEM;
+	return mvgpu_ctx_save(ctx, 0, *state, size);
+}
+
 /* Capture a frozen context other than 0 into @ci. */
 static int mvgpu_mig_capture_ctx(struct mvgpu_vgpu *vgpu, struct mvgpu_ctx *ctx,
 				 struct mvgpu_mig_ctx_image *ci)
@@ -173,12 +214,15 @@ static int mvgpu_mig_capture_ctx(struct mvgpu_vgpu *vgpu, struct mvgpu_ctx *ctx,
 	struct mvgpu_ctx_ring ring;
 	u64 seqno, engine_ns;
 	void *state;
-	ssize_t n;
+	u32 len;
+	int ret;
 
-	state = kmalloc(MVGPU_MIG_CONTEXT_MAX, GFP_KERNEL_ACCOUNT);
-	if (!state)
-		return -ENOMEM;
+	ret = mvgpu_mig_capture_image(vgpu, ctx, &state, &len);
 	ci->state = state;
+	if (ret)
+		return ret;
+	h->context.len = cpu_to_le32(len);
+	h->context.flags = cpu_to_le32(state ? 0 : MVGPU_MIG_CONTEXT_PIECES);
 	h->id = cpu_to_le32(ctx->id);
 	mvgpu_mig_window_save(vgpu, ctx->id, h);
 	mvgpu_ctx_counters_get(ctx, &seqno, &engine_ns);
@@ -186,19 +230,16 @@ static int mvgpu_mig_capture_ctx(struct mvgpu_vgpu *vgpu, struct mvgpu_ctx *ctx,
 	h->engine_ns = cpu_to_le64(engine_ns);
 	mvgpu_ctx_ring_get(ctx, &ring);
 	mvgpu_mig_ring_encode(&ring, &h->ring);
-	n = mvgpu_ctx_save(ctx, state, MVGPU_MIG_CONTEXT_MAX);
-	if (n < 0)
-		return n;
-	h->context.len = cpu_to_le32(n);
 	return mvgpu_mig_gpt_census(vgpu, ctx, &ci->gpt_count);
 }
 
 /**
  * mvgpu_mig_capture_ctxs() - capture every context of a frozen vGPU
  * @vgpu: the vGPU, in STOP
- * @img: set: context 0's runs counted, its counters and priority (CTX0),
- *	the other contexts by increasing number; mvgpu_mig_release_ctxs()
- *	frees what this allocates, also after an error
+ * @img: set: context 0's engine state (whole, or sized for pieces) and
+ *	runs counted, its counters and priority (CTX0), the other contexts
+ *	by increasing number; mvgpu_mig_release_ctxs() frees what this
+ *	allocates, also after an error
  *
  * Context: process context; the caller holds the vGPU's @lock and its
  * migration lock.
@@ -209,10 +250,17 @@ int mvgpu_mig_capture_ctxs(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_image *img)
 	struct mvgpu_mig_ctx_image *ctxs;
 	struct mvgpu_ctx *ctx;
 	u64 seqno, engine_ns;
+	void *state;
 	u32 id, n = 0;
 	int ret;
 
 	lockdep_assert_held(&vgpu->lock);
+	ret = mvgpu_mig_capture_image(vgpu, &vgpu->ctx, &state,
+				      &img->context_len);
+	img->context = state;
+	img->context_pieces = !state;
+	if (ret)
+		return ret;
 	mvgpu_ctx_counters_get(&vgpu->ctx, &seqno, &engine_ns);
 	img->has_ctx0 = true;
 	img->ctx0 = (struct mvgpu_mig_ctx0) {
@@ -239,6 +287,7 @@ int mvgpu_mig_capture_ctxs(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_image *img)
 	}
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_capture_ctxs);
 
 /**
  * mvgpu_mig_release_ctxs() - free what mvgpu_mig_capture_ctxs() allocated
@@ -250,6 +299,8 @@ void mvgpu_mig_release_ctxs(struct mvgpu_mig_image *img)
 {
 	u32 i;
 
+	kfree(img->context);
+	img->context = NULL;
 	if (!img->ctxs)
 		return;
 	for (i = 0; i < img->nctx; i++)
@@ -258,6 +309,31 @@ void mvgpu_mig_release_ctxs(struct mvgpu_mig_image *img)
 	img->ctxs = NULL;
 	img->nctx = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_release_ctxs);
+
+/**
+ * mvgpu_mig_image_read() - &mvgpu_mig_desc.image_read of a vGPU
+ * @arg: the vGPU, in STOP_COPY
+ * @id: the context
+ * @off: where in its image
+ * @buf: where to
+ * @len: bytes
+ *
+ * Context: process context (a data file's read); takes the vGPU's @lock.
+ * Return: 0; -EIO if the context went or its engine state was reset since
+ * STOP_COPY sized its image; what the backend said.
+ */
+int mvgpu_mig_image_read(void *arg, u32 id, u64 off, void *buf, size_t len)
+{
+	struct mvgpu_vgpu *vgpu = arg;
+
+	if (WARN_ON_ONCE(id >= MVGPU_CTX_MAX))
+		return -EIO;
+	return mvgpu_vgpu_ctx_image_read(vgpu, id,
+					 READ_ONCE(vgpu->mig.image_gen[id]),
+					 off, buf, len);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_image_read);
 
 /* ---- Resuming ---- */
 
@@ -336,21 +412,130 @@ int mvgpu_mig_load_runs(struct mvgpu_ctx *ctx, struct mvgpu_mig_load *ld,
 }
 
 /**
- * mvgpu_mig_apply_ctx0() - context 0's counters and priority, from CTX0
- * @vgpu: the vGPU, its context 0's ring and engine state loaded
+ * mvgpu_mig_image_write() - &mvgpu_mig_desc.image_write of a vGPU
+ * @arg: the vGPU, in RESUMING (frozen)
+ * @id: the context whose image it is; one other than 0 is made (frozen,
+ *	as CTX_CREATE makes it) at its image's first piece, its priority
+ *	set from its CTX section when the device leaves RESUMING
+ * @off: where in the image; the reader checked the pieces' order
+ * @buf: the bytes, untrusted
+ * @len: how many
+ * @why: on error, what was wrong
+ *
+ * The piece goes to the backend (mvgpu_ctx_restore()), which checks the
+ * whole image when the device leaves RESUMING.  The context's @state_gen
+ * after it is noted (&mvgpu_mig.load_gen): a reset of the context or the
+ * vGPU after a piece drops the pieces the backend took, so what follows
+ * is refused, here and at the end (mvgpu_mig_load_state()).
+ *
+ * Context: process context (a data file's write); takes the vGPU's @lock.
+ * Return: 0; -EINVAL if the backend refused it; -EIO if the context went
+ * or was reset after its first piece; -ENOSPC, -ENOMEM if it cannot be
+ * made.
+ */
+int mvgpu_mig_image_write(void *arg, u32 id, u64 off, const void *buf,
+			  size_t len, const char **why)
+{
+	struct mvgpu_vgpu *vgpu = arg;
+	struct mvgpu_ctx *ctx;
+	int ret;
+
+	if (id >= vgpu->num_contexts)
+		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	ctx = mvgpu_vgpu_ctx_get(vgpu, id);
+	if (!ctx && !off) {
+		ctx = mvgpu_vgpu_ctx_create_frozen(vgpu, id, MVGPU_CTX_PRIO_LOW);
+		ret = PTR_ERR_OR_ZERO(ctx);
+		*why = ret == -ENOSPC ? "no room for its page table" :
+		       "it cannot be made here";
+		if (ret)
+			goto out;
+	}
+	/* Pieces in order from 0 and whole: none after a reset of it. */
+	*why = "the context went or was reset after its first piece";
+	ret = -EIO;
+	if (ctx && (!off || READ_ONCE(ctx->state_gen) ==
+			    vgpu->mig.load_gen[id]))
+		ret = mvgpu_ctx_restore(ctx, off, buf, len, why);
+	if (!ret)
+		vgpu->mig.load_gen[id] = READ_ONCE(ctx->state_gen);
+out:
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_image_write);
+
+/*
+ * Context @ctx's engine state: its pieces handed over (whole in @state
+ * before that, @len bytes, unless it came in pieces), the ring @r latched,
+ * then checked and loaded by the backend.
+ */
+static int mvgpu_mig_load_state(struct mvgpu_vgpu *vgpu,
+				struct mvgpu_mig_load *ld, struct mvgpu_ctx *ctx,
+				const struct mvgpu_ctx_ring *r,
+				const void *state, u32 len)
+{
+	char who[24] = "";
+	const char *why;
+	int ret = 0;
+
+	if (ctx->id)
+		snprintf(who, sizeof(who), "context %u: ", ctx->id);
+	/* Its pieces are no longer the backend's: a reset, or made anew. */
+	if (!state && len &&
+	    READ_ONCE(ctx->state_gen) != vgpu->mig.load_gen[ctx->id])
+		return mvgpu_mig_refuse(ld,
+					"%sits image's pieces went (a reset while resuming)",
+					who);
+	if (state)
+		ret = mvgpu_ctx_restore(ctx, 0, state, len, &why);
+	if (!ret)
+		ret = mvgpu_ctx_state_set(ctx, r, len, &why);
+	if (ret == -ENOMEM) {
+		ld->err = -ENOMEM;
+		snprintf(ld->why, sizeof(ld->why), "%sno memory for the engine state",
+			 who);
+		return -ENOMEM;
+	}
+	if (ret)
+		return mvgpu_mig_refuse(ld, "%sthe %s refused the engine state: %s",
+					who, vgpu->gdev->be_ops->name, why);
+	return 0;
+}
+
+/**
+ * mvgpu_mig_apply_ctx0() - context 0 as the stream has it
+ * @vgpu: the vGPU, frozen, after its reset (the pieces of context 0's
+ *	image, if any, handed to the backend)
  * @ld: the reader
- * @img: the stream; without CTX0, context 0 keeps its reset's
+ * @img: the stream, checked (mvgpu_mig_check_image()); without CTX0,
+ *	context 0 keeps its reset's counters and priority
+ *
+ * Its page table mapped again, its ring and engine state loaded, then its
+ * counters and priority (CTX0).
  *
  * Context: process context; the caller holds the vGPU's @lock.
- * Return: 0, or -EINVAL (@ld->why says why).
+ * Return: 0, -EINVAL (@ld->why says why), -ENOMEM, or -EINTR.
  */
 int mvgpu_mig_apply_ctx0(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld,
 			 const struct mvgpu_mig_image *img)
 {
+	const struct mvgpu_mig_regs *r = &img->regs;
 	const struct mvgpu_mig_ctx0 *c = &img->ctx0;
+	struct mvgpu_ctx_ring ring;
+	int ret;
 
-	if (!img->has_ctx0)
-		return 0;
+	mvgpu_mig_ring_decode(&img->ring, le32_to_cpu(r->ring_latched),
+			      le64_to_cpu(r->ring_base),
+			      le32_to_cpu(r->ring_size), &ring);
+	mvgpu_ctx_map_clear(&vgpu->ctx);
+	ret = mvgpu_mig_load_runs(&vgpu->ctx, ld, img->gpt, img->gpt_count);
+	if (!ret)
+		ret = mvgpu_mig_load_state(vgpu, ld, &vgpu->ctx, &ring,
+					   img->context, img->context_len);
+	if (ret || !img->has_ctx0)
+		return ret;
 	if (mvgpu_ctx_counters_set(&vgpu->ctx, le64_to_cpu(c->seqno),
 				   le64_to_cpu(c->engine_ns)))
 		return mvgpu_mig_refuse(ld,
@@ -359,6 +544,7 @@ int mvgpu_mig_apply_ctx0(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld,
 	mvgpu_ctx_set_prio(&vgpu->ctx, le32_to_cpu(c->prio));
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_apply_ctx0);
 
 /* Why context @id could not be made, in @ld. */
 static int mvgpu_mig_create_refused(struct mvgpu_mig_load *ld, u32 id, int ret)
@@ -386,10 +572,16 @@ static int mvgpu_mig_apply_ctx(struct mvgpu_vgpu *vgpu,
 	u32 id = le32_to_cpu(h->id);
 	struct mvgpu_ctx_ring ring;
 	struct mvgpu_ctx *ctx;
-	const char *why;
 	int ret;
 
-	ctx = mvgpu_vgpu_ctx_create_frozen(vgpu, id, le32_to_cpu(h->prio));
+	/* Made already if its image came in pieces (mvgpu_mig_image_write()). */
+	ctx = mvgpu_vgpu_ctx_get(vgpu, id);
+	if (ctx && ci->state)
+		return mvgpu_mig_create_refused(ld, id, -EEXIST);
+	if (ctx)
+		mvgpu_ctx_set_prio(ctx, le32_to_cpu(h->prio));
+	else
+		ctx = mvgpu_vgpu_ctx_create_frozen(vgpu, id, le32_to_cpu(h->prio));
 	if (IS_ERR(ctx))
 		return mvgpu_mig_create_refused(ld, id, PTR_ERR(ctx));
 	ret = mvgpu_mig_load_runs(ctx, ld, ci->gpt, ci->gpt_count);
@@ -398,10 +590,10 @@ static int mvgpu_mig_apply_ctx(struct mvgpu_vgpu *vgpu,
 	mvgpu_mig_ring_decode(&h->ring, le32_to_cpu(h->ring_latched),
 			      le64_to_cpu(h->ring_base),
 			      le32_to_cpu(h->ring_size), &ring);
-	if (mvgpu_ctx_state_set(ctx, &ring, ci->state,
-				le32_to_cpu(h->context.len), &why))
-		return mvgpu_mig_refuse(ld, "context %u: the %s refused the engine state: %s",
-					id, vgpu->gdev->be_ops->name, why);
+	ret = mvgpu_mig_load_state(vgpu, ld, ctx, &ring, ci->state,
+				   le32_to_cpu(h->context.len));
+	if (ret)
+		return ret;
 	if (mvgpu_ctx_counters_set(ctx, le64_to_cpu(h->seqno),
 				   le64_to_cpu(h->engine_ns)))
 		return mvgpu_mig_refuse(ld,
@@ -412,7 +604,8 @@ static int mvgpu_mig_apply_ctx(struct mvgpu_vgpu *vgpu,
 
 /**
  * mvgpu_mig_apply_ctxs() - make the stream's contexts other than 0 again
- * @vgpu: the vGPU, frozen, context 0 loaded; it has no other context
+ * @vgpu: the vGPU, frozen, context 0 loaded; it has no other context but
+ *	those the pieces of their images made (mvgpu_mig_image_write())
  * @ld: the reader
  * @img: the stream, checked (mvgpu_mig_check_image())
  *
@@ -437,6 +630,7 @@ int mvgpu_mig_apply_ctxs(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_mig_apply_ctxs);
 
 /* Context @ci's window as the stream has it. */
 static void mvgpu_mig_window_load(struct mvgpu_ctx_regs *c,

@@ -19,6 +19,9 @@ void mvgpu_mig_ring_encode(const struct mvgpu_ctx_ring *r,
 			   struct mvgpu_mig_ring *g);
 int mvgpu_mig_capture_ctxs(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_image *img);
 void mvgpu_mig_release_ctxs(struct mvgpu_mig_image *img);
+int mvgpu_mig_image_read(void *arg, u32 id, u64 off, void *buf, size_t len);
+int mvgpu_mig_image_write(void *arg, u32 id, u64 off, const void *buf,
+			  size_t len, const char **why);
 int mvgpu_mig_load_runs(struct mvgpu_ctx *ctx, struct mvgpu_mig_load *ld,
 			const struct mvgpu_mig_gpt_entry *gpt, u64 count);
 int mvgpu_mig_apply_ctx0(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld,

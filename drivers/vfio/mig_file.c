@@ -80,7 +80,7 @@ static ssize_t mvgpu_mig_read_turn(struct mvgpu_mig_file *f,
 	if (ret == -EIO && !f->reported) {
 		f->reported = true;
 		dev_err(f->vgpu->vdev.dev,
-			"migration stream ended: the page table changed while it was saved (the VMM unmapped guest memory it mapped, or reset the vGPU)\n");
+			"migration stream ended: a page table or a context's image changed while it was saved (the VMM unmapped guest memory it mapped, or reset the vGPU or a context)\n");
 	}
 	return ret;
 }

@@ -30,11 +30,18 @@
  * (one of this vGPU's, other than 0, once, its CTX before its CTX_GPT),
  * each checksum.  A VRAM section's pages go
  * straight into the vGPU's own VRAM at offsets its window header allows,
- * so VRAM is never buffered; the other sections are kept until the device
+ * so VRAM is never buffered; so do a context image's CTX_IMAGE pieces,
+ * into the backend (struct mvgpu_mig_desc @image_write), a page at a time,
+ * once their header shows them the next piece of an image declared in
+ * pieces, within its declared length, itself within the backend's largest
+ * (@image_max).  The other sections are kept until the device
  * leaves RESUMING, bounded by their types' sizes and the page-table
  * budget (struct mvgpu_mig_desc @gpt_max).  The first thing wrong refuses
  * the stream for good: the write fails with -EINVAL, and so does leaving
- * RESUMING, with @why saying what was wrong.
+ * RESUMING, with @why saying what was wrong.  As for VRAM, a piece handed
+ * over before its section's checksum is checked takes effect only if the
+ * whole stream is right: the backend loads an image only when the device
+ * leaves RESUMING (&mvgpu_backend_ops.ctx_restore_end).
  */
 
 enum mvgpu_mig_load_phase {
@@ -44,6 +51,8 @@ enum mvgpu_mig_load_phase {
 	MVGPU_LOAD_SKIP,
 	MVGPU_LOAD_WINDOW,
 	MVGPU_LOAD_PAGE,
+	MVGPU_LOAD_PIECE,
+	MVGPU_LOAD_IMAGE,
 	MVGPU_LOAD_SUM,
 	MVGPU_LOAD_DONE,
 };
@@ -218,6 +227,10 @@ static bool mvgpu_mig_len_ok(const struct mvgpu_mig_load *ld, u32 type, u64 len)
 	case MVGPU_MIG_SEC_CTX_GPT:
 		return len >= ctx_gpt && !((len - ctx_gpt) % run) &&
 		       mvgpu_mig_runs_ok(ld, (len - ctx_gpt) / run);
+	case MVGPU_MIG_SEC_CTX_IMAGE:
+		return len > sizeof(struct mvgpu_mig_image_piece) &&
+		       len <= sizeof(struct mvgpu_mig_image_piece) +
+			      MVGPU_MIG_IMAGE_PIECE;
 	default:
 		return false;
 	}
@@ -287,7 +300,8 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 					"section %s in a version %u stream, which carries context 0 only",
 					name, ld->version);
 	if (type != MVGPU_MIG_SEC_VRAM && type != MVGPU_MIG_SEC_CTX &&
-	    type != MVGPU_MIG_SEC_CTX_GPT && (ld->seen & BIT(type)))
+	    type != MVGPU_MIG_SEC_CTX_GPT && type != MVGPU_MIG_SEC_CTX_IMAGE &&
+	    (ld->seen & BIT(type)))
 		return mvgpu_mig_refuse(ld, "a second %s section", name);
 	if (!mvgpu_mig_len_ok(ld, type, len))
 		return mvgpu_mig_refuse(ld, "section %s: length %llu is out of bounds",
@@ -298,7 +312,37 @@ static int mvgpu_mig_load_section(struct mvgpu_mig_load *ld)
 		ld->need = sizeof(ld->window);
 		return 0;
 	}
+	if (type == MVGPU_MIG_SEC_CTX_IMAGE) {
+		ld->phase = MVGPU_LOAD_PIECE;
+		ld->need = sizeof(ld->piece);
+		return 0;
+	}
 	return mvgpu_mig_load_alloc(ld, type, len);
+}
+
+/*
+ * Context @id's CONTEXT or CTX section is in, its engine state header @c:
+ * an image it declares in pieces must be one this backend can have, and
+ * its CTX_IMAGE pieces may come from now on.  The rest is checked at the
+ * end (mvgpu_mig_check_image()).
+ */
+static int mvgpu_mig_load_declare(struct mvgpu_mig_load *ld, u32 id,
+				  const struct mvgpu_mig_context *c)
+{
+	struct mvgpu_mig_load_ctx *x = &ld->ctx[id];
+	u32 len = le32_to_cpu(c->len);
+
+	if (!(le32_to_cpu(c->flags) & MVGPU_MIG_CONTEXT_PIECES))
+		return 0;
+	if (len > ld->desc.image_max || !ld->desc.image_write)
+		return mvgpu_mig_refuse(ld,
+					"context %u: an image of %u bytes in pieces, the %s's are at most %llu",
+					id, len, ld->desc.backend,
+					ld->desc.image_write ? ld->desc.image_max : 0);
+	x->pieces = true;
+	x->image = len;
+	x->image_done = 0;
+	return 0;
 }
 
 /*
@@ -324,17 +368,19 @@ static int mvgpu_mig_load_file_ctx(struct mvgpu_mig_load *ld)
 		c->buf = ld->cur;
 		c->len = le64_to_cpu(ld->sec.len);
 		ld->nctx++;
-	} else {
-		if (!c->buf)
-			return mvgpu_mig_refuse(ld,
-						"CTX_GPT section of context %u before its CTX section",
-						id);
-		if (c->gpt)
-			return mvgpu_mig_refuse(ld, "a second CTX_GPT section of context %u",
-						id);
-		c->gpt = ld->cur;
-		c->gpt_len = le64_to_cpu(ld->sec.len);
+		ld->cur = NULL;
+		return mvgpu_mig_load_declare(ld, id,
+					      &((struct mvgpu_mig_ctx *)c->buf)->context);
 	}
+	if (!c->buf)
+		return mvgpu_mig_refuse(ld,
+					"CTX_GPT section of context %u before its CTX section",
+					id);
+	if (c->gpt)
+		return mvgpu_mig_refuse(ld, "a second CTX_GPT section of context %u",
+					id);
+	c->gpt = ld->cur;
+	c->gpt_len = le64_to_cpu(ld->sec.len);
 	ld->cur = NULL;
 	return 0;
 }
@@ -413,6 +459,78 @@ static int mvgpu_mig_load_page(struct mvgpu_mig_load *ld)
 	return 0;
 }
 
+/* Gather the next page of the piece, or its checksum after the last. */
+static void mvgpu_mig_load_next_chunk(struct mvgpu_mig_load *ld)
+{
+	ld->chunk = min_t(u32, ld->piece_left, PAGE_SIZE);
+	ld->phase = ld->chunk ? MVGPU_LOAD_IMAGE : MVGPU_LOAD_SUM;
+	ld->need = ld->chunk ?: sizeof(__le64);
+}
+
+/* A CTX_IMAGE section's piece header: the next piece of a declared image? */
+static int mvgpu_mig_load_piece(struct mvgpu_mig_load *ld)
+{
+	const struct mvgpu_mig_image_piece *p = &ld->piece;
+	u32 id = le32_to_cpu(p->id), len = le32_to_cpu(p->len);
+	u64 off = le64_to_cpu(p->offset), sec = le64_to_cpu(ld->sec.len);
+	struct mvgpu_mig_load_ctx *x;
+
+	mvgpu_mig_sum_update(&ld->sum, p, sizeof(*p));
+	if (id >= ld->desc.num_contexts || !ld->ctx[id].pieces)
+		return mvgpu_mig_refuse(ld,
+					"CTX_IMAGE piece of context %u, which declared no image in pieces",
+					id);
+	x = &ld->ctx[id];
+	if (!len || sizeof(*p) + round_up(len, 8) != sec)
+		return mvgpu_mig_refuse(ld,
+					"context %u: an image piece of %u bytes in a section of %llu",
+					id, len, sec);
+	if (off != x->image_done)
+		return mvgpu_mig_refuse(ld,
+					"context %u: an image piece at offset %llu, %llu bytes after the pieces before it (out of order)",
+					id, off, x->image_done);
+	if (len > x->image - off)
+		return mvgpu_mig_refuse(ld,
+					"context %u: image pieces past the %llu bytes it declared",
+					id, x->image);
+	ld->piece_left = round_up(len, 8);
+	mvgpu_mig_load_next_chunk(ld);
+	return 0;
+}
+
+/* A page of a piece: into the backend, the padding after it zero. */
+static int mvgpu_mig_load_image(struct mvgpu_mig_load *ld)
+{
+	u32 id = le32_to_cpu(ld->piece.id);
+	struct mvgpu_mig_load_ctx *x = &ld->ctx[id];
+	u64 end = le64_to_cpu(ld->piece.offset) + le32_to_cpu(ld->piece.len);
+	size_t n = min_t(u64, ld->chunk, end - x->image_done);
+	const char *why = "refused";
+	int ret;
+
+	mvgpu_mig_sum_update(&ld->sum, ld->page, ld->chunk);
+	if (memchr_inv(ld->page + n, 0, ld->chunk - n))
+		return mvgpu_mig_refuse(ld,
+					"context %u: the padding after its image is not zero",
+					id);
+	ret = ld->desc.image_write(ld->desc.arg, id, x->image_done, ld->page,
+				   n, &why);
+	if (ret == -ENOMEM) {
+		ld->err = ret;
+		snprintf(ld->why, sizeof(ld->why),
+			 "no memory for the image of context %u", id);
+		return ret;
+	}
+	if (ret)
+		return mvgpu_mig_refuse(ld,
+					"context %u: its image at %llu not taken (%d): %s",
+					id, x->image_done, ret, why);
+	x->image_done += n;
+	ld->piece_left -= ld->chunk;
+	mvgpu_mig_load_next_chunk(ld);
+	return 0;
+}
+
 static int mvgpu_mig_load_sum(struct mvgpu_mig_load *ld)
 {
 	u32 type = le32_to_cpu(ld->sec.type);
@@ -456,6 +574,12 @@ static u8 *mvgpu_mig_load_dst(struct mvgpu_mig_load *ld, size_t *size)
 	case MVGPU_LOAD_WINDOW:
 		*size = sizeof(ld->window);
 		return (u8 *)&ld->window;
+	case MVGPU_LOAD_PIECE:
+		*size = sizeof(ld->piece);
+		return (u8 *)&ld->piece;
+	case MVGPU_LOAD_IMAGE:
+		*size = ld->chunk;
+		return ld->page;
 	case MVGPU_LOAD_SUM:
 		*size = sizeof(__le64);
 		return ld->small;
@@ -480,6 +604,8 @@ static int mvgpu_mig_load_step(struct mvgpu_mig_load *ld)
 		mvgpu_mig_sum_update(&ld->sum, ld->dst, le64_to_cpu(ld->sec.len));
 		ld->phase = MVGPU_LOAD_SUM;
 		ld->need = sizeof(__le64);
+		if (le32_to_cpu(ld->sec.type) == MVGPU_MIG_SEC_CONTEXT)
+			return mvgpu_mig_load_declare(ld, 0, (void *)ld->dst);
 		return ld->cur ? mvgpu_mig_load_file_ctx(ld) : 0;
 	case MVGPU_LOAD_SKIP:
 		n = min_t(u64, ld->lens[0], MVGPU_MIG_PAGE_SIZE);
@@ -496,6 +622,10 @@ static int mvgpu_mig_load_step(struct mvgpu_mig_load *ld)
 		return mvgpu_mig_load_window(ld);
 	case MVGPU_LOAD_PAGE:
 		return mvgpu_mig_load_page(ld);
+	case MVGPU_LOAD_PIECE:
+		return mvgpu_mig_load_piece(ld);
+	case MVGPU_LOAD_IMAGE:
+		return mvgpu_mig_load_image(ld);
 	case MVGPU_LOAD_SUM:
 		return mvgpu_mig_load_sum(ld);
 	default:

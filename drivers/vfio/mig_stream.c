@@ -104,7 +104,7 @@ static const char * const mvgpu_mig_sec_names[] = {
 	[MVGPU_MIG_SEC_CONTEXT] = "CONTEXT", [MVGPU_MIG_SEC_GPT] = "GPT",
 	[MVGPU_MIG_SEC_VRAM] = "VRAM", [MVGPU_MIG_SEC_END] = "END",
 	[MVGPU_MIG_SEC_CTX0] = "CTX0", [MVGPU_MIG_SEC_CTX] = "CTX",
-	[MVGPU_MIG_SEC_CTX_GPT] = "CTX_GPT",
+	[MVGPU_MIG_SEC_CTX_GPT] = "CTX_GPT", [MVGPU_MIG_SEC_CTX_IMAGE] = "CTX_IMAGE",
 };
 
 /**
@@ -150,14 +150,24 @@ static size_t mvgpu_mig_section_bytes(size_t len)
 	return sizeof(struct mvgpu_mig_section) + round_up(len, 8) + 8;
 }
 
-/* A CTX section's payload: its header, then its engine state. */
+/* Does a CTX section's engine state come in CTX_IMAGE pieces? */
+static bool mvgpu_mig_ctx_pieces(const struct mvgpu_mig_ctx_image *ci)
+{
+	return le32_to_cpu(ci->hdr.context.flags) & MVGPU_MIG_CONTEXT_PIECES;
+}
+
+/* A CTX section's payload: its header, then its engine state if whole. */
 static size_t mvgpu_mig_ctx_bytes(const struct mvgpu_mig_ctx_image *ci)
 {
+	if (mvgpu_mig_ctx_pieces(ci))
+		return sizeof(ci->hdr);
 	return sizeof(ci->hdr) + round_up(le32_to_cpu(ci->hdr.context.len), 8);
 }
 
 enum mvgpu_mig_save_phase {
 	MVGPU_SAVE_META,
+	MVGPU_SAVE_IMAGE,
+	MVGPU_SAVE_IMAGE_SUM,
 	MVGPU_SAVE_GPT,
 	MVGPU_SAVE_GPT_SUM,
 	MVGPU_SAVE_WINDOW,
@@ -191,8 +201,12 @@ static void mvgpu_mig_save_header(struct mvgpu_mig_save *sv, u32 version)
 static u8 *mvgpu_mig_save_meta(struct mvgpu_mig_save *sv,
 			       const struct mvgpu_mig_image *img, u8 *scratch)
 {
-	struct mvgpu_mig_context ctx = { .len = cpu_to_le32(img->context_len) };
-	size_t len = sizeof(ctx) + img->context_len;
+	struct mvgpu_mig_context ctx = {
+		.len = cpu_to_le32(img->context_len),
+		.flags = cpu_to_le32(img->context_pieces ?
+				     MVGPU_MIG_CONTEXT_PIECES : 0),
+	};
+	size_t len = sizeof(ctx) + (img->context_pieces ? 0 : img->context_len);
 	u8 *p = sv->meta + sizeof(struct mvgpu_mig_header);
 	u32 i;
 
@@ -206,7 +220,8 @@ static u8 *mvgpu_mig_save_meta(struct mvgpu_mig_save *sv,
 				  sizeof(img->ring));
 	memset(scratch, 0, round_up(len, 8));
 	memcpy(scratch, &ctx, sizeof(ctx));
-	memcpy(scratch + sizeof(ctx), img->context, img->context_len);
+	if (!img->context_pieces)
+		memcpy(scratch + sizeof(ctx), img->context, img->context_len);
 	p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CONTEXT, 0, scratch,
 				  round_up(len, 8));
 	/* Optional: a reader of version 1 skips it. */
@@ -220,16 +235,30 @@ static u8 *mvgpu_mig_save_meta(struct mvgpu_mig_save *sv,
 		len = mvgpu_mig_ctx_bytes(ci);
 		memset(scratch, 0, len);
 		memcpy(scratch, &ci->hdr, sizeof(ci->hdr));
-		memcpy(scratch + sizeof(ci->hdr), ci->state,
-		       le32_to_cpu(ci->hdr.context.len));
+		if (!mvgpu_mig_ctx_pieces(ci))
+			memcpy(scratch + sizeof(ci->hdr), ci->state,
+			       le32_to_cpu(ci->hdr.context.len));
 		p = mvgpu_mig_put_section(sv, p, MVGPU_MIG_SEC_CTX, 0, scratch,
 					  len);
 	}
 	return p;
 }
 
+/*
+ * Can an image of @len bytes go in this stream: whole in its section (at
+ * most MVGPU_MIG_CONTEXT_MAX), or in pieces (at most the backend's
+ * largest, read through @desc's image_read)?
+ */
+static bool mvgpu_mig_image_ok(const struct mvgpu_mig_desc *desc, u64 len,
+			       bool pieces)
+{
+	return pieces ? desc->image_read && len <= desc->image_max :
+			len <= MVGPU_MIG_CONTEXT_MAX;
+}
+
 /* Room for the sections mvgpu_mig_save_meta() writes; 0 if malformed. */
-static size_t mvgpu_mig_meta_bytes(const struct mvgpu_mig_image *img)
+static size_t mvgpu_mig_meta_bytes(const struct mvgpu_mig_desc *desc,
+				   const struct mvgpu_mig_image *img)
 {
 	size_t len = sizeof(struct mvgpu_mig_header) +
 		     mvgpu_mig_section_bytes(sizeof(img->config)) +
@@ -237,17 +266,19 @@ static size_t mvgpu_mig_meta_bytes(const struct mvgpu_mig_image *img)
 		     mvgpu_mig_section_bytes(sizeof(img->irq)) +
 		     mvgpu_mig_section_bytes(sizeof(img->ring)) +
 		     mvgpu_mig_section_bytes(sizeof(struct mvgpu_mig_context) +
-					     img->context_len);
+					     (img->context_pieces ? 0 :
+					      img->context_len));
 	u32 i;
 
-	if (img->context_len > MVGPU_MIG_CONTEXT_MAX ||
+	if (!mvgpu_mig_image_ok(desc, img->context_len, img->context_pieces) ||
 	    img->nctx >= MVGPU_CTX_MAX)
 		return 0;
 	if (img->has_ctx0)
 		len += mvgpu_mig_section_bytes(sizeof(img->ctx0));
 	for (i = 0; i < img->nctx; i++) {
-		if (le32_to_cpu(img->ctxs[i].hdr.context.len) >
-		    MVGPU_MIG_CONTEXT_MAX)
+		if (!mvgpu_mig_image_ok(desc,
+					le32_to_cpu(img->ctxs[i].hdr.context.len),
+					mvgpu_mig_ctx_pieces(&img->ctxs[i])))
 			return 0;
 		len += mvgpu_mig_section_bytes(mvgpu_mig_ctx_bytes(&img->ctxs[i]));
 	}
@@ -262,13 +293,15 @@ static size_t mvgpu_mig_meta_bytes(const struct mvgpu_mig_image *img)
  *	as the stream is (&mvgpu_mig_desc.gpt_next), or from @img->gpt and
  *	the contexts' @gpt, which then live as long as the writer
  *
- * Everything but the page tables and VRAM is put together here; the page
- * tables' sections and VRAM are streamed, never held whole.  The stream is
- * version 2 if @img has contexts other than 0, else version 1.
+ * Everything but the page tables, the images in pieces and VRAM is put
+ * together here; the page tables' sections, the images' pieces and VRAM
+ * are streamed, never held whole.  The stream is version 2 if @img has
+ * contexts other than 0, else version 1.
  *
  * Context: process context.
- * Return: 0, -EINVAL for an engine state over MVGPU_MIG_CONTEXT_MAX or too
- * many contexts, or -ENOMEM.
+ * Return: 0, -EINVAL for an engine state over MVGPU_MIG_CONTEXT_MAX in its
+ * section, one in pieces over @desc's image_max (or without its
+ * image_read), too many contexts, or -ENOMEM.
  */
 int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 			const struct mvgpu_mig_desc *desc,
@@ -280,7 +313,7 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 	u32 i;
 
 	sv->desc = *desc;
-	sv->meta_len = mvgpu_mig_meta_bytes(img);
+	sv->meta_len = mvgpu_mig_meta_bytes(desc, img);
 	if (!sv->meta_len)
 		return -EINVAL;
 	sv->page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
@@ -300,12 +333,15 @@ int mvgpu_mig_save_init(struct mvgpu_mig_save *sv,
 
 	sv->gpts[0] = (struct mvgpu_mig_save_gpt) {
 		.count = img->gpt_count, .gpt = img->gpt,
+		.image = img->context_pieces ? img->context_len : 0,
 	};
 	for (i = 0; i < img->nctx; i++)
 		sv->gpts[i + 1] = (struct mvgpu_mig_save_gpt) {
 			.id = le32_to_cpu(img->ctxs[i].hdr.id),
 			.count = img->ctxs[i].gpt_count,
 			.gpt = img->ctxs[i].gpt,
+			.image = mvgpu_mig_ctx_pieces(&img->ctxs[i]) ?
+				 le32_to_cpu(img->ctxs[i].hdr.context.len) : 0,
 		};
 	sv->ngpt = img->nctx + 1;
 	sv->phase = MVGPU_SAVE_META;
@@ -384,6 +420,66 @@ static int mvgpu_mig_save_page(struct mvgpu_mig_save *sv, bool *more)
 	mvgpu_mig_sum_update(&sv->sum, sv->page, MVGPU_MIG_PAGE_SIZE);
 	sv->bit++;
 	sv->vram_pages++;
+	return 0;
+}
+
+/*
+ * The header of the next CTX_IMAGE section, after the meta sections and
+ * after each piece: false once every image in pieces has gone.
+ */
+static bool mvgpu_mig_save_image_start(struct mvgpu_mig_save *sv)
+{
+	const struct mvgpu_mig_save_gpt *g;
+	u32 len;
+
+	while (sv->image_index < sv->ngpt &&
+	       sv->image_off >= sv->gpts[sv->image_index].image) {
+		sv->image_index++;
+		sv->image_off = 0;
+	}
+	if (sv->image_index == sv->ngpt)
+		return false;
+	g = &sv->gpts[sv->image_index];
+	len = min_t(u64, g->image - sv->image_off, MVGPU_MIG_IMAGE_PIECE);
+	sv->ihdr.sec = (struct mvgpu_mig_section) {
+		.type = cpu_to_le32(MVGPU_MIG_SEC_CTX_IMAGE),
+		.len = cpu_to_le64(sizeof(sv->ihdr.piece) + round_up(len, 8)),
+	};
+	sv->ihdr.piece = (struct mvgpu_mig_image_piece) {
+		.id = cpu_to_le32(g->id), .len = cpu_to_le32(len),
+		.offset = cpu_to_le64(sv->image_off),
+	};
+	sv->piece_left = len;
+	sv->chunk = (const u8 *)&sv->ihdr;
+	sv->chunk_len = sizeof(sv->ihdr);
+	mvgpu_mig_sum_init(&sv->sum, sv->chain);
+	mvgpu_mig_sum_update(&sv->sum, sv->chunk, sv->chunk_len);
+	return true;
+}
+
+/*
+ * The next page of the current piece into sv->page, zeros after the
+ * image's last byte to a multiple of 8: 0 with sv->chunk_len 0 after the
+ * piece's last; -EIO if the image is not the one sized any more.
+ */
+static int mvgpu_mig_save_image_page(struct mvgpu_mig_save *sv)
+{
+	const struct mvgpu_mig_desc *d = &sv->desc;
+	u32 n = min_t(u32, sv->piece_left, PAGE_SIZE);
+	int ret;
+
+	if (!n)
+		return 0;
+	ret = d->image_read(d->arg, sv->gpts[sv->image_index].id,
+			    sv->image_off, sv->page, n);
+	if (ret)
+		return ret;
+	memset(sv->page + n, 0, round_up(n, 8) - n);
+	mvgpu_mig_sum_update(&sv->sum, sv->page, round_up(n, 8));
+	sv->image_off += n;
+	sv->piece_left -= n;
+	sv->chunk = sv->page;
+	sv->chunk_len = round_up(n, 8);
 	return 0;
 }
 
@@ -472,8 +568,19 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
 	sv->chunk_len = 0;
 	switch (sv->phase) {
 	case MVGPU_SAVE_META:
+	case MVGPU_SAVE_IMAGE_SUM:
+		if (mvgpu_mig_save_image_start(sv)) {
+			sv->phase = MVGPU_SAVE_IMAGE;
+			return 0;
+		}
 		mvgpu_mig_save_gpt_start(sv);
 		sv->phase = MVGPU_SAVE_GPT;
+		return 0;
+	case MVGPU_SAVE_IMAGE:
+		ret = mvgpu_mig_save_image_page(sv);
+		if (ret || sv->chunk_len)
+			return ret;
+		mvgpu_mig_save_sum(sv, MVGPU_SAVE_IMAGE_SUM);
 		return 0;
 	case MVGPU_SAVE_GPT:
 		ret = mvgpu_mig_save_gpt_page(sv);
@@ -531,9 +638,10 @@ static int mvgpu_mig_save_next(struct mvgpu_mig_save *sv)
  *
  * Context: process context.
  * Return: bytes read, 0 at the end of the stream, -EFAULT, what reading
- * VRAM or the page table returned, -EIO if the page table does not have
- * the runs it had when the stream began; an error ends the stream: every
- * read after it returns it again.
+ * VRAM, an image or the page table returned, -EIO if the page table does
+ * not have the runs it had when the stream began or an image is not the
+ * one sized; an error ends the stream: every read after it returns it
+ * again.
  */
 ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to)
 {

@@ -60,7 +60,16 @@ struct mvgpu_mig_vram_ops {
  *	runs of context @ctx's table from *@cursor (0 the first time), in VA
  *	order; moves *@cursor past them; returns how many, 0 after the last,
  *	or -errno
- * @arg: @vram's and @gpt_next's first argument
+ * @image_max: the largest context image its backend has
+ *	(&mvgpu_backend_ops.ctx_image_max): a reader refuses a declared
+ *	larger one
+ * @image_read: a writer's source of the images that go in pieces, read as
+ *	the stream is read: @len bytes of context @ctx's image from @off
+ *	into @buf; 0 or -errno (-EIO: not the image sized any more)
+ * @image_write: where a reader puts the pieces of an image, as they come
+ *	(in order: each piece's @off is the bytes before it): 0, or -errno
+ *	with *@why saying what was wrong (-EINVAL: refused)
+ * @arg: @vram's, @gpt_next's and the image callbacks' first argument
  */
 struct mvgpu_mig_desc {
 	u32 type_divisor;
@@ -72,14 +81,20 @@ struct mvgpu_mig_desc {
 	const struct mvgpu_mig_vram_ops *vram;
 	int (*gpt_next)(void *arg, u32 ctx, u64 *cursor,
 			struct mvgpu_mig_gpt_entry *e, unsigned int max);
+	u64 image_max;
+	int (*image_read)(void *arg, u32 ctx, u64 off, void *buf, size_t len);
+	int (*image_write)(void *arg, u32 ctx, u64 off, const void *buf,
+			   size_t len, const char **why);
 	void *arg;
 };
 
 /**
  * struct mvgpu_mig_ctx_image - a context other than 0, in a stream
  * @hdr: its CTX section's header: number, registers, counters, ring and
- *	the length of its engine state (@hdr.context.len)
- * @state: its engine state, @hdr.context.len bytes
+ *	the length of its engine state (@hdr.context.len), which comes in
+ *	pieces if @hdr.context.flags has MVGPU_MIG_CONTEXT_PIECES
+ * @state: its engine state, @hdr.context.len bytes; NULL if in pieces
+ *	(&mvgpu_mig_desc.image_read and @image_write move it)
  * @gpt: its page table's runs (as &mvgpu_mig_image.gpt)
  * @gpt_count: how many
  */
@@ -96,8 +111,10 @@ struct mvgpu_mig_ctx_image {
  * @regs: BAR0 registers
  * @irq: interrupt delivery
  * @ring: the ring as the mediator latched it
- * @context: the backend's engine state
+ * @context: the backend's engine state of context 0 (NULL if in pieces)
  * @context_len: its bytes
+ * @context_pieces: it goes in CTX_IMAGE pieces, not in the CONTEXT
+ *	section (&mvgpu_mig_desc.image_read and @image_write move it)
  * @gpt: the page table's runs (a writer whose &mvgpu_mig_desc.gpt_next
  *	is set reads them from there, as the stream is read, and ignores it)
  * @gpt_count: how many
@@ -117,6 +134,7 @@ struct mvgpu_mig_image {
 	struct mvgpu_mig_ring ring;
 	const void *context;
 	u32 context_len;
+	bool context_pieces;
 	const struct mvgpu_mig_gpt_entry *gpt;
 	u64 gpt_count;
 	bool has_ctx0;
@@ -126,15 +144,18 @@ struct mvgpu_mig_image {
 };
 
 /**
- * struct mvgpu_mig_save_gpt - a page table a writer streams
+ * struct mvgpu_mig_save_gpt - a context whose page table (and image) a
+ *	writer streams
  * @id: its context
  * @count: its runs, as counted when the stream began
  * @gpt: the runs, if not from &mvgpu_mig_desc.gpt_next
+ * @image: bytes of its image that go in CTX_IMAGE pieces (0: none)
  */
 struct mvgpu_mig_save_gpt {
 	u32 id;
 	u64 count;
 	const struct mvgpu_mig_gpt_entry *gpt;
+	u64 image;
 };
 
 /**
@@ -162,6 +183,10 @@ struct mvgpu_mig_save_gpt {
  * @gpt_index: the one being streamed
  * @gpt_done: its runs written
  * @gpt_cursor: where @desc.gpt_next goes on in it
+ * @ihdr: the current CTX_IMAGE section's header and piece header
+ * @image_index: the context (in @gpts) whose image is being streamed
+ * @image_off: the bytes of its image streamed
+ * @piece_left: bytes of the current piece still to read
  * @err: the error that ended the stream, returned by every read after it
  */
 struct mvgpu_mig_save {
@@ -197,6 +222,13 @@ struct mvgpu_mig_save {
 	u32 gpt_index;
 	u64 gpt_done;
 	u64 gpt_cursor;
+	struct {
+		struct mvgpu_mig_section sec;
+		struct mvgpu_mig_image_piece piece;
+	} ihdr;
+	u32 image_index;
+	u64 image_off;
+	u32 piece_left;
 	int err;
 };
 
@@ -209,20 +241,26 @@ ssize_t mvgpu_mig_save_read(struct mvgpu_mig_save *sv, struct iov_iter *to);
 #define MVGPU_MIG_WHY_LEN	160
 
 /* The last section type this mvgpu knows. */
-#define MVGPU_MIG_SEC_LAST	MVGPU_MIG_SEC_CTX_GPT
+#define MVGPU_MIG_SEC_LAST	MVGPU_MIG_SEC_CTX_IMAGE
 
 /**
- * struct mvgpu_mig_load_ctx - what a stream holds of a context other than 0
- * @buf: its CTX section's payload
+ * struct mvgpu_mig_load_ctx - what a stream holds of a context
+ * @buf: its CTX section's payload (not context 0's)
  * @len: its bytes
- * @gpt: its CTX_GPT section's payload
+ * @gpt: its CTX_GPT section's payload (not context 0's)
  * @gpt_len: its bytes
+ * @pieces: its CONTEXT or CTX section declared its image in pieces
+ * @image: the bytes it declared
+ * @image_done: the bytes of it the CTX_IMAGE pieces brought so far
  */
 struct mvgpu_mig_load_ctx {
 	void *buf;
 	size_t len;
 	void *gpt;
 	size_t gpt_len;
+	bool pieces;
+	u64 image;
+	u64 image_done;
 };
 
 /**
@@ -246,14 +284,18 @@ struct mvgpu_mig_load_ctx {
  *	by type
  * @lens: their bytes
  * @cur: the payload of the CTX or CTX_GPT section being read
- * @ctx: the payloads of the contexts' sections, by context number
+ * @ctx: the payloads of the contexts' sections, by context number, and
+ *	their images in pieces (context 0's too)
  * @nctx: CTX sections taken
  * @gpt_runs: page-table runs in the GPT and CTX_GPT sections so far
  * @ctx_img: the contexts, decoded at the end (mvgpu_mig_load_finish())
  * @dst: where the current payload goes
  * @window: the current VRAM window's header
  * @bit: its current page
- * @page: a page of VRAM on its way in
+ * @piece: the current CTX_IMAGE section's piece header
+ * @piece_left: its bytes (padding included) still to come
+ * @chunk: the bytes of it being gathered into @page
+ * @page: a page of VRAM or of an image on its way in
  */
 struct mvgpu_mig_load {
 	struct mvgpu_mig_desc desc;
@@ -280,6 +322,9 @@ struct mvgpu_mig_load {
 	u8 *dst;
 	struct mvgpu_mig_vram window;
 	unsigned int bit;
+	struct mvgpu_mig_image_piece piece;
+	u32 piece_left;
+	size_t chunk;
 	u8 *page;
 };
 

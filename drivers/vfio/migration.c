@@ -40,12 +40,14 @@
  *   for later).
  * - STOP -> STOP_COPY: the state but VRAM - of every context (DOC:
  *   Contexts in a migration) - is captured and a data file returned;
- *   reading it streams that state, the page tables and then the backed
- *   VRAM pages, read as the file is read, until EOF.
+ *   reading it streams that state, the context images too large for it in
+ *   pieces, the page tables and then the backed VRAM pages, read as the
+ *   file is read, until EOF.
  * - STOP_COPY -> STOP: the data file ends (further reads fail).
  * - STOP -> RESUMING: the vGPU is reset to a clean device and a data file
  *   returned; what is written to it, in any chunking, is checked as it
- *   comes (DOC: Reading a stream), VRAM pages going straight into VRAM.
+ *   comes (DOC: Reading a stream), VRAM pages going straight into VRAM
+ *   and the pieces of context images straight to the backend.
  * - RESUMING -> STOP: the stream must be whole and right: config space
  *   must match this vGPU's in every read-only bit, context 0's page table
  *   is mapped again (guest memory pinned now, through this side's VFIO
@@ -116,6 +118,9 @@ static void mvgpu_mig_desc(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_desc *d)
 	d->gpt_ctx_max = MVGPU_GPT_ROOT_TABLES * (PAGE_SIZE / sizeof(u64));
 	d->num_contexts = vgpu->num_contexts;
 	d->vram = &mvgpu_mig_vram_ops;
+	d->image_max = mvgpu_mig_be(vgpu)->ctx_image_max;
+	d->image_read = mvgpu_mig_image_read;
+	d->image_write = mvgpu_mig_image_write;
 	d->arg = vgpu;
 }
 
@@ -168,17 +173,11 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	struct mvgpu_mig_image img = {};
 	struct mvgpu_mig_file *f;
 	struct mvgpu_mig_desc d;
-	void *state;
-	ssize_t n;
 	int ret;
 
-	state = kmalloc(MVGPU_MIG_CONTEXT_MAX, GFP_KERNEL_ACCOUNT);
-	if (!state)
-		return ERR_PTR(-ENOMEM);
 	mutex_lock(&vgpu->lock);
 	mvgpu_mig_capture_regs(vgpu, &img);
-	n = mvgpu_ctx_save(&vgpu->ctx, state, MVGPU_MIG_CONTEXT_MAX);
-	ret = n < 0 ? n : mvgpu_mig_capture_ctxs(vgpu, &img);
+	ret = mvgpu_mig_capture_ctxs(vgpu, &img);
 	mutex_unlock(&vgpu->lock);
 	if (ret) {
 		dev_err(vgpu->vdev.dev, "cannot capture the vGPU's state: %d\n",
@@ -186,8 +185,6 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 		f = ERR_PTR(ret);
 		goto out_free;
 	}
-	img.context = state;
-	img.context_len = n;
 
 	f = mvgpu_mig_file_new(vgpu, true);
 	if (IS_ERR(f))
@@ -204,7 +201,6 @@ static struct file *mvgpu_mig_save_start(struct mvgpu_vgpu *vgpu)
 	vgpu->mig.save = f;
 out_free:
 	mvgpu_mig_release_ctxs(&img);
-	kfree(state);
 	return IS_ERR(f) ? ERR_CAST(f) : get_file(f->filp);
 }
 
@@ -287,30 +283,14 @@ static void mvgpu_mig_commit(struct mvgpu_vgpu *vgpu,
  */
 static int mvgpu_mig_apply(struct mvgpu_vgpu *vgpu, struct mvgpu_mig_load *ld)
 {
-	const struct mvgpu_mig_regs *r;
 	struct mvgpu_mig_image img;
-	struct mvgpu_ctx_ring ring;
-	const char *why;
 	int ret;
 
 	ret = mvgpu_mig_load_finish(ld, &img);
 	if (ret)
 		return ret;
-	r = &img.regs;
-	mvgpu_mig_ring_decode(&img.ring, le32_to_cpu(r->ring_latched),
-			      le64_to_cpu(r->ring_base),
-			      le32_to_cpu(r->ring_size), &ring);
 	mutex_lock(&vgpu->lock);
 	ret = mvgpu_mig_check_config(vgpu, ld, &img);
-	if (!ret) {
-		mvgpu_ctx_map_clear(&vgpu->ctx);
-		ret = mvgpu_mig_load_runs(&vgpu->ctx, ld, img.gpt,
-					  img.gpt_count);
-	}
-	if (!ret && mvgpu_ctx_state_set(&vgpu->ctx, &ring, img.context,
-					img.context_len, &why))
-		ret = mvgpu_mig_refuse(ld, "the %s refused the engine state: %s",
-				       mvgpu_mig_be(vgpu)->name, why);
 	if (!ret)
 		ret = mvgpu_mig_apply_ctx0(vgpu, ld, &img);
 	if (!ret)

@@ -22,6 +22,13 @@ struct mvgpu_vgpu;
  * @gpt_gen: each context's page-table generation when STOP_COPY counted
  *	its runs, by context number; the stream takes a table only while it
  *	is still that one; @lock
+ * @image_gen: each context's @state_gen when STOP_COPY sized an image it
+ *	streams in pieces, by context number; the stream reads it only while
+ *	it is still that one; @lock
+ * @load_gen: each context's @state_gen after RESUMING handed its backend
+ *	the last piece of its image, by context number; a piece after it or
+ *	the end of the load is refused unless it is still that one (no reset
+ *	dropped the pieces); the vGPU's lock
  */
 struct mvgpu_mig {
 	struct mutex lock;		/* see @lock above */
@@ -30,6 +37,8 @@ struct mvgpu_mig {
 	struct mvgpu_mig_file *load;
 	struct ratelimit_state rs;
 	u64 gpt_gen[MVGPU_CTX_MAX];
+	u64 image_gen[MVGPU_CTX_MAX];
+	u64 load_gen[MVGPU_CTX_MAX];
 };
 
 void mvgpu_mig_init(struct mvgpu_vgpu *vgpu);

@@ -30,7 +30,8 @@
  *
  * When all NUM_CONTEXTS - 1 numbers are taken, open() fails with -EBUSY:
  * contexts are not shared, since sharing one would share its address
- * space.
+ * space.  How many one user may hold is mvgpu_file.c's (DOC: Contexts per
+ * user).
  *
  * Completion is the context's SEQNO, which the device alone writes: it
  * counts the commands the context completed.  The driver numbers the
@@ -245,60 +246,56 @@ u64 mvgpu_ctx_engine_ns(struct mvgpu_ctx *ctx)
 }
 
 /**
- * mvgpu_ctx_irq() - the contexts' causes behind MVGPU_INT_CONTEXT
+ * mvgpu_ctx_irq() - the contexts' causes behind MVGPU_INT_CONTEXT, one pass
  * @mdev: the device
  *
- * Reads CTX_PENDING until it is 0, acknowledging each context's causes in
+ * Reads CTX_PENDING once, acknowledging each pending context's causes in
  * its window and signalling its hardware fences from SEQNO; a context
  * that still has jobs and reads STOPPED faulted, and its recovery starts
- * (drm_sched_fault(), so mvgpu_job_timedout() runs).
+ * (drm_sched_fault(), so mvgpu_job_timedout() runs).  The caller reads
+ * INT_STATUS after it: a context that became pending meanwhile keeps
+ * MVGPU_INT_CONTEXT set and sends no MSI of its own, so the caller calls
+ * this again until MVGPU_INT_CONTEXT reads clear.
  *
  * Context: hard interrupt.
+ * Return: the CTX_PENDING read (0: no context pending), or U64_MAX if
+ * the device is gone (all ones: bit 0 is never set).
  */
-void mvgpu_ctx_irq(struct mvgpu_device *mdev)
+u64 mvgpu_ctx_irq(struct mvgpu_device *mdev)
 {
-	unsigned int rounds = 0;
+	u64 pending = mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_LO);
+	unsigned long bits;
+	unsigned int n;
 
-	for (;;) {
-		u64 pending = mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_LO);
-		unsigned long bits;
-		unsigned int n;
+	if (pending & 1)
+		return U64_MAX;
+	/* Contexts 32..63 exist on the largest types only. */
+	if (mdev->num_contexts > 32)
+		pending |= (u64)mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_HI) << 32;
+	bits = pending;
+	for_each_set_bit(n, &bits, MVGPU_CTX_MAX) {
+		struct mvgpu_ctx *ctx;
 
-		/* Contexts 32..63 exist on the largest types only. */
-		if (mdev->num_contexts > 32)
-			pending |= (u64)mvgpu_rd(mdev, MVGPU_REG_CTX_PENDING_HI) << 32;
-		bits = pending;
-
-		if (!pending)
-			break;
-		if (++rounds > 2 * MVGPU_CTX_MAX) {
-			drm_err_ratelimited(&mdev->drm, "CTX_PENDING 0x%llx does not clear\n",
-					    pending);
-			break;
+		/*
+		 * Both causes acknowledged unread: SEQNO says what is done,
+		 * and only if a job is still pending can it have faulted,
+		 * which STATUS then says.  A round trip of one job costs two
+		 * accesses here, not four.
+		 */
+		mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_ACK, MVGPU_INT_FENCE | MVGPU_INT_ERROR);
+		spin_lock(&mdev->ctx_lock);
+		ctx = mdev->ctxs[n];
+		if (!ctx) {
+			/* Not ours (any more): silence it. */
+			mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_MASK, 0);
+		} else if (mvgpu_ctx_signal_pending(ctx, mvgpu_ctx_seqno(ctx)) &&
+			   mvgpu_ctx_stopped(ctx)) {
+			atomic_or(MVGPU_RECOVER_FAULT, &ctx->recover);
+			drm_sched_fault(&ctx->sched);
 		}
-		for_each_set_bit(n, &bits, MVGPU_CTX_MAX) {
-			struct mvgpu_ctx *ctx;
-
-			/*
-			 * Both causes acknowledged unread: SEQNO says what is
-			 * done, and only if a job is still pending can it have
-			 * faulted, which STATUS then says.  A round trip of one
-			 * job costs two accesses here, not four.
-			 */
-			mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_ACK, MVGPU_INT_FENCE | MVGPU_INT_ERROR);
-			spin_lock(&mdev->ctx_lock);
-			ctx = mdev->ctxs[n];
-			if (!ctx) {
-				/* Not ours (any more): silence it. */
-				mvgpu_ctx_wr(mdev, n, MVGPU_CTX_INT_MASK, 0);
-			} else if (mvgpu_ctx_signal_pending(ctx, mvgpu_ctx_seqno(ctx)) &&
-				   mvgpu_ctx_stopped(ctx)) {
-				atomic_or(MVGPU_RECOVER_FAULT, &ctx->recover);
-				drm_sched_fault(&ctx->sched);
-			}
-			spin_unlock(&mdev->ctx_lock);
-		}
+		spin_unlock(&mdev->ctx_lock);
 	}
+	return pending;
 }
 
 /*
@@ -629,6 +626,9 @@ void mvgpu_ctx_destroy(struct mvgpu_ctx *ctx)
 	if (!unknown) {
 		mvgpu_vram_free(mdev, &ctx->ring_node);
 		ida_free(&mdev->ctx_ida, ctx->id);
+	} else {
+		/* Its number stays taken: no file may be promised it. */
+		atomic_inc(&mdev->ctx_leaked);
 	}
 	mvgpu_ctx_put(ctx);
 }

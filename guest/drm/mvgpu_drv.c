@@ -22,6 +22,7 @@
 
 #include "mvgpu_drm.h"
 #include "mvgpu_ctx.h"
+#include "mvgpu_file.h"
 #include "mvgpu_gem.h"
 #include "mvgpu_hw.h"
 #include "mvgpu_job.h"
@@ -42,6 +43,7 @@
  *   hardware fences from SEQNO, the engine-time watchdog;
  * - mvgpu_gem.c: buffers in VRAM and in guest memory;
  * - mvgpu_job.c: SUBMIT, drm_sched and the recovery of one context;
+ * - mvgpu_file.c: open and release, the contexts each user may hold;
  * - this file: probe and remove, the reset of the whole vGPU, the other
  *   ioctls.
  */
@@ -279,50 +281,7 @@ static const struct drm_ioctl_desc mvgpu_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(MVGPU_SET_PRIORITY, mvgpu_ioctl_set_priority, DRM_RENDER_ALLOW),
 };
 
-/* Files */
-
-static int mvgpu_open(struct drm_device *drm, struct drm_file *file)
-{
-	struct mvgpu_file *mfile;
-	struct mvgpu_ctx *ctx;
-
-	mfile = kzalloc(sizeof(*mfile), GFP_KERNEL);
-	if (!mfile)
-		return -ENOMEM;
-	ctx = mvgpu_ctx_create(to_mvgpu(drm));
-	if (IS_ERR(ctx)) {
-		kfree(mfile);
-		return PTR_ERR(ctx);
-	}
-	mfile->mdev = to_mvgpu(drm);
-	mfile->ctx = ctx;
-	file->driver_priv = mfile;
-	return 0;
-}
-
-static void mvgpu_postclose(struct drm_device *drm, struct drm_file *file)
-{
-	kfree(file->driver_priv);
-}
-
-/*
- * The file's device context goes before its buffers: drm_release() frees
- * the handles (drm_gem_release()) before &drm_driver.postclose, and a
- * buffer's memory must not be freed while a job of the file may still
- * reach it.  Destroying the context first stops the device from reaching
- * any of the file's memory, and spares each buffer its UNMAP.
- */
-static int mvgpu_release(struct inode *inode, struct file *filp)
-{
-	struct drm_file *file = filp->private_data;
-	struct mvgpu_file *mfile = file->driver_priv;
-
-	if (mfile && mfile->ctx) {
-		mvgpu_ctx_destroy(mfile->ctx);
-		mfile->ctx = NULL;
-	}
-	return drm_release(inode, filp);
-}
+/* Files: mvgpu_file.c */
 
 static const struct file_operations mvgpu_fops = {
 	.owner = THIS_MODULE,
@@ -617,6 +576,8 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ida_init(&mdev->ctx_ida);
 	mutex_init(&mdev->ctx_list_lock);
 	INIT_LIST_HEAD(&mdev->ctx_list);
+	mutex_init(&mdev->files_lock);
+	INIT_LIST_HEAD(&mdev->files);
 	atomic_set(&mdev->vram_lost, 0);
 
 	ret = mvgpu_pci_map(mdev, pdev);

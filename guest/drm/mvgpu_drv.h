@@ -6,6 +6,7 @@
 #ifndef MVGPU_DRV_H
 #define MVGPU_DRV_H
 
+#include <linux/cred.h>
 #include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -32,6 +33,8 @@ struct mvgpu_ctx;
  * @fence_value: the value the last batch's FENCE writes. Protected by @lock.
  * @wq: woken by the interrupt handler on context 0's FENCE or ERROR
  * @error: set by the interrupt handler when context 0 faulted
+ * @busy: a batch is in flight: the interrupt handler's hint that context
+ *	0's causes may be pending (mvgpu_irq()). Written under @lock.
  *
  * Context 0 is the kernel's: only the driver puts commands in its ring and
  * no other context can reach its memory, so the value its FENCE writes to
@@ -47,6 +50,7 @@ struct mvgpu_kring {
 	u64 fence_value;
 	wait_queue_head_t wq;
 	atomic_t error;
+	bool busy;
 };
 
 /**
@@ -71,6 +75,11 @@ struct mvgpu_kring {
  * @ctx_list_lock: protects @ctx_list
  * @ctx_list: every context with a device context, for a whole-vGPU reset.
  *	Protected by @ctx_list_lock.
+ * @files_lock: protects @files and @files_charged
+ * @files: the open files charged a context (struct mvgpu_file.link).
+ *	Protected by @files_lock.
+ * @files_charged: how many. Protected by @files_lock.
+ * @ctx_leaked: contexts whose CTX_DESTROY failed, never freed
  * @reset_wq: ordered: every context's recovery and the whole-vGPU reset run
  *	here, one at a time (the schedulers' timeout_wq)
  * @vram_lost: resets that lost VRAM since probe
@@ -101,6 +110,10 @@ struct mvgpu_device {
 	struct ida ctx_ida;
 	struct mutex ctx_list_lock;	/* ctx_list */
 	struct list_head ctx_list;
+	struct mutex files_lock;	/* files, files_charged */
+	struct list_head files;
+	unsigned int files_charged;
+	atomic_t ctx_leaked;
 
 	struct workqueue_struct *reset_wq;
 	atomic_t vram_lost;
@@ -115,10 +128,16 @@ struct mvgpu_device {
  * struct mvgpu_file - an open render node
  * @mdev: the device
  * @ctx: its device context, or NULL on a device without contexts
+ * @uid: the effective uid that opened it, charged for its context
+ * @link: in &mvgpu_device.files while charged
+ * @charged: it holds a share of its uid's contexts (mvgpu_file.c)
  */
 struct mvgpu_file {
 	struct mvgpu_device *mdev;
 	struct mvgpu_ctx *ctx;
+	kuid_t uid;
+	struct list_head link;
+	bool charged;
 };
 
 static inline struct mvgpu_device *to_mvgpu(struct drm_device *drm)
@@ -135,5 +154,6 @@ static inline bool mvgpu_has_contexts(const struct mvgpu_device *mdev)
 extern unsigned int mvgpu_ring_kib;
 extern unsigned int mvgpu_job_timeout_ms;
 extern unsigned int mvgpu_stall_timeout_ms;
+extern unsigned int mvgpu_max_ctx_per_uid;
 
 #endif /* MVGPU_DRV_H */

@@ -214,10 +214,12 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
 		fence.fence.value = ++kr->fence_value;
 		memcpy_toio(kr->ring + kr->tail, &fence, MVGPU_CMD_SIZE);
 		kr->tail = (kr->tail + MVGPU_CMD_SIZE) & (kr->size - 1);
+		WRITE_ONCE(kr->busy, true);
 		/* The commands must be in VRAM before the device hears of them. */
 		wmb();
 		mvgpu_wr(mdev, MVGPU_REG_DOORBELL, kr->tail);
 		ret = mvgpu_kring_wait(mdev, fence.fence.value);
+		WRITE_ONCE(kr->busy, false);
 		if (ret)
 			ret = mvgpu_kring_recover(mdev, ret == -ETIMEDOUT);
 		cmds += chunk;
@@ -233,8 +235,20 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
  * @irq: the Linux interrupt number
  * @arg: the device
  *
- * Context 0's causes wake the kernel ring's waiter; MVGPU_INT_CONTEXT
- * hands the other contexts' causes to mvgpu_ctx_irq().
+ * Every register access is a trap to the host, and this is every job's
+ * path, so the order of the reads depends on what is likely pending.
+ * While a batch of the kernel ring is in flight (&mvgpu_kring.busy), or on
+ * a device without contexts, INT_STATUS is read first, as it says both
+ * context 0's causes and MVGPU_INT_CONTEXT.  Otherwise the interrupt is
+ * most likely a file's job: CTX_PENDING is read first (mvgpu_ctx_irq())
+ * and INT_STATUS after, which both says whether another context became
+ * pending meanwhile (MVGPU_INT_CONTEXT still set: such a context sends no
+ * MSI of its own) and brings context 0's causes, if the guess was wrong.
+ * Either way the handler ends only on an INT_STATUS without
+ * MVGPU_INT_CONTEXT whose other causes it acknowledged, so no cause is
+ * left pending without a new MSI to come: one job's interrupt costs four
+ * accesses, context 0's two.  Context 0's causes wake the kernel ring's
+ * waiter.
  *
  * Context: hard interrupt.
  * Return: IRQ_NONE if the device raised nothing.
@@ -242,23 +256,40 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
 irqreturn_t mvgpu_irq(int irq, void *arg)
 {
 	struct mvgpu_device *mdev = arg;
-	u32 status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
+	unsigned int rounds = 0;
+	u32 status, seen = 0;
+	bool handled = false;
+	u64 pending;
 
-	if (!status || status == ~0u)
-		return IRQ_NONE;
-	if (status & MVGPU_INT_CONTEXT)
-		mvgpu_ctx_irq(mdev);
-	/*
-	 * MVGPU_INT_CONTEXT clears with CTX_PENDING, not by INT_ACK; a write
-	 * with nothing to clear is a trap to the host for nothing.
-	 */
-	if (status & ~MVGPU_INT_CONTEXT)
-		mvgpu_wr(mdev, MVGPU_REG_INT_ACK, status & ~MVGPU_INT_CONTEXT);
-	if (status & MVGPU_INT_ERROR)
+	if (READ_ONCE(mdev->kring.busy) || !mvgpu_has_contexts(mdev))
+		status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
+	else
+		status = MVGPU_INT_CONTEXT;	/* a guess: CTX_PENDING first */
+	for (;;) {
+		if (status == ~0u)
+			break;		/* the device is gone */
+		if (status & ~MVGPU_INT_CONTEXT) {
+			/* MVGPU_INT_CONTEXT clears with CTX_PENDING, not by INT_ACK. */
+			mvgpu_wr(mdev, MVGPU_REG_INT_ACK, status & ~MVGPU_INT_CONTEXT);
+			seen |= status;
+		}
+		if (!(status & MVGPU_INT_CONTEXT))
+			break;
+		pending = mvgpu_ctx_irq(mdev);
+		if (pending == U64_MAX)
+			break;		/* the device is gone */
+		handled |= pending != 0;
+		if (++rounds > 2 * MVGPU_CTX_MAX) {
+			drm_err_ratelimited(&mdev->drm, "CTX_PENDING does not clear\n");
+			break;
+		}
+		status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
+	}
+	if (seen & MVGPU_INT_ERROR)
 		atomic_set(&mdev->kring.error, 1);
-	if (status & (MVGPU_INT_FENCE | MVGPU_INT_ERROR))
+	if (seen & (MVGPU_INT_FENCE | MVGPU_INT_ERROR))
 		wake_up_all(&mdev->kring.wq);
-	return IRQ_HANDLED;
+	return handled || seen ? IRQ_HANDLED : IRQ_NONE;
 }
 
 static void mvgpu_hw_enable_irqs(struct mvgpu_device *mdev)

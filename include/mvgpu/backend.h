@@ -20,6 +20,7 @@ struct mvgpu_bvram;
 struct mvgpu_cmd;
 struct mvgpu_ctx;
 struct mvgpu_pool_alloc;
+struct page;
 struct vm_area_struct;
 
 /**
@@ -91,17 +92,24 @@ struct vm_area_struct;
  * &mvgpu_core_ops.ctx_stopped, as MVGPU_ERR_TIMEOUT.
  *
  * Between runs the context's whole engine state is the backend's, and the
- * core never looks inside; @ctx_save and @ctx_restore move it to and from
- * a buffer (migration, eviction), @ctx_reset returns it to power-on.
+ * core never looks inside; @ctx_reset returns it to power-on.  A migration
+ * moves it as the context's *image*, whose size is the backend's
+ * (@ctx_image_size, at most @ctx_image_max - megabytes, for a GPU whose
+ * firmware saves a context into VRAM): @ctx_save reads it a piece at a
+ * time, @ctx_restore takes it back a piece at a time and
+ * @ctx_restore_end checks and loads the whole, so neither the core nor
+ * the migration stream ever holds an image whole (DOC: Context images).
  *
  * The GPU page table is the core's (struct mvgpu_aspace, DOC: Address
  * space): the backend's MMU walks it - the software backend through
  * mvgpu_aspace_translate(), a hardware backend by mirroring it - and
  * executes MAP and UNMAP of VRAM through the aspace functions, which check
- * them.  Guest memory is pinned by the core; the backend reaches a guest
- * page only through mvgpu_aspace_sysmem_page() while a page-table entry
- * maps it, and @ctx_flush tells it when a translation must no longer be
- * used.
+ * them.  Every change the core makes to a context's table reaches the
+ * backend with its range (@ctx_flush, DOC: Page-table changes).  Guest
+ * memory is pinned by the core, which hands each page to the backend when
+ * it is pinned and before it is unpinned (@ctx_pin, @ctx_unpin: where a
+ * hardware backend maps it for DMA); the backend reaches a guest page only
+ * through mvgpu_aspace_sysmem_page() while a page-table entry maps it.
  *
  * Calling context, unless an op says otherwise: process context, may sleep,
  * no core lock held.
@@ -109,6 +117,29 @@ struct vm_area_struct;
 
 /* The largest watchdog a GPU may have: a bound on what any source saves. */
 #define MVGPU_WATCHDOG_MAX_MS	600000
+
+/**
+ * DOC: Context images
+ *
+ * A context's image is the backend's record of its engine state: for the
+ * software GPU a struct of a few hundred bytes, for a GPU with firmware
+ * the context save area the firmware writes into VRAM (registers, the
+ * ring's state, local memory of the work in flight: megabytes).  Its size
+ * is the backend's to say, per context (@ctx_image_size), up to a bound
+ * the backend declares for all of its contexts (@ctx_image_max); no uapi
+ * constant limits it but the stream's length field: at most U32_MAX bytes.
+ *
+ * The core moves an image in pieces, never holding it whole: a migration
+ * reads a frozen context's image with @ctx_save a page at a time as the
+ * stream is read, and the destination hands each piece to @ctx_restore as
+ * it arrives - in order, from offset 0, contiguous - then, once the whole
+ * stream has arrived and been checked and the context's ring latched
+ * (@ctx_set_ring), calls @ctx_restore_end with the image's length: only
+ * then does the backend check the image as a whole, as untrusted input,
+ * and load it.  Until @ctx_restore_end the context's engine state is as
+ * @ctx_reset left it; @ctx_reset drops pieces taken so far (a refused
+ * stream ends with a reset).
+ */
 
 /**
  * struct mvgpu_gpu_config - what the core asks of a new GPU
@@ -274,8 +305,36 @@ struct mvgpu_core_ops {
 };
 
 /**
+ * DOC: Page-table changes
+ *
+ * The core changes a context's page table for commands it carries out (a
+ * MAP of guest memory, a MAP or UNMAP naming another context), when VFIO
+ * unmaps guest memory (dma_unmap), at a reset and when a migration loads
+ * the table, and after each change calls @ctx_flush with the context and
+ * the range of GPU VA that changed: the MAP's or UNMAP's range, the span
+ * of the entries a dma_unmap removed (from the first to the end of the
+ * last: a bounding range, as an IOMMU's TLB gather is), the whole VA
+ * space for a reset or a migration's clearing.  A backend that mirrors
+ * the table updates its copy there and invalidates its TLBs for that range
+ * only.  Changes a backend makes for its own commands (MAP of VRAM, UNMAP
+ * of the running context's own table) are its own to flush.  After a
+ * backend's own call to mvgpu_aspace_unmap_some() (or another
+ * mvgpu_aspace_unmap_*()), which flushes nothing itself, the core may
+ * unpin the pages it unmapped at once (its host worker, a dma_unmap),
+ * without calling @ctx_flush: no access of the context may run between
+ * that call and the backend's invalidation of the range.
+ *
+ * Only the changes the core makes are followed by @ctx_flush before their
+ * guest pages are unpinned; so @ctx_unpin finds no access still using a
+ * page those changes unmapped.
+ */
+
+/**
  * struct mvgpu_backend_ops - a GPU, as the core drives it
  * @name: for logs
+ * @ctx_image_max: the largest image (@ctx_image_size) any context of this
+ *	backend has, on any GPU it drives: a migration stream that declares a
+ *	larger one is refused before any of it is taken
  *
  * @gpu_create: bring up a GPU.  @core and @gpu are for the calls up.
  *	Returns the backend's GPU or an ERR_PTR().
@@ -323,17 +382,72 @@ struct mvgpu_core_ops {
  *	backend must see the new tail no later than at its next look at it.
  * @ctx_host_done: the core's answer to an MVGPU_STOP_HOST: @result->code
  *	0 on success, else the fault the command takes.  Before the next run.
- * @ctx_flush: from now on no access of the context may use a translation
- *	the page table no longer holds: returns once every access that might
- *	have used one is over (a TLB shootdown).  May sleep for one step.
- * @ctx_save: copy the engine state into @buf (at most @len bytes): bytes
- *	written, or -ENOSPC with @len too small.  It does not run.
- * @ctx_restore: load an engine state @ctx_save made, validating it as
- *	untrusted input (it may come from another host's migration stream):
- *	0, or -EINVAL with *@why set to a static string that says what was
- *	wrong (the state is then as after @ctx_reset).  The core calls
- *	@ctx_set_ring with the ring it latched just before: a state whose
- *	ring (base, size, tail) is another one is refused.  It does not run.
+ * @ctx_flush: the core changed @bctx's page table in [@va, @va + @size)
+ *	(DOC: Page-table changes): from now on no access of the context may
+ *	use a translation the table no longer holds there, and one it gained
+ *	is seen; returns once every access that might have used a stale one
+ *	is over (a ranged TLB shootdown).  May sleep for one step.  Called
+ *	from the vGPU's host worker, a reset, a migration or VFIO's
+ *	dma_unmap, with the pin lock and in addition the vGPU's contexts lock
+ *	(dma_unmap, under VFIO's device-list lock) or the vGPU's lock (reset,
+ *	migration) possibly held: it must take none of these, nor wait for
+ *	anything that does, and must not call into VFIO.
+ * @ctx_save: copy @len bytes of the context's image from offset @off
+ *	(@off + @len at most @ctx_image_size) into @buf: 0, or -EINVAL for a
+ *	range outside the image.  It does not run, and its image does not
+ *	change between the calls that read one image (DOC: Context images).
+ * @ctx_restore: take @len bytes of an image @ctx_save made, for offset
+ *	@off: pieces come in order from 0 (a piece at 0 starts a new image);
+ *	@len is at most PAGE_SIZE, but @off and @len follow the stream's
+ *	pieces and may have any alignment.  The backend may check what it can
+ *	already: 0, -EINVAL with *@why set to a static string saying what is
+ *	wrong (the pieces taken are then dropped), or -ENOMEM; the image takes
+ *	effect only at @ctx_restore_end.  What
+ *	the backend allocates to stage pieces (up to @ctx_image_max, the
+ *	stream's to choose) is the tenant's: GFP_KERNEL_ACCOUNT.  It does
+ *	not run.  Process context; the core's vGPU lock held.
+ *
+ * @ctx_image_size: the bytes of the context's image now, at most
+ *	@ctx_image_max.  It does not run.  Called before every @ctx_save too:
+ *	while the context is frozen it must be cheap and return the same
+ *	value.  A value above @ctx_image_max is the backend's bug: a warning,
+ *	-EIO, and the migration fails.
+ * @ctx_restore_end: the pieces @ctx_restore took are the whole image, of
+ *	@size bytes (it may be called with @size 0 and no pieces taken):
+ *	check it as untrusted input (it may come from another host's
+ *	migration stream) and load it: 0, or -EINVAL with *@why set to
+ *	a static string that says what was wrong (the state is then as after
+ *	@ctx_reset).  The core calls @ctx_set_ring with the ring it latched
+ *	just before: an image whose ring (base, size, tail) is another one is
+ *	refused.  It does not run.  Process context; the vGPU lock held.
+ * @ctx_pin: optional.  Guest pages were pinned for @bctx's address space:
+ *	@n pages from guest IOVA @iova, consecutive, none of them mapped by a
+ *	page-table entry yet.  A hardware backend maps them for DMA here.
+ *	The hook carries no access direction: a page is handed over once,
+ *	when it joins the context's pinned pages, whether pinned for reading
+ *	only or for writing (a page pinned again for writing is not handed
+ *	over again).  A backend must let the GPU write only pages the page
+ *	table maps writable; it cannot learn that here, so it must enforce
+ *	the page table's permissions on each access (as the software GPU's
+ *	MMU walk does) - a hardware backend that can only map for DMA
+ *	read-write needs the direction, which this hook does not give.
+ *	Called with the context's pin lock held (a dma_unmap of the range
+ *	waits for it), from the vGPU's host worker or a migration: may
+ *	sleep for memory, must not call into VFIO nor wait for what does.
+ *	0, or -errno: the core then unpins the pages and the
+ *	MAP fails with MVGPU_ERR_BAD_MAP, reason MVGPU_MAP_ERR_PIN (a
+ *	migration's stream is refused: the memory cannot be pinned).
+ * @ctx_unpin: optional.  The core is about to unpin @n consecutive pages
+ *	from IOVA @iova that it handed to @ctx_pin: no entry maps them any
+ *	more and the change that unmapped them has been flushed (DOC:
+ *	Page-table changes), so no access uses them.  A hardware backend drops
+ *	its DMA mappings here.  Every page @ctx_pin took is handed back once,
+ *	before the pin goes - at an UNMAP, a dma_unmap, a reset, a context's
+ *	destruction.  Never under the context's pin lock nor a spinlock; the
+ *	vGPU's lock may be held (a reset, a migration) or its contexts-table
+ *	lock (&mvgpu_vgpu.ctxs_lock, in a dma_unmap, itself under VFIO's
+ *	device-list lock): must not take either, wait for what does, nor
+ *	call into VFIO.
  * @ctx_run_direct: run @n commands to completion on the caller's thread,
  *	outside any ring and scheduler (the mediated-vs-direct benchmark
  *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
@@ -377,6 +491,7 @@ struct mvgpu_core_ops {
  */
 struct mvgpu_backend_ops {
 	const char *name;
+	u64 ctx_image_max;
 
 	struct mvgpu_backend *(*gpu_create)(const struct mvgpu_gpu_config *cfg,
 					    const struct mvgpu_core_ops *core,
@@ -409,10 +524,18 @@ struct mvgpu_backend_ops {
 			     u32 tail);
 	void (*ctx_host_done)(struct mvgpu_bctx *bctx,
 			      const struct mvgpu_fault *result);
-	void (*ctx_flush)(struct mvgpu_bctx *bctx);
-	ssize_t (*ctx_save)(struct mvgpu_bctx *bctx, void *buf, size_t len);
-	int (*ctx_restore)(struct mvgpu_bctx *bctx, const void *buf, size_t len,
-			   const char **why);
+	void (*ctx_flush)(struct mvgpu_bctx *bctx, u64 va, u64 size);
+	int (*ctx_save)(struct mvgpu_bctx *bctx, u64 off, void *buf,
+			size_t len);
+	int (*ctx_restore)(struct mvgpu_bctx *bctx, u64 off, const void *buf,
+			   size_t len, const char **why);
+	u64 (*ctx_image_size)(struct mvgpu_bctx *bctx);
+	int (*ctx_restore_end)(struct mvgpu_bctx *bctx, u64 size,
+			       const char **why);
+	int (*ctx_pin)(struct mvgpu_bctx *bctx, u64 iova, struct page **pages,
+		       unsigned int n);
+	void (*ctx_unpin)(struct mvgpu_bctx *bctx, u64 iova,
+			  struct page **pages, unsigned int n);
 	int (*ctx_run_direct)(struct mvgpu_bctx *bctx, const struct mvgpu_cmd *cmds,
 			      unsigned int n, const bool *stop);
 

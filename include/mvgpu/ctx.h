@@ -163,6 +163,10 @@ struct mvgpu_vsched {
  *	@lost_fault at @lost_head; sched.lock
  * @lost_head: the ring offset of the command it lost
  * @lost_fault: MVGPU_ERR_CONTEXT_LOST, the command's opcode and address
+ * @state_gen: changes (mvgpu_ctx_state_changed()) whenever the core resets
+ *	the backend's engine state or loads one, to a value no context had
+ *	before: a migration stream reads a frozen context's image only while
+ *	it is the one it sized
  */
 struct mvgpu_ctx {
 	struct mvgpu_vgpu *vgpu;
@@ -212,6 +216,7 @@ struct mvgpu_ctx {
 	bool lost;
 	u32 lost_head;
 	struct mvgpu_fault lost_fault;
+	u64 state_gen;
 };
 
 /**
@@ -263,9 +268,6 @@ enum mvgpu_knob {
 int mvgpu_ctx_set_knob(struct mvgpu_ctx *ctx, enum mvgpu_knob knob, u32 val);
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n);
-ssize_t mvgpu_ctx_save(struct mvgpu_ctx *ctx, void *buf, size_t len);
-int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, const void *buf, size_t len,
-		      const char **why);
 void mvgpu_ctx_publish(struct mvgpu_ctx *ctx, u32 status);
 void mvgpu_ctx_raise(struct mvgpu_ctx *ctx, u32 causes);
 void mvgpu_ctx_fault(struct mvgpu_ctx *ctx, const struct mvgpu_fault *f);
@@ -273,10 +275,17 @@ void mvgpu_ctx_freeze(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_thaw(struct mvgpu_ctx *ctx);
 
 /* core/snapshot.c: what a migration moves of a frozen context */
+void mvgpu_ctx_state_changed(struct mvgpu_ctx *ctx);
+int mvgpu_ctx_image_size(struct mvgpu_ctx *ctx, u64 *size);
+int mvgpu_ctx_save(struct mvgpu_ctx *ctx, u64 off, void *buf, size_t len);
+int mvgpu_ctx_restore(struct mvgpu_ctx *ctx, u64 off, const void *buf,
+		      size_t len, const char **why);
+int mvgpu_vgpu_ctx_image_read(struct mvgpu_vgpu *vgpu, u32 id, u64 gen,
+			      u64 off, void *buf, size_t len);
 void mvgpu_ctx_ring_get(struct mvgpu_ctx *ctx, struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_ring_check(const struct mvgpu_ctx_ring *r);
 int mvgpu_ctx_state_set(struct mvgpu_ctx *ctx, const struct mvgpu_ctx_ring *r,
-			const void *state, size_t len, const char **why);
+			u64 size, const char **why);
 void mvgpu_ctx_counters_get(struct mvgpu_ctx *ctx, u64 *seqno, u64 *engine_ns);
 int mvgpu_ctx_counters_set(struct mvgpu_ctx *ctx, u64 seqno, u64 engine_ns);
 int mvgpu_ctx_map_save(struct mvgpu_ctx *ctx, u64 from,
@@ -318,6 +327,7 @@ void mvgpu_host_kick(struct mvgpu_ctx *ctx);
 void mvgpu_host_flush(struct mvgpu_ctx *ctx);
 void mvgpu_host_reset(struct mvgpu_ctx *ctx, bool clear);
 void mvgpu_host_release(struct mvgpu_ctx *ctx, u64 iova, u64 len);
+void mvgpu_ctx_tlb_flush(struct mvgpu_ctx *ctx, u64 va, u64 size);
 void mvgpu_ctx_dma_unmap(struct mvgpu_ctx *ctx, u64 iova, u64 len);
 
 /**
@@ -335,10 +345,9 @@ struct mvgpu_pin_req {
 /* core/pin.c, core/pin_fence.c */
 extern unsigned int mvgpu_pin_delay_us;
 extern unsigned int mvgpu_unmap_delay_us;
-int mvgpu_pin_get(struct mvgpu_aspace *as, struct vfio_device *vdev, u64 iova,
-		  u64 size, bool write, const struct mvgpu_pin_req *req);
-void mvgpu_pin_release(struct mvgpu_aspace *as, struct vfio_device *vdev,
-		       u64 iova, u64 size);
+int mvgpu_pin_get(struct mvgpu_ctx *ctx, u64 iova, u64 size, bool write,
+		  const struct mvgpu_pin_req *req);
+void mvgpu_pin_release(struct mvgpu_ctx *ctx, u64 iova, u64 size);
 void mvgpu_pin_fence(struct mvgpu_aspace *as, u64 iova, u64 len);
 void mvgpu_pin_fence_end(struct mvgpu_aspace *as, u64 iova, u64 len);
 void mvgpu_pin_wake(struct mvgpu_aspace *as);

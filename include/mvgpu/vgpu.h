@@ -45,11 +45,13 @@ struct mvgpu_type;
  *
  * - @mig.lock (mutex) serialises migration state changes, VFIO resets and
  *   close (DOC: Migration); a migration data file's own lock is taken
- *   under it, and the file's reads and writes take nothing else of ours
- *   but the backend's VRAM lock.
+ *   under it, and the file's reads and writes take under that only @lock
+ *   (a context's image in pieces), @ctxs_lock (a page table as runs) and
+ *   the backend's VRAM lock.
  *
- * Order: mig.lock -> lock -> sched.lock -> irq_lock; lock -> the address
- * space's pin_lock -> its lock.  irq_lock is innermost.
+ * Order: mig.lock -> a data file's lock -> lock -> sched.lock -> irq_lock;
+ * lock -> the address space's pin_lock -> its lock.  irq_lock is
+ * innermost.
  */
 
 /**

@@ -9,6 +9,12 @@
  * reset destroys them.  TAP output; exit 1 on any failure.
  *
  *   contexts run UUID
+ *   contexts hog UUID SECONDS N
+ *	contexts 1..N of priority NORMAL each keep 3 SPINs of 2 ms queued
+ *	for SECONDS or until SIGTERM (the scheduler's shares with a vGPU of
+ *	many busy contexts, tests/vm/sched.sh); prints "hog contexts=N
+ *	spins=S least_done=D" (D: the fewest commands any of them completed),
+ *	exit 1 if a context stopped with an error
  *   contexts bench UUID SECONDS HOGS
  *	make bench: an interactive context of priority HIGH (200 us of SPIN
  *	and a FENCE with MSI every 10 ms, doorbell to eventfd) alone, then
@@ -20,6 +26,7 @@
  * its own address space at VA 0: its ring at 0, its data from DATA_VA.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -655,26 +662,37 @@ static int interactive(struct tenant *t, int efd, double seconds,
 	return 0;
 }
 
-static int bench(const char *uuid, double seconds, uint32_t hogs)
+/* Open @uuid as context 0's driver; the tenant, or NULL (said why). */
+static struct tenant *tenant_open(const char *uuid)
 {
 	struct tenant *t = calloc(1, sizeof(*t));
-	uint32_t id, e = 0;
-	int efd, ret = 1;
 
 	if (!t)
-		return 1;
+		return NULL;
 	if (mvgpu_open(&t->h, uuid) || mvgpu_bus_master(&t->h, 1) ||
 	    !(t->vram = mvgpu_vram_map(&t->h))) {
 		fprintf(stderr, "contexts: %s: %s\n", uuid, mvgpu_errmsg());
-		return 1;
+		free(t);
+		return NULL;
 	}
 	t->n = mvgpu_reg(&t->h, MVGPU_REG_NUM_CONTEXTS);
+	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
+	return t;
+}
+
+static int bench(const char *uuid, double seconds, uint32_t hogs)
+{
+	struct tenant *t = tenant_open(uuid);
+	uint32_t id, e = 0;
+	int efd = -1, ret = 1;
+
+	if (!t)
+		return 1;
 	if (hogs + 2 > t->n) {
 		fprintf(stderr, "contexts: %u hogs need %u contexts, the vGPU has %u\n",
 			hogs, hogs + 2, t->n);
-		return 1;
+		goto out;
 	}
-	mvgpu_ring_init(&t->r, &t->h, RING0_OFF, RING0_SIZE, FENCE0_OFF);
 	for (id = 1; id < 2 + hogs && !e; id++)
 		e = c_create(t, id, id == 1 ? MVGPU_CTX_PRIO_HIGH : MVGPU_CTX_PRIO_LOW);
 	efd = eventfd(0, EFD_CLOEXEC);
@@ -690,6 +708,66 @@ static int bench(const char *uuid, double seconds, uint32_t hogs)
 	ret = 0;
 out:
 	mvgpu_close(&t->h);
+	if (efd >= 0)
+		close(efd);
+	free(t);
+	return ret;
+}
+
+static volatile sig_atomic_t hog_stop;
+
+static void hog_term(int sig __attribute__((unused)))
+{
+	hog_stop = 1;
+}
+
+static int hog(const char *uuid, double seconds, uint32_t n)
+{
+	struct tenant *t = tenant_open(uuid);
+	int64_t end = now_ms() + (int64_t)(seconds * 1000);
+	uint64_t spins = 0, least = UINT64_MAX;
+	uint32_t id;
+	int ret = 1;
+
+	signal(SIGTERM, hog_term);
+
+	if (!t)
+		return 1;
+	if (n < 1 || n + 1 > t->n) {
+		fprintf(stderr, "contexts: %u contexts besides context 0, the vGPU has %u in all\n",
+			n, t->n);
+		goto out;
+	}
+	for (id = 1; id <= n; id++)
+		if (c_create(t, id, MVGPU_CTX_PRIO_NORMAL))
+			goto out;
+	while (!hog_stop && now_ms() < end) {
+		for (id = 1; id <= n; id++) {
+			struct cctx *c = &t->c[id];
+
+			if (win(t, id, MVGPU_CTX_STATUS) == MVGPU_ENGINE_STOPPED) {
+				fprintf(stderr, "contexts: context %u stopped: %s\n", id,
+					mvgpu_err_name(win(t, id, MVGPU_CTX_ERROR_CODE)));
+				goto out;
+			}
+			if (c->submitted - seqno(t, id) >= 3)
+				continue;
+			while (c->submitted - seqno(t, id) < 3) {
+				c_emit(t, c, mvgpu_cmd_spin(2000));
+				spins++;
+			}
+			c_kick(t, c);
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	for (id = 1; id <= n; id++)
+		if (seqno(t, id) < least)
+			least = seqno(t, id);
+	printf("hog contexts=%u spins=%llu least_done=%llu\n", n,
+	       (unsigned long long)spins, (unsigned long long)least);
+	ret = 0;
+out:
+	mvgpu_close(&t->h);
 	free(t);
 	return ret;
 }
@@ -698,9 +776,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "run"))
 		return run(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "hog"))
+		return hog(argv[2], atof(argv[3]), atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "bench"))
 		return bench(argv[2], atof(argv[3]), atoi(argv[4]));
 	fprintf(stderr, "usage: contexts run UUID\n"
+		"       contexts hog UUID SECONDS N\n"
 		"       contexts bench UUID SECONDS HOGS\n");
 	return 2;
 }

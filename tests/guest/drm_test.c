@@ -30,37 +30,19 @@
  *   ctxleak    closed files leave no context allocated (needs debugfs)
  *   unmapfail  a buffer whose UNMAP failed keeps its memory until its
  *              file's context goes (needs debugfs mvgpu_fail_unmap)
+ *   uidlimit   the contexts one uid may hold: processes of uids 1000-1002
+ *              open until EDQUOT, another uid still opens and runs exact
+ *              jobs, close and kill -9 give contexts back, max_ctx_per_uid
+ *              (needs root, to setuid and to write the parameter)
  *   bench      make bench's drm_submit_vs_raw and drm_jobs_per_s (BENCH
  *              lines; not in "all")
  *
  * Suites that run jobs report "skip" on a device without contexts
  * (MVGPU_PARAM_ACCEL 0).  Exit status: 0 if all passed.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+#include "drm_test.h"
 
-#include <linux/sync_file.h>
-
-#include "../../tools/guest/libmvgpu_drm.h"
-#include "../client/tap.h"
-
-#define SEC		1000000000ll
-#define JOB_WAIT_NS	(600 * SEC)	/* nested TCG is slow */
-
-static struct mvgpu_drm dev;
+struct mvgpu_drm dev;
 static uint64_t rng = 0x6d766770755f6472ull;
 
 static uint64_t rnd(void)
@@ -79,7 +61,7 @@ static void rnd_bytes(void *p, size_t len)
 		*b++ = rnd() >> 56;
 }
 
-static int param(struct mvgpu_drm *d, uint32_t p)
+int param(struct mvgpu_drm *d, uint32_t p)
 {
 	uint64_t v = 0;
 
@@ -87,7 +69,7 @@ static int param(struct mvgpu_drm *d, uint32_t p)
 	return (int)v;
 }
 
-static uint64_t param64(struct mvgpu_drm *d, uint32_t p)
+uint64_t param64(struct mvgpu_drm *d, uint32_t p)
 {
 	uint64_t v = 0;
 
@@ -107,7 +89,7 @@ static int expect_errno(int got, int want, const char *what)
 		      want ? strerror(want) : "success", got ? strerror(got) : "success");
 }
 
-static int skip_unless_accel(const char *suite)
+int skip_unless_accel(const char *suite)
 {
 	if (dev.accel)
 		return 0;
@@ -839,7 +821,6 @@ static int wl_build(struct mvgpu_drm *d, struct wl *w, int k, uint32_t pl, struc
 	}
 }
 
-#define NKINDS 5
 static const char *const pl_name[] = { "", "VRAM", "system memory" };
 
 /*
@@ -848,7 +829,7 @@ static const char *const pl_name[] = { "", "VRAM", "system memory" };
  * Returns the number of mismatches (or -1 if the job failed), sets
  * exact[k].
  */
-static int run_round(struct mvgpu_drm *d, uint32_t pl, int exact[NKINDS], int verbose)
+int run_round(struct mvgpu_drm *d, uint32_t pl, int exact[NKINDS], int verbose)
 {
 	struct drm_mvgpu_submit_bo sbo[3 * NKINDS];
 	struct mvgpu_submit_args a = { .bos = sbo };
@@ -1618,111 +1599,6 @@ static void suite_unmapfail(void)
 	       param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE) >> 10);
 }
 
-/* --- bench: make bench's figures (not part of "all") --------------------- */
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * drm_submit_vs_raw: a small job (one FILL of 4 KiB) through the render
- * node (SUBMIT, then WAIT_JOB sleeping until the MSI signals it) against
- * the same command straight through context 0's ring and doorbell in the
- * driver, waiting for the same MSI (debugfs mvgpu_raw_rtt): the median
- * round trip of each, measured alternately in rounds.  drm_jobs_per_s: 512
- * such jobs submitted back to back, until the last is done.
- */
-static void suite_bench(void)
-{
-	enum { ROUNDS = 4, PER = 50, JOBS = 512 };
-	double drm[ROUNDS * PER], raw_med[ROUNDS], t0, t1;
-	struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
-	struct mvgpu_job_status st;
-	struct mvgpu_cmdbuf cb;
-	struct mvgpu_bo bo;
-	char path[128], res[128];
-	uint64_t job = 0;
-	int r, i, fd, bad = 0, n;
-
-	if (skip_unless_accel("bench"))
-		return;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%d/mvgpu_raw_rtt", dev.minor);
-	if (mvgpu_bo_create(&dev, 4096, MVGPU_BO_VRAM, &bo) || mvgpu_cmdbuf_init(&dev, &cb, 4)) {
-		tap_ok(0, "bench set-up");
-		return;
-	}
-	fill.fill.dst = bo.va;
-	fill.fill.size = 4096;
-	for (i = 0; i < 20; i++) {	/* warm-up */
-		mvgpu_cmdbuf_add(&cb, &fill);
-		bad |= mvgpu_cmdbuf_submit(&dev, &cb, NULL, &job) ||
-		       mvgpu_job_wait(&dev, job, JOB_WAIT_NS, &st) || st.status;
-	}
-	for (r = 0; r < ROUNDS && !bad; r++) {
-		for (i = 0; i < PER; i++) {
-			fill.fill.value = i;
-			t0 = now_ns();
-			mvgpu_cmdbuf_add(&cb, &fill);
-			bad |= mvgpu_cmdbuf_submit(&dev, &cb, NULL, &job) ||
-			       mvgpu_job_wait(&dev, job, JOB_WAIT_NS, &st) || st.status;
-			drm[r * PER + i] = now_ns() - t0;
-		}
-		fd = open(path, O_RDWR);
-		n = fd < 0 ? -1 : (int)write(fd, "50", 2);
-		if (n == 2 && lseek(fd, 0, SEEK_SET) == 0 && (n = read(fd, res, sizeof(res) - 1)) > 0) {
-			unsigned long long med = 0, mean = 0;
-			unsigned int cnt = 0;
-
-			res[n] = 0;
-			sscanf(res, "n %u median_ns %llu mean_ns %llu", &cnt, &med, &mean);
-			raw_med[r] = med;
-		} else {
-			bad = 1;
-			tap_diag("%s: %s", path, strerror(errno));
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	tap_ok(!bad, "bench: %d small jobs through the render node and %d straight through the ring",
-	       ROUNDS * PER, ROUNDS * 50);
-	if (!bad) {
-		double med;
-
-		qsort(drm, ROUNDS * PER, sizeof(double), cmp_double);
-		qsort(raw_med, ROUNDS, sizeof(double), cmp_double);
-		med = drm[ROUNDS * PER / 2];
-		printf("BENCH drm_submit_rtt_us %.1f us\n", med / 1e3);
-		printf("BENCH raw_rtt_us %.1f us\n", raw_med[ROUNDS / 2] / 1e3);
-		printf("BENCH drm_submit_vs_raw %.2f x\n", med / raw_med[ROUNDS / 2]);
-		for (r = 0; r < ROUNDS; r++)
-			tap_diag("round %d: raw median %.1f us", r, raw_med[r] / 1e3);
-	}
-	/* Throughput: JOBS jobs queued back to back. */
-	t0 = now_ns();
-	for (i = 0; i < JOBS && !bad; i++) {
-		mvgpu_cmdbuf_add(&cb, &fill);
-		bad |= mvgpu_cmdbuf_submit(&dev, &cb, NULL, &job) != 0;
-	}
-	bad |= mvgpu_job_wait(&dev, job, JOB_WAIT_NS, &st) || st.status;
-	t1 = now_ns();
-	tap_ok(!bad, "bench: %d jobs back to back", JOBS);
-	if (!bad)
-		printf("BENCH drm_jobs_per_s %.0f jobs/s\n", JOBS / ((t1 - t0) / 1e9));
-	mvgpu_cmdbuf_fini(&dev, &cb);
-	mvgpu_bo_destroy(&dev, &bo);
-}
-
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -1732,7 +1608,7 @@ static const struct {
 	{ "procs", suite_procs }, { "isolation", suite_isolation }, { "hang", suite_hang },
 	{ "kill", suite_kill }, { "vramlost", suite_vramlost }, { "pinlimit", suite_pinlimit },
 	{ "stale", suite_stale }, { "ctxleak", suite_ctxleak }, { "unmapfail", suite_unmapfail },
-	{ "bench", suite_bench },
+	{ "uidlimit", suite_uidlimit }, { "bench", suite_bench },
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 

@@ -17,7 +17,7 @@ log=$(mktemp)
 GUEST_APPEND="mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test" start_guest "$a" "$log" bench
 wait_guest "$GUEST_PID" 1200 "$log"
 st=$?
-grep -E '^BENCH |^# round' "$log"
+grep -E '^BENCH |^# round|^# bench|^# trace' "$log"
 sed -n -E 's|^((not )?ok [0-9]+ - )|\1nested guest: |p' "$log" | tap_through
 expect_eq "nested guest ran the benchmark (QEMU exit, program exit)" \
 	"$st $(guest_status "$log")" "0 0"

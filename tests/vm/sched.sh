@@ -4,8 +4,8 @@
 # The scheduler through VFIO (tests/client/sched_load.c), one engine so
 # that every vGPU competes for it: weighted shares, weights changed at run
 # time, a cap, an interactive vGPU next to eight hogs, a long command
-# preempted many times and still exact, exact MATMULs under weights, and
-# the knobs refusing bad values.  Shares are of engine time (busy_ns in
+# preempted many times and still exact, exact MATMULs under weights, the
+# knobs refusing bad values, and shares with a vGPU of 16 busy contexts.  Shares are of engine time (busy_ns in
 # each vGPU's sched_stats), measured over windows while every vGPU of the
 # group keeps its ring full.
 
@@ -15,6 +15,17 @@ NV=9		# vGPUs: the interactive one and eight hogs
 SPIN=2000	# us per hog SPIN
 LONG_DIM=192	# longcmd: ~0.75 s of engine time on the debug kernel (TCG)
 MM_DIM=64
+CTX=$MVGPU_REPO/build/tests/contexts
+
+# On the virtual clock (scripts/vm-run.sh --vclock, as make check runs this)
+# no host stall reaches a time the guest measures, so a share is checked to
+# 2 % in one window; on the wall clock to 10 %, in up to three windows
+# (busy_window_fair).
+if [ "${MVGPU_CLOCK:-wall}" = virtual ]; then
+	TOL=2 TRIES=1
+else
+	TOL=10 TRIES=3
+fi
 
 tmp=$(mktemp -d)
 cleanup() {
@@ -109,12 +120,12 @@ check_shares() {
 busy_window_fair() {
 	local secs=$1 tol=$2 w=$3 max try
 	shift 3
-	for try in 1 2 3; do
+	for ((try = 1; try <= TRIES; try++)); do
 		busy_window "$secs" "$@" || return 1
 		max=$(shares "$w" "$WIN_B0" "$WIN_B1" | awk '$1 == "max" { print $2 }')
 		fle "$max" "$tol" && return 0
-		[ "$try" = 3 ] && return 0	# check_shares reports it
-		diag "weights $w: a share off by $max% over $((WIN_NS / 1000000)) ms (busy_ns before $WIN_B0, after $WIN_B1); window $((try + 1)) of 3 in 10 s"
+		[ "$try" = "$TRIES" ] && return 0	# check_shares reports it
+		diag "weights $w: a share off by $max% over $((WIN_NS / 1000000)) ms (busy_ns before $WIN_B0, after $WIN_B1); window $((try + 1)) of $TRIES in 10 s"
 		sleep 10
 	done
 }
@@ -137,18 +148,18 @@ fi
 ok "create $NV vGPUs of type 1_16"
 check "every vGPU has sched_stats with busy_ns, runs and preemptions" have_stats "${V[@]}"
 
-# a. Shares follow the weights 1:2:4:8, to 10% (relative: the weight-1
-#    vGPU's 6.7% must be within 6.0..7.3%); the window is 5 s from about
-#    t=2 s of the hogs' run, and up to two more if it is off (a host
-#    stall, see busy_window_fair).  Under TCG the engine thread also loses
-#    its vCPU now and then; the bench measures the error (share_error_pct).
-# b. One weight raised from 1 to 8 while they run: 8:2:4:8, to 10%.
+# a. Shares follow the weights 1:2:4:8, to TOL % (relative: on the wall
+#    clock the weight-1 vGPU's 6.7% must be within 6.0..7.3%); the window
+#    is 5 s from about t=2 s of the hogs' run, and on the wall clock up to
+#    two more if it is off (a host stall, see busy_window_fair).  The bench
+#    measures the error (share_error_pct).
+# b. One weight raised from 1 to 8 while they run: 8:2:4:8, to TOL %.
 G=("${V[@]:0:4}")
 check "weights 1 2 4 8 written to sysfs" set_weights "1 2 4 8" "${G[@]}"
 if start_hogs $SPIN "${G[@]}"; then
 	sleep 1
-	if busy_window_fair 5 10 "1 2 4 8" "${G[@]}"; then
-		check_shares "weights 1:2:4:8" 10 "1 2 4 8"
+	if busy_window_fair 5 $TOL "1 2 4 8" "${G[@]}"; then
+		check_shares "weights 1:2:4:8" $TOL "1 2 4 8"
 		diag "share_error_pct $SHARE_ERR"
 		[ -d /mnt/out ] && echo "share_error_pct $SHARE_ERR" > /mnt/out/sched-figures
 	else
@@ -157,8 +168,8 @@ if start_hogs $SPIN "${G[@]}"; then
 
 	check "weight of vGPU 1 set from 1 to 8 while it runs" set_knob "${G[0]}" weight 8
 	sleep 1
-	if busy_window_fair 3 10 "8 2 4 8" "${G[@]}"; then
-		check_shares "weights changed to 8:2:4:8" 10 "8 2 4 8"
+	if busy_window_fair 3 $TOL "8 2 4 8" "${G[@]}"; then
+		check_shares "weights changed to 8:2:4:8" $TOL "8 2 4 8"
 	else
 		not_ok "weights 8:2:4:8: read busy_ns"
 	fi
@@ -285,6 +296,42 @@ done
 check "weight 100, priority 2, cap 1 are accepted" set_knobs "$u" 100 2 1
 check "and back to weight 1, priority 0, cap 100" set_knobs "$u" 1 0 100
 
+check "remove the vGPUs" remove_all_vgpus
+
+# h. A vGPU's share does not depend on how many contexts it runs: weights
+#    1:2:4, the weight-1 vGPU (a 1/2: 32 contexts) keeps 16 contexts busy
+#    (tests/client/contexts.c hog), the others one ring each; to TOL %.
+H=()
+for t in 1_2 1_16 1_16; do
+	u=$(create_vgpu $t) || break
+	H+=("$u")
+done
+if [ ${#H[@]} = 3 ] && set_weights "1 2 4" "${H[@]}"; then
+	ok "create a 1/2 and two 1/16 vGPUs, weights 1 2 4"
+	"$CTX" hog "${H[0]}" 3600 16 > "$tmp/ctxhog" 2>&1 &
+	ctxpid=$!
+	if start_hogs $SPIN "${H[1]}" "${H[2]}"; then
+		sleep 1
+		if busy_window_fair 5 $TOL "1 2 4" "${H[@]}"; then
+			check_shares "weights 1:2:4, 16 busy contexts on the weight-1 vGPU" $TOL "1 2 4"
+		else
+			not_ok "weights 1:2:4 with 16 contexts: read busy_ns"
+		fi
+		stop_hogs "shares with 16 contexts"
+	fi
+	kill -TERM $ctxpid
+	st=0
+	wait $ctxpid || st=$?
+	sed 's/^/# /' "$tmp/ctxhog"
+	least=$(sed -n 's/.*least_done=\([0-9]*\).*/\1/p' "$tmp/ctxhog")
+	if [ "$st" = 0 ] && [ "${least:-0}" -gt 0 ]; then
+		ok "16 contexts: every one completed work ($least commands or more), none stopped with an error"
+	else
+		not_ok "16 contexts: every one completed work, none stopped with an error (exit $st, least ${least:-?})"
+	fi
+else
+	not_ok "create a 1/2 and two 1/16 vGPUs, weights 1 2 4 (got ${#H[@]})"
+fi
 check "remove the vGPUs" remove_all_vgpus
 check "module unloads" rmmod mvgpu
 exit $((T_FAILED > 0))

@@ -51,9 +51,12 @@ int mvgpu_drm_open(struct mvgpu_drm *d, int minor)
 	     m <= (minor < 0 ? RENDER_MAX : minor); m++) {
 		fd = drmOpenRender(m);
 		if (fd < 0) {
-			/* EBUSY: every device context is taken; say so. */
-			if (errno == EBUSY)
-				err = -EBUSY;
+			/*
+			 * EBUSY: every device context is taken; EDQUOT: this
+			 * uid holds its share of them.  Say so.
+			 */
+			if (errno == EBUSY || errno == EDQUOT)
+				err = -errno;
 			continue;
 		}
 		if (is_mvgpu(fd))

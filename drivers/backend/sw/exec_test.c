@@ -331,7 +331,8 @@ static int restore(struct exec_fixture *x, const struct mvgpu_sw_state *st,
 
 	*why = NULL;
 	ops->ctx_set_ring(x->b, 0, RING, x->tail);
-	return ops->ctx_restore(x->b, st, sizeof(*st), why);
+	return ops->ctx_restore(x->b, 0, st, sizeof(*st), why) ?:
+	       ops->ctx_restore_end(x->b, sizeof(*st), why);
 }
 
 /* @st is refused, says why, and leaves the engine state as after a reset. */
@@ -368,10 +369,30 @@ static void exec_restore_checks_test(struct kunit *test)
 	submit(x, mm);
 	one_step(test, x);
 	x->b->cmd_ns = U64_MAX;	/* a command past its budget saves at it */
-	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, &st, sizeof(st)),
-			(ssize_t)sizeof(st));
+	KUNIT_ASSERT_EQ(test, ops->ctx_image_size(x->b), (u64)sizeof(st));
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, 0, &st, sizeof(st)), 0);
 	KUNIT_EXPECT_EQ(test, st.cmd_ns, 60000ULL * NSEC_PER_MSEC);
 	KUNIT_EXPECT_EQ(test, restore(x, &st, &why), 0);
+	KUNIT_EXPECT_TRUE(test, x->b->cmd_active);
+	KUNIT_EXPECT_EQ(test, x->b->progress, 1ULL);
+	/* Read and handed back in pieces, as a migration may move it. */
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, 40, (u8 *)&e + 40,
+					    sizeof(e) - 40), 0);
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, 0, &e, 40), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&e, &st, sizeof(e)), 0);
+	KUNIT_EXPECT_EQ(test, ops->ctx_save(x->b, 40, &e, sizeof(e)), -EINVAL);
+	ops->ctx_set_ring(x->b, 0, RING, x->tail);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore(x->b, 0, &st, 40, &why), 0);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore(x->b, 48, (u8 *)&st + 48, 8, &why),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore(x->b, 0, &st, 40, &why), 0);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore_end(x->b, 40, &why), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, x->b->cmd_active);
+	ops->ctx_set_ring(x->b, 0, RING, x->tail);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore(x->b, 0, &st, 40, &why), 0);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore(x->b, 40, (u8 *)&st + 40,
+					       sizeof(st) - 40, &why), 0);
+	KUNIT_EXPECT_EQ(test, ops->ctx_restore_end(x->b, sizeof(st), &why), 0);
 	KUNIT_EXPECT_TRUE(test, x->b->cmd_active);
 	KUNIT_EXPECT_EQ(test, x->b->progress, 1ULL);
 
@@ -434,8 +455,8 @@ static void exec_restore_wait_test(struct kunit *test)
 	submit(x, wait);
 	mvgpu_exec_run(x->b, &x->bufs, &preempt, &stop);
 	KUNIT_ASSERT_EQ(test, stop.reason, MVGPU_STOP_BLOCKED);
-	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, &st, sizeof(st)),
-			(ssize_t)sizeof(st));
+	KUNIT_ASSERT_EQ(test, ops->ctx_image_size(x->b), (u64)sizeof(st));
+	KUNIT_ASSERT_EQ(test, ops->ctx_save(x->b, 0, &st, sizeof(st)), 0);
 	KUNIT_ASSERT_NE(test, st.progress, 0ULL);
 	/* Started on a host whose clock is an hour ahead of this one's. */
 	st.progress = ktime_get_ns() + 3600ULL * NSEC_PER_SEC;

@@ -241,6 +241,33 @@ static int mvgpu_matmul_rows4(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs
  * a time once it is (and where a row spans host pages), so a stop waits
  * for at most the four products in hand.
  */
+/*
+ * acc[0..@w) += @av * the @w elements of B at @va, one row: 0, or -errno
+ * with the faulting address in *@fa.
+ */
+static int mvgpu_matmul_row1(struct mvgpu_bctx *b, struct mvgpu_exec_bufs *bufs,
+			     u32 av, u64 va, u32 w, u64 *fa)
+{
+	__le32 *row = bufs->b;
+	u32 *acc = bufs->c, j;
+	const __le32 *r;
+	int err;
+
+	r = mvgpu_gmem_peek(b, &bufs->tlb, va, w * 4, &err, fa);
+	if (!r && !err) {
+		/* The row's segment spans pages: copy it. */
+		err = mvgpu_gmem_read(b, &bufs->tlb, va, row, w * 4, fa);
+		r = row;
+	}
+	if (err)
+		return err;
+	for (j = 0; j < w; j++)
+		acc[j] += av * le32_to_cpu(r[j]);
+	if (r != row)
+		mvgpu_gmem_unpeek(r);
+	return 0;
+}
+
 enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 				  struct mvgpu_exec_bufs *bufs,
 				  const bool *preempt,
@@ -252,7 +279,7 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 	u32 w = min_t(u32, k->n - j0, MVGPU_MATMUL_COLS);
 	u64 c_seg = k->c + ((u64)i * k->n + j0) * 4, fa;
 	u64 stride = (u64)k->n * 4;
-	__le32 *a = bufs->a, *row = bufs->b;
+	__le32 *a = bufs->a;
 	u32 *acc = bufs->c;
 	int err;
 
@@ -273,7 +300,6 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 	for (kk = k0, one_by_one = k0; kk < k1;) {
 		u32 av = le32_to_cpu(a[kk - k0]);
 		u64 va = k->b + (u64)kk * stride + (u64)j0 * 4;
-		const __le32 *r;
 
 		if (kk >= one_by_one && k1 - kk >= 4 &&
 		    !mvgpu_exec_stop(preempt)) {
@@ -292,19 +318,9 @@ enum mvgpu_step mvgpu_exec_matmul(struct mvgpu_bctx *b,
 				continue;
 			}
 		}
-		r = mvgpu_gmem_peek(b, &bufs->tlb, va, w * 4, &err, &fa);
-		if (!r && !err) {
-			/* The row's segment spans pages: copy it. */
-			err = mvgpu_gmem_read(b, &bufs->tlb, va, row, w * 4,
-					      &fa);
-			r = row;
-		}
+		err = mvgpu_matmul_row1(b, bufs, av, va, w, &fa);
 		if (err)
 			return mvgpu_exec_mem_fault(b, err, fa, f);
-		for (j = 0; j < w; j++)
-			acc[j] += av * le32_to_cpu(r[j]);
-		if (r != row)
-			mvgpu_gmem_unpeek(r);
 		kk++;
 		if (mvgpu_exec_stop(preempt)) {
 			k1 = kk;

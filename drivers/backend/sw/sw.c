@@ -86,6 +86,7 @@ static struct mvgpu_bctx *mvgpu_sw_ctx_create(struct mvgpu_backend *be,
 static void mvgpu_sw_ctx_destroy(struct mvgpu_bctx *b)
 {
 	mvgpu_sw_mem_cancel(b);
+	kfree(b->staging);
 	kfree(b);
 }
 
@@ -93,6 +94,7 @@ static void mvgpu_sw_ctx_reset(struct mvgpu_bctx *b)
 {
 	mvgpu_sw_mem_cancel(b);
 	mvgpu_exec_reset(b);
+	b->staged = 0;	/* an image half taken is dropped */
 }
 
 static void mvgpu_sw_ctx_set_ring(struct mvgpu_bctx *b, u64 base, u32 size,
@@ -113,20 +115,29 @@ static void mvgpu_sw_ctx_host_done(struct mvgpu_bctx *b,
 	b->host = MVGPU_HOST_ANSWERED;
 }
 
-/* Every step that started before now is over: a TLB shootdown. */
-static void mvgpu_sw_ctx_flush(struct mvgpu_bctx *b)
+/*
+ * Every step that started before now is over: a TLB shootdown.  The range
+ * does not matter here: the translation cache is tagged with the page
+ * table's generation, which every change bumps, so the only translations
+ * that can be stale are those a step in flight holds - all are waited for.
+ */
+static void mvgpu_sw_ctx_flush(struct mvgpu_bctx *b, u64 va, u64 size)
 {
 	down_write(&b->step_sem);
 	up_write(&b->step_sem);
 }
 
-static ssize_t mvgpu_sw_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
+/* The software GPU's image is struct mvgpu_sw_state, whatever the context. */
+static u64 mvgpu_sw_ctx_image_size(struct mvgpu_bctx *b)
+{
+	return sizeof(struct mvgpu_sw_state);
+}
+
+/* The engine state as ctx_save writes it. */
+static void mvgpu_sw_state_get(struct mvgpu_bctx *b, struct mvgpu_sw_state *st)
 {
 	u64 limit = (u64)b->be->cfg.watchdog_ms * NSEC_PER_MSEC;
-	struct mvgpu_sw_state *st = buf;
 
-	if (len < sizeof(*st))
-		return -ENOSPC;
 	memset(st, 0, sizeof(*st));
 	st->magic = MVGPU_SW_STATE_MAGIC;
 	st->size = sizeof(*st);
@@ -148,19 +159,57 @@ static ssize_t mvgpu_sw_ctx_save(struct mvgpu_bctx *b, void *buf, size_t len)
 	/* An answer the command has taken is no state: it stays behind. */
 	if (b->host == MVGPU_HOST_ANSWERED)
 		st->host_result = b->host_result;
-	return sizeof(*st);
 }
 
-static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, const void *buf,
+/* A piece of the image: it is made anew for each, from the same state. */
+static int mvgpu_sw_ctx_save(struct mvgpu_bctx *b, u64 off, void *buf,
+			     size_t len)
+{
+	struct mvgpu_sw_state st;
+
+	if (off > sizeof(st) || len > sizeof(st) - off)
+		return -EINVAL;
+	mvgpu_sw_state_get(b, &st);
+	memcpy(buf, (u8 *)&st + off, len);
+	return 0;
+}
+
+/* A piece of an image, into @staging; checked whole at ctx_restore_end. */
+static int mvgpu_sw_ctx_restore(struct mvgpu_bctx *b, u64 off, const void *buf,
 				size_t len, const char **why)
 {
-	const struct mvgpu_sw_state *st = buf;
+	const size_t size = sizeof(struct mvgpu_sw_state);
+
+	if (!off)
+		b->staged = 0;
+	if (!b->staging)
+		b->staging = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!b->staging) {
+		*why = "no memory for the engine state";
+		return -ENOMEM;
+	}
+	if (off != b->staged || off > size || len > size - off) {
+		b->staged = 0;
+		*why = "not a software GPU engine state of this version";
+		return -EINVAL;
+	}
+	memcpy((u8 *)b->staging + off, buf, len);
+	b->staged += len;
+	return 0;
+}
+
+static int mvgpu_sw_ctx_restore_end(struct mvgpu_bctx *b, u64 size,
+				    const char **why)
+{
+	const struct mvgpu_sw_state *st = b->staging;
 	/* The ring the core latched, from its ctx_set_ring just before. */
 	u64 ring_base = b->ring_base;
 	u32 ring_size = b->ring_size, tail = READ_ONCE(b->tail);
+	size_t len = b->staged;
 
 	mvgpu_sw_ctx_reset(b);
-	if (len != sizeof(*st) || st->magic != MVGPU_SW_STATE_MAGIC ||
+	if (!st || len != size || len != sizeof(*st) ||
+	    st->magic != MVGPU_SW_STATE_MAGIC ||
 	    st->size != sizeof(*st) || st->pad || st->cmd_active > 1) {
 		*why = "not a software GPU engine state of this version";
 		return -EINVAL;
@@ -230,6 +279,7 @@ static u64 mvgpu_sw_timestamp(struct mvgpu_backend *be)
 /* The software GPU, as the core sees it (DOC: Backend contract). */
 const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.name = "software GPU",
+	.ctx_image_max = sizeof(struct mvgpu_sw_state),
 	.gpu_create = mvgpu_sw_gpu_create,
 	.gpu_destroy = mvgpu_sw_gpu_destroy,
 	.vram_create = mvgpu_sw_vram_create,
@@ -251,6 +301,8 @@ const struct mvgpu_backend_ops mvgpu_sw_backend_ops = {
 	.ctx_flush = mvgpu_sw_ctx_flush,
 	.ctx_save = mvgpu_sw_ctx_save,
 	.ctx_restore = mvgpu_sw_ctx_restore,
+	.ctx_image_size = mvgpu_sw_ctx_image_size,
+	.ctx_restore_end = mvgpu_sw_ctx_restore_end,
 	.ctx_run_direct = mvgpu_sw_ctx_run_direct,
 	.run = mvgpu_sw_run,
 	/*

@@ -164,6 +164,10 @@ struct mvgpu_bvram {
  * @mem_busy: @mem_work is on it (release/acquire with @mem_failed)
  * @mem_failed: @mem_work could not get it
  * @tail: ring tail, from the core (any time, READ_ONCE())
+ * @staging: an image ctx_restore is taking, piece by piece, until
+ *	ctx_restore_end loads it (allocated at the first piece, freed with the
+ *	context)
+ * @staged: its bytes taken so far; 0 after a reset
  * @ring_base: ring GPU VA
  * @ring_size: ring bytes; 0: no ring yet
  * @head: offset of the next command
@@ -192,6 +196,8 @@ struct mvgpu_bctx {
 	bool mem_busy;
 	bool mem_failed;
 	u32 tail;
+	struct mvgpu_sw_state *staging;
+	size_t staged;
 
 	u64 ring_base;
 	u32 ring_size;
