@@ -63,6 +63,20 @@ static void mock_not_resident(struct mock_ctx *m)
 		m->gpu->bad++;
 }
 
+/*
+ * A memory hook (ctx_flush, ctx_pin, ctx_unpin): from the core's threads
+ * other than the submit worker, on a context that may be resident or
+ * running - and never where it could not sleep (a debug kernel's
+ * might_sleep() says so) nor under the scheduler's lock.
+ */
+static void mock_mem_call(struct mock_ctx *m)
+{
+	struct mvgpu_dev *gdev = m->gpu->gpu;
+
+	might_sleep();
+	lockdep_assert_not_held(&gdev->sched.lock);
+}
+
 static void mock_ctx_destroy(struct mvgpu_bctx *b)
 {
 	struct mock_ctx *m = MCTX(b);
@@ -130,6 +144,7 @@ static void mock_ctx_flush(struct mvgpu_bctx *b, u64 va, u64 size)
 	struct mock_gpu *g = MCTX(b)->gpu;
 	unsigned long flags;
 
+	mock_mem_call(MCTX(b));
 	spin_lock_irqsave(&g->lock, flags);
 	if (g->nr_flushes < MOCK_FLUSHES)
 		g->flushes[g->nr_flushes] = (struct mock_flush) {
@@ -326,6 +341,7 @@ static int mock_ctx_pin(struct mvgpu_bctx *b, u64 iova, struct page **pages,
 	struct mock_ctx *m = MCTX(b);
 	unsigned int i;
 
+	mock_mem_call(m);
 	if (m->gpu->pin_fail)
 		return m->gpu->pin_fail;
 	for (i = 0; i < n; i++)
@@ -342,6 +358,7 @@ static void mock_ctx_unpin(struct mvgpu_bctx *b, u64 iova, struct page **pages,
 	struct mock_ctx *m = MCTX(b);
 	unsigned int i;
 
+	mock_mem_call(m);
 	for (i = 0; i < n; i++)
 		if (xa_erase(&m->pinned, (iova >> PAGE_SHIFT) + i) != pages[i])
 			atomic_inc(&m->gpu->pin_errors);

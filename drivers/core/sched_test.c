@@ -519,7 +519,9 @@ static void mock_host_test(struct kunit *test)
 
 /*
  * A stopped context's engine state goes to a buffer and back in pieces,
- * checked whole when the last is in (DOC: Context images).
+ * checked whole when the last is in (DOC: Context images).  The context
+ * that ran was resident on its engine: the stop evicted it before any of
+ * the image ops saw it (the mock counts one that sees a resident context).
  */
 static void mock_save_restore_test(struct kunit *test)
 {
@@ -532,7 +534,9 @@ static void mock_save_restore_test(struct kunit *test)
 	mock_ring(x, 0, 1024);
 	KUNIT_ASSERT_EQ(test, mock_running(x, 0), 0);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, 0, buf, 16), -EBUSY);
+	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resident, 0);
 	stop_running(test, x, 0, 0, 7, false);
+	KUNIT_EXPECT_EQ(test, x->g->ctxs[0]->resident, -1);
 	KUNIT_ASSERT_EQ(test, mvgpu_ctx_image_size(a, &size), 0);
 	KUNIT_ASSERT_EQ(test, size, 16ULL);
 	KUNIT_EXPECT_EQ(test, mvgpu_ctx_save(a, 8, buf, 16), -EINVAL);
@@ -560,6 +564,7 @@ static void mock_save_restore_test(struct kunit *test)
 	mvgpu_ctx_thaw(b);
 	mutex_unlock(&x->vgpu[1]->lock);
 	mvgpu_ctx_restart(a);
+	KUNIT_EXPECT_EQ(test, x->g->bad, 0U);
 }
 
 /*
