@@ -46,7 +46,13 @@
  * run, which the worker issues once the call in progress returns.  A
  * context that stops (a reset, a migration, its destruction) is evicted
  * and waits for the worker to be done with every call naming it
- * (mvgpu_submit_forget()) before the core hands it to other ops.
+ * (mvgpu_submit_forget()) before the core hands it to other ops: the
+ * context ops that must not see it resident (&mvgpu_backend_ops.ctx_reset,
+ * .ctx_destroy, .ctx_run_direct, the image ops).  The memory hooks
+ * (.ctx_flush, .ctx_pin, .ctx_unpin) do not wait for the worker: they come
+ * from the core's other threads, perhaps with its mutexes held (which the
+ * worker never takes), and may meet the worker's calls on the same
+ * context.
  *
  * Resident contexts (&mvgpu_backend_ops.nr_resident): the worker keeps
  * each engine's list, the most recently run first, and makes the calls

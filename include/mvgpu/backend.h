@@ -42,13 +42,14 @@ struct vm_area_struct;
  *
  * A context is run asynchronously, as hardware runs it:
  *
- * 1. The core picks a context for an idle engine and calls @run.  @run
- *    starts it; it may sleep (a firmware RPC, a ring write and a fence
- *    wait) but should not wait for the run to end.
+ * 1. The core picks a context for an idle engine and its submit worker
+ *    calls @run.  @run starts it; it may sleep (a firmware RPC, a ring
+ *    write and a fence wait) but should not wait for the run to end.
  * 2. The backend runs the context's ring until it is empty, a WAIT is not
  *    satisfied, a command needs the host (a MAP of guest memory) or memory
- *    it could only have by waiting, a command faults, or the core calls
- *    @preempt for that engine (the slice ended, a higher level arrived, or
+ *    it could only have by waiting, a command faults, or the core asks for
+ *    the engine back - the engine's struct mvgpu_preempt_req, and @preempt
+ *    if the backend has one (the slice ended, a higher level arrived, or
  *    a reset wants the context).  An engine never sleeps on a tenant's
  *    behalf: not for its memory, not for its guest pages.
  * 3. It then calls the core's &mvgpu_core_ops.ctx_stopped with a struct
@@ -81,9 +82,23 @@ struct vm_area_struct;
  * one if the engine has @nr_resident already (and for the context itself
  * on another engine where it is resident: a context is resident on one
  * engine at most), then @ctx_load.  A context that stops for a reset, a
- * migration or its destruction is evicted first: @ctx_reset, @ctx_save,
- * @ctx_restore, @ctx_destroy and @ctx_run_direct never see a resident
- * context.
+ * migration or its destruction is evicted first, and the worker is done
+ * with every call naming it: @ctx_reset, @ctx_destroy, @ctx_run_direct and
+ * the image ops (@ctx_image_size, @ctx_save, @ctx_restore,
+ * @ctx_restore_end) never see a resident context, nor one a call of the
+ * worker is still using.
+ *
+ * The memory hooks are not the worker's: @ctx_flush, @ctx_pin and
+ * @ctx_unpin follow the core's page-table changes and pins, from its host
+ * worker, a reset, a migration or VFIO's dma_unmap, in process context.
+ * They may name a context that is resident or running on an engine, at
+ * the same moment as the worker's @run, @ctx_load or @ctx_evict of it: the
+ * backend serialises the two itself, and a @ctx_flush of a resident
+ * context reaches whatever an engine keeps of it.  The worker takes no
+ * core mutex (only spinlocks: the scheduler's, a vGPU's interrupt lock),
+ * so a memory hook may wait for a call the worker is making; it must not
+ * wait for the worker's next call (a @preempt) while holding a lock of
+ * the backend's that a call of the worker takes.
  *
  * An @engine_reset may lose resident contexts besides the one it stops:
  * before it returns, the backend reports each one whose state it lost
@@ -279,8 +294,10 @@ struct mvgpu_engine_stats {
  * struct mvgpu_core_ops - the core's entry points for a backend
  * @ctx_stopped: a run ended.  @gpu is what the core passed to
  *	&mvgpu_backend_ops.gpu_create, @ctx the core context given to
- *	@ctx_create.  Any context (an interrupt handler's too); takes the
- *	core's scheduler spinlock; may call &mvgpu_backend_ops.run.
+ *	@ctx_create.  Any context (an interrupt handler's too), and it may
+ *	come before the &mvgpu_backend_ops.run it ends has returned; takes
+ *	the core's scheduler spinlock and may decide the engine's next run,
+ *	which the submit worker issues: it calls no backend op itself.
  * @ctx_progress: commands completed while running: the ring head and the
  *	count since the context's reset, for the vGPU's registers.  Any
  *	context; optional to call as often as each command.
@@ -373,10 +390,11 @@ struct mvgpu_core_ops {
  *	@as translates (it stays bound until @ctx_destroy); @ctx is the core's
  *	context, for the calls up; @flags MVGPU_BCTX_*.  Returns the
  *	backend's or an ERR_PTR().
- * @ctx_destroy: free it; it does not run.
+ * @ctx_destroy: free it; it does not run and is resident nowhere.
  * @ctx_reset: engine state back to power-on (ring forgotten, command in
- *	flight dropped).  It does not run.  Work the backend still does for
- *	it off the engine (memory a step waits for) is over when this returns.
+ *	flight dropped).  It does not run and is resident nowhere.  Work the
+ *	backend still does for it off the engine (memory a step waits for) is
+ *	over when this returns.
  * @ctx_set_ring: the ring the next run executes (GPU VA, bytes, tail).
  *	Any context, may be called while the context runs (a doorbell): the
  *	backend must see the new tail no later than at its next look at it.
@@ -391,11 +409,15 @@ struct mvgpu_core_ops {
  *	dma_unmap, with the pin lock and in addition the vGPU's contexts lock
  *	(dma_unmap, under VFIO's device-list lock) or the vGPU's lock (reset,
  *	migration) possibly held: it must take none of these, nor wait for
- *	anything that does, and must not call into VFIO.
+ *	anything that does, and must not call into VFIO.  Never from the
+ *	submit worker: the context may be running or resident on an engine
+ *	meanwhile, and what the engine keeps of it is flushed too (DOC:
+ *	Backend contract).
  * @ctx_save: copy @len bytes of the context's image from offset @off
  *	(@off + @len at most @ctx_image_size) into @buf: 0, or -EINVAL for a
- *	range outside the image.  It does not run, and its image does not
- *	change between the calls that read one image (DOC: Context images).
+ *	range outside the image.  It does not run and is resident nowhere,
+ *	and its image does not change between the calls that read one image
+ *	(DOC: Context images).  Process context; the vGPU lock held.
  * @ctx_restore: take @len bytes of an image @ctx_save made, for offset
  *	@off: pieces come in order from 0 (a piece at 0 starts a new image);
  *	@len is at most PAGE_SIZE, but @off and @len follow the stream's
@@ -405,13 +427,14 @@ struct mvgpu_core_ops {
  *	effect only at @ctx_restore_end.  What
  *	the backend allocates to stage pieces (up to @ctx_image_max, the
  *	stream's to choose) is the tenant's: GFP_KERNEL_ACCOUNT.  It does
- *	not run.  Process context; the core's vGPU lock held.
+ *	not run and is resident nowhere.  Process context; the core's vGPU
+ *	lock held.
  *
  * @ctx_image_size: the bytes of the context's image now, at most
- *	@ctx_image_max.  It does not run.  Called before every @ctx_save too:
- *	while the context is frozen it must be cheap and return the same
- *	value.  A value above @ctx_image_max is the backend's bug: a warning,
- *	-EIO, and the migration fails.
+ *	@ctx_image_max.  It does not run and is resident nowhere.  Called
+ *	before every @ctx_save too: while the context is frozen it must be
+ *	cheap and return the same value.  A value above @ctx_image_max is
+ *	the backend's bug: a warning, -EIO, and the migration fails.
  * @ctx_restore_end: the pieces @ctx_restore took are the whole image, of
  *	@size bytes (it may be called with @size 0 and no pieces taken):
  *	check it as untrusted input (it may come from another host's
@@ -419,7 +442,8 @@ struct mvgpu_core_ops {
  *	a static string that says what was wrong (the state is then as after
  *	@ctx_reset).  The core calls @ctx_set_ring with the ring it latched
  *	just before: an image whose ring (base, size, tail) is another one is
- *	refused.  It does not run.  Process context; the vGPU lock held.
+ *	refused.  It does not run and is resident nowhere.  Process context;
+ *	the vGPU lock held.
  * @ctx_pin: optional.  Guest pages were pinned for @bctx's address space:
  *	@n pages from guest IOVA @iova, consecutive, none of them mapped by a
  *	page-table entry yet.  A hardware backend maps them for DMA here.
@@ -434,9 +458,11 @@ struct mvgpu_core_ops {
  *	Called with the context's pin lock held (a dma_unmap of the range
  *	waits for it), from the vGPU's host worker or a migration: may
  *	sleep for memory, must not call into VFIO nor wait for what does.
- *	0, or -errno: the core then unpins the pages and the
- *	MAP fails with MVGPU_ERR_BAD_MAP, reason MVGPU_MAP_ERR_PIN (a
- *	migration's stream is refused: the memory cannot be pinned).
+ *	The context may be running or resident on an engine meanwhile (a
+ *	MAP into another context's table).  0, or -errno: the core then
+ *	unpins the pages and the MAP fails with MVGPU_ERR_BAD_MAP, reason
+ *	MVGPU_MAP_ERR_PIN (a migration's stream is refused: the memory cannot
+ *	be pinned).
  * @ctx_unpin: optional.  The core is about to unpin @n consecutive pages
  *	from IOVA @iova that it handed to @ctx_pin: no entry maps them any
  *	more and the change that unmapped them has been flushed (DOC:
@@ -447,11 +473,13 @@ struct mvgpu_core_ops {
  *	vGPU's lock may be held (a reset, a migration) or its contexts-table
  *	lock (&mvgpu_vgpu.ctxs_lock, in a dma_unmap, itself under VFIO's
  *	device-list lock): must not take either, wait for what does, nor
- *	call into VFIO.
+ *	call into VFIO.  The context may be running or resident on an
+ *	engine meanwhile (a dma_unmap).
  * @ctx_run_direct: run @n commands to completion on the caller's thread,
  *	outside any ring and scheduler (the mediated-vs-direct benchmark
  *	baseline): 0, -EIO on a fault, -EOPNOTSUPP for a command that needs
  *	the host, -ECANCELED if @stop became true, -EINTR on a fatal signal.
+ *	The context is resident nowhere (the core evicts it first).
  *
  * @run: start running @bctx on @engine, which is idle; see DOC: Backend
  *	contract.  From the submit worker: may sleep.  With @nr_resident,
