@@ -396,8 +396,12 @@ struct mvgpu_core_ops {
  *	backend still does for it off the engine (memory a step waits for) is
  *	over when this returns.
  * @ctx_set_ring: the ring the next run executes (GPU VA, bytes, tail).
- *	Any context, may be called while the context runs (a doorbell): the
- *	backend must see the new tail no later than at its next look at it.
+ *	Any context: a doorbell calls it with the core's scheduler spinlock
+ *	and the vGPU's interrupt lock held, irqs off, so it must not sleep -
+ *	the one call down still made under a core spinlock.  It may be
+ *	called while the context runs, or while the submit worker is about
+ *	to issue its @run: the backend must see the new tail no later than
+ *	at its next look at it.
  * @ctx_host_done: the core's answer to an MVGPU_STOP_HOST: @result->code
  *	0 on success, else the fault the command takes.  Before the next run.
  * @ctx_flush: the core changed @bctx's page table in [@va, @va + @size)
