@@ -70,7 +70,8 @@ extern "C" {
  *   work, SUBMIT fails with -ENODEV after checking its arguments.
  * - MVGPU_PARAM_NUM_CONTEXTS: the device's contexts, context 0 included;
  *   NUM_CONTEXTS - 1 files (of the render node or card0) may be open
- *   (then open() fails with -EBUSY); one uid may hold fewer (open() then
+ *   (then open() fails with -EBUSY); one user (a uid, or every uid of a
+ *   user namespace, charged to its owner) may hold fewer (open() then
  *   fails with -EDQUOT): at most max_ctx_per_uid if that is set, and never
  *   the last free context while it holds one ("Contexts per user" in
  *   Documentation/guest-driver.rst).

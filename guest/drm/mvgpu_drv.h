@@ -128,7 +128,8 @@ struct mvgpu_device {
  * struct mvgpu_file - an open render node
  * @mdev: the device
  * @ctx: its device context, or NULL on a device without contexts
- * @uid: the effective uid that opened it, charged for its context
+ * @uid: the user charged for its context: the opener's euid, or in a user
+ *	namespace the owner of the outermost one ("Contexts per user")
  * @link: in &mvgpu_device.files while charged
  * @charged: it holds a share of its uid's contexts (mvgpu_file.c)
  */

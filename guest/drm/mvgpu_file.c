@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <drm/drm_file.h>
 
 #include "mvgpu_ctx.h"
@@ -20,11 +21,17 @@
  * or one process opening the render node again and again, could hold them
  * all and every other user's open() would fail with -EBUSY.  So, like
  * other per-user kernel limits (inotify's max_user_instances, the keyring
- * quotas), files are charged to the effective uid that opened them
- * (&mvgpu_file.uid, kept with the file: a file passed to another process
- * or kept across setuid() stays charged to its opener), across every open
- * file of the device, render node and card0 alike.  Opening fails with
- * -EDQUOT when the opener's uid
+ * quotas), files are charged to the user that opened them (&mvgpu_file.uid,
+ * kept with the file: a file passed to another process or kept across
+ * setuid() stays charged to its opener), across every open file of the
+ * device, render node and card0 alike.  The user is the opener's effective
+ * uid when it runs in the initial user namespace; a process in a user
+ * namespace (a container, ``unshare -U``, rootless podman) is charged to
+ * the owner of the outermost one, the user that created it - every uid of
+ * a subordinate range (/etc/subuid) is a kuid of its own, and charging
+ * those would let one user open as many users as its range holds.  The
+ * kernel's own per-user counts (ucounts) charge a namespace's owner in the
+ * same way.  Opening fails with -EDQUOT when that user
  *
  * 1. already holds max_ctx_per_uid contexts (the module parameter; 0, the
  *    default, sets no such number), or
@@ -53,6 +60,21 @@
 unsigned int mvgpu_max_ctx_per_uid;
 module_param_named(max_ctx_per_uid, mvgpu_max_ctx_per_uid, uint, 0644);
 MODULE_PARM_DESC(max_ctx_per_uid, "Device contexts (open files) one uid may hold; 0: no fixed number, only the last free context is kept for another uid (default 0)");
+
+/*
+ * The user a file of @cred's is charged to: its euid in the initial user
+ * namespace, else the owner of the outermost namespace it runs in.
+ */
+static kuid_t mvgpu_file_user(const struct cred *cred)
+{
+	const struct user_namespace *ns = cred->user_ns;
+
+	if (ns == &init_user_ns)
+		return cred->euid;
+	while (ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return ns->owner;
+}
 
 /* Take a context's share for @mfile's uid: 0, -EDQUOT or -EBUSY. */
 static int mvgpu_file_charge(struct mvgpu_device *mdev, struct mvgpu_file *mfile,
@@ -107,7 +129,7 @@ int mvgpu_open(struct drm_device *drm, struct drm_file *file)
 	if (!mfile)
 		return -ENOMEM;
 	mfile->mdev = mdev;
-	mfile->uid = current_euid();
+	mfile->uid = mvgpu_file_user(current_cred());
 	INIT_LIST_HEAD(&mfile->link);
 	if (mvgpu_has_contexts(mdev)) {
 		ret = mvgpu_file_charge(mdev, mfile, capable(CAP_SYS_ADMIN));

@@ -5,6 +5,8 @@
  */
 #include "drm_test.h"
 
+#include <sched.h>
+
 /*
  * --- uidlimit: the contexts one user may hold -------------------------------
  *
@@ -19,7 +21,42 @@ struct holder {
 
 #define HOLDER_MAX	64
 
-static void holder_loop(uid_t uid, int cmd, int res)
+/*
+ * A holder in a user namespace of its own (userns != 0): it drops to
+ * @uid, creates the namespace (so @uid owns it), waits for its parent to
+ * map NS_UIDS uids from NS_BASE, becomes the namespace's root and opens
+ * each file as another of its uids (seteuid, keeping root as saved uid):
+ * what a user with a subordinate uid range can do.
+ */
+#define NS_BASE		100000
+#define NS_UIDS		64
+
+static int holder_userns(int cmd, int res)
+{
+	char c = 'r';
+
+	if (unshare(CLONE_NEWUSER) || write(res, &c, 1) != 1 ||
+	    read(cmd, &c, 1) != 1 || c != 'm')
+		return -1;
+	return setresgid(0, 0, 0) || setresuid(0, 0, 0) ? -1 : 0;
+}
+
+/* Open the render node, in a user namespace as uid @n of it. */
+static int holder_open(const char *path, int userns, int n)
+{
+	int fd, err;
+
+	if (userns && seteuid(n))
+		return -1;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	err = errno;
+	if (userns && seteuid(0))
+		_exit(4);
+	errno = err;
+	return fd;
+}
+
+static void holder_loop(uid_t uid, int userns, int cmd, int res)
 {
 	char path[64], c;
 	int fds[HOLDER_MAX], n = 0, ans;
@@ -27,10 +64,12 @@ static void holder_loop(uid_t uid, int cmd, int res)
 	snprintf(path, sizeof(path), "/dev/dri/renderD%d", dev.minor);
 	if (setgroups(0, NULL) || setgid(uid) || setuid(uid) || geteuid() != uid)
 		_exit(2);
+	if (userns && holder_userns(cmd, res))
+		_exit(5);
 	while (read(cmd, &c, 1) == 1) {
 		ans = 0;
 		if (c == 'o' && n < HOLDER_MAX) {
-			fds[n] = open(path, O_RDWR | O_CLOEXEC);
+			fds[n] = holder_open(path, userns, n);
 			if (fds[n] < 0)
 				ans = errno;
 			else
@@ -54,7 +93,28 @@ static void holder_loop(uid_t uid, int cmd, int res)
 	_exit(0);
 }
 
-static int holder_start(struct holder *h, uid_t uid)
+/* Map the namespace of holder @pid: NS_UIDS uids and gids from NS_BASE. */
+static int holder_map(pid_t pid)
+{
+	static const char * const maps[] = { "uid_map", "gid_map" };
+	char path[64];
+	unsigned int i;
+	FILE *f;
+	int ok;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, maps[i]);
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		ok = fprintf(f, "0 %d %d\n", NS_BASE, NS_UIDS) > 0;
+		if (fclose(f) || !ok)
+			return -1;
+	}
+	return 0;
+}
+
+static int holder_start_ns(struct holder *h, uid_t uid, int userns)
 {
 	int cmd[2], res[2];
 
@@ -69,13 +129,25 @@ static int holder_start(struct holder *h, uid_t uid)
 	if (!h->pid) {
 		close(cmd[1]);
 		close(res[0]);
-		holder_loop(uid, cmd[0], res[1]);
+		holder_loop(uid, userns, cmd[0], res[1]);
 	}
 	close(cmd[0]);
 	close(res[1]);
 	h->cmd = cmd[1];
 	h->res = res[0];
+	if (h->pid > 0 && userns) {
+		char c = 0;
+
+		if (read(h->res, &c, 1) != 1 || c != 'r' || holder_map(h->pid) ||
+		    write(h->cmd, "m", 1) != 1)
+			return -1;
+	}
 	return h->pid < 0 ? -1 : 0;
+}
+
+static int holder_start(struct holder *h, uid_t uid)
+{
+	return holder_start_ns(h, uid, 0);
 }
 
 /* A command's answer: 0 or the errno; -1 if the holder is gone. */
@@ -179,6 +251,41 @@ static void uidlimit_reserve(int used0, int free0)
 	holder_end(&c, 0);
 }
 
+/*
+ * A user with a range of uids in a user namespace is one user: every uid
+ * there is charged to the namespace's owner, outside it too.
+ */
+static void uidlimit_userns(int used0, int free0)
+{
+	struct holder a = { 0 }, b = { 0 }, c = { 0 };
+	int na, err = 0, ret;
+
+	ret = holder_start_ns(&a, 1000, 1);
+	if (!tap_ok(!ret, "uid 1000 in a user namespace of its own, uids 0-%d mapped to %d-%d",
+		    NS_UIDS - 1, NS_BASE, NS_BASE + NS_UIDS - 1)) {
+		holder_end(&a, 1);
+		return;
+	}
+	na = holder_fill(&a, &err);
+	tap_ok(na == free0 - 1 && err == EDQUOT,
+	       "opening as a new uid of its namespace each time, it opens %d files of %d free contexts, then %s",
+	       na, free0, strerror(err));
+	holder_start(&b, 1000);
+	ret = holder_do(&b, 'o');
+	tap_ok(ret == EDQUOT, "its files count for uid 1000 outside the namespace (%s)",
+	       strerror(ret));
+	holder_start(&c, 1001);
+	ret = holder_do(&c, 'o');
+	tap_ok(!ret, "uid 1001 still opens the render node (%s)", strerror(ret));
+	ret = holder_do(&a, 'j');
+	tap_ok(!ret, "jobs in the namespace are exact (%s)", strerror(ret));
+	holder_end(&a, 0);
+	holder_end(&b, 0);
+	holder_end(&c, 0);
+	ret = wait_used(used0);
+	tap_ok(ret == used0, "namespace closed: CONTEXTS_USED back to %d", ret);
+}
+
 /* max_ctx_per_uid=2: a fixed number per uid; root is not limited. */
 static void uidlimit_fixed(int used0)
 {
@@ -197,6 +304,12 @@ static void uidlimit_fixed(int used0)
 	tap_ok(!ret, "after closing one it opens again (%s)", strerror(ret));
 	ret = holder_do(&a, 'j');
 	tap_ok(!ret, "and its jobs are exact (%s)", strerror(ret));
+	holder_end(&a, 0);
+	holder_start_ns(&a, 1000, 1);
+	n = holder_fill(&a, &err);
+	tap_ok(n == 2 && err == EDQUOT,
+	       "uid 1000 in a user namespace, as uids 0 and 1 of it, opens %d, then %s",
+	       n, strerror(err));
 	holder_end(&a, 0);
 	for (i = 0, n = 0; i < 3; i++)
 		if ((fds[i] = drmOpenRender(dev.minor)) >= 0)
@@ -238,6 +351,7 @@ void suite_uidlimit(void)
 	uidlimit_reserve(used0, n - 1 - used0);
 	ret = wait_used(used0);
 	tap_ok(ret == used0, "every holder gone: CONTEXTS_USED back to %d", ret);
+	uidlimit_userns(used0, n - 1 - used0);
 	uidlimit_fixed(used0);
 	chmod(node, sb.st_mode & 07777);
 }
