@@ -5,7 +5,7 @@
 # (GUEST_DRM_FLAVOUR: stock, the default, or debug: KASAN, lockdep,
 # kmemleak) with a busybox initramfs (scripts/mkguest.sh) and a 1/4 vGPU;
 # /init loads mvgpu_drm.ko and runs the render node's tests
-# (tests/guest/drm_test.c, every suite), then unloads the driver, scans
+# (tests/guest/drm_*.c, every suite), then unloads the driver, scans
 # kmemleak and prints the guest kernel's log.  Here: the guest's TAP lines
 # as ours, its exit status, the unload, and no splat or leak in its log.
 #
