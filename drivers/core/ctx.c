@@ -571,8 +571,9 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_doorbell);
  * commands (&mvgpu_backend_ops.ctx_run_direct).
  *
  * Context: process context.
- * Return: 0; -ENODEV if the vGPU is not open; -EBUSY if the ring has work
- * or the context is stopped; what the backend returns.
+ * Return: 0; -EOPNOTSUPP if the backend has no ctx_run_direct; -ENODEV if
+ * the vGPU is not open; -EBUSY if the ring has work or the context is
+ * stopped; what the backend returns.
  */
 int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 		     unsigned int n)
@@ -580,6 +581,9 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 	struct mvgpu_sched *sched = mvgpu_ctx_sched(ctx);
 	int ret;
 
+	/* Optional: a backend may have no direct path (the mock has none). */
+	if (!mvgpu_ctx_be(ctx)->ctx_run_direct)
+		return -EOPNOTSUPP;
 	spin_lock_irq(&sched->lock);
 	/* Guest memory is only reachable while it is open. */
 	if (!READ_ONCE(ctx->vgpu->open)) {

@@ -36,7 +36,9 @@
  *   -ENODEV unless the vGPU is open (guest memory is reached through
  *   VFIO), -EBUSY while the vGPU's ring has work, -EIO if a command
  *   faulted (the vGPU's registers are left alone), -ECANCELED if a reset
- *   interrupted it, -EINTR on a fatal signal, -EINVAL for a bad length.
+ *   interrupted it, -EINTR on a fatal signal, -EINVAL for a bad length,
+ *   -EOPNOTSUPP if the backend has no direct path (or for a command that
+ *   needs the host).
  *
  * ``/sys/kernel/debug/mvgpu/mvgpu.N/sched``: the GPU's run queues, what each
  * engine runs, and every vGPU's scheduler state (level, weight, cap,
