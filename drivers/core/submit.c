@@ -25,16 +25,16 @@
  * no core lock held, so that a backend may sleep in them: a firmware RPC,
  * a ring write and a wait for its fence.
  *
- * Each engine slot holds the requests the worker has not carried out yet
- * (struct mvgpu_engine_slot @submit): run the slot's current context,
- * preempt it, reset the engine.  A decision sets one under the lock and
- * queues the worker's work; the worker takes one request at a time under
- * the lock and makes the call after dropping it.  A request is for the
- * run that is current when it is made: the decision of a new run, or the
- * report that ends the current one, drops the slot's preempt and reset
- * requests, so a preemption or reset never reaches a run it was not meant
- * for.  For one slot the run is issued before a preempt or reset of it,
- * so the backend never hears of a preemption before the run.  The worker
+ * For each engine the core keeps the requests the worker has not carried
+ * out yet: run the engine's current context, preempt it, reset the
+ * engine.  A decision sets one under the lock and queues the worker's
+ * work; the worker takes one request at a time under the lock and makes
+ * the call after dropping it.  A request is for the run that is current
+ * when it is made: the decision of a new run, or the report that ends the
+ * current one, drops the engine's preempt and reset requests, so a
+ * preemption or reset never reaches a run it was not meant for.  For one
+ * engine the run is issued before a preempt or reset of it, so the
+ * backend never hears of a preemption before the run.  The worker
  * is the only caller of these ops, so they reach the backend one at a
  * time, in the order it issues them.  (A preempt or reset taken just
  * before the engine gave its context back on its own reaches an idle
