@@ -194,7 +194,8 @@ struct vm_area_struct;
  *
  * Optional ops, which the core checks for NULL: &mvgpu_backend_ops.preempt,
  * &mvgpu_backend_ops.engine_reset, &mvgpu_backend_ops.ctx_load and
- * &mvgpu_backend_ops.ctx_evict (with &mvgpu_backend_ops.nr_resident 0),
+ * &mvgpu_backend_ops.ctx_evict (which a backend with
+ * &mvgpu_backend_ops.nr_resident 0 leaves out),
  * &mvgpu_backend_ops.ctx_pin, &mvgpu_backend_ops.ctx_unpin,
  * &mvgpu_backend_ops.ctx_run_direct and &mvgpu_backend_ops.timestamp (not
  * called by the core yet).  The core calls every other op without a
@@ -551,7 +552,8 @@ struct mvgpu_core_ops {
  * @vram_next_backed: the offset of the first page at or after ``off`` (4 KiB
  *	aligned) that takes memory, or U64_MAX if none: the pages a
  *	migration copies.  The vGPU's contexts do not run.  From a migration
- *	data file's read, under that file's own lock (not the vGPU lock).
+ *	data file's read, under that file's own locks (not the vGPU lock),
+ *	with page faults disabled: it touches kernel memory only.
  * @vram_page_read: copy the 4 KiB page at ``off`` (aligned) into ``buf``,
  *	kernel memory; a page that takes no memory reads as zeros and stays
  *	so.  0, or -EINVAL for an offset outside the block.  As
@@ -561,7 +563,7 @@ struct mvgpu_core_ops {
  *	tenant's touch to the memory cgroup given at @vram_open.  0, -EINVAL
  *	for an offset outside the block, -ENOMEM.  The block is open; the
  *	vGPU's contexts do not run.  From a migration data file's write,
- *	under that file's own lock.
+ *	as @vram_next_backed.
  *
  * @ctx_create: a context of the vGPU that owns ``vram``, whose GPU
  *	addresses ``as`` translates (it stays bound until @ctx_destroy);
@@ -618,7 +620,8 @@ struct mvgpu_core_ops {
  *	reads an image of up to 4 KiB with one call for all of it, a larger
  *	one a page at a time (DOC: Context images).  It does not run and is
  *	resident nowhere, and its image does not change between the calls
- *	that read one image.  Process context; the vGPU lock held.
+ *	that read one image.  Process context; the vGPU lock held (and, for a
+ *	larger image, the data file's locks, page faults disabled).
  * @ctx_restore: take ``len`` bytes of an image @ctx_save made, for offset
  *	``off``: pieces come in order from 0 (a piece at 0 starts a new
  *	image); ``len`` is at most PAGE_SIZE (an image of up to 4 KiB comes in
@@ -629,7 +632,8 @@ struct mvgpu_core_ops {
  *	effect only at @ctx_restore_end.  What the backend allocates to stage
  *	pieces (up to @ctx_image_max, the stream's to choose) is the tenant's:
  *	GFP_KERNEL_ACCOUNT.  It does not run and is resident nowhere.
- *	Process context; the core's vGPU lock held.
+ *	Process context; the core's vGPU lock held (and, for a larger image,
+ *	the data file's locks, page faults disabled).
  *
  * @ctx_image_size: the bytes of the context's image now, at most
  *	@ctx_image_max.  It does not run and is resident nowhere.  Called
