@@ -29,9 +29,13 @@
  * namespace (a container, ``unshare -U``, rootless podman) is charged to
  * the owner of the outermost one, the user that created it - every uid of
  * a subordinate range (/etc/subuid) is a kuid of its own, and charging
- * those would let one user open as many users as its range holds.  The
- * kernel's own per-user counts (ucounts) charge a namespace's owner in the
- * same way.  Opening fails with -EDQUOT when that user
+ * those would let one user open as many users as its range holds.  A
+ * namespace root created (a container runtime's: LXD, docker's
+ * userns-remap, podman as root) is charged instead to the kuid its uid 0
+ * maps to, the container's root, so that containers do not share root's
+ * share with each other and with root (if uid 0 is not mapped, to root).
+ * The kernel's own per-user counts (ucounts) also charge a namespace's
+ * owner.  Opening fails with -EDQUOT when that user
  *
  * 1. already holds max_ctx_per_uid contexts (the module parameter; 0, the
  *    default, sets no such number), or
@@ -63,17 +67,23 @@ MODULE_PARM_DESC(max_ctx_per_uid, "Device contexts (open files) one uid may hold
 
 /*
  * The user a file of @cred's is charged to: its euid in the initial user
- * namespace, else the owner of the outermost namespace it runs in.
+ * namespace, else the owner of the outermost namespace it runs in - or,
+ * when root owns that one (a container runtime's), the kuid its uid 0 maps
+ * to, so that each container is a user of its own.
  */
 static kuid_t mvgpu_file_user(const struct cred *cred)
 {
-	const struct user_namespace *ns = cred->user_ns;
+	struct user_namespace *ns = cred->user_ns;
+	kuid_t root;
 
 	if (ns == &init_user_ns)
 		return cred->euid;
 	while (ns->parent != &init_user_ns)
 		ns = ns->parent;
-	return ns->owner;
+	if (!uid_eq(ns->owner, GLOBAL_ROOT_UID))
+		return ns->owner;
+	root = make_kuid(ns, 0);
+	return uid_valid(root) ? root : ns->owner;
 }
 
 /* Take a context's share for @mfile's uid: 0, -EDQUOT or -EBUSY. */

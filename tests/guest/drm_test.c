@@ -34,8 +34,10 @@
  *              file's context goes (needs debugfs mvgpu_fail_unmap)
  *   uidlimit   the contexts one uid may hold: processes of uids 1000-1002
  *              open until EDQUOT, another uid still opens and runs exact
- *              jobs, close and kill -9 give contexts back, max_ctx_per_uid
- *              (needs root, to setuid and to write the parameter)
+ *              jobs, close and kill -9 give contexts back, max_ctx_per_uid;
+ *              a user's namespace is that user, a container root made is
+ *              its root's uid (needs root, to setuid, map namespaces and
+ *              write the parameter)
  *   bench      make bench's drm_submit_vs_raw and drm_jobs_per_s (BENCH
  *              lines; not in "all")
  *

@@ -22,11 +22,12 @@ struct holder {
 #define HOLDER_MAX	64
 
 /*
- * A holder in a user namespace of its own (userns != 0): it drops to
- * @uid, creates the namespace (so @uid owns it), waits for its parent to
- * map NS_UIDS uids from NS_BASE, becomes the namespace's root and opens
- * each file as another of its uids (seteuid, keeping root as saved uid):
- * what a user with a subordinate uid range can do.
+ * A holder in a user namespace of its own (userns: the first kuid mapped,
+ * 0 for none): it drops to @uid, creates the namespace (so @uid owns it),
+ * waits for its parent to map NS_UIDS uids from @userns, becomes the
+ * namespace's root and opens each file as another of its uids (seteuid,
+ * keeping root as saved uid): what a user with a subordinate uid range
+ * can do, or with @uid 0 a container a root runtime made.
  */
 #define NS_BASE		100000
 #define NS_UIDS		64
@@ -93,8 +94,8 @@ static void holder_loop(uid_t uid, int userns, int cmd, int res)
 	_exit(0);
 }
 
-/* Map the namespace of holder @pid: NS_UIDS uids and gids from NS_BASE. */
-static int holder_map(pid_t pid)
+/* Map the namespace of holder @pid: NS_UIDS uids and gids from @base. */
+static int holder_map(pid_t pid, int base)
 {
 	static const char * const maps[] = { "uid_map", "gid_map" };
 	char path[64];
@@ -107,7 +108,7 @@ static int holder_map(pid_t pid)
 		f = fopen(path, "w");
 		if (!f)
 			return -1;
-		ok = fprintf(f, "0 %d %d\n", NS_BASE, NS_UIDS) > 0;
+		ok = fprintf(f, "0 %d %d\n", base, NS_UIDS) > 0;
 		if (fclose(f) || !ok)
 			return -1;
 	}
@@ -138,7 +139,7 @@ static int holder_start_ns(struct holder *h, uid_t uid, int userns)
 	if (h->pid > 0 && userns) {
 		char c = 0;
 
-		if (read(h->res, &c, 1) != 1 || c != 'r' || holder_map(h->pid) ||
+		if (read(h->res, &c, 1) != 1 || c != 'r' || holder_map(h->pid, userns) ||
 		    write(h->cmd, "m", 1) != 1)
 			return -1;
 	}
@@ -260,7 +261,7 @@ static void uidlimit_userns(int used0, int free0)
 	struct holder a = { 0 }, b = { 0 }, c = { 0 };
 	int na, err = 0, ret;
 
-	ret = holder_start_ns(&a, 1000, 1);
+	ret = holder_start_ns(&a, 1000, NS_BASE);
 	if (!tap_ok(!ret, "uid 1000 in a user namespace of its own, uids 0-%d mapped to %d-%d",
 		    NS_UIDS - 1, NS_BASE, NS_BASE + NS_UIDS - 1)) {
 		holder_end(&a, 1);
@@ -286,6 +287,27 @@ static void uidlimit_userns(int used0, int free0)
 	tap_ok(ret == used0, "namespace closed: CONTEXTS_USED back to %d", ret);
 }
 
+/*
+ * Namespaces root made (containers): each is charged to its own root's
+ * kuid, not to root's, so two are two users and root's files count for
+ * neither.  With max_ctx_per_uid=2.
+ */
+static void uidlimit_containers(void)
+{
+	struct holder a = { 0 }, b = { 0 };
+	int na, nb, erra = 0, errb = 0;
+
+	holder_start_ns(&a, 0, 2 * NS_BASE);
+	holder_start_ns(&b, 0, 3 * NS_BASE);
+	na = holder_fill(&a, &erra);
+	nb = holder_fill(&b, &errb);
+	tap_ok(na == 2 && erra == EDQUOT && nb == 2 && errb == EDQUOT,
+	       "two containers root made (roots %d and %d) open 2 files each (%d, then %s; %d, then %s)",
+	       2 * NS_BASE, 3 * NS_BASE, na, strerror(erra), nb, strerror(errb));
+	holder_end(&a, 0);
+	holder_end(&b, 0);
+}
+
 /* max_ctx_per_uid=2: a fixed number per uid; root is not limited. */
 static void uidlimit_fixed(int used0)
 {
@@ -305,12 +327,13 @@ static void uidlimit_fixed(int used0)
 	ret = holder_do(&a, 'j');
 	tap_ok(!ret, "and its jobs are exact (%s)", strerror(ret));
 	holder_end(&a, 0);
-	holder_start_ns(&a, 1000, 1);
+	holder_start_ns(&a, 1000, NS_BASE);
 	n = holder_fill(&a, &err);
 	tap_ok(n == 2 && err == EDQUOT,
 	       "uid 1000 in a user namespace, as uids 0 and 1 of it, opens %d, then %s",
 	       n, strerror(err));
 	holder_end(&a, 0);
+	uidlimit_containers();
 	for (i = 0, n = 0; i < 3; i++)
 		if ((fds[i] = drmOpenRender(dev.minor)) >= 0)
 			n++;
