@@ -680,6 +680,22 @@ static void ctx_reset_lost_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->g->bad, 0U);
 }
 
+/*
+ * The direct path is optional: on a backend without ctx_run_direct (the
+ * mock) it is refused, not called, and the context still runs its ring.
+ */
+static void ctx_direct_optional_test(struct kunit *test)
+{
+	struct mock_fixture *x = test->priv;
+	struct mvgpu_cmd nop = { .opcode = MVGPU_OP_NOP };
+
+	KUNIT_ASSERT_TRUE(test, x->vgpu[0]->open);
+	KUNIT_EXPECT_EQ(test, mvgpu_ctx_direct(&x->vgpu[0]->ctx, &nop, 1),
+			-EOPNOTSUPP);
+	mock_ring(x, 0, MVGPU_CMD_SIZE);
+	KUNIT_EXPECT_GE(test, engine_of(x, 0, 0), 0);
+}
+
 static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_create_destroy_test),
 	KUNIT_CASE(ctx_priority_test),
@@ -690,6 +706,7 @@ static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_create_frozen_test),
 	KUNIT_CASE(ctx_resident_test),
 	KUNIT_CASE(ctx_reset_lost_test),
+	KUNIT_CASE(ctx_direct_optional_test),
 	{}
 };
 

@@ -623,6 +623,7 @@ int mvgpu_ctx_direct(struct mvgpu_ctx *ctx, const struct mvgpu_cmd *cmds,
 	spin_unlock_irq(&sched->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvgpu_ctx_direct);
 
 static bool mvgpu_ctx_sched_valid(u32 weight, u32 prio, u32 cap)
 {
