@@ -29,16 +29,21 @@
  * (struct mvgpu_engine_slot @submit): run the slot's current context,
  * preempt it, reset the engine.  A decision sets one under the lock and
  * queues the worker's work; the worker takes one request at a time under
- * the lock and makes the call after dropping it.  A request is for the
- * run that is current when it is made: the decision of a new run, or the
- * report that ends the current one, drops the slot's preempt and reset
- * requests, so a preemption or reset never reaches a run it was not meant
- * for.  For one slot the run is issued before a preempt or reset of it,
- * so the backend never hears of a preemption before the run.  The worker
- * is the only caller of these ops, so they reach the backend one at a
- * time, in the order it issues them.  (A preempt or reset taken just
- * before the engine gave its context back on its own reaches an idle
- * engine: the contract makes that harmless.)
+ * the lock and makes the call after dropping it.  It takes the evictions
+ * mvgpu_submit_forget() asks for first, then serves the engines in turn -
+ * each take starts at the engine after the one it served last - so that
+ * an engine whose runs end at once, its next run decided each time before
+ * the worker looks again, does not hold the other engines' requests back
+ * while their slices burn.  A request is for the run that is current when
+ * it is made: the decision of a new run, or the report that ends the
+ * current one, drops the slot's preempt and reset requests, so a
+ * preemption or reset never reaches a run it was not meant for.  For one
+ * slot the run is issued before a preempt or reset of it, so the backend
+ * never hears of a preemption before the run.  The worker is the only
+ * caller of these ops, so they reach the backend one at a time, in the
+ * order it issues them.  (A preempt or reset taken just before the engine
+ * gave its context back on its own reaches an idle engine: the contract
+ * makes that harmless.)
  *
  * The backend may report a run over before its &mvgpu_backend_ops.run has
  * returned - an engine that finds the ring empty at once: the core's state
@@ -188,20 +193,24 @@ static bool mvgpu_submit_take_evict_locked(struct mvgpu_sched *sched,
 /*
  * The next call to make, in @op; false if nothing is pending.  Evictions
  * asked for by a stop go first (a run that needs the room may follow);
- * for each slot its run, then a preempt, then a reset.
+ * then the engines in turn, from the one after the engine served last, so
+ * that an engine whose runs end at once does not hold the others' requests
+ * back; for each slot its run, then a preempt, then a reset.
  */
 static bool mvgpu_submit_take_locked(struct mvgpu_sched *sched,
 				     struct mvgpu_submit_op *op)
 {
-	unsigned int i;
+	unsigned int n, i;
 
 	memset(op, 0, sizeof(*op));
 	op->evict_from = UINT_MAX;
 	if (mvgpu_submit_take_evict_locked(sched, op))
 		return true;
-	for (i = 0; i < sched->nr_engines; i++) {
-		struct mvgpu_engine_slot *slot = &sched->engines[i];
+	for (n = 0; n < sched->nr_engines; n++) {
+		struct mvgpu_engine_slot *slot;
 
+		i = (sched->submit_next + n) % sched->nr_engines;
+		slot = &sched->engines[i];
 		if (!slot->submit)
 			continue;
 		op->engine = i;
@@ -209,6 +218,7 @@ static bool mvgpu_submit_take_locked(struct mvgpu_sched *sched,
 			slot->submit = 0;
 			continue;
 		}
+		sched->submit_next = (i + 1) % sched->nr_engines;
 		if (slot->submit & MVGPU_SUBMIT_RUN)
 			mvgpu_submit_take_run_locked(sched, slot, op);
 		else if (slot->submit & MVGPU_SUBMIT_PREEMPT)
@@ -404,6 +414,7 @@ int mvgpu_submit_init(struct mvgpu_dev *gdev)
 
 	sched->nr_resident = gdev->be_ops->nr_resident;
 	INIT_LIST_HEAD(&sched->evict_list);
+	sched->submit_next = 0;
 	kthread_init_work(&sched->submit_work, mvgpu_submit_work);
 	w = kthread_create_worker(0, "mvgpu%u/submit", gdev->index);
 	if (IS_ERR(w))
