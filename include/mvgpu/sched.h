@@ -147,7 +147,8 @@ struct mvgpu_engine_slot {
  * @nr_resident: contexts each engine keeps resident, the backend's
  *	&mvgpu_backend_ops.nr_resident (0: the core keeps no residency)
  * @submit_worker: makes the calls down (DOC: Submission)
- * @submit_work: its work: carry out every request pending
+ * @submit_work: its work: carry out the requests pending, a bounded number
+ *	at a time (DOC: Submission)
  * @evict_list: contexts to evict from the engine they are resident on
  *	(struct mvgpu_ctx @evict_node), for mvgpu_submit_forget()
  * @submit_next: the engine whose requests the worker looks at first next
