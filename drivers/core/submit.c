@@ -55,19 +55,20 @@
  * reset for each engine, and evictions), then, if more are pending,
  * queues itself again - behind whatever was queued meanwhile - and
  * returns.  A flush of the worker (mvgpu_submit_flush()) thus waits for
- * the calls taken before it and at most a budget of others, never for the
- * engines to quieten, which another tenant's stop, reset, close or
- * migration freeze could wait for forever.
+ * the work call in progress and one queued before the flush, each of a
+ * budget of calls at most, never for the engines to quieten, which another
+ * tenant's stop, reset, close or migration freeze could wait for forever.
  *
  * A context that stops (a reset, a migration, its destruction) is evicted
  * and waits for the worker to be done with every call naming it
  * (mvgpu_submit_forget()) before the core hands it to other ops: the
  * context ops that must not see it resident (&mvgpu_backend_ops.ctx_reset,
- * .ctx_destroy, .ctx_run_direct, the image ops).  A flush may come in
- * before the worker has taken the eviction, so the stop asks for it and
- * flushes again until it sees the context resident nowhere (under the
- * lock), and flushes once more after that sight.  Then no call down names
- * the context, nor will one until it runs again:
+ * .ctx_destroy, .ctx_run_direct, the image ops).  Its eviction queues the
+ * work, which takes evictions first; but with more than a budget of stops
+ * at once a flush may come in before the worker has taken this one, so the
+ * stop asks for it and flushes again until it sees the context resident
+ * nowhere (under the lock), and flushes once more after that sight.  Then
+ * no call down names the context, nor will one until it runs again:
  *
  * - a call names the context it runs (and loads), or one it evicts: this
  *   one from another engine before a run of it, the least recently run
@@ -371,10 +372,10 @@ void mvgpu_submit_locked(struct mvgpu_dev *gdev, struct mvgpu_engine_slot *slot,
  *	are over
  * @gdev: the GPU
  *
- * Returns once the call the worker is making, and those it takes before
- * it lets a flush in (at most MVGPU_SUBMIT_BUDGET()), are over.  A request
- * made before may still wait (DOC: Submission): while a backend's runs end
- * at once and each decides a next run, one always does.
+ * Returns once the worker has ended the work call it is in and the one
+ * queued before the flush, if any: at most MVGPU_SUBMIT_BUDGET() calls
+ * each.  A request made before may still wait (DOC: Submission): while a
+ * backend's runs end at once and each decides a next run, one always does.
  *
  * Context: process context, not the submit worker; may sleep.
  */
@@ -405,9 +406,9 @@ void mvgpu_submit_forget(struct mvgpu_ctx *ctx)
 	lockdep_assert_not_held(&sched->lock);
 	/*
 	 * A flush may come in before the worker has taken the eviction (it
-	 * lets one in every MVGPU_SUBMIT_BUDGET() requests): until the
-	 * context is seen resident nowhere, ask again and flush again.  The
-	 * flush after that sight waits out a call taken before that names it.
+	 * takes a budget of them at most per work call): until the context
+	 * is seen resident nowhere, ask again and flush again.  The flush
+	 * after that sight waits out a call taken before that names it.
 	 */
 	do {
 		spin_lock_irq(&sched->lock);
