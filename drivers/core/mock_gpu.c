@@ -365,6 +365,39 @@ static void mock_ctx_unpin(struct mvgpu_bctx *b, u64 iova, struct page **pages,
 	atomic_long_add(n, &m->gpu->unpinned);
 }
 
+/*
+ * The run of @m on @engine, just started, churns (mock_gpu @churner): the
+ * tenant rings one more command, as its vCPU may while the engine runs,
+ * and the engine, which read the tail before, finds the ring empty at the
+ * old one.  The report decides the context's next run, on the same engine
+ * (its vGPU's slice goes on): a backend whose runs end at once, with a
+ * vGPU that always has a next run.  A short sleep, as a firmware RPC
+ * would, leaves a CPU to the test.
+ */
+static void mock_churn(struct mock_gpu *g, unsigned int engine,
+		       struct mock_ctx *m)
+{
+	struct mvgpu_vgpu *v = m->ctx->vgpu;
+	struct mvgpu_stop stop = { .reason = MVGPU_STOP_EMPTY, .ran_ns = 10 };
+	unsigned int actions = 0;
+	u32 tail;
+
+	if (WARN_ON(m->ctx->id || !m->ring_size))
+		return;
+	usleep_range(10, 20);
+	WRITE_ONCE(g->churned, g->churned + 1);
+	stop.head = m->tail;
+	tail = (m->tail + MVGPU_CMD_SIZE) % m->ring_size;
+	spin_lock_irq(&v->irq_lock);
+	mvgpu_mmio_access(&v->mmio, MVGPU_REG_DOORBELL, &tail, 4, true, &actions);
+	spin_unlock_irq(&v->irq_lock);
+	mvgpu_ctx_doorbell(m->ctx);
+	m->head = stop.head;
+	m->busy = false;
+	g->running[engine] = NULL;
+	g->core->ctx_stopped(g->gpu, engine, m->ctx, &stop);
+}
+
 static void mock_run(struct mvgpu_backend *be, unsigned int engine,
 		     struct mvgpu_bctx *b)
 {
@@ -377,13 +410,20 @@ static void mock_run(struct mvgpu_backend *be, unsigned int engine,
 	WARN_ON(g->running[engine]);
 	g->running[engine] = MCTX(b);
 	g->preempt[engine] = false;
-	for (i = 0; i < g->nr_ctxs; i++)
-		if (g->ctxs[i] == MCTX(b))
-			g->runs[i]++;
+	WRITE_ONCE(g->nr_runs, g->nr_runs + 1);
+	for (i = 0; i < g->nr_ctxs; i++) {
+		if (g->ctxs[i] != MCTX(b))
+			continue;
+		WRITE_ONCE(g->run_seq[i], g->nr_runs);
+		WRITE_ONCE(g->runs[i], g->runs[i] + 1);
+	}
 	/* An engine that finds the ring empty at once, before run() returns. */
 	if (g->empty_in_run && may_sleep) {
 		g->empty_in_run--;
 		mock_end(g, engine, MVGPU_STOP_EMPTY, 10, 0);
+	} else if (MCTX(b) == READ_ONCE(g->churner) && may_sleep &&
+		   g->churned < READ_ONCE(g->churn)) {
+		mock_churn(g, engine, MCTX(b));
 	}
 }
 
@@ -529,8 +569,10 @@ void mock_test_exit(struct kunit *test)
 	/*
 	 * The GPU finishes whatever it still runs (a context whose run never
 	 * ends would hold its teardown forever): each report may start the
-	 * next context with work, at most all of them per engine.
+	 * next context with work, at most all of them per engine.  A test
+	 * that failed with its context churning leaves it to end here.
 	 */
+	WRITE_ONCE(x->g->churn, 0);
 	mock_sync(x);
 	for (i = 0; i <= CTXS * MOCK_CONTEXTS; i++)
 		for (e = 0; e < ENGINES; e++)
@@ -548,8 +590,11 @@ void mock_test_exit(struct kunit *test)
 	mock_ops.gpu_destroy(x->gdev->be);
 }
 
-/* The tenant of vGPU @i writes a ring of @slots commands up to @tail. */
-void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail)
+/*
+ * The tenant of vGPU @i writes a ring of commands up to @tail and rings,
+ * without waiting for the submit worker.
+ */
+void mock_doorbell(struct mock_fixture *x, unsigned int i, u32 tail)
 {
 	struct mvgpu_vgpu *v = x->vgpu[i];
 	unsigned int actions = 0;
@@ -560,6 +605,12 @@ void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail)
 	mvgpu_mmio_access(&v->mmio, MVGPU_REG_DOORBELL, &tail, 4, true, &actions);
 	spin_unlock_irq(&v->irq_lock);
 	mvgpu_ctx_doorbell(&v->ctx);
+}
+
+/* The tenant of vGPU @i writes a ring of commands up to @tail. */
+void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail)
+{
+	mock_doorbell(x, i, tail);
 	mock_sync(x);
 }
 
@@ -615,8 +666,23 @@ void mock_slice_end(struct mock_fixture *x, unsigned int engine)
 	mock_sync(x);
 }
 
-/* Wait until the core's submit worker has made every call it was asked. */
+/*
+ * Wait until the core's submit worker has made every call it was asked:
+ * a flush may come in while requests still wait (DOC: Submission), so
+ * flush again until none does.  Not while a context churns.
+ */
 void mock_sync(struct mock_fixture *x)
 {
-	mvgpu_submit_flush(x->gdev);
+	struct mvgpu_sched *sched = &x->gdev->sched;
+	unsigned int e;
+	bool pending;
+
+	do {
+		mvgpu_submit_flush(x->gdev);
+		spin_lock_irq(&sched->lock);
+		pending = !list_empty(&sched->evict_list);
+		for (e = 0; e < sched->nr_engines; e++)
+			pending |= sched->engines[e].submit != 0;
+		spin_unlock_irq(&sched->lock);
+	} while (pending);
 }

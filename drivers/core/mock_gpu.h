@@ -78,6 +78,12 @@ struct mock_flush {
  * a command in flight (mock_ctx @busy), reported with ctx_lost.
  * @empty_in_run: so many of the next runs end at once, reported empty from
  * inside run() (where it may sleep; where it may not, the run goes on).
+ * @churner, @churn: each run of that context (a vGPU's context 0), while
+ * @churned < @churn, sees its tenant ring once more as it starts and ends
+ * at once, the ring found empty at the old tail: the core runs it again at
+ * once, so a run of its engine is pending at every take of the submit
+ * worker.  @nr_runs: runs so far; @run_seq: per context, @nr_runs at its
+ * latest run.
  */
 struct mock_gpu {
 	const struct mvgpu_core_ops *core;
@@ -101,6 +107,11 @@ struct mock_gpu {
 	unsigned int bad;
 	bool lose;
 	unsigned int empty_in_run;
+	struct mock_ctx *churner;
+	unsigned int churn;
+	unsigned int churned;
+	unsigned int nr_runs;
+	unsigned int run_seq[MOCK_MAX_CTXS];
 	/* Context images (DOC: Context images): their size, the pieces. */
 	u64 image_size;
 	unsigned int saves;
@@ -131,6 +142,7 @@ extern const struct mvgpu_backend_ops mock_ops;
 
 int mock_test_init(struct kunit *test);
 void mock_test_exit(struct kunit *test);
+void mock_doorbell(struct mock_fixture *x, unsigned int i, u32 tail);
 void mock_ring(struct mock_fixture *x, unsigned int i, u32 tail);
 u32 mock_reg(struct mock_fixture *x, unsigned int i, u32 off);
 int mock_running(struct mock_fixture *x, unsigned int engine);

@@ -29,30 +29,64 @@
  * out yet: run the engine's current context, preempt it, reset the
  * engine.  A decision sets one under the lock and queues the worker's
  * work; the worker takes one request at a time under the lock and makes
- * the call after dropping it.  A request is for the run that is current
- * when it is made: the decision of a new run, or the report that ends the
- * current one, drops the engine's preempt and reset requests, so a
- * preemption or reset never reaches a run it was not meant for.  For one
- * engine the run is issued before a preempt or reset of it, so the
- * backend never hears of a preemption before the run.  The worker
- * is the only caller of these ops, so they reach the backend one at a
- * time, in the order it issues them.  (A preempt or reset taken just
- * before the engine gave its context back on its own reaches an idle
- * engine: the contract makes that harmless.)
+ * the call after dropping it.  It takes the evictions mvgpu_submit_forget()
+ * asks for first, then serves the engines in turn - each take starts at
+ * the engine after the one it served last - so that an engine whose runs
+ * end at once, its next run decided each time before the worker looks
+ * again, does not hold the other engines' requests back while their
+ * slices burn.  A request is for the run that is current when it is made:
+ * the decision of a new run, or the report that ends the current one,
+ * drops the engine's preempt and reset requests, so a preemption or reset
+ * never reaches a run it was not meant for.  For one engine the run is
+ * issued before a preempt or reset of it, so the backend never hears of a
+ * preemption before the run.  The worker is the only caller of these ops,
+ * so they reach the backend one at a time, in the order it issues them.
+ * (A preempt or reset taken just before the engine gave its context back
+ * on its own reaches an idle engine: the contract makes that harmless.)
  *
  * The backend may report a run over before its &mvgpu_backend_ops.run has
  * returned - an engine that finds the ring empty at once: the core's state
  * changed when it decided, the report settles it and may decide the next
- * run, which the worker issues once the call in progress returns.  A
- * context that stops (a reset, a migration, its destruction) is evicted
+ * run, which the worker issues once the call in progress returns.  Such a
+ * backend, with a vGPU that always has a next run, leaves a request
+ * pending at every take, so the worker's work would never run out of
+ * them: it takes at most MVGPU_SUBMIT_BUDGET() (a run and a preempt or
+ * reset for each engine, and evictions), then, if more are pending,
+ * queues itself again - behind whatever was queued meanwhile - and
+ * returns.  A flush of the worker (mvgpu_submit_flush()) thus waits for
+ * the work call in progress and one queued before the flush, each of a
+ * budget of calls at most, never for the engines to quieten, which another
+ * tenant's stop, reset, close or migration freeze could wait for forever.
+ *
+ * A context that stops (a reset, a migration, its destruction) is evicted
  * and waits for the worker to be done with every call naming it
  * (mvgpu_submit_forget()) before the core hands it to other ops: the
  * context ops that must not see it resident (&mvgpu_backend_ops.ctx_reset,
- * .ctx_destroy, .ctx_run_direct, the image ops).  The memory hooks
- * (.ctx_flush, .ctx_pin, .ctx_unpin) do not wait for the worker: they come
- * from the core's other threads, perhaps with its mutexes held (which the
- * worker never takes), and may meet the worker's calls on the same
- * context.
+ * .ctx_destroy, .ctx_run_direct, the image ops).  Its eviction queues the
+ * work, which takes evictions first; but with more than a budget of stops
+ * at once a flush may come in before the worker has taken this one, so the
+ * stop asks for it and flushes again until it sees the context resident
+ * nowhere (under the lock), and flushes once more after that sight.  Then
+ * no call down names the context, nor will one until it runs again:
+ *
+ * - a call names the context it runs (and loads), or one it evicts: this
+ *   one from another engine before a run of it, the least recently run
+ *   one to make room, or one a stop asked to evict;
+ * - no run of it is pending nor will be: a request to run is for the
+ *   slot's current context, which is RUNNING; __mvgpu_ctx_stop() waits
+ *   until the context is not, and a stopping context is never queued
+ *   (the direct path holds it RUNNING on no engine, which no request
+ *   names);
+ * - no eviction of it will be taken: only a resident context is evicted,
+ *   and only a run makes one resident;
+ * - a call taken before the sight is over: the worker takes and makes its
+ *   calls inside its work, and a flush queued after the sight completes
+ *   only once the work call in progress has ended.
+ *
+ * The memory hooks (.ctx_flush, .ctx_pin, .ctx_unpin) do not wait for the
+ * worker: they come from the core's other threads, perhaps with its
+ * mutexes held (which the worker never takes), and may meet the worker's
+ * calls on the same context.
  *
  * Resident contexts (&mvgpu_backend_ops.nr_resident): the worker keeps
  * each engine's list, the most recently run first, and makes the calls
@@ -77,6 +111,12 @@
  * vCPU - a request runs at the engine's next preemption point instead of
  * queueing behind the step it is in (DOC: Preemption points).
  */
+
+/*
+ * Requests the worker's work takes before it lets a flush in: enough for a
+ * run and a preempt or reset on every engine, and evictions.
+ */
+#define MVGPU_SUBMIT_BUDGET(sched)	(2 * (sched)->nr_engines + 2)
 
 /* One call (or a few, for a run) the worker makes outside the lock. */
 struct mvgpu_submit_op {
@@ -188,20 +228,24 @@ static bool mvgpu_submit_take_evict_locked(struct mvgpu_sched *sched,
 /*
  * The next call to make, in @op; false if nothing is pending.  Evictions
  * asked for by a stop go first (a run that needs the room may follow);
- * for each slot its run, then a preempt, then a reset.
+ * then the engines in turn, from the one after the engine served last, so
+ * that an engine whose runs end at once does not hold the others' requests
+ * back; for each slot its run, then a preempt, then a reset.
  */
 static bool mvgpu_submit_take_locked(struct mvgpu_sched *sched,
 				     struct mvgpu_submit_op *op)
 {
-	unsigned int i;
+	unsigned int n, i;
 
 	memset(op, 0, sizeof(*op));
 	op->evict_from = UINT_MAX;
 	if (mvgpu_submit_take_evict_locked(sched, op))
 		return true;
-	for (i = 0; i < sched->nr_engines; i++) {
-		struct mvgpu_engine_slot *slot = &sched->engines[i];
+	for (n = 0; n < sched->nr_engines; n++) {
+		struct mvgpu_engine_slot *slot;
 
+		i = (sched->submit_next + n) % sched->nr_engines;
+		slot = &sched->engines[i];
 		if (!slot->submit)
 			continue;
 		op->engine = i;
@@ -209,6 +253,7 @@ static bool mvgpu_submit_take_locked(struct mvgpu_sched *sched,
 			slot->submit = 0;
 			continue;
 		}
+		sched->submit_next = (i + 1) % sched->nr_engines;
 		if (slot->submit & MVGPU_SUBMIT_RUN)
 			mvgpu_submit_take_run_locked(sched, slot, op);
 		else if (slot->submit & MVGPU_SUBMIT_PREEMPT)
@@ -253,23 +298,47 @@ static void mvgpu_submit_issue(struct mvgpu_dev *gdev,
 	}
 }
 
-/* The submit worker's work: every request pending, one call at a time. */
+/* Is a request pending: an eviction, or a call for an engine? */
+static bool mvgpu_submit_pending_locked(struct mvgpu_sched *sched)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sched->lock);
+	if (!list_empty(&sched->evict_list))
+		return true;
+	for (i = 0; i < sched->nr_engines; i++)
+		if (sched->engines[i].submit)
+			return true;
+	return false;
+}
+
+/*
+ * The submit worker's work: the requests pending, one call at a time, at
+ * most MVGPU_SUBMIT_BUDGET() of them; if more are pending then, it queues
+ * itself again behind whatever was queued meanwhile - a flush (DOC:
+ * Submission).
+ */
 static void mvgpu_submit_work(struct kthread_work *work)
 {
 	struct mvgpu_sched *sched = container_of(work, struct mvgpu_sched,
 						 submit_work);
 	struct mvgpu_dev *gdev = container_of(sched, struct mvgpu_dev, sched);
 	struct mvgpu_submit_op op;
+	unsigned int n;
 	bool more;
 
-	for (;;) {
+	for (n = 0; n < MVGPU_SUBMIT_BUDGET(sched); n++) {
 		spin_lock_irq(&sched->lock);
 		more = mvgpu_submit_take_locked(sched, &op);
 		spin_unlock_irq(&sched->lock);
 		if (!more)
-			break;
+			return;
 		mvgpu_submit_issue(gdev, &op);
 	}
+	spin_lock_irq(&sched->lock);
+	if (mvgpu_submit_pending_locked(sched))
+		kthread_queue_work(sched->submit_worker, work);
+	spin_unlock_irq(&sched->lock);
 }
 
 /**
@@ -298,9 +367,14 @@ void mvgpu_submit_locked(struct mvgpu_dev *gdev, struct mvgpu_engine_slot *slot,
 }
 
 /**
- * mvgpu_submit_flush() - wait until the submit worker has made every call
- *	asked for so far
+ * mvgpu_submit_flush() - wait until the calls the submit worker has taken
+ *	are over
  * @gdev: the GPU
+ *
+ * Returns once the worker has ended the work call it is in and the one
+ * queued before the flush, if any: at most MVGPU_SUBMIT_BUDGET() calls
+ * each.  A request made before may still wait (DOC: Submission): while a
+ * backend's runs end at once and each decides a next run, one always does.
  *
  * Context: process context, not the submit worker; may sleep.
  */
@@ -314,26 +388,42 @@ EXPORT_SYMBOL_IF_KUNIT(mvgpu_submit_flush);
 /**
  * mvgpu_submit_forget() - evict a context that does not run, and wait
  *	until the backend's calls down are done with it
- * @ctx: the context; no engine runs it (it is stopped, or claimed by the
- *	direct path)
+ * @ctx: the context; no engine runs it and none will (it is stopped, or
+ *	claimed by the direct path)
  *
  * Afterwards no call down names it, and it is resident nowhere until it
- * runs again: the backend's other context ops may have it.
+ * runs again: the backend's other context ops may have it (DOC:
+ * Submission says why).
  *
  * Context: process context, not the submit worker; may sleep.
  */
 void mvgpu_submit_forget(struct mvgpu_ctx *ctx)
 {
 	struct mvgpu_sched *sched = &ctx->gdev->sched;
+	bool gone;
 
 	lockdep_assert_not_held(&sched->lock);
-	spin_lock_irq(&sched->lock);
-	if (ctx->resident != UINT_MAX && list_empty(&ctx->evict_node)) {
-		list_add_tail(&ctx->evict_node, &sched->evict_list);
-		kthread_queue_work(sched->submit_worker, &sched->submit_work);
-	}
-	spin_unlock_irq(&sched->lock);
-	mvgpu_submit_flush(ctx->gdev);
+	/*
+	 * A flush may come in before the worker has taken the eviction (it
+	 * takes a budget of them at most per work call): until the context
+	 * is seen resident nowhere, ask again and flush again.  The flush
+	 * after that sight waits out a call taken before that names it.
+	 */
+	do {
+		spin_lock_irq(&sched->lock);
+		gone = ctx->resident == UINT_MAX;
+		/* One an engine runs is not evicted: asking again never ends. */
+		if (WARN_ON_ONCE(ctx->state == MVGPU_CTX_RUNNING &&
+				 ctx->engine < sched->nr_engines))
+			gone = true;
+		if (!gone && list_empty(&ctx->evict_node)) {
+			list_add_tail(&ctx->evict_node, &sched->evict_list);
+			kthread_queue_work(sched->submit_worker,
+					   &sched->submit_work);
+		}
+		spin_unlock_irq(&sched->lock);
+		mvgpu_submit_flush(ctx->gdev);
+	} while (!gone);
 }
 
 /**
@@ -404,6 +494,7 @@ int mvgpu_submit_init(struct mvgpu_dev *gdev)
 
 	sched->nr_resident = gdev->be_ops->nr_resident;
 	INIT_LIST_HEAD(&sched->evict_list);
+	sched->submit_next = 0;
 	kthread_init_work(&sched->submit_work, mvgpu_submit_work);
 	w = kthread_create_worker(0, "mvgpu%u/submit", gdev->index);
 	if (IS_ERR(w))

@@ -147,9 +147,13 @@ struct mvgpu_engine_slot {
  * @nr_resident: contexts each engine keeps resident, the backend's
  *	&mvgpu_backend_ops.nr_resident (0: the core keeps no residency)
  * @submit_worker: makes the calls down (DOC: Submission)
- * @submit_work: its work: carry out every request pending
+ * @submit_work: its work: carry out the requests pending, a bounded number
+ *	at a time (DOC: Submission)
  * @evict_list: contexts to evict from the engine they are resident on
  *	(struct mvgpu_ctx @evict_node), for mvgpu_submit_forget()
+ * @submit_next: the engine whose requests the worker looks at first next
+ *	time, one past the engine it served last (round robin); protected
+ *	by @lock
  * @preempt_req: per engine, the core's request for its run back (struct
  *	mvgpu_preempt_req, written under @lock, read by the backend without
  *	it); in the GPU's struct, so that it lives as long as its backend
@@ -168,6 +172,7 @@ struct mvgpu_sched {
 	struct kthread_worker *submit_worker;
 	struct kthread_work submit_work;
 	struct list_head evict_list;
+	unsigned int submit_next;
 	struct mvgpu_preempt_req preempt_req[MVGPU_MAX_ENGINES];
 };
 
