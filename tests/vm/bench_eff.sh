@@ -3,7 +3,7 @@
 #
 # make bench, the engine against the CPU, inside the stock-kernel VM on the
 # wall clock (on the virtual clock every instruction costs the same, so
-# these ratios would mean nothing there): tests/client/sched_load.c
+# these ratios would mean nothing there): tests/client/sched_load_mm.c
 # "efficiency".  Prints "BENCH name value unit" lines:
 #
 #   copy_vs_memcpy          memcpy time / engine time for 64 MiB (both

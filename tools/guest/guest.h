@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mvgpu-guest: what the program (mvgpu-guest.c) and its device, ring and
- * guest-memory code (guest_dev.c) share.
+ * mvgpu-guest: what the program (mvgpu-guest.c), its device, ring and
+ * guest-memory code (guest_dev.c) and its workloads (guest_work.c) share.
  */
 #ifndef MVGPU_GUEST_H
 #define MVGPU_GUEST_H
@@ -90,8 +90,42 @@ struct sysmem {
 	unsigned int runs;		/* physically contiguous runs: MAP commands */
 };
 
+/* Where an operand lives: VRAM or guest memory. */
+enum mem { MEM_VRAM, MEM_SYS, MEM_NUM };
+
+/* The workloads of a round, and where a round puts their operands. */
+enum { W_FILL, W_COPY, W_VADD, W_MATMUL, W_REDUCE, W_NUM };
+enum place { PL_VRAM, PL_SYSMEM, PL_MIXED, PL_NUM };
+
+/* The operand arena of each memory (guest_work.c). */
+struct arena {
+	uint64_t va;		/* GPU VA */
+	uint8_t *p;		/* the CPU's view: BAR2 or guest memory */
+	uint64_t len, used;
+};
+
+/* Results of the rounds, by placement and workload. */
+struct tally {
+	unsigned int tried[PL_NUM][W_NUM], exact[PL_NUM][W_NUM];
+	unsigned int sysmem_rounds;	/* rounds with operands in guest memory */
+	uint64_t workloads, sysmem_workloads, mismatches;
+};
+
+/* The command line. */
+struct opts {
+	int drm;
+	unsigned int rounds, hog_us, expect_subsys;
+	double seconds, hog_s;
+	uint64_t expect_vram;
+	const char *control;
+};
+
 extern int quiet;
 double now_s(void);
+/* The workloads' xorshift64* state: reproducible from --seed. */
+extern uint64_t rng;
+/* The operand arena of each memory, set up before the rounds. */
+extern struct arena arena[MEM_NUM];
 
 int read_hex(const char *dir, const char *file, unsigned int *val);
 int write_str(const char *dir, const char *file, const char *s);
@@ -115,5 +149,10 @@ uint32_t ring_pending(const struct ring *r);
 int sysmem_translate(const struct sysmem *s, uint64_t *gpa);
 int sysmem_unmap(struct ring *r);
 int sysmem_setup(struct ring *r, struct sysmem *s);
+/* The rounds of workloads (--rounds or --seconds); 0, or -1 if the engine failed. */
+int run_rounds(struct ring *r, const struct opts *o, unsigned int nplaces,
+	       struct tally *t, unsigned int *rounds_run);
+/* A TAP line per workload and placement: every round of it exact. */
+void report_workloads(const struct tally *t, unsigned int nplaces);
 
 #endif
