@@ -40,6 +40,12 @@ static void churn_probe_fn(struct kthread_work *work)
 	p->churned = READ_ONCE(p->g->churned);
 }
 
+/* The churn's count so far (a plain name for KUnit's failure messages). */
+static unsigned int churned(struct mock_fixture *x)
+{
+	return READ_ONCE(x->g->churned);
+}
+
 /* vGPU 0 churns on engine 0 (the first idle one), a few runs in. */
 static void churn_start(struct kunit *test, struct mock_fixture *x)
 {
@@ -49,9 +55,9 @@ static void churn_start(struct kunit *test, struct mock_fixture *x)
 	x->g->churner = x->g->ctxs[0];
 	WRITE_ONCE(x->g->churn, CHURN_MAX);
 	mock_doorbell(x, 0, MVGPU_CMD_SIZE);
-	for (n = 0; n < 500 && READ_ONCE(x->g->churned) < 10; n++)
+	for (n = 0; n < 500 && churned(x) < 10; n++)
 		msleep(20);
-	KUNIT_ASSERT_GE(test, READ_ONCE(x->g->churned), 10U);
+	KUNIT_ASSERT_GE(test, churned(x), 10U);
 }
 
 /* The churn stops; the runs left end; the engines idle. */
@@ -96,11 +102,11 @@ static void submit_flush_churn_test(struct kunit *test)
 
 	churn_start(test, x);
 	kthread_init_work(&p.work, churn_probe_fn);
-	before = READ_ONCE(x->g->churned);
+	before = churned(x);
 	kthread_queue_work(x->gdev->sched.submit_worker, &p.work);
 	mvgpu_submit_flush(x->gdev);
 	KUNIT_EXPECT_LT(test, p.churned - before, CHURN_FEW);
-	KUNIT_EXPECT_LT(test, READ_ONCE(x->g->churned), CHURN_MAX);
+	KUNIT_EXPECT_LT(test, churned(x), CHURN_MAX);
 	churn_stop(test, x);
 }
 
@@ -117,6 +123,7 @@ static void submit_forget_churn_test(struct kunit *test)
 	struct mvgpu_ctx *c = &x->vgpu[2]->ctx;
 	struct mock_ctx *m = x->g->ctxs[2];
 	struct mvgpu_stop stop = { .reason = MVGPU_STOP_EMPTY, .ran_ns = 10 };
+	int resident;
 	unsigned int round;
 
 	churn_start(test, x);
@@ -131,8 +138,9 @@ static void submit_forget_churn_test(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_IDLE);
 
 		mvgpu_ctx_stop(c);
-		KUNIT_EXPECT_LT(test, READ_ONCE(x->g->churned), CHURN_MAX);
-		KUNIT_EXPECT_EQ(test, READ_ONCE(m->resident), -1);
+		resident = READ_ONCE(m->resident);
+		KUNIT_EXPECT_LT(test, churned(x), CHURN_MAX);
+		KUNIT_EXPECT_EQ(test, resident, -1);
 		KUNIT_EXPECT_EQ(test, c->resident, UINT_MAX);
 		mvgpu_ctx_restart(c);
 	}
@@ -146,7 +154,7 @@ static void submit_forget_churn_test(struct kunit *test)
 static void submit_round_robin_test(struct kunit *test)
 {
 	struct mock_fixture *x = test->priv;
-	unsigned int asked;
+	unsigned int asked, ran;
 
 	churn_start(test, x);
 	KUNIT_ASSERT_EQ(test, x->g->runs[1], 0U);
@@ -155,8 +163,9 @@ static void submit_round_robin_test(struct kunit *test)
 	asked = READ_ONCE(x->g->nr_runs);
 	KUNIT_ASSERT_TRUE(test, churn_wait_run(x, 1, x->g->ctxs[1]));
 	/* The run in progress on engine 0, perhaps its next, then engine 1. */
-	KUNIT_EXPECT_LE(test, READ_ONCE(x->g->run_seq[1]), asked + 4);
-	KUNIT_EXPECT_LT(test, READ_ONCE(x->g->churned), CHURN_MAX);
+	ran = READ_ONCE(x->g->run_seq[1]);
+	KUNIT_EXPECT_LE(test, ran, asked + 4);
+	KUNIT_EXPECT_LT(test, churned(x), CHURN_MAX);
 	churn_stop(test, x);
 }
 
