@@ -119,10 +119,10 @@ static void submit_flush_churn_test(struct kunit *test)
 
 /*
  * While engine 0 churns, another tenant's context, resident on the other
- * engine after a run, is stopped (as a reset, a close or a migration
- * freeze stops it): the stop returns with the churn still going, and with
- * the context evicted - though a flush may come in before the worker
- * takes the eviction.
+ * engine after each run, is stopped and reset again and again (as a
+ * context reset, a close or a migration freeze stops it): each stop
+ * returns with the churn still going, and with the context evicted -
+ * though a flush may come in before the worker takes the eviction.
  */
 static void submit_forget_churn_test(struct kunit *test)
 {
@@ -130,25 +130,33 @@ static void submit_forget_churn_test(struct kunit *test)
 	struct mvgpu_ctx *c = &x->vgpu[2]->ctx;
 	struct mock_ctx *m = x->g->ctxs[2];
 	struct mvgpu_stop stop = { .reason = MVGPU_STOP_EMPTY, .ran_ns = 10 };
+	unsigned int round;
 	int resident, e;
 
 	churn_start(test, x);
-	/* vGPU 2 runs on the engine the churn leaves it, and ends. */
-	mock_doorbell(x, 2, MVGPU_CMD_SIZE);
-	e = churn_wait_run(x, m);
-	KUNIT_ASSERT_GE(test, e, 0);
-	m->head = m->tail;
-	stop.head = m->head;
-	WRITE_ONCE(x->g->running[e], NULL);
-	x->g->core->ctx_stopped(x->g->gpu, e, c, &stop);
-	KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_IDLE);
+	for (round = 0; round < 8; round++) {
+		/* vGPU 2 runs on the engine the churn leaves it, and ends. */
+		mock_doorbell(x, 2, MVGPU_CMD_SIZE);
+		KUNIT_ASSERT_NE_MSG(test, c->state, MVGPU_CTX_STOPPED, "round %u", round);
+		e = churn_wait_run(x, m);
+		KUNIT_ASSERT_GE_MSG(test, e, 0, "round %u", round);
+		m->head = m->tail;
+		stop.head = m->head;
+		WRITE_ONCE(x->g->running[e], NULL);
+		x->g->core->ctx_stopped(x->g->gpu, e, c, &stop);
+		KUNIT_ASSERT_EQ(test, c->state, MVGPU_CTX_IDLE);
 
-	mvgpu_ctx_stop(c);
-	resident = READ_ONCE(m->resident);
-	KUNIT_EXPECT_LT(test, churned(x), CHURN_MAX);
-	KUNIT_EXPECT_EQ(test, resident, -1);
-	KUNIT_EXPECT_EQ(test, c->resident, UINT_MAX);
-	mvgpu_ctx_restart(c);
+		mvgpu_ctx_stop(c);
+		resident = READ_ONCE(m->resident);
+		KUNIT_EXPECT_LT(test, churned(x), CHURN_MAX);
+		KUNIT_EXPECT_EQ(test, resident, -1);
+		KUNIT_EXPECT_EQ(test, c->resident, UINT_MAX);
+		/* A reset of the context: its registers, then its state. */
+		spin_lock_irq(&x->vgpu[2]->irq_lock);
+		mvgpu_mmio_engine_reset(&x->vgpu[2]->mmio);
+		spin_unlock_irq(&x->vgpu[2]->irq_lock);
+		mvgpu_ctx_restart(c);
+	}
 	churn_stop(test, x);
 }
 
