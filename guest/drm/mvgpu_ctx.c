@@ -154,10 +154,12 @@ struct dma_fence *mvgpu_fence_create(struct mvgpu_ctx *ctx, u64 seqno)
  *	the context's end left behind)
  *
  * Context: any.
+ * Return: how many fences it signalled.
  */
-void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
+unsigned int mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
 {
 	struct mvgpu_fence *f, *tmp;
+	unsigned int n = 0;
 	unsigned long flags;
 	LIST_HEAD(done);
 
@@ -169,6 +171,7 @@ void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
 			dma_fence_set_error(&f->base, error);
 		dma_fence_signal_locked(&f->base);
 		list_move_tail(&f->link, &done);
+		n++;
 	}
 	spin_unlock_irqrestore(&ctx->fence_lock, flags);
 	/* The list's references, dropped outside the fences' lock. */
@@ -176,6 +179,7 @@ void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error)
 		list_del_init(&f->link);
 		dma_fence_put(&f->base);
 	}
+	return n;
 }
 
 static bool mvgpu_ctx_stopped(struct mvgpu_ctx *ctx)
@@ -322,7 +326,8 @@ static void mvgpu_ctx_watchdog_work(struct work_struct *work)
 	mutex_lock(&ctx->ring_lock);
 	seq = mvgpu_ctx_seqno(ctx);
 	ns = mvgpu_ctx_rd64(ctx->mdev, ctx->id, MVGPU_CTX_ENGINE_NS_LO);
-	mvgpu_ctx_signal(ctx, seq, 0);
+	/* A fence left to the watchdog is an interrupt lost (debugfs). */
+	atomic_add(mvgpu_ctx_signal(ctx, seq, 0), &ctx->mdev->wd_signalled);
 	spin_lock_irq(&ctx->fence_lock);
 	f = list_first_entry_or_null(&ctx->fences, struct mvgpu_fence, link);
 	if (f)

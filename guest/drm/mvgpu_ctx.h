@@ -174,7 +174,7 @@ int mvgpu_ctx_start_locked(struct mvgpu_ctx *ctx);
 u64 mvgpu_ctx_seqno(struct mvgpu_ctx *ctx);
 u64 mvgpu_ctx_engine_ns(struct mvgpu_ctx *ctx);
 struct dma_fence *mvgpu_fence_create(struct mvgpu_ctx *ctx, u64 seqno);
-void mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error);
+unsigned int mvgpu_ctx_signal(struct mvgpu_ctx *ctx, u64 seqno, int error);
 u64 mvgpu_ctx_irq(struct mvgpu_device *mdev);
 void mvgpu_ctx_watchdog_arm(struct mvgpu_ctx *ctx);
 void mvgpu_ctx_stop_all_locked(struct mvgpu_device *mdev);

@@ -380,6 +380,8 @@ static int mvgpu_debugfs_info(struct seq_file *m, void *unused)
 		   MVGPU_VRAM_RESERVED - mvgpu_vram_available(mdev),
 		   atomic_read(&mdev->vram_lost));
 	seq_printf(m, "allocated contexts %d\n", mvgpu_ctx_count());
+	seq_printf(m, "interrupts threaded %d watchdog signalled %d\n",
+		   atomic_read(&mdev->irq_threaded), atomic_read(&mdev->wd_signalled));
 	mutex_lock(&mdev->ctx_list_lock);
 	list_for_each_entry(ctx, &mdev->ctx_list, link)
 		seq_printf(m, "context %u priority %u jobs %d faults %d last_job %llu\n",
@@ -487,6 +489,8 @@ static void mvgpu_debugfs_init(struct drm_minor *minor)
 			    to_mvgpu(minor->dev), &mvgpu_debugfs_raw_rtt_fops);
 	debugfs_create_atomic_t("mvgpu_fail_unmap", 0600, minor->debugfs_root,
 				&to_mvgpu(minor->dev)->fail_unmap);
+	debugfs_create_u32("mvgpu_irq_passes", 0600, minor->debugfs_root,
+			   &to_mvgpu(minor->dev)->irq_passes);
 }
 
 static const struct drm_driver mvgpu_drm_driver = {
@@ -602,7 +606,9 @@ static int mvgpu_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	init_waitqueue_head(&mdev->kring.wq);
 	/* Masked in the device until mvgpu_hw_init() has reset it. */
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
-	ret = request_irq(mdev->irq, mvgpu_irq, IRQF_SHARED, MVGPU_DRV_NAME, mdev);
+	mdev->irq_passes = 2 * MVGPU_CTX_MAX;
+	ret = request_threaded_irq(mdev->irq, mvgpu_irq, mvgpu_irq_thread, IRQF_SHARED,
+				   MVGPU_DRV_NAME, mdev);
 	if (ret) {
 		dev_err(&pdev->dev, "cannot request interrupt %d (%d)\n", mdev->irq, ret);
 		goto err_vectors;

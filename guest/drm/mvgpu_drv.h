@@ -85,6 +85,12 @@ struct mvgpu_kring {
  * @vram_lost: resets that lost VRAM since probe
  * @fail_unmap: debugfs mvgpu_fail_unmap: buffer UNMAPs still to fail
  * @irq: the Linux interrupt number
+ * @int_mask: the causes enabled in INT_MASK (mvgpu_hw_enable_irqs())
+ * @irq_passes: passes over CTX_PENDING in the hard interrupt before the
+ *	rest goes to the interrupt's thread (debugfs mvgpu_irq_passes; 0
+ *	sends every MVGPU_INT_CONTEXT there, for tests)
+ * @irq_threaded: interrupts the thread finished (mvgpu_irq_thread())
+ * @wd_signalled: hardware fences the watchdog signalled, not the interrupt
  * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run
  * @raw_rtt_median_ns: their median
  * @raw_rtt_mean_ns: their mean
@@ -119,6 +125,10 @@ struct mvgpu_device {
 	atomic_t vram_lost;
 	atomic_t fail_unmap;
 	int irq;
+	u32 int_mask;
+	u32 irq_passes;
+	atomic_t irq_threaded;
+	atomic_t wd_signalled;
 	unsigned int raw_rtt_n;
 	u64 raw_rtt_median_ns;
 	u64 raw_rtt_mean_ns;

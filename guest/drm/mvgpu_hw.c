@@ -250,18 +250,27 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
  * accesses, context 0's two.  Context 0's causes wake the kernel ring's
  * waiter.
  *
+ * If MVGPU_INT_CONTEXT is still set after &mvgpu_device.irq_passes passes
+ * (contexts keep completing as fast as the handler acknowledges them, or
+ * the device is broken), the handler stops spending the CPU with
+ * interrupts off: it masks MVGPU_INT_CONTEXT, which stays pending (with
+ * MSI it would send no new interrupt; INTx deasserts), and wakes
+ * mvgpu_irq_thread() to go on.
+ *
  * Context: hard interrupt.
- * Return: IRQ_NONE if the device raised nothing.
+ * Return: IRQ_WAKE_THREAD if the thread goes on, IRQ_NONE if the device
+ * raised nothing.
  */
 irqreturn_t mvgpu_irq(int irq, void *arg)
 {
 	struct mvgpu_device *mdev = arg;
+	u32 passes = READ_ONCE(mdev->irq_passes);
 	unsigned int rounds = 0;
+	bool handled = false, defer = false;
 	u32 status, seen = 0;
-	bool handled = false;
 	u64 pending;
 
-	if (READ_ONCE(mdev->kring.busy) || !mvgpu_has_contexts(mdev))
+	if (READ_ONCE(mdev->kring.busy) || !mvgpu_has_contexts(mdev) || !passes)
 		status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
 	else
 		status = MVGPU_INT_CONTEXT;	/* a guess: CTX_PENDING first */
@@ -275,21 +284,70 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 		}
 		if (!(status & MVGPU_INT_CONTEXT))
 			break;
+		if (rounds++ >= passes) {
+			mvgpu_wr(mdev, MVGPU_REG_INT_MASK,
+				 READ_ONCE(mdev->int_mask) & ~MVGPU_INT_CONTEXT);
+			defer = true;
+			break;
+		}
 		pending = mvgpu_ctx_irq(mdev);
 		if (pending == U64_MAX)
 			break;		/* the device is gone */
 		handled |= pending != 0;
-		if (++rounds > 2 * MVGPU_CTX_MAX) {
-			drm_err_ratelimited(&mdev->drm, "CTX_PENDING does not clear\n");
-			break;
-		}
 		status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
 	}
 	if (seen & MVGPU_INT_ERROR)
 		atomic_set(&mdev->kring.error, 1);
 	if (seen & (MVGPU_INT_FENCE | MVGPU_INT_ERROR))
 		wake_up_all(&mdev->kring.wq);
+	if (defer)
+		return IRQ_WAKE_THREAD;
 	return handled || seen ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/* The thread's passes before it unmasks MVGPU_INT_CONTEXT all the same. */
+#define MVGPU_IRQ_THREAD_PASSES	1024
+
+/**
+ * mvgpu_irq_thread() - the rest of an interrupt mvgpu_irq() handed over
+ * @irq: the Linux interrupt number
+ * @arg: the device
+ *
+ * Reads CTX_PENDING until it is 0, one pass at a time with interrupts off
+ * as in the hard interrupt and a chance to reschedule between passes, then
+ * enables MVGPU_INT_CONTEXT in INT_MASK again: if a context became pending
+ * after the last pass, enabling the pending cause signals at once, so
+ * nothing is left without an interrupt to come.  A device whose
+ * CTX_PENDING never clears gets MVGPU_INT_CONTEXT back after
+ * %MVGPU_IRQ_THREAD_PASSES passes and an error in the log.
+ *
+ * Context: the interrupt's thread (process).
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t mvgpu_irq_thread(int irq, void *arg)
+{
+	struct mvgpu_device *mdev = arg;
+	unsigned int rounds = 0;
+	u64 pending;
+	int idx;
+
+	if (!drm_dev_enter(&mdev->drm, &idx))
+		return IRQ_HANDLED;	/* unplugged: the device stays masked */
+	do {
+		local_irq_disable();	/* &mvgpu_device.ctx_lock as in mvgpu_irq() */
+		pending = mvgpu_ctx_irq(mdev);
+		local_irq_enable();
+		if (pending == U64_MAX)
+			goto out;	/* the device is gone */
+		cond_resched();
+	} while (pending && ++rounds < MVGPU_IRQ_THREAD_PASSES);
+	if (pending)
+		drm_err_ratelimited(&mdev->drm, "CTX_PENDING does not clear (0x%llx)\n", pending);
+	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, READ_ONCE(mdev->int_mask));
+	atomic_inc(&mdev->irq_threaded);
+out:
+	drm_dev_exit(idx);
+	return IRQ_HANDLED;
 }
 
 static void mvgpu_hw_enable_irqs(struct mvgpu_device *mdev)
@@ -298,6 +356,7 @@ static void mvgpu_hw_enable_irqs(struct mvgpu_device *mdev)
 
 	if (mvgpu_has_contexts(mdev))
 		mask |= MVGPU_INT_CONTEXT;
+	WRITE_ONCE(mdev->int_mask, mask);
 	mvgpu_wr(mdev, MVGPU_REG_INT_ACK, MVGPU_INT_ALL);
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, mask);
 }

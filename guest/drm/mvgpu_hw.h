@@ -48,5 +48,6 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
 		    unsigned int n);
 int mvgpu_hw_errno(u32 code, u32 info);
 irqreturn_t mvgpu_irq(int irq, void *arg);
+irqreturn_t mvgpu_irq_thread(int irq, void *arg);
 
 #endif /* MVGPU_HW_H */

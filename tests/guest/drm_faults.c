@@ -603,3 +603,84 @@ void suite_unmapfail(void)
 	       "freed when its file's context is destroyed (%" PRIu64 " KiB available)",
 	       param64(&dev, MVGPU_PARAM_VRAM_AVAILABLE) >> 10);
 }
+
+/* debugfs mvgpu_info's "interrupts threaded T watchdog signalled W"; 0 if read. */
+static int irq_counts(int *threaded, int *wd)
+{
+	char buf[4096], *p;
+	int fd = debugfs_open("mvgpu_info", O_RDONLY);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	p = strstr(buf, "interrupts threaded ");
+	return p && sscanf(p, "interrupts threaded %d watchdog signalled %d", threaded, wd) == 2 ?
+	       0 : -1;
+}
+
+/*
+ * The interrupt's thread: when MVGPU_INT_CONTEXT is still set after the
+ * hard interrupt's passes, the handler masks it and the thread goes on and
+ * unmasks it, so a context that becomes pending meanwhile still gets its
+ * MSI.  debugfs mvgpu_irq_passes 0 sends every context interrupt that way.
+ * Jobs of three processes at once must then all be signalled by the
+ * interrupt, not by the watchdog (a lost interrupt: half a second each).
+ */
+void suite_irqthread(void)
+{
+	enum { PROCS = 3, JOBS = 40 };
+	int t0, w0, t1, w1, i, st, bad = 0;
+	pid_t pid[PROCS];
+
+	if (skip_unless_accel("the interrupt's thread"))
+		return;
+	if (irq_counts(&t0, &w0) || debugfs_write("mvgpu_irq_passes", "0")) {
+		tap_ok(0, "debugfs mvgpu_info counts and mvgpu_irq_passes");
+		return;
+	}
+	for (i = 0; i < PROCS; i++) {
+		pid[i] = fork();
+		if (!pid[i]) {
+			struct mvgpu_cmd fill = { .opcode = MVGPU_OP_FILL };
+			struct mvgpu_job_status js;
+			struct mvgpu_cmdbuf cb;
+			struct mvgpu_drm d;
+			struct mvgpu_bo bo;
+			uint64_t job;
+			int k;
+
+			if (mvgpu_drm_open(&d, dev.minor) ||
+			    mvgpu_bo_create(&d, 4096, MVGPU_BO_VRAM, &bo) ||
+			    mvgpu_bo_map(&d, &bo) || mvgpu_cmdbuf_init(&d, &cb, 4))
+				_exit(2);
+			fill.fill.dst = bo.va;
+			fill.fill.size = 4096;
+			for (k = 0; k < JOBS; k++) {
+				fill.fill.value = 0x1000 * i + k;
+				mvgpu_cmdbuf_add(&cb, &fill);
+				if (mvgpu_cmdbuf_submit(&d, &cb, NULL, &job) ||
+				    mvgpu_job_wait(&d, job, JOB_WAIT_NS, &js) || js.status ||
+				    ((uint32_t *)bo.map)[1023] != fill.fill.value)
+					_exit(3);
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < PROCS; i++)
+		bad |= pid[i] < 0 || waitpid(pid[i], &st, 0) != pid[i] ||
+		       !WIFEXITED(st) || WEXITSTATUS(st);
+	bad |= irq_counts(&t1, &w1);
+	debugfs_write("mvgpu_irq_passes", "128");
+	tap_ok(!bad, "%d processes x %d jobs, every context interrupt through the thread: exact",
+	       PROCS, JOBS);
+	if (bad)
+		return;
+	tap_ok(t1 - t0 >= JOBS, "the thread finished %d interrupts", t1 - t0);
+	tap_ok(w1 - w0 <= PROCS * JOBS / 10,
+	       "the watchdog signalled %d of %d jobs (interrupts lost)", w1 - w0, PROCS * JOBS);
+}

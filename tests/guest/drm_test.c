@@ -6,7 +6,7 @@
  *   mvgpu-drm-test SUITE...
  *
  * Suites (each a function suite_NAME: core to contexts below, exec and
- * procs in drm_exec.c, isolation to unmapfail in drm_faults.c, uidlimit in
+ * procs in drm_exec.c, isolation to irqthread in drm_faults.c, uidlimit in
  * drm_uid.c, bench in drm_bench.c; "all" runs every one in order):
  *   core       what every render node passes (IGT's core_getversion,
  *              core_getclient, core_auth): version, client and auth
@@ -32,6 +32,9 @@
  *   ctxleak    closed files leave no context allocated (needs debugfs)
  *   unmapfail  a buffer whose UNMAP failed keeps its memory until its
  *              file's context goes (needs debugfs mvgpu_fail_unmap)
+ *   irqthread  every context interrupt handed to the interrupt's thread
+ *              (debugfs mvgpu_irq_passes 0): jobs of three processes are
+ *              exact and signalled by the interrupt, not the watchdog
  *   uidlimit   the contexts one uid may hold: processes of uids 1000-1002
  *              open until EDQUOT, another uid still opens and runs exact
  *              jobs, close and kill -9 give contexts back, max_ctx_per_uid;
@@ -646,6 +649,7 @@ static const struct {
 	{ "procs", suite_procs }, { "isolation", suite_isolation }, { "hang", suite_hang },
 	{ "kill", suite_kill }, { "vramlost", suite_vramlost }, { "pinlimit", suite_pinlimit },
 	{ "stale", suite_stale }, { "ctxleak", suite_ctxleak }, { "unmapfail", suite_unmapfail },
+	{ "irqthread", suite_irqthread },
 	{ "uidlimit", suite_uidlimit }, { "bench", suite_bench },
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))

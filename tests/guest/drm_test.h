@@ -2,9 +2,9 @@
 /*
  * mvgpu-drm-test: what its files share (drm_test.c: main() and the core,
  * syncobj, bo, ioctl and contexts suites; drm_exec.c: exec and procs;
- * drm_faults.c: isolation, hang, kill, vramlost, pinlimit, stale, ctxleak
- * and unmapfail; drm_uid.c: the contexts one user may hold; drm_bench.c:
- * make bench's figures).
+ * drm_faults.c: isolation, hang, kill, vramlost, pinlimit, stale, ctxleak,
+ * unmapfail and irqthread; drm_uid.c: the contexts one user may hold;
+ * drm_bench.c: make bench's figures).
  */
 #ifndef MVGPU_DRM_TEST_H
 #define MVGPU_DRM_TEST_H
@@ -70,6 +70,7 @@ void suite_pinlimit(void);
 void suite_stale(void);
 void suite_ctxleak(void);
 void suite_unmapfail(void);
+void suite_irqthread(void);
 void suite_uidlimit(void);
 void suite_bench(void);
 
