@@ -23,8 +23,8 @@ BOOT_TIMEOUT=${GUEST_TIMEOUT:-1500}
 # (mask_ioapic_irq); without the IO-APIC it boots, and MSI needs only the
 # local APIC.
 # It is slow (KASAN under nested TCG: many minutes to boot), so it runs
-# the suites that need no contexts plus the reset, and its boot shows on
-# the console (loglevel 5).
+# the suites that need no contexts plus the reset and the interrupt's
+# thread, and its boot shows on the console (loglevel 5).
 # 512 MiB of guest RAM: the pinlimit suite pins more guest memory than the
 # 1/4 vGPU's pin budget (its 256 MiB of VRAM).  GUEST_DRM_SUITES picks
 # suites (commas) for either flavour.
@@ -33,7 +33,7 @@ extra=
 suites=${GUEST_DRM_SUITES:-all}
 if [ "$flavour" = debug ]; then
 	extra="noapic loglevel=5"
-	suites=${GUEST_DRM_SUITES:-core,syncobj,bo,ioctl,vramlost}
+	suites=${GUEST_DRM_SUITES:-core,syncobj,bo,ioctl,vramlost,irqthread}
 	BOOT_TIMEOUT=${GUEST_TIMEOUT:-3600}
 fi
 # Short limits so the hang suite is quick: a job may use 2 s of engine
