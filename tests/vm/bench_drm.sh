@@ -14,7 +14,9 @@ GUEST_DIR=$("$MVGPU_REPO/scripts/mkguest.sh" stock) || { not_ok "nested guest im
 mvgpu_load engines=1 || { not_ok "load mvgpu engines=1"; exit 1; }
 a=$(create_vgpu 1_4) || { not_ok "create a 1/4 vGPU"; rmmod mvgpu; exit 1; }
 log=$(mktemp)
-GUEST_APPEND="mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test" start_guest "$a" "$log" bench
+qargs=
+[ -n "${BENCH_DRM_ICOUNT:-}" ] && qargs="-icount shift=$BENCH_DRM_ICOUNT,sleep=on"
+GUEST_QEMU_ARGS=$qargs GUEST_APPEND="mvgpu.drm=1 mvgpu.prog=mvgpu-drm-test" start_guest "$a" "$log" bench
 wait_guest "$GUEST_PID" 1200 "$log"
 st=$?
 grep -E '^BENCH |^# round|^# bench|^# trace' "$log"

@@ -26,6 +26,7 @@ guest_ctl() { GUEST_CTL=${TMPDIR:-/tmp}/mvgpu-ctl${1//\//_}; }
 
 # start_guest UUID LOG [PROGRAM ARGS...]: start QEMU in the background;
 # GUEST_PID is its pid, LOG the guest's console, LOG.qemu QEMU's own output.
+# GUEST_QEMU_ARGS: more QEMU options (split on spaces), e.g. -icount.
 start_guest() {
 	local uuid=$1 log=$2 args
 	shift 2
@@ -39,7 +40,7 @@ start_guest() {
 		-serial "file:$log" -serial "pipe:$GUEST_CTL" \
 		-kernel "${GUEST_KERNEL:-$GUEST_DIR/vmlinux}" -initrd "$GUEST_DIR/initrd.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check ${GUEST_APPEND:-} mvgpu.args=$args" \
-		-device "vfio-pci,sysfsdev=$MDEV_DEVS/$uuid" \
+		-device "vfio-pci,sysfsdev=$MDEV_DEVS/$uuid" ${GUEST_QEMU_ARGS:-} \
 		< /dev/null > "$log.qemu" 2>&1 &
 	GUEST_PID=$!
 }
