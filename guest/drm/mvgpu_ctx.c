@@ -261,7 +261,7 @@ u64 mvgpu_ctx_engine_ns(struct mvgpu_ctx *ctx)
  * MVGPU_INT_CONTEXT set and sends no MSI of its own, so the caller calls
  * this again until MVGPU_INT_CONTEXT reads clear.
  *
- * Context: hard interrupt.
+ * Context: hard interrupt, or the interrupt's thread with interrupts off.
  * Return: the CTX_PENDING read (0: no context pending), or U64_MAX if
  * the device is gone (all ones: bit 0 is never set).
  */

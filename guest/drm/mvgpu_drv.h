@@ -87,8 +87,9 @@ struct mvgpu_kring {
  * @irq: the Linux interrupt number
  * @int_mask: the causes enabled in INT_MASK (mvgpu_hw_enable_irqs())
  * @irq_passes: passes over CTX_PENDING in the hard interrupt before the
- *	rest goes to the interrupt's thread (debugfs mvgpu_irq_passes; 0
- *	sends every MVGPU_INT_CONTEXT there, for tests)
+ *	rest goes to the interrupt's thread (debugfs mvgpu_irq_passes, at
+ *	most 2 x %MVGPU_CTX_MAX counted; 0 sends every MVGPU_INT_CONTEXT
+ *	there, for tests)
  * @irq_threaded: interrupts the thread finished (mvgpu_irq_thread())
  * @wd_signalled: hardware fences the watchdog signalled, not the interrupt
  * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run

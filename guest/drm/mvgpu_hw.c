@@ -251,6 +251,7 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
  * waiter.
  *
  * If MVGPU_INT_CONTEXT is still set after &mvgpu_device.irq_passes passes
+ * (at most 2 x %MVGPU_CTX_MAX)
  * (contexts keep completing as fast as the handler acknowledges them, or
  * the device is broken), the handler stops spending the CPU with
  * interrupts off: it masks MVGPU_INT_CONTEXT, which stays pending (with
@@ -264,7 +265,7 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
 irqreturn_t mvgpu_irq(int irq, void *arg)
 {
 	struct mvgpu_device *mdev = arg;
-	u32 passes = READ_ONCE(mdev->irq_passes);
+	u32 passes = min(READ_ONCE(mdev->irq_passes), 2U * MVGPU_CTX_MAX);
 	unsigned int rounds = 0;
 	bool handled = false, defer = false;
 	u32 status, seen = 0;
@@ -305,8 +306,14 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 	return handled || seen ? IRQ_HANDLED : IRQ_NONE;
 }
 
-/* The thread's passes before it unmasks MVGPU_INT_CONTEXT all the same. */
-#define MVGPU_IRQ_THREAD_PASSES	1024
+/*
+ * The thread's passes between two pauses while CTX_PENDING does not clear,
+ * and the pause: the thread is SCHED_FIFO, so without one a context that
+ * keeps raising its cause (a job of FENCEs with MVGPU_CMD_FLAG_IRQ) would
+ * take the CPU from every normal task.
+ */
+#define MVGPU_IRQ_THREAD_BATCH		64
+#define MVGPU_IRQ_THREAD_PAUSE_US	1000
 
 /**
  * mvgpu_irq_thread() - the rest of an interrupt mvgpu_irq() handed over
@@ -314,14 +321,16 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
  * @arg: the device
  *
  * Reads CTX_PENDING until it is 0, one pass at a time with interrupts off
- * as in the hard interrupt and a chance to reschedule between passes, then
- * enables MVGPU_INT_CONTEXT in INT_MASK again: if a context became pending
- * after the last pass, enabling the pending cause signals at once, so
- * nothing is left without an interrupt to come.  A device whose
- * CTX_PENDING never clears gets MVGPU_INT_CONTEXT back after
- * %MVGPU_IRQ_THREAD_PASSES passes and an error in the log.
+ * as in the hard interrupt, then enables MVGPU_INT_CONTEXT in INT_MASK
+ * again: if a context became pending after the last pass, enabling the
+ * pending cause signals at once, so nothing is left without an interrupt
+ * to come.  While CTX_PENDING does not clear, MVGPU_INT_CONTEXT stays
+ * masked and the thread sleeps %MVGPU_IRQ_THREAD_PAUSE_US after every
+ * %MVGPU_IRQ_THREAD_BATCH passes, so such a context costs a bounded share
+ * of one CPU and its fences a millisecond's delay; the device's unplug
+ * ends the loop.
  *
- * Context: the interrupt's thread (process).
+ * Context: the interrupt's thread (process, SCHED_FIFO).
  * Return: IRQ_HANDLED.
  */
 irqreturn_t mvgpu_irq_thread(int irq, void *arg)
@@ -333,16 +342,20 @@ irqreturn_t mvgpu_irq_thread(int irq, void *arg)
 
 	if (!drm_dev_enter(&mdev->drm, &idx))
 		return IRQ_HANDLED;	/* unplugged: the device stays masked */
-	do {
+	for (;;) {
 		local_irq_disable();	/* &mvgpu_device.ctx_lock as in mvgpu_irq() */
 		pending = mvgpu_ctx_irq(mdev);
 		local_irq_enable();
-		if (pending == U64_MAX)
-			goto out;	/* the device is gone */
-		cond_resched();
-	} while (pending && ++rounds < MVGPU_IRQ_THREAD_PASSES);
-	if (pending)
-		drm_err_ratelimited(&mdev->drm, "CTX_PENDING does not clear (0x%llx)\n", pending);
+		if (!pending || pending == U64_MAX)
+			break;		/* done, or the device is gone (or was, a moment) */
+		if (++rounds % MVGPU_IRQ_THREAD_BATCH)
+			continue;
+		if (drm_dev_is_unplugged(&mdev->drm))
+			goto out;
+		drm_dbg_driver(&mdev->drm, "CTX_PENDING 0x%llx after %u passes: pausing\n",
+			       pending, rounds);
+		usleep_range(MVGPU_IRQ_THREAD_PAUSE_US, 2 * MVGPU_IRQ_THREAD_PAUSE_US);
+	}
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, READ_ONCE(mdev->int_mask));
 	atomic_inc(&mdev->irq_threaded);
 out:
@@ -480,6 +493,14 @@ int mvgpu_hw_init(struct mvgpu_device *mdev)
  */
 void mvgpu_hw_fini(struct mvgpu_device *mdev)
 {
+	/*
+	 * A handler running now may still write INT_MASK (the hard one
+	 * masking MVGPU_INT_CONTEXT, the thread unmasking it): wait for both,
+	 * then mask again.
+	 */
+	WRITE_ONCE(mdev->int_mask, 0);
+	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
+	synchronize_irq(mdev->irq);
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
 	mvgpu_wr(mdev, MVGPU_REG_RESET, MVGPU_RESET_MAGIC);
 }
