@@ -90,6 +90,9 @@ struct mvgpu_kring {
  *	rest goes to the interrupt's thread (debugfs mvgpu_irq_passes, at
  *	most 2 x %MVGPU_CTX_MAX counted; 0 sends every MVGPU_INT_CONTEXT
  *	there, for tests)
+ * @irq_deferred: bit 0 set while the interrupt's thread owns the contexts
+ *	(mvgpu_irq(), mvgpu_irq_thread())
+ * @irq_stop: set by mvgpu_hw_fini(): the thread stops and leaves INT_MASK
  * @irq_threaded: interrupts the thread finished (mvgpu_irq_thread())
  * @wd_signalled: hardware fences the watchdog signalled, not the interrupt
  * @raw_rtt_n: debugfs mvgpu_raw_rtt: round trips of the last run
@@ -128,6 +131,8 @@ struct mvgpu_device {
 	int irq;
 	u32 int_mask;
 	u32 irq_passes;
+	unsigned long irq_deferred;
+	bool irq_stop;
 	atomic_t irq_threaded;
 	atomic_t wd_signalled;
 	unsigned int raw_rtt_n;

@@ -251,12 +251,13 @@ int mvgpu_kring_run(struct mvgpu_device *mdev, const struct mvgpu_cmd *cmds,
  * waiter.
  *
  * If MVGPU_INT_CONTEXT is still set after &mvgpu_device.irq_passes passes
- * (at most 2 x %MVGPU_CTX_MAX)
- * (contexts keep completing as fast as the handler acknowledges them, or
- * the device is broken), the handler stops spending the CPU with
- * interrupts off: it masks MVGPU_INT_CONTEXT, which stays pending (with
- * MSI it would send no new interrupt; INTx deasserts), and wakes
- * mvgpu_irq_thread() to go on.
+ * (at most 2 x %MVGPU_CTX_MAX; contexts keep completing as fast as the
+ * handler acknowledges them, or the device is broken), the handler stops
+ * spending the CPU with interrupts off: it masks MVGPU_INT_CONTEXT, which
+ * stays pending (with MSI it would send no new interrupt; INTx deasserts),
+ * and hands the contexts to mvgpu_irq_thread().  Until the thread gives
+ * them back (&mvgpu_device.irq_deferred), the handler handles context 0's
+ * causes only and, if MVGPU_INT_CONTEXT reads set, wakes the thread again.
  *
  * Context: hard interrupt.
  * Return: IRQ_WAKE_THREAD if the thread goes on, IRQ_NONE if the device
@@ -266,12 +267,13 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 {
 	struct mvgpu_device *mdev = arg;
 	u32 passes = min(READ_ONCE(mdev->irq_passes), 2U * MVGPU_CTX_MAX);
-	unsigned int rounds = 0;
+	bool owned = test_bit(0, &mdev->irq_deferred);
 	bool handled = false, defer = false;
+	unsigned int rounds = 0;
 	u32 status, seen = 0;
 	u64 pending;
 
-	if (READ_ONCE(mdev->kring.busy) || !mvgpu_has_contexts(mdev) || !passes)
+	if (READ_ONCE(mdev->kring.busy) || !mvgpu_has_contexts(mdev) || !passes || owned)
 		status = mvgpu_rd(mdev, MVGPU_REG_INT_STATUS);
 	else
 		status = MVGPU_INT_CONTEXT;	/* a guess: CTX_PENDING first */
@@ -285,7 +287,17 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 		}
 		if (!(status & MVGPU_INT_CONTEXT))
 			break;
+		if (owned) {
+			/*
+			 * The thread's: it runs once more after this, so a
+			 * cause whose MSI came just before it gave the
+			 * contexts back is not left to the watchdog.
+			 */
+			defer = true;
+			break;
+		}
 		if (rounds++ >= passes) {
+			set_bit(0, &mdev->irq_deferred);
 			mvgpu_wr(mdev, MVGPU_REG_INT_MASK,
 				 READ_ONCE(mdev->int_mask) & ~MVGPU_INT_CONTEXT);
 			defer = true;
@@ -307,28 +319,29 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 }
 
 /*
- * The thread's passes between two pauses while CTX_PENDING does not clear,
- * and the pause: the thread is SCHED_FIFO, so without one a context that
- * keeps raising its cause (a job of FENCEs with MVGPU_CMD_FLAG_IRQ) would
- * take the CPU from every normal task.
+ * While CTX_PENDING does not clear, the thread runs passes for
+ * MVGPU_IRQ_THREAD_RUN_NS, then sleeps at least as long: it is SCHED_FIFO,
+ * and a context that keeps raising its cause (a job of FENCEs with
+ * MVGPU_CMD_FLAG_IRQ) must not take the CPU from every other task.
  */
-#define MVGPU_IRQ_THREAD_BATCH		64
+#define MVGPU_IRQ_THREAD_RUN_NS		(1 * NSEC_PER_MSEC)
 #define MVGPU_IRQ_THREAD_PAUSE_US	1000
 
 /**
- * mvgpu_irq_thread() - the rest of an interrupt mvgpu_irq() handed over
+ * mvgpu_irq_thread() - the contexts mvgpu_irq() handed over
  * @irq: the Linux interrupt number
  * @arg: the device
  *
  * Reads CTX_PENDING until it is 0, one pass at a time with interrupts off
- * as in the hard interrupt, then enables MVGPU_INT_CONTEXT in INT_MASK
- * again: if a context became pending after the last pass, enabling the
- * pending cause signals at once, so nothing is left without an interrupt
- * to come.  While CTX_PENDING does not clear, MVGPU_INT_CONTEXT stays
- * masked and the thread sleeps %MVGPU_IRQ_THREAD_PAUSE_US after every
- * %MVGPU_IRQ_THREAD_BATCH passes, so such a context costs a bounded share
- * of one CPU and its fences a millisecond's delay; the device's unplug
- * ends the loop.
+ * as in the hard interrupt, then gives the contexts back to the hard
+ * interrupt and enables MVGPU_INT_CONTEXT in INT_MASK again: if a context
+ * became pending after the last pass, enabling the pending cause signals
+ * at once, so nothing is left without an interrupt to come.  While
+ * CTX_PENDING does not clear, MVGPU_INT_CONTEXT stays masked and the
+ * thread alternates %MVGPU_IRQ_THREAD_RUN_NS of passes with a sleep of 1-2
+ * ms outside drm_dev_enter(), so at most about half of one CPU goes to it
+ * and every context's fences wait up to 2 ms more; the device's unplug or
+ * mvgpu_hw_fini() ends the loop.
  *
  * Context: the interrupt's thread (process, SCHED_FIFO).
  * Return: IRQ_HANDLED.
@@ -336,29 +349,39 @@ irqreturn_t mvgpu_irq(int irq, void *arg)
 irqreturn_t mvgpu_irq_thread(int irq, void *arg)
 {
 	struct mvgpu_device *mdev = arg;
-	unsigned int rounds = 0;
-	u64 pending;
+	unsigned int pauses = 0;
+	u64 pending, until;
 	int idx;
 
 	if (!drm_dev_enter(&mdev->drm, &idx))
 		return IRQ_HANDLED;	/* unplugged: the device stays masked */
+	until = ktime_get_ns() + MVGPU_IRQ_THREAD_RUN_NS;
 	for (;;) {
 		local_irq_disable();	/* &mvgpu_device.ctx_lock as in mvgpu_irq() */
 		pending = mvgpu_ctx_irq(mdev);
 		local_irq_enable();
-		if (!pending || pending == U64_MAX)
-			break;		/* done, or the device is gone (or was, a moment) */
-		if (++rounds % MVGPU_IRQ_THREAD_BATCH)
+		if (!pending || pending == U64_MAX || READ_ONCE(mdev->irq_stop))
+			break;		/* done, the device is gone (or was), or fini */
+		cond_resched();
+		if (ktime_get_ns() < until)
 			continue;
-		if (drm_dev_is_unplugged(&mdev->drm))
-			goto out;
-		drm_dbg_driver(&mdev->drm, "CTX_PENDING 0x%llx after %u passes: pausing\n",
-			       pending, rounds);
+		drm_dev_exit(idx);
+		if (!(++pauses % 1000))
+			drm_err_ratelimited(&mdev->drm,
+					    "CTX_PENDING 0x%llx has not cleared in %u pauses\n",
+					    pending, pauses);
 		usleep_range(MVGPU_IRQ_THREAD_PAUSE_US, 2 * MVGPU_IRQ_THREAD_PAUSE_US);
+		if (!drm_dev_enter(&mdev->drm, &idx))
+			return IRQ_HANDLED;
+		until = ktime_get_ns() + MVGPU_IRQ_THREAD_RUN_NS;
 	}
-	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, READ_ONCE(mdev->int_mask));
+	/* Back to the hard interrupt first: the unmask may raise it at once. */
+	clear_bit(0, &mdev->irq_deferred);
+	/* A hard interrupt the unmask raises must find the contexts given back. */
+	smp_mb__after_atomic();
+	if (!READ_ONCE(mdev->irq_stop))
+		mvgpu_wr(mdev, MVGPU_REG_INT_MASK, READ_ONCE(mdev->int_mask));
 	atomic_inc(&mdev->irq_threaded);
-out:
 	drm_dev_exit(idx);
 	return IRQ_HANDLED;
 }
@@ -495,10 +518,11 @@ void mvgpu_hw_fini(struct mvgpu_device *mdev)
 {
 	/*
 	 * A handler running now may still write INT_MASK (the hard one
-	 * masking MVGPU_INT_CONTEXT, the thread unmasking it): wait for both,
-	 * then mask again.
+	 * masking MVGPU_INT_CONTEXT, the thread unmasking it): stop the
+	 * thread's loop, wait for both, then mask again.
 	 */
 	WRITE_ONCE(mdev->int_mask, 0);
+	WRITE_ONCE(mdev->irq_stop, true);
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
 	synchronize_irq(mdev->irq);
 	mvgpu_wr(mdev, MVGPU_REG_INT_MASK, 0);
