@@ -366,21 +366,33 @@ static int debugfs_write(const char *name, const char *val)
 	return ret;
 }
 
-/* debugfs mvgpu_info's "allocated contexts N", or -1. */
-static int contexts_allocated(void)
+/*
+ * The line of debugfs mvgpu_info that starts with @key, into @buf; NULL if
+ * it cannot be read or has no such line.
+ */
+static const char *info_line(char *buf, size_t size, const char *key)
 {
-	char buf[4096], *p;
-	int fd = debugfs_open("mvgpu_info", O_RDONLY), n = -1;
+	int fd = debugfs_open("mvgpu_info", O_RDONLY);
 	ssize_t len;
 
 	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	len = read(fd, buf, size - 1);
 	close(fd);
 	if (len <= 0)
-		return -1;
+		return NULL;
 	buf[len] = 0;
-	p = strstr(buf, "allocated contexts ");
+	return strstr(buf, key);
+}
+
+/* debugfs mvgpu_info's "allocated contexts N", or -1. */
+static int contexts_allocated(void)
+{
+	const char *p;
+	char buf[4096];
+	int n = -1;
+
+	p = info_line(buf, sizeof(buf), "allocated contexts ");
 	if (p)
 		sscanf(p, "allocated contexts %d", &n);
 	return n;
@@ -607,18 +619,10 @@ void suite_unmapfail(void)
 /* debugfs mvgpu_info's "interrupts threaded T watchdog signalled W"; 0 if read. */
 static int irq_counts(int *threaded, int *wd)
 {
-	char buf[4096], *p;
-	int fd = debugfs_open("mvgpu_info", O_RDONLY);
-	ssize_t len;
+	const char *p;
+	char buf[4096];
 
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return -1;
-	buf[len] = 0;
-	p = strstr(buf, "interrupts threaded ");
+	p = info_line(buf, sizeof(buf), "interrupts threaded ");
 	return p && sscanf(p, "interrupts threaded %d watchdog signalled %d", threaded, wd) == 2 ?
 	       0 : -1;
 }
